@@ -1,0 +1,1 @@
+//! pymalloc (work in progress).

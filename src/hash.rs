@@ -1,0 +1,1 @@
+//! CPython hash functions (filled in by the hash work).

@@ -1,0 +1,1 @@
+//! Object header (work in progress).

@@ -1,0 +1,1 @@
+//! Concrete types (work in progress).
