@@ -14,4 +14,5 @@
 pub mod alloc;
 pub mod hash;
 pub mod object;
+pub mod runtime;
 pub mod types;

@@ -24,7 +24,7 @@
 use super::ARENA_BITS;
 
 /// Bits of the address that index the root and each mid node (`INTERIOR_BITS`).
-pub const MAP_TOP_BITS: u32 = (64 - ARENA_BITS + 2) / 3;
+pub const MAP_TOP_BITS: u32 = (64 - ARENA_BITS).div_ceil(3);
 /// Bits that index a mid node (`MAP_MID_BITS`).
 pub const MAP_MID_BITS: u32 = MAP_TOP_BITS;
 /// Bits that index a bottom node (`MAP_BOT_BITS`).
@@ -199,7 +199,11 @@ mod tests {
         assert_eq!((m.mid_count(), m.bot_count()), (1, 1));
         m.mark(base, false);
         assert!(!m.is_used(base));
-        assert_eq!((m.mid_count(), m.bot_count()), (1, 1), "nodes are never freed");
+        assert_eq!(
+            (m.mid_count(), m.bot_count()),
+            (1, 1),
+            "nodes are never freed"
+        );
     }
 
     #[test]

@@ -85,8 +85,8 @@ pub const POOL_OVERHEAD: usize = pymalloc::POOL_HEADER_SIZE.div_ceil(ALIGNMENT) 
 pub const INITIAL_ARENA_OBJECTS: usize = 16;
 
 const _: () = assert!(POOL_OVERHEAD == 48);
-const _: () = assert!(POOL_SIZE % ALIGNMENT == 0);
-const _: () = assert!(ARENA_SIZE % POOL_SIZE == 0);
+const _: () = assert!(POOL_SIZE.is_multiple_of(ALIGNMENT));
+const _: () = assert!(ARENA_SIZE.is_multiple_of(POOL_SIZE));
 const _: () = assert!(NB_SMALL_SIZE_CLASSES == 32);
 const _: () = assert!(1 << ALIGNMENT_SHIFT == ALIGNMENT);
 
@@ -140,7 +140,10 @@ mod tests {
         for n in 1..=512usize {
             let c = size_class(n).unwrap();
             let size = index_to_size(c);
-            assert!(size >= n && size - n < ALIGNMENT, "n={n} class={c} size={size}");
+            assert!(
+                size >= n && size - n < ALIGNMENT,
+                "n={n} class={c} size={size}"
+            );
         }
         assert_eq!(size_class(16), Some(0));
         assert_eq!(size_class(17), Some(1));

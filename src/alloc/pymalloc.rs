@@ -401,7 +401,8 @@ impl Pymalloc {
             // No arena object is referenced by index from outside the vector's own links
             // when we grow (usable_arenas is empty here), just as CPython asserts.
             debug_assert_eq!(self.usable_arenas, NONE);
-            self.arenas.resize_with(numarenas, ArenaObject::unassociated);
+            self.arenas
+                .resize_with(numarenas, ArenaObject::unassociated);
             for i in old..numarenas {
                 self.arenas[i].nextarena = if i + 1 < numarenas {
                     (i + 1) as u32
@@ -433,9 +434,7 @@ impl Pymalloc {
         self.arena_map.mark(address, true);
         self.narenas_currently_allocated += 1;
         self.ntimes_arena_allocated += 1;
-        self.narenas_highwater = self
-            .narenas_highwater
-            .max(self.narenas_currently_allocated);
+        self.narenas_highwater = self.narenas_highwater.max(self.narenas_currently_allocated);
         Some(a)
     }
 
@@ -685,8 +684,7 @@ impl Pymalloc {
         let pool = (p as usize & !POOL_SIZE_MASK) as *const PoolHeader;
         // SAFETY: p lies in a live arena of ours, so `pool` is a carved pool header there
         // (blocks are only handed out from carved pools, and p is one of them or inside one).
-        let (arena_index, class) =
-            unsafe { ((*pool).arenaindex as usize, (*pool).szidx as usize) };
+        let (arena_index, class) = unsafe { ((*pool).arenaindex as usize, (*pool).szidx as usize) };
         let ao = &self.arenas[arena_index];
         let block_size = index_to_size(class);
         Some(BlockInfo {
@@ -774,8 +772,7 @@ impl Pymalloc {
             quantization += c.pools * quantization_per_pool(c.index);
         }
         let unused_bytes = numfreepools * POOL_SIZE;
-        let total =
-            allocated + available + unused_bytes + headers + quantization + arena_alignment;
+        let total = allocated + available + unused_bytes + headers + quantization + arena_alignment;
         debug_assert_eq!(total, narenas * ARENA_SIZE, "pymalloc accounting is off");
         let (root, mid, bot) = self.arena_map.bytes();
         MallocStats {
@@ -887,7 +884,10 @@ impl Pymalloc {
             if let Some(&last) = order.last() {
                 let lastn = self.arenas[last as usize].nfreepools;
                 if lastn > ao.nfreepools {
-                    return Err(format!("usable_arenas not sorted: {lastn} before {}", ao.nfreepools));
+                    return Err(format!(
+                        "usable_arenas not sorted: {lastn} before {}",
+                        ao.nfreepools
+                    ));
                 }
             }
             order.push(cur);
@@ -915,7 +915,10 @@ impl Pymalloc {
             }
             let in_list = order.contains(&(i as u32));
             if (ao.nfreepools > 0) != in_list {
-                return Err(format!("arena {i}: nfreepools {} but in list {in_list}", ao.nfreepools));
+                return Err(format!(
+                    "arena {i}: nfreepools {} but in list {in_list}",
+                    ao.nfreepools
+                ));
             }
             let mut nfree = (ao.first_pool() + ao.ntotalpools as usize * POOL_SIZE
                 - ao.pool_address)
@@ -932,7 +935,10 @@ impl Pymalloc {
                 nfree += 1;
             }
             if nfree != ao.nfreepools as usize {
-                return Err(format!("arena {i}: nfreepools {} but counted {nfree}", ao.nfreepools));
+                return Err(format!(
+                    "arena {i}: nfreepools {} but counted {nfree}",
+                    ao.nfreepools
+                ));
             }
         }
         // Used lists: well linked, hold exactly the partially used pools.
@@ -949,7 +955,10 @@ impl Pymalloc {
                     return Err(format!("class {class}: bad prevpool at {p:p}"));
                 }
                 if pool.szidx as usize != class {
-                    return Err(format!("pool {p:p} of class {} in list {class}", pool.szidx));
+                    return Err(format!(
+                        "pool {p:p} of class {} in list {class}",
+                        pool.szidx
+                    ));
                 }
                 if pool.count == 0 || pool.freeblock.is_null() {
                     return Err(format!("pool {p:p} in used list is empty or full"));
@@ -982,7 +991,8 @@ impl Pymalloc {
                 // the next link.
                 b = unsafe { ptr::read(b.cast::<*mut Block>()) };
             }
-            let virgin = blocks_per_pool(pool.szidx as usize) - carved.min(blocks_per_pool(pool.szidx as usize));
+            let virgin = blocks_per_pool(pool.szidx as usize)
+                - carved.min(blocks_per_pool(pool.szidx as usize));
             if free + pool.count as usize + virgin != blocks_per_pool(pool.szidx as usize) {
                 err = Some(format!(
                     "pool {addr:#x}: count {} + free {free} + virgin {virgin} != {}",
@@ -1069,7 +1079,10 @@ mod tests {
         let blocks: Vec<_> = (0..n + 1).map(|_| m.malloc(512)).collect();
         let first = m.block_info(blocks[0]).unwrap();
         let last = m.block_info(blocks[n]).unwrap();
-        assert_eq!(m.block_info(blocks[n - 1]).unwrap().pool_address, first.pool_address);
+        assert_eq!(
+            m.block_info(blocks[n - 1]).unwrap().pool_address,
+            first.pool_address
+        );
         assert_ne!(last.pool_address, first.pool_address);
         let snap = m.snapshot();
         assert_eq!(snap[0].pools[0].state, PoolState::Full);
@@ -1157,7 +1170,10 @@ mod tests {
         let s = m.stats();
         assert!(s.arenas_allocated_current >= 4);
         assert_eq!(s.arenas_highwater_mark, s.arenas_allocated_current);
-        let arena_of: Vec<usize> = blocks.iter().map(|&p| m.block_info(p).unwrap().arena_index).collect();
+        let arena_of: Vec<usize> = blocks
+            .iter()
+            .map(|&p| m.block_info(p).unwrap().arena_index)
+            .collect();
         let (a0, a1) = (arena_of[0], arena_of[per_arena]);
         assert_ne!(a0, a1);
         // Empty the first two arenas, with every 7th block of the others, checking the
@@ -1168,7 +1184,8 @@ mod tests {
                 // SAFETY: live block, freed once.
                 unsafe { m.free(p) };
                 live[i] = false;
-                m.check_invariants().unwrap_or_else(|e| panic!("after free {i}: {e}"));
+                m.check_invariants()
+                    .unwrap_or_else(|e| panic!("after free {i}: {e}"));
             }
         }
         let s2 = m.stats();
@@ -1190,7 +1207,10 @@ mod tests {
         m.check_invariants().unwrap();
         let s3 = m.stats();
         assert_eq!(s3.blocks_in_use(), 0);
-        assert_eq!(s3.arenas_allocated_current, 1, "one wholly free arena is kept");
+        assert_eq!(
+            s3.arenas_allocated_current, 1,
+            "one wholly free arena is kept"
+        );
         assert_eq!(s3.total, s3.arena_bytes);
     }
 }

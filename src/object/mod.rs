@@ -1,1 +1,323 @@
-//! Object header (work in progress).
+//! Layer 2: the object header every CPython object starts with, type descriptors, and owning
+//! handles that do the reference counting (`Include/object.h`, `Include/cpython/objimpl.h`,
+//! `Include/internal/pycore_gc.h`, 3.11, 64-bit default build).
+//!
+//! ```text
+//!            GC types only (list, tuple, dict):
+//!            +------------------+------------------+
+//!  mem  -->  | _gc_next (8)     | _gc_prev (8)     |   PyGC_Head, 16 bytes *before* the object
+//!            +------------------+------------------+
+//!  obj  -->  | ob_refcnt (8)    | ob_type (8)      |   PyObject, 16 bytes
+//!            +------------------+------------------+
+//!            | ob_size (8)      |  ...             |   PyVarObject adds ob_size (len, digits)
+//!            +------------------+------------------+
+//! ```
+//!
+//! - `ob_refcnt` counts strong references. [`Obj`] is one: cloning increments, dropping
+//!   decrements, and reaching zero calls the type's `tp_dealloc` at once, which returns the
+//!   block to its pool (or to a free list).
+//! - `ob_type` points to a [`TypeObject`]: the name, `tp_basicsize`, `tp_itemsize`, the GC flag,
+//!   and the functions the runtime needs (dealloc, `__sizeof__`).
+//! - For GC types the allocation is `PyObject_Malloc(16 + size)` and the object pointer is
+//!   `mem + 16` (`_PyType_PreHeaderSize`); `sys.getsizeof` adds those 16 bytes to `__sizeof__`
+//!   whether or not the object is currently tracked. The collector itself comes later; until
+//!   then the head is zeroed (`_gc_next == 0` means "not tracked").
+//!
+//! Handles are `!Send` and `!Sync`: each thread has its own runtime (allocator, caches, free
+//! lists), exactly like one interpreter.
+#![allow(unsafe_code)]
+
+use std::cell::Cell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use crate::runtime;
+
+/// `PyObject`: the 16-byte header of every object.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyObject {
+    /// `ob_refcnt`: strong references.
+    pub ob_refcnt: Cell<isize>,
+    /// `ob_type`: the type descriptor. (Dead floats on the free list reuse it as a link.)
+    pub ob_type: Cell<*const TypeObject>,
+}
+
+/// `PyVarObject`: the header of variable-size objects (`ob_size` = length or digit count).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyVarObject {
+    /// The fixed header.
+    pub ob_base: PyObject,
+    /// `ob_size`: number of items (for `int`: signed number of 30-bit digits).
+    pub ob_size: Cell<isize>,
+}
+
+/// `PyGC_Head` (3.8+): two words before every GC object.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct PyGCHead {
+    /// `_gc_next`: next object in the generation list, 0 when untracked.
+    pub gc_next: Cell<usize>,
+    /// `_gc_prev`: previous object; low bits are flags during a collection.
+    pub gc_prev: Cell<usize>,
+}
+
+/// `sizeof(PyObject)`.
+pub const OBJECT_HEAD_SIZE: usize = size_of::<PyObject>();
+/// `sizeof(PyVarObject)`.
+pub const VAR_HEAD_SIZE: usize = size_of::<PyVarObject>();
+/// `sizeof(PyGC_Head)`.
+pub const GC_HEAD_SIZE: usize = size_of::<PyGCHead>();
+/// `ob_refcnt` offset.
+pub const OB_REFCNT_OFFSET: usize = std::mem::offset_of!(PyObject, ob_refcnt);
+/// `ob_type` offset.
+pub const OB_TYPE_OFFSET: usize = std::mem::offset_of!(PyObject, ob_type);
+/// `ob_size` offset.
+pub const OB_SIZE_OFFSET: usize = std::mem::offset_of!(PyVarObject, ob_size);
+
+const _: () = assert!(OBJECT_HEAD_SIZE == 16 && VAR_HEAD_SIZE == 24 && GC_HEAD_SIZE == 16);
+const _: () = assert!(OB_REFCNT_OFFSET == 0 && OB_TYPE_OFFSET == 8 && OB_SIZE_OFFSET == 16);
+
+/// Reference count given to statically allocated runtime objects (small ints, singletons) in
+/// 3.11 (`_PyObject_IMMORTAL_INIT`). Not immortal in 3.11: increments and decrements still
+/// happen.
+pub const STATIC_REFCNT: isize = 999_999_999;
+
+/// `Py_TPFLAGS_HAVE_GC`.
+pub const TPFLAGS_HAVE_GC: u32 = 1 << 14;
+
+/// A type descriptor: the part of `PyTypeObject` this runtime needs.
+pub struct TypeObject {
+    /// `tp_name`.
+    pub tp_name: &'static str,
+    /// `tp_basicsize`: bytes of the fixed part (without the GC head).
+    pub tp_basicsize: usize,
+    /// `tp_itemsize`: bytes per item for variable-size types, else 0.
+    pub tp_itemsize: usize,
+    /// `tp_flags` (only [`TPFLAGS_HAVE_GC`] is used).
+    pub tp_flags: u32,
+    /// `tp_dealloc`: called when the reference count reaches zero.
+    pub tp_dealloc: unsafe fn(NonNull<PyObject>),
+    /// `__sizeof__` of a live object of this type.
+    pub sizeof: unsafe fn(NonNull<PyObject>) -> usize,
+}
+
+impl TypeObject {
+    /// Whether objects of this type carry a GC head (`PyType_IS_GC`).
+    pub const fn is_gc(&self) -> bool {
+        self.tp_flags & TPFLAGS_HAVE_GC != 0
+    }
+
+    /// Bytes allocated before the object (`_PyType_PreHeaderSize`): 16 for GC types.
+    pub const fn pre_header_size(&self) -> usize {
+        if self.is_gc() { GC_HEAD_SIZE } else { 0 }
+    }
+}
+
+impl fmt::Debug for TypeObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypeObject")
+            .field("tp_name", &self.tp_name)
+            .field("tp_basicsize", &self.tp_basicsize)
+            .field("tp_itemsize", &self.tp_itemsize)
+            .field("gc", &self.is_gc())
+            .finish()
+    }
+}
+
+/// Allocate `nbytes` for an object of type `tp` from the thread's pymalloc (plus the GC head
+/// for GC types) and initialise the header: `ob_refcnt = 1`, `ob_type = tp`, GC head zeroed.
+/// Returns the object pointer, or `None` when out of memory.
+///
+/// The caller initialises the rest of the object before handing it out.
+pub fn alloc_object(tp: &'static TypeObject, nbytes: usize) -> Option<NonNull<PyObject>> {
+    debug_assert!(nbytes >= OBJECT_HEAD_SIZE);
+    let pre = tp.pre_header_size();
+    let total = pre.checked_add(nbytes)?;
+    let mem = runtime::with_heap(|h| h.malloc(total));
+    let mem = NonNull::new(mem)?;
+    // SAFETY: mem is a fresh block of `total` bytes, 16-aligned (pymalloc blocks and malloc
+    // results are), so the GC head and the header fit and are aligned.
+    unsafe {
+        if pre > 0 {
+            mem.cast::<PyGCHead>().write(PyGCHead::default());
+        }
+        let op = mem.add(pre).cast::<PyObject>();
+        op.write(PyObject {
+            ob_refcnt: Cell::new(1),
+            ob_type: Cell::new(tp),
+        });
+        Some(op)
+    }
+}
+
+/// Return an object's memory (GC head included) to the thread's pymalloc (`PyObject_Free`,
+/// `PyObject_GC_Del`).
+///
+/// # Safety
+/// `op` came from [`alloc_object`] with the type `tp`, its reference count is zero, nothing
+/// refers to it any more, and it is not used afterwards.
+pub unsafe fn free_object(op: NonNull<PyObject>, tp: &TypeObject) {
+    // SAFETY: the contract says op = mem + pre for a block from this thread's heap.
+    unsafe {
+        let mem = op.cast::<u8>().sub(tp.pre_header_size());
+        // After thread teardown the arenas are unmapped already: nothing left to free.
+        runtime::try_with_heap(|h| h.free(mem.as_ptr()));
+    }
+}
+
+/// An owned strong reference to an object (a `PyObject *` you must `Py_DECREF`).
+///
+/// `Clone` is `Py_INCREF`, `Drop` is `Py_DECREF`: the object is deallocated the moment the
+/// last reference goes. Neither `Send` nor `Sync`.
+pub struct Obj {
+    ptr: NonNull<PyObject>,
+    _not_send: PhantomData<*mut PyObject>,
+}
+
+impl Obj {
+    /// Wrap a pointer whose reference the caller owns ("steals" it; no increment).
+    ///
+    /// # Safety
+    /// `ptr` is a live object of this thread's runtime and the caller owns one reference,
+    /// which passes to the handle.
+    pub unsafe fn from_owned(ptr: NonNull<PyObject>) -> Obj {
+        Obj {
+            ptr,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Make a new reference to a live object (`Py_NewRef`).
+    ///
+    /// # Safety
+    /// `ptr` is a live object of this thread's runtime.
+    pub unsafe fn from_borrowed(ptr: NonNull<PyObject>) -> Obj {
+        // SAFETY: live object per the contract.
+        let rc = unsafe { &ptr.as_ref().ob_refcnt };
+        rc.set(rc.get() + 1);
+        Obj {
+            ptr,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Give up the handle without decrementing; the caller now owns the reference.
+    pub fn into_raw(self) -> NonNull<PyObject> {
+        let p = self.ptr;
+        std::mem::forget(self);
+        p
+    }
+
+    /// The object pointer (what `id()` returns in CPython).
+    pub fn as_ptr(&self) -> NonNull<PyObject> {
+        self.ptr
+    }
+
+    /// `id(obj)`: the object's address.
+    pub fn id(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    /// Whether two handles refer to the same object (`is`).
+    pub fn is(&self, other: &Obj) -> bool {
+        self.ptr == other.ptr
+    }
+
+    fn header(&self) -> &PyObject {
+        // SAFETY: a handle keeps its object alive; the header is only accessed through Cells.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// `ob_refcnt`. (`sys.getrefcount(x)` shows one more: the argument it was passed.)
+    pub fn refcnt(&self) -> isize {
+        self.header().ob_refcnt.get()
+    }
+
+    /// The type descriptor (`Py_TYPE`).
+    pub fn type_object(&self) -> &'static TypeObject {
+        // SAFETY: a live object's ob_type always points to a static TypeObject.
+        unsafe { &*self.header().ob_type.get() }
+    }
+
+    /// `type(obj).__name__`.
+    pub fn type_name(&self) -> &'static str {
+        self.type_object().tp_name
+    }
+
+    /// Whether `type(obj) is tp`.
+    pub fn is_type(&self, tp: &'static TypeObject) -> bool {
+        std::ptr::eq(self.type_object(), tp)
+    }
+
+    /// `obj.__sizeof__()`.
+    pub fn sizeof(&self) -> usize {
+        // SAFETY: the object is live and of the type whose sizeof this is.
+        unsafe { (self.type_object().sizeof)(self.ptr) }
+    }
+
+    /// `sys.getsizeof(obj)` in 3.11: `__sizeof__()` plus the pre-header of GC types.
+    pub fn getsizeof(&self) -> usize {
+        self.sizeof() + self.type_object().pre_header_size()
+    }
+
+    /// The `PyGC_Head` in front of a GC object, `None` for other types.
+    pub fn gc_head(&self) -> Option<&PyGCHead> {
+        if !self.type_object().is_gc() {
+            return None;
+        }
+        // SAFETY: GC objects are allocated with the head right before them (alloc_object).
+        Some(unsafe { self.ptr.cast::<PyGCHead>().sub(1).as_ref() })
+    }
+
+    /// Address of the allocation (the GC head for GC types, else the object itself).
+    pub fn mem_address(&self) -> usize {
+        self.id() - self.type_object().pre_header_size()
+    }
+
+    /// Read a plain field of the object at `offset` bytes from the object pointer.
+    ///
+    /// # Safety
+    /// `offset..offset + size_of::<T>()` lies inside the object's initialised memory, is
+    /// aligned for `T`, and holds a valid `T`.
+    pub unsafe fn read_field<T: Copy>(&self, offset: usize) -> T {
+        // SAFETY: forwarded contract.
+        unsafe { self.ptr.cast::<u8>().add(offset).cast::<T>().read() }
+    }
+}
+
+impl Clone for Obj {
+    fn clone(&self) -> Obj {
+        // SAFETY: self keeps the object alive.
+        unsafe { Obj::from_borrowed(self.ptr) }
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        let rc = &self.header().ob_refcnt;
+        let n = rc.get() - 1;
+        debug_assert!(n >= 0, "negative refcount on {:p}", self.ptr);
+        rc.set(n);
+        if n == 0 {
+            let tp = self.type_object();
+            // SAFETY: the count reached zero: this was the last reference, and the object is
+            // of type tp, whose dealloc frees it.
+            unsafe { (tp.tp_dealloc)(self.ptr) };
+        }
+    }
+}
+
+impl fmt::Debug for Obj {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<{} object at {:#x}, refcnt {}>",
+            self.type_name(),
+            self.id(),
+            self.refcnt()
+        )
+    }
+}

@@ -1,0 +1,86 @@
+//! The runtime: one per thread, like one interpreter (`PyInterpreterState` + `_PyRuntime`).
+//!
+//! It owns the pymalloc instance every object is allocated from, the statically allocated
+//! objects (small ints, `True`/`False`), and the type free lists. CPython keeps the same things
+//! in its interpreter state; keeping them per thread lets tests run in parallel without
+//! sharing an allocator, and makes every handle `!Send`.
+//!
+//! ```text
+//!  Runtime
+//!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
+//!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
+//!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
+//! ```
+
+use std::cell::RefCell;
+
+use crate::alloc::{MallocStats, Pymalloc};
+use crate::types::float::FloatState;
+use crate::types::int::IntState;
+
+/// The per-thread interpreter state.
+#[derive(Debug)]
+pub struct Runtime {
+    pub(crate) ints: IntState,
+    pub(crate) floats: FloatState,
+    heap: RefCell<Pymalloc>,
+}
+
+impl Runtime {
+    fn new() -> Runtime {
+        Runtime {
+            ints: IntState::new(),
+            floats: FloatState::new(),
+            heap: RefCell::new(Pymalloc::new()),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Free lists hold pool blocks: give them back before the arenas go.
+        self.floats.clear(self.heap.get_mut());
+    }
+}
+
+thread_local! {
+    static RUNTIME: Runtime = Runtime::new();
+}
+
+/// Run `f` with this thread's runtime.
+///
+/// # Panics
+/// If called while the thread's runtime is being destroyed (thread exit).
+pub fn with<R>(f: impl FnOnce(&Runtime) -> R) -> R {
+    RUNTIME.with(f)
+}
+
+/// Run `f` with this thread's pymalloc. `f` must not re-enter the runtime (it cannot: it only
+/// sees the allocator).
+///
+/// # Panics
+/// If called during thread teardown, after the runtime is destroyed.
+pub fn with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> R {
+    RUNTIME.with(|rt| f(&mut rt.heap.borrow_mut()))
+}
+
+/// Like [`with_heap`] but does nothing (returns `None`) when the runtime is already destroyed.
+pub(crate) fn try_with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> Option<R> {
+    RUNTIME.try_with(|rt| f(&mut rt.heap.borrow_mut())).ok()
+}
+
+/// Everything `sys._debugmallocstats()` reports about this thread's pymalloc.
+pub fn malloc_stats() -> MallocStats {
+    with_heap(|h| h.stats())
+}
+
+/// `sys.getallocatedblocks()`: blocks currently allocated (pools and system).
+pub fn allocated_blocks() -> usize {
+    with_heap(|h| h.allocated_blocks())
+}
+
+/// Empty every type free list, returning their blocks to pymalloc, as a full collection
+/// does in CPython (`_PyGC_ClearAllFreeLists`).
+pub fn clear_freelists() {
+    with(|rt| rt.floats.clear(&mut rt.heap.borrow_mut()));
+}
