@@ -13,6 +13,7 @@
 
 pub mod alloc;
 pub mod hash;
+pub mod inspect;
 pub mod object;
 pub mod runtime;
 pub mod types;

@@ -11,8 +11,11 @@
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //! ```
+#![allow(unsafe_code)]
 
 use std::cell::RefCell;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::types::float::FloatState;
@@ -83,4 +86,52 @@ pub fn allocated_blocks() -> usize {
 /// does in CPython (`_PyGC_ClearAllFreeLists`).
 pub fn clear_freelists() {
     with(|rt| rt.floats.clear(&mut rt.heap.borrow_mut()));
+}
+
+/// A raw block from this thread's pymalloc (`PyMem_Malloc`), freed when dropped. For
+/// workloads and experiments on the allocator itself; objects use [`crate::object`].
+#[derive(Debug)]
+pub struct RawBlock {
+    ptr: NonNull<u8>,
+    size: usize,
+    _not_send: PhantomData<*mut u8>,
+}
+
+impl RawBlock {
+    /// `PyMem_Malloc(size)`: a pool block for 1..=512 bytes, else a system block.
+    ///
+    /// # Panics
+    /// When the system is out of memory.
+    pub fn new(size: usize) -> RawBlock {
+        let p = with_heap(|h| h.malloc(size));
+        let ptr =
+            NonNull::new(p).unwrap_or_else(|| panic!("out of memory allocating {size} bytes"));
+        RawBlock {
+            ptr,
+            size,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The block's address.
+    pub fn address(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    /// The size requested.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Arena, pool and block, or `None` for a system block.
+    pub fn info(&self) -> Option<crate::alloc::BlockInfo> {
+        with_heap(|h| h.block_info(self.ptr.as_ptr()))
+    }
+}
+
+impl Drop for RawBlock {
+    fn drop(&mut self) {
+        // SAFETY: ptr came from this thread's heap (RawBlock is !Send) and is freed once.
+        try_with_heap(|h| unsafe { h.free(self.ptr.as_ptr()) });
+    }
 }

@@ -1,0 +1,67 @@
+//! Command-line interface: argument parsing (clap), one module per sub-command, and the one
+//! place where errors become exit codes.
+//!
+//! Exit codes: 0 success, 1 failure while running, 2 bad input (usage errors included).
+//! A closed pipe (`pylayout pool | head`) is not an error.
+
+mod output;
+mod pool;
+mod tour;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// CPython 3.11's core objects rebuilt byte for byte in Rust: look inside them.
+#[derive(Debug, Parser)]
+#[command(name = "pylayout", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// A guided tour: the pymalloc pyramid, the object header, ints, floats, refcounts
+    Tour(tour::TourArgs),
+    /// pymalloc's state in the layout of CPython's sys._debugmallocstats()
+    Pool(pool::PoolArgs),
+}
+
+/// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
+#[derive(Debug)]
+pub enum CliError {
+    /// Writing the output failed (other than a closed pipe): exit code 1.
+    Io(io::Error),
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Io(e)
+    }
+}
+
+/// Parse arguments, run, and turn the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let result = match cli.command {
+        Command::Tour(args) => tour::run(&args),
+        Command::Pool(args) => pool::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) => {
+            eprintln!("pylayout: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

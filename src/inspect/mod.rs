@@ -1,0 +1,6 @@
+//! Turns live objects and allocator state into plain data for the explorer: field tables,
+//! block placement, workloads. Everything the CLI prints is computed here (and tested here),
+//! so what is printed is what is tested.
+
+pub mod layout;
+pub mod workload;

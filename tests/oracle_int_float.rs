@@ -1,0 +1,291 @@
+//! `int` and `float` against the real interpreter: `sys.getsizeof`, `__sizeof__`, the fields
+//! read with `ctypes` at `id(obj) + offset`, small-int sharing, refcounts, and the pymalloc
+//! block size (seen in python3 as the stride between consecutive `id()`s).
+
+mod common;
+
+use common::{assert_python_311, python_io};
+use num_bigint::{BigInt, Sign};
+use pylayout::object::OB_SIZE_OFFSET;
+use pylayout::runtime;
+use pylayout::types::float::{OB_FVAL_OFFSET, PyFloat};
+use pylayout::types::int::{DIGIT_OFFSET, PyInt};
+
+/// xorshift64*: deterministic values without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn int_values() -> Vec<BigInt> {
+    let mut v: Vec<BigInt> = [
+        0i64,
+        1,
+        -1,
+        2,
+        -2,
+        -5,
+        -6,
+        255,
+        256,
+        257,
+        -257,
+        1000,
+        i64::MAX,
+        i64::MIN,
+    ]
+    .iter()
+    .map(|&x| BigInt::from(x))
+    .collect();
+    for k in 1..=70u32 {
+        let p = BigInt::from(1) << (30 * k);
+        for d in [-1i64, 0, 1] {
+            v.push(&p + d);
+            v.push(-(&p + d));
+        }
+    }
+    v.push((BigInt::from(1) << 10_000u32) + 7);
+    v.push(-(BigInt::from(3) << 4_321u32));
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..300 {
+        let bits = 1 + rng.next() % 2000;
+        let mut words = Vec::new();
+        for _ in 0..bits.div_ceil(32) {
+            words.push(rng.next() as u32);
+        }
+        let mut n = BigInt::from_slice(Sign::Plus, &words);
+        n >>= (words.len() as u64 * 32 - bits) as usize;
+        if rng.next().is_multiple_of(2) {
+            n = -n;
+        }
+        v.push(n);
+    }
+    v
+}
+
+#[test]
+fn int_sizes_fields_and_sharing_match_python() {
+    assert_python_311();
+    let values = int_values();
+    let input: String = values.iter().map(|v| format!("{v}\n")).collect();
+    let code = format!(
+        r#"
+import sys, ctypes
+print(int.__basicsize__, int.__itemsize__)
+for line in sys.stdin:
+    x = int(line)
+    size = ctypes.c_ssize_t.from_address(id(x) + {OB_SIZE_OFFSET}).value
+    digits = [ctypes.c_uint32.from_address(id(x) + {DIGIT_OFFSET} + 4 * k).value
+              for k in range(abs(size))]
+    print(sys.getsizeof(x), x.__sizeof__(), size,
+          ','.join(map(str, digits)) or '-', int(line) is x)
+"#
+    );
+    let (out, _) = python_io(&code, &input);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "{} {}",
+            pylayout::types::int::INT_TYPE.tp_basicsize,
+            pylayout::types::int::INT_TYPE.tp_itemsize
+        )
+    );
+    let mut checked = 0;
+    for (v, line) in values.iter().zip(lines) {
+        let ours = PyInt::from_bigint(v);
+        let again = PyInt::from_bigint(v);
+        let digits = ours.digits();
+        let digits = if digits.is_empty() {
+            "-".to_string()
+        } else {
+            digits
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let shared = if ours.as_obj().is(again.as_obj()) {
+            "True"
+        } else {
+            "False"
+        };
+        let expect = format!(
+            "{} {} {} {} {}",
+            ours.as_obj().getsizeof(),
+            ours.as_obj().sizeof(),
+            ours.ob_size(),
+            digits,
+            shared
+        );
+        assert_eq!(line, expect, "int {v}: python3 vs ours");
+        assert_eq!(&ours.value(), v);
+        checked += 1;
+    }
+    assert_eq!(checked, values.len());
+}
+
+#[test]
+fn bool_sizes_match_python() {
+    let (out, _) = python_io(
+        "import sys; print(sys.getsizeof(True), sys.getsizeof(False), True.__sizeof__())",
+        "",
+    );
+    let t = PyInt::from_bool(true);
+    let f = PyInt::from_bool(false);
+    assert_eq!(
+        out.trim(),
+        format!(
+            "{} {} {}",
+            t.as_obj().getsizeof(),
+            f.as_obj().getsizeof(),
+            t.as_obj().sizeof()
+        )
+    );
+}
+
+#[test]
+fn float_sizes_and_fields_match_python() {
+    let mut bits: Vec<u64> = [
+        0.0f64,
+        -0.0,
+        1.5,
+        -2.25,
+        1e308,
+        5e-324,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ]
+    .iter()
+    .map(|f| f.to_bits())
+    .collect();
+    let mut rng = Rng(42);
+    bits.extend((0..200).map(|_| rng.next()));
+    let input: String = bits.iter().map(|b| format!("{b}\n")).collect();
+    let code = format!(
+        r#"
+import sys, ctypes, struct
+print(float.__basicsize__, float.__itemsize__)
+for line in sys.stdin:
+    x = struct.unpack('<d', int(line).to_bytes(8, 'little'))[0]
+    raw = ctypes.c_uint64.from_address(id(x) + {OB_FVAL_OFFSET}).value
+    print(sys.getsizeof(x), x.__sizeof__(), raw)
+"#
+    );
+    let (out, _) = python_io(&code, &input);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("{} 0", pylayout::types::float::FLOAT_TYPE.tp_basicsize)
+    );
+    for (b, line) in bits.iter().zip(lines) {
+        let f = PyFloat::new(f64::from_bits(*b));
+        let expect = format!(
+            "{} {} {}",
+            f.as_obj().getsizeof(),
+            f.as_obj().sizeof(),
+            f.value().to_bits()
+        );
+        assert_eq!(line, expect, "float bits {b:#x}");
+    }
+}
+
+#[test]
+fn refcounts_rise_and_fall_like_python() {
+    // sys.getrefcount(x) is ob_refcnt + 1 (its own argument). A non-constant big int, so the
+    // code object holds no extra reference.
+    let (out, _) = python_io(
+        r#"
+import sys
+x = int('1267650600228229401496703205377')
+print(sys.getrefcount(x))
+y = x
+print(sys.getrefcount(x))
+z = y
+print(sys.getrefcount(x))
+del y
+print(sys.getrefcount(x))
+del z
+print(sys.getrefcount(x))
+"#,
+        "",
+    );
+    let x = PyInt::from_bigint(&"1267650600228229401496703205377".parse().unwrap());
+    let getrefcount = |o: &PyInt| o.as_obj().refcnt() + 1;
+    let mut ours = vec![getrefcount(&x)];
+    let y = x.clone();
+    ours.push(getrefcount(&x));
+    let z = y.clone();
+    ours.push(getrefcount(&x));
+    drop(y);
+    ours.push(getrefcount(&x));
+    drop(z);
+    ours.push(getrefcount(&x));
+    let py: Vec<isize> = out.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(ours, py);
+}
+
+/// The block a new object occupies shows in python3 as the most common distance between the
+/// `id()`s of objects allocated one after another from fresh pools.
+fn python_strides(make: &str) -> Vec<usize> {
+    let code = format!(
+        r#"
+import sys
+from collections import Counter
+for line in sys.stdin:
+    k = int(line)
+    objs = [{make} for i in range(600)]
+    ids = sorted(map(id, objs))
+    print(Counter(b - a for a, b in zip(ids, ids[1:])).most_common(1)[0][0])
+"#
+    );
+    let input: String = (1..=60).map(|k| format!("{k}\n")).collect();
+    let (out, _) = python_io(&code, &input);
+    out.lines().map(|l| l.parse().unwrap()).collect()
+}
+
+#[test]
+fn int_blocks_match_python_id_strides() {
+    // int.from_bytes with a 0xff top byte allocates exactly the digits it needs.
+    let strides = python_strides("int.from_bytes(bytes([i % 256] * (k - 1) + [255]), 'little')");
+    for (k, stride) in (1..=60usize).zip(strides) {
+        let mut bytes = vec![7u8; k - 1];
+        bytes.push(255);
+        let v = BigInt::from_bytes_le(Sign::Plus, &bytes);
+        let ours = PyInt::from_bigint(&v);
+        if ours.is_static() {
+            continue;
+        }
+        let block = runtime::with_heap(|h| h.block_info(ours.as_obj().id() as *const u8))
+            .map(|b| b.block_size);
+        if ours.as_obj().sizeof() > 512 {
+            assert_eq!(
+                block, None,
+                "{k} bytes: large ints go to the system allocator"
+            );
+        } else {
+            assert_eq!(
+                block,
+                Some(stride),
+                "{k}-byte int: block size vs python3 id stride"
+            );
+        }
+    }
+}
+
+#[test]
+fn float_block_matches_python_id_stride() {
+    let strides = python_strides("float(i) + k / 7");
+    let f = PyFloat::new(0.5);
+    let block = runtime::with_heap(|h| h.block_info(f.as_obj().id() as *const u8)).unwrap();
+    assert!(
+        strides.iter().all(|&s| s == block.block_size),
+        "{strides:?}"
+    );
+}
