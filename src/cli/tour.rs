@@ -105,9 +105,11 @@ pub fn run(_args: &TourArgs) -> Result<(), CliError> {
     let c = PyInt::from_i64(257);
     let d = PyInt::from_i64(257);
     out.push_str(&format!(
-        "a = 256; b = 256 -> a is b: {}   ({})\n\
-         c = 257; d = 257 -> c is d: {}  (each 257 is a new {}-byte object)\n\
-         The cache covers -5..=256; its objects start with ob_refcnt = 999999999 in 3.11.\n",
+        "a = int('256'); b = int('256') -> a is b: {}   ({})\n\
+         c = int('257'); d = int('257') -> c is d: {}  (each 257 is a new {}-byte object)\n\
+         The cache covers -5..=256; its objects start with ob_refcnt = 999999999 in 3.11.\n\
+         (Careful: `c = 257; d = 257` in one module gives c is d == True, because the compiler\n\
+         stores the constant 257 once; the cache is about ints made at run time.)\n",
         py_bool(a.as_obj().is(b.as_obj())),
         placement(&layout(a.as_obj())),
         py_bool(c.as_obj().is(d.as_obj())),
@@ -116,6 +118,10 @@ pub fn run(_args: &TourArgs) -> Result<(), CliError> {
     drop((a, b, c, d));
 
     section(&mut out, 4, "Reference counting");
+    out.push_str(
+        "(x made at run time. In CPython a literal written in the code, like 2**40, is also held\n\
+         by the code object's constants: one more reference than the names show.)\n",
+    );
     let y = big.clone();
     out.push_str(&format!(
         "y = x          -> ob_refcnt {}\n",

@@ -1,0 +1,188 @@
+//! The command line: JSON shape and accounting, bad input (exit 2, a message, no panic),
+//! broken pipes, and the tour's numbers against python3.
+
+mod common;
+
+use common::{assert_python_311, pylayout, python};
+use serde_json::Value;
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+fn json(args: &[&str]) -> Value {
+    let out = pylayout(args);
+    assert!(out.status.success(), "{args:?}: {:?}", out);
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = pylayout(args);
+    assert!(out.status.success(), "{args:?}: {:?}", out);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn sum(v: &Value, key: &str) -> u64 {
+    v["size_classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[key].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn pool_json_has_the_documented_keys() {
+    let v = json(&["pool", "--json"]);
+    for key in [
+        "small_request_threshold",
+        "alignment",
+        "pool_size",
+        "pool_header_size",
+        "arena_size",
+        "arenas_allocated_total",
+        "arenas_reclaimed",
+        "arenas_highwater_mark",
+        "arenas_allocated_current",
+        "bytes_in_allocated_blocks",
+        "bytes_in_available_blocks",
+        "bytes_lost_to_pool_headers",
+        "bytes_lost_to_quantization",
+        "bytes_lost_to_arena_alignment",
+        "total",
+        "workload",
+    ] {
+        assert!(!v[key].is_null(), "missing {key}");
+    }
+    let classes = v["size_classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 32);
+    for c in classes {
+        for key in [
+            "index",
+            "size",
+            "blocks_per_pool",
+            "pools",
+            "blocks_in_use",
+            "avail_blocks",
+        ] {
+            assert!(c[key].is_u64(), "size class without {key}: {c}");
+        }
+    }
+}
+
+#[test]
+fn pool_json_accounts_for_the_workload() {
+    for count in ["0", "1", "500", "3000"] {
+        let v = json(&["pool", "--json", "--workload", "objects", "--count", count]);
+        let live = v["workload"]["live_objects"].as_u64().unwrap();
+        let free_floats = v["free_float_objects"].as_u64().unwrap();
+        // Every live int/float and every float on the free list holds one pool block.
+        assert_eq!(
+            sum(&v, "blocks_in_use"),
+            live + free_floats,
+            "count {count}"
+        );
+        let bytes: u64 = v["size_classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["size"].as_u64().unwrap() * c["blocks_in_use"].as_u64().unwrap())
+            .sum();
+        assert_eq!(v["bytes_in_allocated_blocks"].as_u64().unwrap(), bytes);
+    }
+    let v = json(&["pool", "--json", "--workload", "none"]);
+    assert_eq!(sum(&v, "blocks_in_use"), 0);
+    assert_eq!(v["arenas_allocated_current"], 0);
+    let v = json(&["pool", "--json", "--workload", "blocks", "--count", "2000"]);
+    assert_eq!(
+        sum(&v, "blocks_in_use"),
+        v["workload"]["live_blocks"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn pool_text_says_what_ran_and_lists_classes() {
+    let text = stdout(&["pool", "--workload", "blocks", "--count", "100"]);
+    assert!(text.contains("blocks"), "{text}");
+    assert!(text.contains("# arenas allocated total"), "{text}");
+    let all = stdout(&["pool", "--workload", "none", "--all-classes"]);
+    assert!(all.lines().count() > 32, "{all}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message() {
+    for args in [
+        &["pool", "--bogus"][..],
+        &["pool", "--count", "x"],
+        &["pool", "--count", "-1"],
+        &["pool", "--count", "1000001"],
+        &["pool", "--count", "99999999999999999999999"],
+        &["pool", "--workload", "everything"],
+        &["no-such-command"],
+        &[],
+    ] {
+        let out = pylayout(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        // No arguments at all prints the usage (clap's `arg_required_else_help`).
+        assert!(
+            err.contains("error") || (args.is_empty() && err.contains("Usage")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    for args in [&["--help"][..], &["pool", "--help"], &["--version"]] {
+        let out = pylayout(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    for args in [
+        &["pool", "--all-classes", "--workload", "blocks"][..],
+        &["tour"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then hang up, like `| head -c1`.
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// The numbers the tour prints are CPython's.
+#[test]
+fn tour_numbers_match_python() {
+    assert_python_311();
+    let tour = stdout(&["tour"]);
+    let expect = python(
+        "import sys\n\
+         x = 2 ** int('40')\n\
+         print(f'sys.getsizeof(x) = {sys.getsizeof(x)}.')\n\
+         print(f\"-> a is b: {int('256') is int('256')}\")\n\
+         print(f\"-> c is d: {int('257') is int('257')}  (each 257 is a new {sys.getsizeof(257)}-byte object)\")\n\
+         y = x\n\
+         print(f'y = x          -> ob_refcnt {sys.getrefcount(x) - 1}')\n\
+         del y\n\
+         print(f'del y          -> ob_refcnt {sys.getrefcount(x) - 1}')\n",
+    );
+    for line in expect.lines() {
+        assert!(
+            tour.contains(line),
+            "tour lacks python3's `{line}`:\n{tour}"
+        );
+    }
+}
