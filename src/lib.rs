@@ -12,6 +12,8 @@
 //! `hash` holds CPython's hash functions (SipHash-1-3 for bytes/str, the int/float/tuple hashes).
 
 pub mod alloc;
+pub mod cost;
+pub mod error;
 pub mod hash;
 pub mod inspect;
 pub mod object;

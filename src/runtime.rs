@@ -9,6 +9,8 @@
 //!  Runtime
 //!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
+//!  ├── lists   free list, up to 80 dead lists
+//!  ├── costs   counters of container work (moves, copies, probes, hashes)
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //! ```
 #![allow(unsafe_code)]
@@ -18,14 +20,18 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
+use crate::cost::CostCounters;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
+use crate::types::list::ListState;
 
 /// The per-thread interpreter state.
 #[derive(Debug)]
 pub struct Runtime {
     pub(crate) ints: IntState,
     pub(crate) floats: FloatState,
+    pub(crate) lists: ListState,
+    pub(crate) costs: CostCounters,
     heap: RefCell<Pymalloc>,
 }
 
@@ -34,6 +40,8 @@ impl Runtime {
         Runtime {
             ints: IntState::new(),
             floats: FloatState::new(),
+            lists: ListState::default(),
+            costs: CostCounters::default(),
             heap: RefCell::new(Pymalloc::new()),
         }
     }
@@ -43,6 +51,7 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         // Free lists hold pool blocks: give them back before the arenas go.
         self.floats.clear(self.heap.get_mut());
+        self.lists.clear(self.heap.get_mut());
     }
 }
 
@@ -85,7 +94,11 @@ pub fn allocated_blocks() -> usize {
 /// Empty every type free list, returning their blocks to pymalloc, as a full collection
 /// does in CPython (`_PyGC_ClearAllFreeLists`).
 pub fn clear_freelists() {
-    with(|rt| rt.floats.clear(&mut rt.heap.borrow_mut()));
+    with(|rt| {
+        let mut heap = rt.heap.borrow_mut();
+        rt.floats.clear(&mut heap);
+        rt.lists.clear(&mut heap);
+    });
 }
 
 /// A raw block from this thread's pymalloc (`PyMem_Malloc`), freed when dropped. For

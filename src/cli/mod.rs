@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad input (usage errors included).
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
+mod grow;
 mod output;
 mod pool;
 mod tour;
@@ -27,6 +28,8 @@ enum Command {
     Tour(tour::TourArgs),
     /// pymalloc's state in the layout of CPython's sys._debugmallocstats()
     Pool(pool::PoolArgs),
+    /// Grow a container one element at a time and show every resize
+    Grow(grow::GrowArgs),
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Tour(args) => tour::run(&args),
         Command::Pool(args) => pool::run(&args),
+        Command::Grow(args) => grow::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

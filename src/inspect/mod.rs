@@ -2,5 +2,6 @@
 //! block placement, workloads. Everything the CLI prints is computed here (and tested here),
 //! so what is printed is what is tested.
 
+pub mod grow;
 pub mod layout;
 pub mod workload;

@@ -14,9 +14,19 @@ pub fn python_exe() -> String {
 /// (stdout, stderr). Fails the test, loudly, if the interpreter is missing, is not 3.11, or
 /// the code raises.
 pub fn python_io(code: &str, stdin: &str) -> (String, String) {
+    run_python(&["-c", code], stdin, code)
+}
+
+/// Run a (possibly long) program fed on stdin (`python3 -`), `PYTHONHASHSEED=0`; return
+/// (stdout, stderr). For programs too long for a command line.
+pub fn python_script(code: &str) -> (String, String) {
+    run_python(&["-"], code, code)
+}
+
+fn run_python(args: &[&str], stdin: &str, code: &str) -> (String, String) {
     let exe = python_exe();
     let mut child = Command::new(&exe)
-        .args(["-c", code])
+        .args(args)
         .env("PYTHONHASHSEED", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

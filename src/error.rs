@@ -1,0 +1,93 @@
+//! Python exceptions raised by the object layer (`TypeError`, `IndexError`, ...), with
+//! CPython's messages, so the runner can print them in CPython's last-line form.
+
+use std::fmt;
+
+/// The exception classes the object layer raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExcKind {
+    /// `TypeError`
+    TypeError,
+    /// `ValueError`
+    ValueError,
+    /// `IndexError`
+    IndexError,
+    /// `KeyError`
+    KeyError,
+    /// `OverflowError`
+    OverflowError,
+    /// `MemoryError`
+    MemoryError,
+    /// `ZeroDivisionError`
+    ZeroDivisionError,
+}
+
+impl ExcKind {
+    /// The class name, as `type(e).__name__`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExcKind::TypeError => "TypeError",
+            ExcKind::ValueError => "ValueError",
+            ExcKind::IndexError => "IndexError",
+            ExcKind::KeyError => "KeyError",
+            ExcKind::OverflowError => "OverflowError",
+            ExcKind::MemoryError => "MemoryError",
+            ExcKind::ZeroDivisionError => "ZeroDivisionError",
+        }
+    }
+}
+
+/// A raised exception: its class and message (`str(e)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyErr {
+    /// The class.
+    pub kind: ExcKind,
+    /// The message.
+    pub msg: String,
+}
+
+impl PyErr {
+    /// An exception of `kind` with message `msg`.
+    pub fn new(kind: ExcKind, msg: impl Into<String>) -> PyErr {
+        PyErr {
+            kind,
+            msg: msg.into(),
+        }
+    }
+
+    /// `TypeError(msg)`.
+    pub fn type_error(msg: impl Into<String>) -> PyErr {
+        PyErr::new(ExcKind::TypeError, msg)
+    }
+
+    /// `ValueError(msg)`.
+    pub fn value_error(msg: impl Into<String>) -> PyErr {
+        PyErr::new(ExcKind::ValueError, msg)
+    }
+
+    /// `IndexError(msg)`.
+    pub fn index_error(msg: impl Into<String>) -> PyErr {
+        PyErr::new(ExcKind::IndexError, msg)
+    }
+
+    /// `MemoryError()`.
+    pub fn no_memory() -> PyErr {
+        PyErr::new(ExcKind::MemoryError, "")
+    }
+}
+
+impl fmt::Display for PyErr {
+    /// CPython's last traceback line: `IndexError: list index out of range`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.msg.is_empty() {
+            f.write_str(self.kind.name())
+        } else {
+            write!(f, "{}: {}", self.kind.name(), self.msg)
+        }
+    }
+}
+
+impl std::error::Error for PyErr {}
+
+/// Result of an operation that may raise.
+pub type PyResult<T> = Result<T, PyErr>;

@@ -1,0 +1,235 @@
+//! Comparison and `repr` across the built-in types, as CPython's rich comparison and
+//! `tp_repr` slots behave for them (`Objects/object.c` `PyObject_RichCompare`,
+//! `Objects/floatobject.c` `float_richcompare`, `Objects/listobject.c` `list_richcompare`).
+//!
+//! Numbers compare by exact value across `bool`, `int` and `float` (`1 == 1.0 == True`,
+//! `2**53 + 1 != 2.0**53`); sequences compare item by item (identity first, then `==`);
+//! ordering between unrelated types raises `TypeError` with CPython's message.
+
+use std::cmp::Ordering;
+
+use num_bigint::BigInt;
+
+use crate::error::{PyErr, PyResult};
+use crate::object::Obj;
+use crate::types::float::{FLOAT_TYPE, PyFloat};
+use crate::types::int::PyInt;
+use crate::types::list::{LIST_TYPE, PyList};
+
+/// A number, for cross-type comparison.
+enum Num {
+    Int(BigInt),
+    Float(f64),
+}
+
+fn as_num(o: &Obj) -> Option<Num> {
+    if let Ok(i) = PyInt::from_obj(o.clone()) {
+        return Some(Num::Int(i.value()));
+    }
+    if o.is_type(&FLOAT_TYPE) {
+        return Some(Num::Float(PyFloat::from_obj(o.clone()).ok()?.value()));
+    }
+    None
+}
+
+/// The exact integer value of a finite, integral `f`.
+fn integral_to_bigint(f: f64) -> BigInt {
+    debug_assert!(f.is_finite() && f.fract() == 0.0);
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    if exp == 0 {
+        return BigInt::ZERO; // only ±0.0 is integral among subnormals
+    }
+    let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let shift = exp - 1075;
+    let m = BigInt::from(mantissa);
+    let v = if shift >= 0 {
+        m << shift as usize
+    } else {
+        m >> (-shift) as usize
+    };
+    if f < 0.0 { -v } else { v }
+}
+
+/// Compare an int with a float exactly; `None` when the float is NaN.
+fn cmp_int_float(i: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    let fl = f.floor();
+    match i.cmp(&integral_to_bigint(fl)) {
+        Ordering::Equal if f > fl => Some(Ordering::Less),
+        o => Some(o),
+    }
+}
+
+fn cmp_num(a: &Num, b: &Num) -> Option<Ordering> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Some(x.cmp(y)),
+        (Num::Float(x), Num::Float(y)) => x.partial_cmp(y),
+        (Num::Int(x), Num::Float(y)) => cmp_int_float(x, *y),
+        (Num::Float(x), Num::Int(y)) => cmp_int_float(y, *x).map(Ordering::reverse),
+    }
+}
+
+/// `a == b` (`PyObject_RichCompareBool(a, b, Py_EQ)`: identity first).
+pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
+    if a.is(b) {
+        return Ok(true);
+    }
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return Ok(cmp_num(&x, &y) == Some(Ordering::Equal));
+    }
+    if a.is_type(&LIST_TYPE) && b.is_type(&LIST_TYPE) {
+        let (x, y) = (list(a), list(b));
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (p, q) in x.items().iter().zip(y.items().iter()) {
+            if !eq(p, q)? {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
+    // Different, unrelated types: `object.__eq__` falls back to identity.
+    Ok(false)
+}
+
+fn list(o: &Obj) -> PyList {
+    PyList::from_obj(o.clone()).expect("checked list type")
+}
+
+/// `a < b`.
+pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return Ok(cmp_num(&x, &y) == Some(Ordering::Less));
+    }
+    if a.is_type(&LIST_TYPE) && b.is_type(&LIST_TYPE) {
+        // list_richcompare: the first differing item decides, else the lengths.
+        let (x, y) = (list(a).items(), list(b).items());
+        for (p, q) in x.iter().zip(y.iter()) {
+            if !eq(p, q)? {
+                return lt(p, q);
+            }
+        }
+        return Ok(x.len() < y.len());
+    }
+    Err(PyErr::type_error(format!(
+        "'<' not supported between instances of '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    )))
+}
+
+/// `repr(f)` for a float: the shortest string that round-trips, in CPython's layout
+/// (`float_repr` → `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)`): fixed notation
+/// when the decimal exponent is in `-4..16`, else `d.ddde±XX`.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    // Rust's `{:e}` prints the shortest round-trip digits: "-1.2345e-7".
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("exponent");
+    let exp: i32 = exp.parse().expect("exponent digits");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let decpt = exp + 1;
+    if (-3..=16).contains(&decpt) {
+        let body = if decpt <= 0 {
+            format!("0.{}{}", "0".repeat((-decpt) as usize), digits)
+        } else if decpt as usize >= digits.len() {
+            format!("{}{}.0", digits, "0".repeat(decpt as usize - digits.len()))
+        } else {
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
+        };
+        format!("{sign}{body}")
+    } else {
+        let m = if digits.len() == 1 {
+            digits
+        } else {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{sign}{m}e{esign}{:02}", exp.abs())
+    }
+}
+
+/// `repr(obj)` for the types built so far.
+pub fn repr(o: &Obj) -> String {
+    if let Ok(i) = PyInt::from_obj(o.clone()) {
+        if i.is_bool() {
+            return if i.to_i64() == Some(1) {
+                "True"
+            } else {
+                "False"
+            }
+            .into();
+        }
+        return i.value().to_string();
+    }
+    if let Ok(f) = PyFloat::from_obj(o.clone()) {
+        return float_repr(f.value());
+    }
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        let parts: Vec<String> = l.items().iter().map(repr).collect();
+        return format!("[{}]", parts.join(", "));
+    }
+    format!("<{} object at {:#x}>", o.type_name(), o.id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_reprs() {
+        for (f, s) in [
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-0.0, "-0.0"),
+            (5e-324, "5e-324"),
+            (f64::INFINITY, "inf"),
+            (2.0, "2.0"),
+        ] {
+            assert_eq!(float_repr(f), s);
+        }
+    }
+
+    #[test]
+    fn numbers_compare_exactly() {
+        let i = |v: i64| PyInt::from_i64(v).into_obj();
+        let f = |v: f64| PyFloat::new(v).into_obj();
+        assert!(eq(&i(1), &f(1.0)).unwrap());
+        assert!(eq(&PyInt::from_bool(true).into_obj(), &f(1.0)).unwrap());
+        assert!(!eq(&i((1 << 53) + 1), &f((1u64 << 53) as f64)).unwrap());
+        assert!(lt(&f((1u64 << 53) as f64), &i((1 << 53) + 1)).unwrap());
+        assert!(lt(&i(2), &f(2.5)).unwrap() && !lt(&f(2.5), &i(2)).unwrap());
+        assert!(lt(&i(-3), &f(-2.5)).unwrap());
+        assert!(!eq(&f(f64::NAN), &i(0)).unwrap());
+        assert!(lt(&i(1), &PyList::new().into_obj()).is_err());
+    }
+}
