@@ -10,6 +10,7 @@
 //!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
 //!  ├── lists   free list, up to 80 dead lists
+//!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
 //!  ├── costs   counters of container work (moves, copies, probes, hashes)
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //! ```
@@ -24,6 +25,7 @@ use crate::cost::CostCounters;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
 use crate::types::list::ListState;
+use crate::types::tuple::TupleState;
 
 /// The per-thread interpreter state.
 #[derive(Debug)]
@@ -31,6 +33,7 @@ pub struct Runtime {
     pub(crate) ints: IntState,
     pub(crate) floats: FloatState,
     pub(crate) lists: ListState,
+    pub(crate) tuples: TupleState,
     pub(crate) costs: CostCounters,
     heap: RefCell<Pymalloc>,
 }
@@ -41,6 +44,7 @@ impl Runtime {
             ints: IntState::new(),
             floats: FloatState::new(),
             lists: ListState::default(),
+            tuples: TupleState::new(),
             costs: CostCounters::default(),
             heap: RefCell::new(Pymalloc::new()),
         }
@@ -52,6 +56,7 @@ impl Drop for Runtime {
         // Free lists hold pool blocks: give them back before the arenas go.
         self.floats.clear(self.heap.get_mut());
         self.lists.clear(self.heap.get_mut());
+        self.tuples.clear(self.heap.get_mut());
     }
 }
 
@@ -98,6 +103,7 @@ pub fn clear_freelists() {
         let mut heap = rt.heap.borrow_mut();
         rt.floats.clear(&mut heap);
         rt.lists.clear(&mut heap);
+        rt.tuples.clear(&mut heap);
     });
 }
 

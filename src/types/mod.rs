@@ -5,9 +5,11 @@
 //! | [`int`] | `Objects/longobject.c`, `Objects/boolobject.c` | 30-bit digits, small-int cache, `True`/`False` |
 //! | [`float`] | `Objects/floatobject.c` | 24 bytes, free list of 100 |
 //! | [`list`] | `Objects/listobject.c` | `list_resize` growth, exact-allocation paths, free list of 80 |
+//! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 
 pub mod float;
 pub mod int;
 pub mod list;
 pub mod ops;
+pub mod tuple;

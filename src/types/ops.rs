@@ -15,6 +15,7 @@ use crate::object::Obj;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
 use crate::types::int::PyInt;
 use crate::types::list::{LIST_TYPE, PyList};
+use crate::types::tuple::{PyTuple, TUPLE_TYPE};
 
 /// A number, for cross-type comparison.
 enum Num {
@@ -87,12 +88,11 @@ pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Equal));
     }
-    if a.is_type(&LIST_TYPE) && b.is_type(&LIST_TYPE) {
-        let (x, y) = (list(a), list(b));
+    if let Some((x, y)) = same_sequence_type(a, b) {
         if x.len() != y.len() {
             return Ok(false);
         }
-        for (p, q) in x.items().iter().zip(y.items().iter()) {
+        for (p, q) in x.iter().zip(y.iter()) {
             if !eq(p, q)? {
                 return Ok(false);
             }
@@ -103,8 +103,17 @@ pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
     Ok(false)
 }
 
-fn list(o: &Obj) -> PyList {
-    PyList::from_obj(o.clone()).expect("checked list type")
+/// The items of `a` and `b` when both are lists or both are tuples.
+fn same_sequence_type(a: &Obj, b: &Obj) -> Option<(Vec<Obj>, Vec<Obj>)> {
+    if a.is_type(&LIST_TYPE) && b.is_type(&LIST_TYPE) {
+        let l = |o: &Obj| PyList::from_obj(o.clone()).expect("list").items();
+        return Some((l(a), l(b)));
+    }
+    if a.is_type(&TUPLE_TYPE) && b.is_type(&TUPLE_TYPE) {
+        let t = |o: &Obj| PyTuple::from_obj(o.clone()).expect("tuple").items();
+        return Some((t(a), t(b)));
+    }
+    None
 }
 
 /// `a < b`.
@@ -112,9 +121,9 @@ pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Less));
     }
-    if a.is_type(&LIST_TYPE) && b.is_type(&LIST_TYPE) {
-        // list_richcompare: the first differing item decides, else the lengths.
-        let (x, y) = (list(a).items(), list(b).items());
+    if let Some((x, y)) = same_sequence_type(a, b) {
+        // list_richcompare / tuplerichcompare: the first differing item decides, else the
+        // lengths.
         for (p, q) in x.iter().zip(y.iter()) {
             if !eq(p, q)? {
                 return lt(p, q);
@@ -192,6 +201,14 @@ pub fn repr(o: &Obj) -> String {
     if let Ok(l) = PyList::from_obj(o.clone()) {
         let parts: Vec<String> = l.items().iter().map(repr).collect();
         return format!("[{}]", parts.join(", "));
+    }
+    if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        let parts: Vec<String> = t.items().iter().map(repr).collect();
+        return if parts.len() == 1 {
+            format!("({},)", parts[0])
+        } else {
+            format!("({})", parts.join(", "))
+        };
     }
     format!("<{} object at {:#x}>", o.type_name(), o.id())
 }

@@ -1,0 +1,408 @@
+//! `tuple` as CPython 3.11 builds it (`Include/cpython/tupleobject.h`,
+//! `Objects/tupleobject.c`).
+//!
+//! ```text
+//!  PyGC_Head (16) | PyTupleObject: 24 + 8 * n bytes, the items inline
+//!  +0   ob_refcnt      8
+//!  +8   ob_type        8
+//!  +16  ob_size        8    len(tuple), fixed at creation
+//!  +24  ob_item[0]     8    item pointers, in the same block (no separate array)
+//!  ...  ob_item[n-1]
+//! ```
+//!
+//! `sys.getsizeof(t) == 40 + 8 * len(t)`, so a 2-tuple is a 56-byte object in a 64-byte block.
+//! The empty tuple is a static singleton (not in any pool, `ob_refcnt` 999999999 at start).
+//! Dead tuples of length 1..=20 go to per-length free lists (up to 2000 each), linked
+//! through `ob_item[0]`; `PyTuple_New` takes from them for lengths 1..=19 only — 3.11's
+//! `maybe_freelist_pop` tests `size < PyTuple_MAXSAVESIZE` while `maybe_freelist_push` accepts
+//! `size - 1 < PyTuple_NFREELISTS`, so 20-tuples are saved but never reused.
+#![allow(unsafe_code)]
+
+use std::cell::Cell;
+use std::ptr::{NonNull, null_mut};
+
+use crate::alloc::Pymalloc;
+use crate::error::{PyErr, PyResult};
+use crate::object::{
+    GC_HEAD_SIZE, Obj, PyGCHead, PyObject, PyVarObject, STATIC_REFCNT, TPFLAGS_HAVE_GC, TypeObject,
+    alloc_object, free_object,
+};
+use crate::runtime;
+use crate::types::ops;
+
+/// `PyTuple_MAXSAVESIZE`: lengths below this are taken from the free lists.
+pub const PYTUPLE_MAXSAVESIZE: usize = 20;
+/// `PyTuple_NFREELISTS`: free lists exist for lengths 1..=20.
+pub const PYTUPLE_NFREELISTS: usize = 20;
+/// `PyTuple_MAXFREELIST`: tuples kept per length.
+pub const PYTUPLE_MAXFREELIST: usize = 2000;
+/// `offsetof(PyTupleObject, ob_item)` = `tuple.__basicsize__`.
+pub const OB_ITEM_OFFSET: usize = size_of::<PyVarObject>();
+const PTR: usize = size_of::<*mut PyObject>();
+
+/// `PyTuple_Type`.
+pub static TUPLE_TYPE: TypeObject = TypeObject {
+    tp_name: "tuple",
+    tp_basicsize: OB_ITEM_OFFSET,
+    tp_itemsize: PTR,
+    tp_flags: TPFLAGS_HAVE_GC,
+    tp_dealloc: tuple_dealloc,
+    sizeof: tuple_sizeof,
+};
+
+/// `tuple.__sizeof__`: `24 + 8 * len`.
+pub const fn tuple_sizeof_len(n: usize) -> usize {
+    OB_ITEM_OFFSET + PTR * n
+}
+
+/// # Safety
+/// `op` is a live tuple.
+unsafe fn tuple_sizeof(op: NonNull<PyObject>) -> usize {
+    // SAFETY: live tuple per the contract.
+    let n = unsafe { op.cast::<PyVarObject>().as_ref().ob_size.get() } as usize;
+    tuple_sizeof_len(n)
+}
+
+/// # Safety
+/// `op` is a tuple with at least `i + 1` slots.
+unsafe fn item_slot(op: NonNull<PyObject>, i: usize) -> *mut *mut PyObject {
+    // SAFETY: the items follow the var header in the same block.
+    unsafe {
+        op.cast::<u8>()
+            .add(OB_ITEM_OFFSET + i * PTR)
+            .cast()
+            .as_ptr()
+    }
+}
+
+/// `tupledealloc`: release the items (last first), then a free list or pymalloc.
+///
+/// # Safety
+/// `op` is a tuple whose reference count just reached zero.
+unsafe fn tuple_dealloc(op: NonNull<PyObject>) {
+    // SAFETY: dead tuple; slots below ob_size hold owned references (or NULL).
+    let n = unsafe {
+        let n = op.cast::<PyVarObject>().as_ref().ob_size.get() as usize;
+        for i in (0..n).rev() {
+            if let Some(p) = NonNull::new(*item_slot(op, i)) {
+                drop(Obj::from_owned(p));
+            }
+        }
+        n
+    };
+    debug_assert!(n > 0, "the empty tuple is static");
+    let index = n - 1;
+    let pushed = runtime::with(|rt| {
+        let st = &rt.tuples;
+        if index < PYTUPLE_NFREELISTS && st.numfree[index].get() < PYTUPLE_MAXFREELIST {
+            // SAFETY: the first slot of a dead tuple links the free list.
+            unsafe { *item_slot(op, 0) = st.free_list[index].get() };
+            st.free_list[index].set(op.as_ptr());
+            st.numfree[index].set(st.numfree[index].get() + 1);
+            true
+        } else {
+            false
+        }
+    });
+    if !pushed {
+        // SAFETY: dead tuple allocated by alloc_object with TUPLE_TYPE.
+        unsafe { free_object(op, &TUPLE_TYPE) };
+    }
+}
+
+/// The static empty tuple with its (unused) GC head, as 3.11's `_Py_SINGLETON(tuple_empty)`.
+#[repr(C)]
+#[derive(Debug)]
+struct StaticEmptyTuple {
+    gc: PyGCHead,
+    tuple: PyVarObject,
+}
+
+/// The tuple free lists and the empty tuple of a runtime (`struct _Py_tuple_state`).
+#[derive(Debug)]
+pub(crate) struct TupleState {
+    free_list: [Cell<*mut PyObject>; PYTUPLE_NFREELISTS],
+    numfree: [Cell<usize>; PYTUPLE_NFREELISTS],
+    empty: Box<StaticEmptyTuple>,
+}
+
+impl TupleState {
+    pub(crate) fn new() -> TupleState {
+        TupleState {
+            free_list: std::array::from_fn(|_| Cell::new(null_mut())),
+            numfree: std::array::from_fn(|_| Cell::new(0)),
+            empty: Box::new(StaticEmptyTuple {
+                gc: PyGCHead::default(),
+                tuple: PyVarObject {
+                    ob_base: PyObject {
+                        ob_refcnt: Cell::new(STATIC_REFCNT),
+                        ob_type: Cell::new(&TUPLE_TYPE),
+                    },
+                    ob_size: Cell::new(0),
+                },
+            }),
+        }
+    }
+
+    fn empty_ptr(&self) -> NonNull<PyObject> {
+        NonNull::from(&self.empty.tuple).cast()
+    }
+
+    /// Tuples saved for length `n` (1..=20).
+    pub(crate) fn numfree(&self, n: usize) -> usize {
+        self.numfree[n - 1].get()
+    }
+
+    fn pop(&self, size: usize) -> Option<NonNull<PyObject>> {
+        if size == 0 || size >= PYTUPLE_MAXSAVESIZE {
+            return None;
+        }
+        let index = size - 1;
+        let op = NonNull::new(self.free_list[index].get())?;
+        // SAFETY: free-list entries are dead tuples whose first slot is the link.
+        self.free_list[index].set(unsafe { *item_slot(op, 0) });
+        self.numfree[index].set(self.numfree[index].get() - 1);
+        Some(op)
+    }
+
+    /// Empty the free lists (`_PyTuple_ClearFreeList`).
+    pub(crate) fn clear(&self, heap: &mut Pymalloc) {
+        for index in 0..PYTUPLE_NFREELISTS {
+            let mut p = self.free_list[index].replace(null_mut());
+            self.numfree[index].set(0);
+            while let Some(op) = NonNull::new(p) {
+                // SAFETY: dead tuples: link in slot 0; block starts at the GC head.
+                unsafe {
+                    p = *item_slot(op, 0);
+                    heap.free(op.as_ptr().cast::<u8>().sub(GC_HEAD_SIZE));
+                }
+            }
+        }
+    }
+}
+
+/// Tuples of length `n` (1..=20) on this thread's free lists.
+pub fn free_list_len(n: usize) -> usize {
+    assert!((1..=PYTUPLE_NFREELISTS).contains(&n));
+    runtime::with(|rt| rt.tuples.numfree(n))
+}
+
+/// A handle to a `tuple`.
+#[derive(Clone, Debug)]
+pub struct PyTuple(Obj);
+
+impl PyTuple {
+    /// `PyTuple_New(n)` filled with `items` (`_PyTuple_FromArray`): the empty singleton for
+    /// no items, else a free-list tuple or a fresh GC object of `24 + 8n` bytes.
+    pub fn new(items: Vec<Obj>) -> PyTuple {
+        let n = items.len();
+        if n == 0 {
+            return PyTuple::empty();
+        }
+        let op = runtime::with(|rt| rt.tuples.pop(n)).unwrap_or_else(|| {
+            alloc_object(&TUPLE_TYPE, tuple_sizeof_len(n))
+                .unwrap_or_else(|| panic!("out of memory allocating a {n}-tuple"))
+        });
+        // SAFETY: op has room for the header and n item slots; a revived free-list tuple
+        // gets its header reset (`_Py_NewReference`), a fresh one has it set already.
+        unsafe {
+            let var = op.cast::<PyVarObject>().as_ref();
+            var.ob_base.ob_refcnt.set(1);
+            var.ob_base.ob_type.set(&TUPLE_TYPE);
+            std::ptr::addr_of_mut!((*op.cast::<PyVarObject>().as_ptr()).ob_size)
+                .write(Cell::new(n as isize));
+            for (i, it) in items.into_iter().enumerate() {
+                *item_slot(op, i) = it.into_raw().as_ptr();
+            }
+            PyTuple(Obj::from_owned(op))
+        }
+    }
+
+    /// `()`: the static singleton.
+    pub fn empty() -> PyTuple {
+        runtime::with(|rt| {
+            // SAFETY: the runtime's static empty tuple is always live.
+            PyTuple(unsafe { Obj::from_borrowed(rt.tuples.empty_ptr()) })
+        })
+    }
+
+    /// View an object as a tuple.
+    pub fn from_obj(obj: Obj) -> Result<PyTuple, Obj> {
+        if obj.is_type(&TUPLE_TYPE) {
+            Ok(PyTuple(obj))
+        } else {
+            Err(obj)
+        }
+    }
+
+    /// The object handle.
+    pub fn as_obj(&self) -> &Obj {
+        &self.0
+    }
+
+    /// Give up the typed view.
+    pub fn into_obj(self) -> Obj {
+        self.0
+    }
+
+    /// `len(t)`.
+    pub fn len(&self) -> usize {
+        // SAFETY: ob_size of a live tuple.
+        unsafe { self.0.read_field::<isize>(crate::object::OB_SIZE_OFFSET) as usize }
+    }
+
+    /// Whether this is the empty tuple.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether this is the runtime's static empty tuple.
+    pub fn is_static(&self) -> bool {
+        runtime::with(|rt| rt.tuples.empty_ptr() == self.0.as_ptr())
+    }
+
+    fn item(&self, i: usize) -> Obj {
+        debug_assert!(i < self.len());
+        // SAFETY: slots below ob_size hold live owned references.
+        unsafe { Obj::from_borrowed(NonNull::new_unchecked(*item_slot(self.0.as_ptr(), i))) }
+    }
+
+    /// New references to the items.
+    pub fn items(&self) -> Vec<Obj> {
+        (0..self.len()).map(|i| self.item(i)).collect()
+    }
+
+    /// `t[i]`: `IndexError: tuple index out of range` outside.
+    pub fn get(&self, i: isize) -> PyResult<Obj> {
+        let n = self.len() as isize;
+        let j = if i < 0 { i + n } else { i };
+        if (0..n).contains(&j) {
+            Ok(self.item(j as usize))
+        } else {
+            Err(PyErr::index_error("tuple index out of range"))
+        }
+    }
+
+    /// `t[lo:hi]` with clamped bounds (`tupleslice`): the tuple itself when the slice is
+    /// the whole tuple.
+    pub fn slice(&self, lo: usize, hi: usize) -> PyTuple {
+        let n = self.len();
+        let (lo, hi) = (lo.min(n), hi.min(n).max(lo.min(n)));
+        if lo == 0 && hi == n {
+            return self.clone();
+        }
+        PyTuple::new((lo..hi).map(|i| self.item(i)).collect())
+    }
+
+    /// `a + b` (`tupleconcat`): one side itself when the other is empty.
+    pub fn concat(&self, other: &PyTuple) -> PyTuple {
+        if other.is_empty() {
+            return self.clone();
+        }
+        if self.is_empty() {
+            return other.clone();
+        }
+        let mut items = self.items();
+        items.extend(other.items());
+        PyTuple::new(items)
+    }
+
+    /// `t * n` (`tuplerepeat`): itself for `n == 1`, `()` for an empty result.
+    pub fn repeat(&self, n: isize) -> PyResult<PyTuple> {
+        if n == 1 {
+            return Ok(self.clone());
+        }
+        let n = n.max(0) as usize;
+        if self.is_empty() || n == 0 {
+            return Ok(PyTuple::empty());
+        }
+        self.len()
+            .checked_mul(n)
+            .filter(|&s| s <= (isize::MAX as usize - OB_ITEM_OFFSET) / PTR)
+            .ok_or_else(PyErr::no_memory)?;
+        let items = self.items();
+        let mut out = Vec::with_capacity(items.len() * n);
+        for _ in 0..n {
+            out.extend(items.iter().cloned());
+        }
+        Ok(PyTuple::new(out))
+    }
+
+    /// `x in t`.
+    pub fn contains(&self, x: &Obj) -> PyResult<bool> {
+        for i in 0..self.len() {
+            if ops::eq(&self.item(i), x)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `t.index(x)`.
+    pub fn index(&self, x: &Obj) -> PyResult<usize> {
+        for i in 0..self.len() {
+            if ops::eq(&self.item(i), x)? {
+                return Ok(i);
+            }
+        }
+        Err(PyErr::value_error("tuple.index(x): x not in tuple"))
+    }
+
+    /// `t.count(x)`.
+    pub fn count(&self, x: &Obj) -> PyResult<usize> {
+        let mut c = 0;
+        for i in 0..self.len() {
+            c += ops::eq(&self.item(i), x)? as usize;
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::int::PyInt;
+
+    fn int(v: i64) -> Obj {
+        PyInt::from_i64(v).into_obj()
+    }
+
+    #[test]
+    fn sizes_singleton_and_free_lists() {
+        runtime::clear_freelists();
+        let e = PyTuple::new(vec![]);
+        assert!(e.is_static() && e.as_obj().is(PyTuple::empty().as_obj()));
+        assert_eq!(e.as_obj().getsizeof(), 40);
+        let t = PyTuple::new(vec![int(1000), int(2000)]);
+        assert_eq!(t.as_obj().getsizeof(), 56);
+        let addr = t.as_obj().id();
+        drop(t);
+        assert_eq!(free_list_len(2), 1);
+        let u = PyTuple::new(vec![int(1), int(2)]);
+        assert_eq!(u.as_obj().id(), addr, "2-tuples are reused LIFO");
+        // 20-tuples are saved but not reused.
+        let big = PyTuple::new((0..20).map(int).collect());
+        let big_addr = big.as_obj().id();
+        drop(big);
+        assert_eq!(free_list_len(20), 1);
+        let again = PyTuple::new((0..20).map(int).collect());
+        assert_ne!(again.as_obj().id(), big_addr);
+        assert!(u.slice(0, 2).as_obj().is(u.as_obj()));
+        assert_eq!(u.slice(1, 2).len(), 1);
+    }
+
+    #[test]
+    fn blocks_come_back() {
+        runtime::clear_freelists();
+        let base = runtime::allocated_blocks();
+        {
+            let ts: Vec<PyTuple> = (0..50)
+                .map(|n| PyTuple::new((0..n).map(|i| int(i * 1000)).collect()))
+                .collect();
+            let c = ts[3].concat(&ts[10]).repeat(3).unwrap();
+            assert_eq!(c.len(), 39);
+        }
+        runtime::clear_freelists();
+        assert_eq!(runtime::allocated_blocks(), base);
+    }
+}
