@@ -16,12 +16,13 @@
 //! ```
 #![allow(unsafe_code)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::cost::CostCounters;
+use crate::hash::HashSecret;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
 use crate::types::list::ListState;
@@ -35,6 +36,7 @@ pub struct Runtime {
     pub(crate) lists: ListState,
     pub(crate) tuples: TupleState,
     pub(crate) costs: CostCounters,
+    hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
 }
 
@@ -46,6 +48,7 @@ impl Runtime {
             lists: ListState::default(),
             tuples: TupleState::new(),
             costs: CostCounters::default(),
+            hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
         }
     }
@@ -84,6 +87,17 @@ pub fn with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> R {
 /// Like [`with_heap`] but does nothing (returns `None`) when the runtime is already destroyed.
 pub(crate) fn try_with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> Option<R> {
     RUNTIME.try_with(|rt| f(&mut rt.heap.borrow_mut())).ok()
+}
+
+/// The hash key of this thread's runtime (default: `PYTHONHASHSEED=0`).
+pub fn hash_secret() -> HashSecret {
+    with(|rt| rt.hash_secret.get())
+}
+
+/// Use the key CPython derives from `PYTHONHASHSEED=seed` for hashes computed from now on.
+/// (Strings cache their hash: set the seed before creating any.)
+pub fn set_hash_seed(seed: u32) {
+    with(|rt| rt.hash_secret.set(HashSecret::from_seed(seed)));
 }
 
 /// Everything `sys._debugmallocstats()` reports about this thread's pymalloc.

@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 
 use crate::error::{PyErr, PyResult};
+use crate::hash::{self, PyHash};
 use crate::object::Obj;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
 use crate::types::int::PyInt;
@@ -135,6 +136,28 @@ pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
         "'<' not supported between instances of '{}' and '{}'",
         a.type_name(),
         b.type_name()
+    )))
+}
+
+/// `hash(obj)` (`PyObject_Hash`): numbers by value, tuples from their items; lists are
+/// unhashable.
+pub fn hash(o: &Obj) -> PyResult<PyHash> {
+    if let Ok(i) = PyInt::from_obj(o.clone()) {
+        return Ok(match i.to_i64() {
+            Some(v) => hash::hash_i64(v),
+            None => hash::hash_bigint(&i.value()),
+        });
+    }
+    if let Ok(f) = PyFloat::from_obj(o.clone()) {
+        return Ok(hash::hash_f64(f.value()).unwrap_or_else(|| hash::hash_pointer(o.id())));
+    }
+    if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        let hs = t.items().iter().map(hash).collect::<PyResult<Vec<_>>>()?;
+        return Ok(hash::hash_tuple(&hs));
+    }
+    Err(PyErr::type_error(format!(
+        "unhashable type: '{}'",
+        o.type_name()
     )))
 }
 
