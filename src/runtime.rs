@@ -10,6 +10,7 @@
 //!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
 //!  ├── lists   free list, up to 80 dead lists
+//!  ├── strs    '' and the 256 one-character Latin-1 strings (static); the interned table
 //!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
 //!  ├── costs   counters of container work (moves, copies, probes, hashes)
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
@@ -26,6 +27,7 @@ use crate::hash::HashSecret;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
 use crate::types::list::ListState;
+use crate::types::str::StrState;
 use crate::types::tuple::TupleState;
 
 /// The per-thread interpreter state.
@@ -35,6 +37,7 @@ pub struct Runtime {
     pub(crate) floats: FloatState,
     pub(crate) lists: ListState,
     pub(crate) tuples: TupleState,
+    pub(crate) strs: StrState,
     pub(crate) costs: CostCounters,
     hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
@@ -47,6 +50,7 @@ impl Runtime {
             floats: FloatState::new(),
             lists: ListState::default(),
             tuples: TupleState::new(),
+            strs: StrState::new(),
             costs: CostCounters::default(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),

@@ -6,10 +6,13 @@
 //! | [`float`] | `Objects/floatobject.c` | 24 bytes, free list of 100 |
 //! | [`list`] | `Objects/listobject.c` | `list_resize` growth, exact-allocation paths, free list of 80 |
 //! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
+//! | [`str`] | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 
 pub mod float;
 pub mod int;
 pub mod list;
 pub mod ops;
+mod printable;
+pub mod str;
 pub mod tuple;

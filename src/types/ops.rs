@@ -16,6 +16,7 @@ use crate::object::Obj;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
 use crate::types::int::PyInt;
 use crate::types::list::{LIST_TYPE, PyList};
+use crate::types::str::{self as pystr, PyStr};
 use crate::types::tuple::{PyTuple, TUPLE_TYPE};
 
 /// A number, for cross-type comparison.
@@ -89,6 +90,9 @@ pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Equal));
     }
+    if let (Ok(x), Ok(y)) = (PyStr::from_obj(a.clone()), PyStr::from_obj(b.clone())) {
+        return Ok(x.str_eq(&y));
+    }
     if let Some((x, y)) = same_sequence_type(a, b) {
         if x.len() != y.len() {
             return Ok(false);
@@ -122,6 +126,9 @@ pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Less));
     }
+    if let (Ok(x), Ok(y)) = (PyStr::from_obj(a.clone()), PyStr::from_obj(b.clone())) {
+        return Ok(x.code_points() < y.code_points());
+    }
     if let Some((x, y)) = same_sequence_type(a, b) {
         // list_richcompare / tuplerichcompare: the first differing item decides, else the
         // lengths.
@@ -150,6 +157,9 @@ pub fn hash(o: &Obj) -> PyResult<PyHash> {
     }
     if let Ok(f) = PyFloat::from_obj(o.clone()) {
         return Ok(hash::hash_f64(f.value()).unwrap_or_else(|| hash::hash_pointer(o.id())));
+    }
+    if let Ok(s) = PyStr::from_obj(o.clone()) {
+        return Ok(s.hash());
     }
     if let Ok(t) = PyTuple::from_obj(o.clone()) {
         let hs = t.items().iter().map(hash).collect::<PyResult<Vec<_>>>()?;
@@ -220,6 +230,9 @@ pub fn repr(o: &Obj) -> String {
     }
     if let Ok(f) = PyFloat::from_obj(o.clone()) {
         return float_repr(f.value());
+    }
+    if let Ok(s) = PyStr::from_obj(o.clone()) {
+        return pystr::repr(&s.to_string());
     }
     if let Ok(l) = PyList::from_obj(o.clone()) {
         let parts: Vec<String> = l.items().iter().map(repr).collect();

@@ -1,0 +1,689 @@
+//! `str` as CPython 3.11 stores it: PEP 393 compact strings (`Include/cpython/unicodeobject.h`,
+//! `Objects/unicodeobject.c`).
+//!
+//! ```text
+//!  compact ASCII (all code points < 128)      compact (any other string)
+//!  +0   ob_refcnt     8                       +0   ... the same 48 bytes ...
+//!  +8   ob_type       8                       +48  utf8_length   8   0 (no UTF-8 cache)
+//!  +16  length        8   code points         +56  utf8          8   NULL
+//!  +24  hash          8   -1 until hashed     +64  wstr_length   8   length for kind 4, else 0
+//!  +32  state         4   bit fields          +72  data: (length + 1) * kind bytes
+//!  +36  (padding)     4
+//!  +40  wstr          8   NULL (kind 4: = data, wchar_t is 4 bytes on Linux)
+//!  +48  data: length + 1 bytes (NUL-terminated)
+//! ```
+//!
+//! `state` (low bits first): `interned:2`, `kind:3` (1, 2 or 4 bytes per code point: the
+//! narrowest that holds the largest one), `compact:1`, `ascii:1`, `ready:1`.
+//! `sys.getsizeof` = `48 + len + 1` for ASCII, `72 + (len + 1) * kind` otherwise (not a GC
+//! type). The hash is SipHash-1-3 over the data bytes, computed on first use and cached.
+//! The empty string and the 256 one-character Latin-1 strings are static singletons.
+//! Interned strings (3.11) are mortal: the interned table does not own a reference.
+#![allow(unsafe_code)]
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ptr::{NonNull, null_mut};
+
+use crate::cost;
+use crate::error::{PyErr, PyResult};
+use crate::hash::{self, PyHash};
+use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject, alloc_object, free_object};
+use crate::runtime;
+
+/// `sizeof(PyASCIIObject)`.
+pub const ASCII_HEADER: usize = 48;
+/// `sizeof(PyCompactUnicodeObject)`.
+pub const COMPACT_HEADER: usize = 72;
+/// Offset of `length`.
+pub const LENGTH_OFFSET: usize = 16;
+/// Offset of `hash`.
+pub const HASH_OFFSET: usize = 24;
+/// Offset of `state`.
+pub const STATE_OFFSET: usize = 32;
+/// Offset of `wstr`.
+pub const WSTR_OFFSET: usize = 40;
+/// Offset of `utf8_length` (compact, non-ASCII).
+pub const UTF8_LENGTH_OFFSET: usize = 48;
+/// Offset of `utf8`.
+pub const UTF8_OFFSET: usize = 56;
+/// Offset of `wstr_length`.
+pub const WSTR_LENGTH_OFFSET: usize = 64;
+
+/// `SSTATE_NOT_INTERNED`.
+pub const SSTATE_NOT_INTERNED: u32 = 0;
+/// `SSTATE_INTERNED_MORTAL`.
+pub const SSTATE_INTERNED_MORTAL: u32 = 1;
+
+/// `PyASCIIObject` (3.11, with `wstr`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyASCIIObject {
+    /// Header.
+    pub ob_base: PyObject,
+    /// `length`: number of code points.
+    pub length: Cell<isize>,
+    /// `hash`: -1 until computed.
+    pub hash: Cell<isize>,
+    /// `state`: the bit fields.
+    pub state: Cell<u32>,
+    /// Padding after `state`.
+    pub _pad: u32,
+    /// `wstr`.
+    pub wstr: Cell<*mut u8>,
+}
+
+/// `PyCompactUnicodeObject`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyCompactUnicodeObject {
+    /// The ASCII part.
+    pub base: PyASCIIObject,
+    /// `utf8_length`.
+    pub utf8_length: Cell<isize>,
+    /// `utf8`.
+    pub utf8: Cell<*mut u8>,
+    /// `wstr_length`.
+    pub wstr_length: Cell<isize>,
+}
+
+const _: () = assert!(size_of::<PyASCIIObject>() == ASCII_HEADER);
+const _: () = assert!(size_of::<PyCompactUnicodeObject>() == COMPACT_HEADER);
+const _: () = assert!(std::mem::offset_of!(PyASCIIObject, state) == STATE_OFFSET);
+const _: () = assert!(std::mem::offset_of!(PyCompactUnicodeObject, wstr_length) == 64);
+
+/// `PyUnicode_Type`.
+pub static STR_TYPE: TypeObject = TypeObject {
+    tp_name: "str",
+    tp_basicsize: 80,
+    tp_itemsize: 0,
+    tp_flags: 0,
+    tp_dealloc: str_dealloc,
+    sizeof: str_sizeof,
+};
+
+/// The decoded `state` bit fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct State {
+    /// `interned` (0 not, 1 mortal).
+    pub interned: u32,
+    /// `kind`: 1, 2 or 4.
+    pub kind: u32,
+    /// `compact`.
+    pub compact: bool,
+    /// `ascii`.
+    pub ascii: bool,
+    /// `ready`.
+    pub ready: bool,
+}
+
+impl State {
+    fn pack(self) -> u32 {
+        self.interned
+            | self.kind << 2
+            | (self.compact as u32) << 5
+            | (self.ascii as u32) << 6
+            | (self.ready as u32) << 7
+    }
+
+    fn unpack(v: u32) -> State {
+        State {
+            interned: v & 3,
+            kind: (v >> 2) & 7,
+            compact: v & (1 << 5) != 0,
+            ascii: v & (1 << 6) != 0,
+            ready: v & (1 << 7) != 0,
+        }
+    }
+}
+
+/// `str.__sizeof__` for `len` code points of `kind` (`ascii` for compact ASCII).
+pub const fn str_sizeof_for(len: usize, kind: usize, ascii: bool) -> usize {
+    if ascii {
+        ASCII_HEADER + len + 1
+    } else {
+        COMPACT_HEADER + (len + 1) * kind
+    }
+}
+
+/// # Safety
+/// `op` is a live str for the chosen lifetime `'a`.
+unsafe fn header<'a>(op: NonNull<PyObject>) -> &'a PyASCIIObject {
+    // SAFETY: forwarded contract; the fields are Cells.
+    unsafe { op.cast::<PyASCIIObject>().as_ref() }
+}
+
+/// # Safety
+/// `op` is a live str.
+unsafe fn str_sizeof(op: NonNull<PyObject>) -> usize {
+    // SAFETY: live str per the contract.
+    let h = unsafe { header(op) };
+    let st = State::unpack(h.state.get());
+    str_sizeof_for(h.length.get() as usize, st.kind as usize, st.ascii)
+}
+
+/// `unicode_dealloc`: drop the interned entry, then free the block.
+///
+/// # Safety
+/// `op` is a str whose reference count just reached zero.
+unsafe fn str_dealloc(op: NonNull<PyObject>) {
+    // SAFETY: the dead str's memory is intact until freed below.
+    let st = State::unpack(unsafe { header(op) }.state.get());
+    if st.interned != SSTATE_NOT_INTERNED {
+        let key = PyStr(
+            // SAFETY: reading the dead string's contents before freeing; the temporary
+            // handle is forgotten, never dropped.
+            unsafe { Obj::from_owned(op) },
+        );
+        let s = key.to_string_lossless();
+        std::mem::forget(key);
+        runtime::with(|rt| rt.strs.interned.borrow_mut().remove(&s));
+    }
+    // SAFETY: dead str allocated by alloc_object with STR_TYPE.
+    unsafe { free_object(op, &STR_TYPE) };
+}
+
+/// The static strings and the interned table of a runtime.
+#[derive(Debug)]
+pub(crate) struct StrState {
+    /// `''` then the 256 one-character Latin-1 strings, each in its own box.
+    singletons: Vec<Box<[u64]>>,
+    interned: RefCell<HashMap<String, NonNull<PyObject>>>,
+}
+
+impl StrState {
+    pub(crate) fn new() -> StrState {
+        let mut singletons = Vec::with_capacity(257);
+        singletons.push(static_str(&[]));
+        for c in 0..=255u8 {
+            singletons.push(static_str(&[c]));
+        }
+        // The empty string is interned while the runtime starts (state.interned = 1 in
+        // python3 3.11). Which one-character strings are interned depends on what the
+        // interpreter compiled at start-up (`python3 -S` differs), so those stay plain.
+        // SAFETY: the first box holds the static empty string.
+        let empty = unsafe { header(NonNull::from(&singletons[0][0]).cast()) };
+        let mut st = State::unpack(empty.state.get());
+        st.interned = SSTATE_INTERNED_MORTAL;
+        empty.state.set(st.pack());
+        StrState {
+            singletons,
+            interned: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn empty(&self) -> NonNull<PyObject> {
+        NonNull::from(&self.singletons[0][0]).cast()
+    }
+
+    fn latin1(&self, c: u8) -> NonNull<PyObject> {
+        NonNull::from(&self.singletons[1 + c as usize][0]).cast()
+    }
+
+    fn is_static(&self, op: NonNull<PyObject>) -> bool {
+        self.singletons
+            .iter()
+            .any(|b| NonNull::from(&b[0]).cast::<PyObject>() == op)
+    }
+}
+
+/// A statically allocated compact string of Latin-1 bytes (the runtime singletons), in
+/// 8-aligned memory owned by the runtime.
+fn static_str(latin1: &[u8]) -> Box<[u64]> {
+    let ascii = latin1.iter().all(|&c| c < 128);
+    let size = str_sizeof_for(latin1.len(), 1, ascii);
+    let mut mem = vec![0u64; size.div_ceil(8)].into_boxed_slice();
+    let op = NonNull::from(&mut mem[0]).cast::<PyObject>();
+    // SAFETY: the box holds `size` zeroed, 8-aligned bytes: room for the header and data.
+    unsafe { init(op, latin1, latin1.len(), 1, ascii, STATIC_REFCNT) };
+    mem
+}
+
+/// Write a compact string's header and data into `op`.
+///
+/// # Safety
+/// `op` points to at least `str_sizeof_for(len, kind, ascii)` writable, 8-aligned bytes.
+unsafe fn init(
+    op: NonNull<PyObject>,
+    units: &[u8],
+    len: usize,
+    kind: usize,
+    ascii: bool,
+    refcnt: isize,
+) {
+    // SAFETY: forwarded contract: the header and data fit.
+    unsafe {
+        let base = op.as_ptr().cast::<u8>();
+        let data_off = if ascii { ASCII_HEADER } else { COMPACT_HEADER };
+        let data = base.add(data_off);
+        let state = State {
+            interned: SSTATE_NOT_INTERNED,
+            kind: kind as u32,
+            compact: true,
+            ascii,
+            ready: true,
+        };
+        let a = op.cast::<PyASCIIObject>().as_ptr();
+        std::ptr::addr_of_mut!((*a).ob_base).write(PyObject {
+            ob_refcnt: Cell::new(refcnt),
+            ob_type: Cell::new(&STR_TYPE),
+        });
+        std::ptr::addr_of_mut!((*a).length).write(Cell::new(len as isize));
+        std::ptr::addr_of_mut!((*a).hash).write(Cell::new(-1));
+        std::ptr::addr_of_mut!((*a).state).write(Cell::new(state.pack()));
+        std::ptr::addr_of_mut!((*a)._pad).write(0);
+        let shares_wstr = kind == 4;
+        std::ptr::addr_of_mut!((*a).wstr).write(Cell::new(if shares_wstr {
+            data
+        } else {
+            null_mut()
+        }));
+        if !ascii {
+            let c = op.cast::<PyCompactUnicodeObject>().as_ptr();
+            std::ptr::addr_of_mut!((*c).utf8_length).write(Cell::new(0));
+            std::ptr::addr_of_mut!((*c).utf8).write(Cell::new(null_mut()));
+            std::ptr::addr_of_mut!((*c).wstr_length).write(Cell::new(if shares_wstr {
+                len as isize
+            } else {
+                0
+            }));
+        }
+        std::ptr::copy_nonoverlapping(units.as_ptr(), data, units.len());
+        std::ptr::write_bytes(data.add(units.len()), 0, kind);
+    }
+}
+
+/// A handle to a `str`.
+#[derive(Clone, Debug)]
+pub struct PyStr(Obj);
+
+impl PyStr {
+    /// A str with the contents of `s` (`PyUnicode_FromString`-style): the static singleton
+    /// for `''` and one-character Latin-1 strings, else a new compact object of the
+    /// narrowest kind.
+    pub fn new(s: &str) -> PyStr {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => return PyStr::singleton(None),
+            (Some(c), None) if (c as u32) < 256 => return PyStr::singleton(Some(c as u8)),
+            _ => {}
+        }
+        let kind = hash::pep393_kind(s) as usize;
+        let ascii = s.is_ascii();
+        let len = s.chars().count();
+        let units = hash::pep393_bytes(s);
+        let size = str_sizeof_for(len, kind, ascii);
+        let op = alloc_object(&STR_TYPE, size)
+            .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
+        // SAFETY: a fresh block of `size` bytes (16-aligned).
+        unsafe { init(op, &units, len, kind, ascii, 1) };
+        // SAFETY: fresh object, one owned reference.
+        PyStr(unsafe { Obj::from_owned(op) })
+    }
+
+    fn singleton(c: Option<u8>) -> PyStr {
+        runtime::with(|rt| {
+            let op = match c {
+                None => rt.strs.empty(),
+                Some(c) => rt.strs.latin1(c),
+            };
+            // SAFETY: static runtime objects are always live.
+            PyStr(unsafe { Obj::from_borrowed(op) })
+        })
+    }
+
+    /// `chr(i)`: `ValueError: chr() arg not in range(0x110000)` outside; surrogates are
+    /// refused here (Rust strings cannot hold them).
+    pub fn from_code_point(i: i64) -> PyResult<PyStr> {
+        if !(0..0x110000).contains(&i) {
+            return Err(PyErr::value_error("chr() arg not in range(0x110000)"));
+        }
+        let c = char::from_u32(i as u32).ok_or_else(|| {
+            PyErr::value_error("surrogate code points are not supported by pylayout")
+        })?;
+        Ok(PyStr::new(c.encode_utf8(&mut [0; 4])))
+    }
+
+    /// View an object as a str.
+    pub fn from_obj(obj: Obj) -> Result<PyStr, Obj> {
+        if obj.is_type(&STR_TYPE) {
+            Ok(PyStr(obj))
+        } else {
+            Err(obj)
+        }
+    }
+
+    /// The object handle.
+    pub fn as_obj(&self) -> &Obj {
+        &self.0
+    }
+
+    /// Give up the typed view.
+    pub fn into_obj(self) -> Obj {
+        self.0
+    }
+
+    fn hdr(&self) -> &PyASCIIObject {
+        // SAFETY: the handle keeps the str alive at least as long as &self.
+        unsafe { header(self.0.as_ptr()) }
+    }
+
+    /// `len(s)`: code points.
+    pub fn len(&self) -> usize {
+        self.hdr().length.get() as usize
+    }
+
+    /// Whether this is `''`.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `state` bit fields.
+    pub fn state(&self) -> State {
+        State::unpack(self.hdr().state.get())
+    }
+
+    /// Bytes per code point: 1, 2 or 4.
+    pub fn kind(&self) -> usize {
+        self.state().kind as usize
+    }
+
+    /// The cached `hash` field: -1 until [`PyStr::hash`] has run.
+    pub fn cached_hash(&self) -> PyHash {
+        self.hdr().hash.get() as PyHash
+    }
+
+    /// Whether this is one of the runtime's static strings.
+    pub fn is_static(&self) -> bool {
+        runtime::with(|rt| rt.strs.is_static(self.0.as_ptr()))
+    }
+
+    /// Offset of the character data from the object.
+    pub fn data_offset(&self) -> usize {
+        if self.state().ascii {
+            ASCII_HEADER
+        } else {
+            COMPACT_HEADER
+        }
+    }
+
+    /// The raw code units (without the trailing NUL).
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: compact strings keep len * kind bytes of data after the header.
+        unsafe {
+            std::slice::from_raw_parts(
+                self.0
+                    .as_ptr()
+                    .cast::<u8>()
+                    .as_ptr()
+                    .add(self.data_offset()),
+                self.len() * self.kind(),
+            )
+        }
+    }
+
+    /// The code points.
+    pub fn code_points(&self) -> Vec<u32> {
+        let d = self.data();
+        match self.kind() {
+            1 => d.iter().map(|&b| b as u32).collect(),
+            2 => d
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]) as u32)
+                .collect(),
+            _ => d
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        }
+    }
+
+    fn to_string_lossless(&self) -> String {
+        self.code_points()
+            .into_iter()
+            .map(|c| char::from_u32(c).expect("str holds no surrogates"))
+            .collect()
+    }
+
+    /// `hash(s)`: SipHash-1-3 of the data with the runtime's key, cached in `hash`.
+    pub fn hash(&self) -> PyHash {
+        let cached = self.cached_hash();
+        if cached != -1 {
+            return cached;
+        }
+        cost::hashed();
+        let h = hash::hash_bytes(&runtime::hash_secret(), self.data());
+        self.hdr().hash.set(h as isize);
+        h
+    }
+
+    /// `sys.intern(s)` (`PyUnicode_InternInPlace`): the interned string equal to `s`,
+    /// registering `s` if there is none. The table holds no reference (3.11: mortal).
+    pub fn intern(self) -> PyStr {
+        if self.is_static() {
+            return self;
+        }
+        let key = self.to_string();
+        let found = runtime::with(|rt| rt.strs.interned.borrow().get(&key).copied());
+        if let Some(op) = found {
+            // SAFETY: interned entries are live (dealloc removes them).
+            return PyStr(unsafe { Obj::from_borrowed(op) });
+        }
+        self.hash();
+        let mut st = self.state();
+        st.interned = SSTATE_INTERNED_MORTAL;
+        self.hdr().state.set(st.pack());
+        runtime::with(|rt| rt.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
+        self
+    }
+
+    /// `a + b` (`PyUnicode_Concat`): an operand itself when the other is empty.
+    pub fn concat(&self, other: &PyStr) -> PyStr {
+        if other.is_empty() {
+            return self.clone();
+        }
+        if self.is_empty() {
+            return other.clone();
+        }
+        PyStr::new(&(self.to_string() + &other.to_string()))
+    }
+
+    /// `s * n`: itself for `n == 1`, `''` for an empty result.
+    pub fn repeat(&self, n: isize) -> PyResult<PyStr> {
+        if n == 1 {
+            return Ok(self.clone());
+        }
+        let n = n.max(0) as usize;
+        self.len()
+            .checked_mul(n)
+            .filter(|&t| t <= isize::MAX as usize / 4 - COMPACT_HEADER)
+            .ok_or_else(|| {
+                PyErr::new(
+                    crate::error::ExcKind::OverflowError,
+                    "repeated string is too long",
+                )
+            })?;
+        Ok(PyStr::new(&self.to_string().repeat(n)))
+    }
+
+    /// `s[lo:hi]` with clamped bounds: itself for the whole string, singletons for length
+    /// 0 and 1.
+    pub fn slice(&self, lo: usize, hi: usize) -> PyStr {
+        let n = self.len();
+        let (lo, hi) = (lo.min(n), hi.min(n).max(lo.min(n)));
+        if lo == 0 && hi == n {
+            return self.clone();
+        }
+        let s: String = self
+            .code_points()
+            .into_iter()
+            .skip(lo)
+            .take(hi - lo)
+            .map(|c| char::from_u32(c).expect("no surrogates"))
+            .collect();
+        PyStr::new(&s)
+    }
+
+    /// `s[i]`: `IndexError: string index out of range`.
+    pub fn get(&self, i: isize) -> PyResult<PyStr> {
+        let n = self.len() as isize;
+        let j = if i < 0 { i + n } else { i };
+        if !(0..n).contains(&j) {
+            return Err(PyErr::index_error("string index out of range"));
+        }
+        Ok(self.slice(j as usize, j as usize + 1))
+    }
+
+    /// `sep.join(parts)`.
+    pub fn join(&self, parts: &[PyStr]) -> PyStr {
+        if parts.len() == 1 {
+            return parts[0].clone();
+        }
+        let sep = self.to_string();
+        PyStr::new(
+            &parts
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(&sep),
+        )
+    }
+
+    /// `s.upper()` (Rust's Unicode tables; CPython 3.11 uses Unicode 14.0).
+    pub fn upper(&self) -> PyStr {
+        PyStr::new(&self.to_string().to_uppercase())
+    }
+
+    /// `s.lower()`.
+    pub fn lower(&self) -> PyStr {
+        PyStr::new(&self.to_string().to_lowercase())
+    }
+
+    /// `ord(s)`: `TypeError` unless exactly one character.
+    pub fn ord(&self) -> PyResult<u32> {
+        if self.len() != 1 {
+            return Err(PyErr::type_error(format!(
+                "ord() expected a character, but string of length {} found",
+                self.len()
+            )));
+        }
+        Ok(self.code_points()[0])
+    }
+
+    /// `a == b` for strings (`unicode_eq`: same length, kind and bytes).
+    pub fn str_eq(&self, other: &PyStr) -> bool {
+        self.as_obj().is(other.as_obj())
+            || (self.len() == other.len()
+                && self.kind() == other.kind()
+                && self.data() == other.data())
+    }
+}
+
+impl std::fmt::Display for PyStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_string_lossless())
+    }
+}
+
+/// `repr(s)` (`unicode_repr`): single quotes unless the string holds `'` and no `"`;
+/// escapes for `\\`, the quote, `\t \n \r`, other non-printables as `\xhh`, `\uhhhh`,
+/// `\Uhhhhhhhh`.
+pub fn repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `Py_UNICODE_ISPRINTABLE` with CPython 3.11's Unicode database (generated table).
+fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    super::printable::PRINTABLE
+        .binary_search_by(|&(lo, hi)| {
+            if hi < u {
+                std::cmp::Ordering::Less
+            } else if lo > u {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_kinds_and_singletons() {
+        for (s, size, kind) in [
+            ("", 49, 1),
+            ("a", 50, 1),
+            ("aaaaaaaaaa", 59, 1),
+            ("é", 74, 1),
+            ("aé", 75, 1),
+            ("中", 76, 2),
+            ("😀", 80, 4),
+        ] {
+            let p = PyStr::new(s);
+            assert_eq!(p.as_obj().getsizeof(), size, "{s:?}");
+            assert_eq!(p.kind(), kind);
+            assert_eq!(p.to_string(), s);
+        }
+        assert!(PyStr::new("a").as_obj().is(PyStr::new("a").as_obj()));
+        assert!(PyStr::new("a").is_static());
+        assert!(!PyStr::new("ab").as_obj().is(PyStr::new("ab").as_obj()));
+        let s = PyStr::new("héllo");
+        assert!(s.get(1).unwrap().as_obj().is(PyStr::new("é").as_obj()));
+    }
+
+    #[test]
+    fn interning_and_hash_cache() {
+        let a = PyStr::new("hello world").intern();
+        let b = PyStr::new("hello world").intern();
+        assert!(a.as_obj().is(b.as_obj()));
+        assert_eq!(a.state().interned, SSTATE_INTERNED_MORTAL);
+        assert_ne!(a.cached_hash(), -1);
+        let c = PyStr::new("not hashed");
+        assert_eq!(c.cached_hash(), -1);
+        let h = c.hash();
+        assert_eq!(c.cached_hash(), h);
+        drop((a, b));
+        let d = PyStr::new("hello world").intern();
+        assert_eq!(
+            d.as_obj().refcnt(),
+            1,
+            "the old interned string died and left"
+        );
+    }
+
+    #[test]
+    fn reprs() {
+        assert_eq!(repr("abc"), "'abc'");
+        assert_eq!(repr("it's"), "\"it's\"");
+        assert_eq!(repr("a'b\"c"), "'a\\'b\"c'");
+        assert_eq!(repr("\n\x00é中😀"), "'\\n\\x00é中😀'");
+    }
+}

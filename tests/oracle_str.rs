@@ -1,0 +1,168 @@
+//! `str` against python3: `sys.getsizeof`, and the fields read with `ctypes` at our offsets
+//! (`length`, `hash` before and after hashing, the `state` bits, `wstr`/`wstr_length`,
+//! `utf8`, the data and its NUL), singletons, and `repr`.
+
+mod common;
+
+use common::{assert_python_311, python_io};
+use pylayout::types::ops;
+use pylayout::types::str::{
+    HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, UTF8_OFFSET, WSTR_LENGTH_OFFSET, WSTR_OFFSET,
+};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn strings() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "",
+        "a",
+        "é",
+        "ÿ",
+        "Ā",
+        "中",
+        "😀",
+        "ab",
+        "it's",
+        "a\"b'c",
+        "\n\t\\",
+        "\u{7f}\u{80}\u{ad}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rng = Rng(3);
+    let ranges: [(u32, u32); 5] = [
+        (0x20, 0x7f),
+        (0x0, 0x100),
+        (0x20, 0x3000),
+        (0x100, 0xd800),
+        (0x20, 0x1_1000),
+    ];
+    for k in 0..300 {
+        let (lo, hi) = ranges[k % 5];
+        let len = (rng.next() % 30) as usize;
+        v.push(
+            (0..len)
+                .filter_map(|_| char::from_u32(lo + (rng.next() % u64::from(hi - lo)) as u32))
+                .collect(),
+        );
+    }
+    v
+}
+
+#[test]
+fn strings_match_python_memory() {
+    assert_python_311();
+    let strs = strings();
+    let input: String = strs
+        .iter()
+        .map(|s| {
+            format!(
+                "{}\n",
+                s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+            )
+        })
+        .collect();
+    let code = format!(
+        "import sys, ctypes\n\
+         def rd(t, a): return t.from_address(a).value\n\
+         for line in sys.stdin:\n    \
+             s = bytes.fromhex(line.strip()).decode('utf-8')\n    \
+             a = id(s)\n    \
+             st = rd(ctypes.c_uint8, a + {STATE_OFFSET})\n    \
+             kind = (st >> 2) & 7\n    \
+             ascii = (st >> 6) & 1\n    \
+             h0 = rd(ctypes.c_ssize_t, a + {HASH_OFFSET})\n    \
+             h = hash(s)\n    \
+             h1 = rd(ctypes.c_ssize_t, a + {HASH_OFFSET})\n    \
+             wstr = rd(ctypes.c_void_p, a + {WSTR_OFFSET}) or 0\n    \
+             data = a + (48 if ascii else 72)\n    \
+             extra = '-' if ascii else '%d %d %d' % (rd(ctypes.c_void_p, a + {UTF8_OFFSET}) or 0, rd(ctypes.c_ssize_t, a + {WSTR_LENGTH_OFFSET}), wstr == data)\n    \
+             raw = ctypes.string_at(data, (len(s) + 1) * kind).hex()\n    \
+             print(sys.getsizeof(s), rd(ctypes.c_ssize_t, a + {LENGTH_OFFSET}), st & 0xff, kind, h0 if len(s) > 1 or (len(s) == 1 and ord(s) > 255) else 'static', h, h1, wstr != 0, extra, raw, repr(s))\n"
+    );
+    let (out, _) = python_io(&code, &input);
+    for (s, line) in strs.iter().zip(out.lines()) {
+        let p = PyStr::new(s);
+        let st = p.state();
+        let kind = p.kind();
+        let h0 = if p.is_static() {
+            "static".to_string()
+        } else {
+            p.cached_hash().to_string()
+        };
+        let h = p.hash();
+        let ascii = st.ascii;
+        let mut packed = (st.interned)
+            | (st.kind << 2)
+            | (st.compact as u32) << 5
+            | (st.ascii as u32) << 6
+            | (st.ready as u32) << 7;
+        if p.len() == 1 {
+            // Whether python3 interned a one-character singleton at start-up depends on the
+            // code it compiled (compare `python3 -S`): ignore those two bits.
+            let theirs: Vec<&str> = line.split(' ').collect();
+            let st_theirs: u32 = theirs[2].parse().unwrap();
+            packed = (packed & !3) | (st_theirs & 3);
+        }
+        let extra = if ascii {
+            "-".to_string()
+        } else {
+            format!(
+                "0 {} {}",
+                if kind == 4 { p.len() } else { 0 },
+                (kind == 4) as u8
+            )
+        };
+        let mut raw: Vec<u8> = p.data().to_vec();
+        raw.extend(std::iter::repeat_n(0, kind));
+        let ours = format!(
+            "{} {} {} {} {} {} {} {} {} {} {}",
+            p.as_obj().getsizeof(),
+            p.len(),
+            packed,
+            kind,
+            h0,
+            h,
+            p.cached_hash(),
+            if kind == 4 { "True" } else { "False" },
+            extra,
+            raw.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            ops::repr(p.as_obj())
+        );
+        assert_eq!(ours, line, "{s:?}");
+    }
+    assert_eq!(out.lines().count(), strs.len());
+}
+
+#[test]
+fn singletons_match_python() {
+    assert_python_311();
+    let (out, _) = python_io(
+        "s = 'xé中'\n\
+         print(s[0] is chr(120), s[1] is chr(233), s[2] is chr(0x4e2d), s[1:2] is s[1], s[0:3] is s, '' is s[3:], chr(300) is chr(300))\n",
+        "",
+    );
+    let s = PyStr::new("xé中");
+    let b = |x: bool| if x { "True" } else { "False" };
+    let c = |i: i64| PyStr::from_code_point(i).unwrap();
+    let ours = [
+        b(s.get(0).unwrap().as_obj().is(c(120).as_obj())),
+        b(s.get(1).unwrap().as_obj().is(c(233).as_obj())),
+        b(s.get(2).unwrap().as_obj().is(c(0x4e2d).as_obj())),
+        b(s.slice(1, 2).as_obj().is(s.get(1).unwrap().as_obj())),
+        b(s.slice(0, 3).as_obj().is(s.as_obj())),
+        b(PyStr::new("").as_obj().is(s.slice(3, 3).as_obj())),
+        b(c(300).as_obj().is(c(300).as_obj())),
+    ]
+    .join(" ");
+    assert_eq!(ours, out.trim());
+}

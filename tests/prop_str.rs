@@ -1,0 +1,61 @@
+//! Property test: str operations against Rust's `String`: contents, length in code points,
+//! kind (the narrowest that fits), size formula, and every block back at the end.
+
+use proptest::prelude::*;
+use pylayout::runtime;
+use pylayout::types::str::{PyStr, str_sizeof_for};
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z ]{0,20}",
+        "[a-zé\u{ff}]{0,20}",
+        "[a-z\u{100}-\u{2fff}]{0,20}",
+        "[a-z\u{1f600}-\u{1f64f}é中]{0,20}",
+    ]
+}
+
+fn check(p: &PyStr, s: &str) -> Result<(), TestCaseError> {
+    prop_assert_eq!(p.to_string(), s);
+    let n = s.chars().count();
+    prop_assert_eq!(p.len(), n);
+    let max = s.chars().map(|c| c as u32).max().unwrap_or(0);
+    let kind = if max < 0x100 {
+        1
+    } else if max < 0x10000 {
+        2
+    } else {
+        4
+    };
+    prop_assert_eq!(p.kind(), kind);
+    prop_assert_eq!(p.state().ascii, s.is_ascii());
+    prop_assert_eq!(
+        p.as_obj().getsizeof(),
+        str_sizeof_for(n, kind, s.is_ascii())
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn str_ops_match_string(a in text(), b in text(), k in 0isize..4, lo in 0usize..25, hi in 0usize..25) {
+        runtime::clear_freelists();
+        let base = runtime::allocated_blocks();
+        {
+            let (pa, pb) = (PyStr::new(&a), PyStr::new(&b));
+            check(&pa, &a)?;
+            check(&pa.concat(&pb), &(a.clone() + &b))?;
+            check(&pa.repeat(k).unwrap(), &a.repeat(k as usize))?;
+            let n = a.chars().count();
+            let (l, h) = (lo.min(n), hi.min(n).max(lo.min(n)));
+            let sliced: String = a.chars().skip(l).take(h - l).collect();
+            check(&pa.slice(lo, hi), &sliced)?;
+            check(&pa.upper(), &a.to_uppercase())?;
+            check(&pb.join(&[pa.clone(), pa.clone(), pb.clone()]), &[a.as_str(), &a, &b].join(&b))?;
+            prop_assert_eq!(pa.hash(), PyStr::new(&a).hash());
+            prop_assert_eq!(pa.str_eq(&pb), a == b);
+        }
+        prop_assert_eq!(runtime::allocated_blocks(), base);
+    }
+}
