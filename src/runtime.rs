@@ -10,6 +10,7 @@
 //!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
 //!  ├── lists   free list, up to 80 dead lists
+//!  ├── dicts   free lists of dicts and size-8 str-keyed tables (80 each); the static empty keys
 //!  ├── strs    '' and the 256 one-character Latin-1 strings (static); the interned table
 //!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
 //!  ├── costs   counters of container work (moves, copies, probes, hashes)
@@ -24,6 +25,7 @@ use std::ptr::NonNull;
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::cost::CostCounters;
 use crate::hash::HashSecret;
+use crate::types::dict::DictState;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
 use crate::types::list::ListState;
@@ -38,6 +40,7 @@ pub struct Runtime {
     pub(crate) lists: ListState,
     pub(crate) tuples: TupleState,
     pub(crate) strs: StrState,
+    pub(crate) dicts: DictState,
     pub(crate) costs: CostCounters,
     hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
@@ -51,6 +54,7 @@ impl Runtime {
             lists: ListState::default(),
             tuples: TupleState::new(),
             strs: StrState::new(),
+            dicts: DictState::new(),
             costs: CostCounters::default(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
@@ -64,6 +68,7 @@ impl Drop for Runtime {
         self.floats.clear(self.heap.get_mut());
         self.lists.clear(self.heap.get_mut());
         self.tuples.clear(self.heap.get_mut());
+        self.dicts.clear(self.heap.get_mut());
     }
 }
 
@@ -122,6 +127,7 @@ pub fn clear_freelists() {
         rt.floats.clear(&mut heap);
         rt.lists.clear(&mut heap);
         rt.tuples.clear(&mut heap);
+        rt.dicts.clear(&mut heap);
     });
 }
 

@@ -7,8 +7,10 @@
 //! | [`list`] | `Objects/listobject.c` | `list_resize` growth, exact-allocation paths, free list of 80 |
 //! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
 //! | [`str`] | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
+//! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 
+pub mod dict;
 pub mod float;
 pub mod int;
 pub mod list;

@@ -13,6 +13,7 @@ use num_bigint::BigInt;
 use crate::error::{PyErr, PyResult};
 use crate::hash::{self, PyHash};
 use crate::object::Obj;
+use crate::types::dict::PyDict;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
 use crate::types::int::PyInt;
 use crate::types::list::{LIST_TYPE, PyList};
@@ -100,6 +101,19 @@ pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
         for (p, q) in x.iter().zip(y.iter()) {
             if !eq(p, q)? {
                 return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
+    if let (Ok(x), Ok(y)) = (PyDict::from_obj(a.clone()), PyDict::from_obj(b.clone())) {
+        // dict_equal: same length, and every key maps to an equal value.
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (k, v) in x.items() {
+            match y.get(&k)? {
+                Some(w) if eq(&v, &w)? => {}
+                _ => return Ok(false),
             }
         }
         return Ok(true);
@@ -245,6 +259,14 @@ pub fn repr(o: &Obj) -> String {
         } else {
             format!("({})", parts.join(", "))
         };
+    }
+    if let Ok(d) = PyDict::from_obj(o.clone()) {
+        let parts: Vec<String> = d
+            .items()
+            .iter()
+            .map(|(k, v)| format!("{}: {}", repr(k), repr(v)))
+            .collect();
+        return format!("{{{}}}", parts.join(", "));
     }
     format!("<{} object at {:#x}>", o.type_name(), o.id())
 }
