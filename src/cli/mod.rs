@@ -37,6 +37,8 @@ enum Command {
 pub enum CliError {
     /// Writing the output failed (other than a closed pipe): exit code 1.
     Io(io::Error),
+    /// Arguments that parse but do not make sense together: exit code 2.
+    Usage(String),
 }
 
 impl From<io::Error> for CliError {
@@ -66,6 +68,10 @@ pub fn main() -> ExitCode {
         Err(CliError::Io(e)) => {
             eprintln!("pylayout: error: {e}");
             ExitCode::from(1)
+        }
+        Err(CliError::Usage(msg)) => {
+            eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+            ExitCode::from(2)
         }
     }
 }

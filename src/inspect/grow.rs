@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use crate::cost::{self, Costs};
 use crate::object::GC_HEAD_SIZE;
+use crate::types::dict::{self, PyDict};
 use crate::types::int::PyInt;
 use crate::types::list::{self, LIST_TYPE, PyList};
+use crate::types::str::PyStr;
 
 /// Largest `--to` grown with real objects (80 MB of item pointers); above, the policy.
 pub const LIST_ALLOC_LIMIT: u64 = 10_000_000;
@@ -144,11 +146,160 @@ mod tests {
     }
 
     #[test]
+    fn dict_policy_and_real_growth_agree() {
+        for keys in [DictKeys::Str, DictKeys::Int] {
+            let real = dict_growth(keys, 100_000);
+            let mut computed = dict_growth(keys, DICT_ALLOC_LIMIT + 1);
+            assert_eq!(computed.method, Method::Policy);
+            computed.points.retain(|p| p.len <= 100_000);
+            let strip = |g: &DictGrowth| -> Vec<(u64, u64, u64)> {
+                g.points
+                    .iter()
+                    .map(|p| (p.len, p.table_size, p.size))
+                    .collect()
+            };
+            assert_eq!(strip(&real), strip(&computed), "{keys:?}");
+        }
+    }
+
+    #[test]
     fn huge_lists_are_computed() {
         let g = list_growth(1_000_000_000);
         assert_eq!(g.method, Method::Policy);
         let last = g.points.last().unwrap();
         assert!(last.len <= 1_000_000_000 && last.capacity >= last.len);
         assert!(g.points.len() < 200);
+    }
+}
+
+/// Largest `--to` grown with real dict entries; above, the policy.
+pub const DICT_ALLOC_LIMIT: u64 = 2_000_000;
+/// Largest `--to` for a dict (a table of 2**40 slots is far beyond any machine; the policy
+/// still answers).
+pub const DICT_MAX_LEN: u64 = 1 << 40;
+
+/// Key type for growing a dict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DictKeys {
+    /// `d[str(i)] = None`: all keys exact str, a UNICODE table (16-byte entries).
+    Str,
+    /// `d[i] = None`: a GENERAL table (24-byte entries).
+    Int,
+}
+
+/// One insertion where `sys.getsizeof(d)` changed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DictPoint {
+    /// `len(d)` after the insertion.
+    pub len: u64,
+    /// Entries the table holds before the next resize (`USABLE_FRACTION(size)`).
+    pub capacity: u64,
+    /// Slots in the index (`2**dk_log2_size`).
+    pub table_size: u64,
+    /// Bytes per index slot (1, 2, 4 or 8).
+    pub index_bytes: u64,
+    /// `sys.getsizeof(d)`.
+    pub size: u64,
+    /// `size / len`.
+    pub bytes_per_element: f64,
+    /// What the insertion cost (absent when computed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Costs>,
+}
+
+/// The result of growing a dict.
+#[derive(Clone, Debug, Serialize)]
+pub struct DictGrowth {
+    /// `dict`.
+    pub container: &'static str,
+    /// The key type.
+    pub keys: DictKeys,
+    /// The final length.
+    pub to: u64,
+    /// How the points were obtained.
+    pub method: Method,
+    /// Every point where the size changed, starting with `{}`.
+    pub points: Vec<DictPoint>,
+}
+
+fn dict_point(len: u64, log2: Option<u8>, unicode: bool, cost: Option<Costs>) -> DictPoint {
+    let (capacity, table_size, index_bytes, size) = match log2 {
+        None => (
+            0,
+            0,
+            0,
+            (GC_HEAD_SIZE + dict::DICT_TYPE.tp_basicsize) as u64,
+        ),
+        Some(l) => (
+            dict::usable_fraction(1 << l) as u64,
+            1u64 << l,
+            1u64 << (dict::log2_index_bytes(l) - l),
+            dict::dict_getsizeof(l, unicode) as u64,
+        ),
+    };
+    DictPoint {
+        len,
+        capacity,
+        table_size,
+        index_bytes,
+        size,
+        bytes_per_element: if len == 0 {
+            0.0
+        } else {
+            size as f64 / len as f64
+        },
+        cost,
+    }
+}
+
+/// Grow a dict from `{}` to `to` keys, one `d[key] = None` at a time.
+pub fn dict_growth(keys: DictKeys, to: u64) -> DictGrowth {
+    assert!(to <= DICT_MAX_LEN, "too many keys: {to}");
+    let unicode = keys == DictKeys::Str;
+    let mut points = vec![dict_point(0, None, unicode, None)];
+    let method = if to <= DICT_ALLOC_LIMIT {
+        let d = PyDict::new();
+        let none = PyInt::from_i64(0).into_obj();
+        let mut last = d.as_obj().getsizeof();
+        for n in 1..=to {
+            let key = match keys {
+                DictKeys::Str => PyStr::new(&n.to_string()).into_obj(),
+                DictKeys::Int => PyInt::from_i64(n as i64).into_obj(),
+            };
+            let ((), c) = cost::measure(|| d.set_item(key, none.clone()).expect("hashable"));
+            let size = d.as_obj().getsizeof();
+            if size != last {
+                last = size;
+                points.push(dict_point(
+                    n,
+                    Some(d.table().dk_log2_size),
+                    unicode,
+                    Some(c),
+                ));
+            }
+        }
+        Method::Allocated
+    } else {
+        // insert_to_emptydict makes 8 slots; a full table resizes to
+        // calculate_log2_keysize(GROWTH_RATE = 3 * used) before the next insertion.
+        let mut log2 = dict::PYDICT_LOG_MINSIZE;
+        points.push(dict_point(1, Some(log2), unicode, None));
+        loop {
+            let full = dict::usable_fraction(1 << log2) as u64;
+            if full >= to {
+                break;
+            }
+            log2 = dict::calculate_log2_keysize(3 * full as usize);
+            points.push(dict_point(full + 1, Some(log2), unicode, None));
+        }
+        Method::Policy
+    };
+    DictGrowth {
+        container: "dict",
+        keys,
+        to,
+        method,
+        points,
     }
 }
