@@ -162,6 +162,8 @@ pub fn run(_args: &TourArgs) -> Result<(), CliError> {
     out.push_str(
         "pylayout pool                 pymalloc's state, laid out like sys._debugmallocstats()\n\
          pylayout pool --json          the same as JSON\n\
+         pylayout grow list --to 100   watch a list over-allocate as it grows\n\
+         pylayout grow dict --keys str a dict's table doubling, resize by resize\n\
          pylayout --help               all commands\n",
     );
     emit(&out)?;

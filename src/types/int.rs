@@ -225,13 +225,16 @@ impl PyInt {
                 unsafe { Obj::from_borrowed(rt.ints.ptr(i)) }
             }));
         }
-        let mut digits = Vec::with_capacity(3);
+        // 64 bits need at most 3 digits of 30 bits.
+        let mut digits = [0u32; 3];
+        let mut n = 0;
         let mut m = v.unsigned_abs();
         while m != 0 {
-            digits.push((m as u32) & PYLONG_MASK);
+            digits[n] = (m as u32) & PYLONG_MASK;
+            n += 1;
             m >>= PYLONG_SHIFT;
         }
-        Self::new_from_digits(v < 0, &digits)
+        Self::new_from_digits(v < 0, &digits[..n])
     }
 
     /// An int of any size (small ints are still shared).
