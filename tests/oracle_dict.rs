@@ -5,25 +5,12 @@
 
 mod common;
 
-use common::{assert_python_311, pylayout, python_io, python_script};
+use common::{Rng, assert_python_311, check_step_programs, pylayout, python_io};
 use pylayout::object::Obj;
 use pylayout::types::dict::{FromKeysSource, MA_KEYS_OFFSET, MA_USED_OFFSET, PyDict};
 use pylayout::types::int::PyInt;
 use pylayout::types::ops;
 use pylayout::types::str::PyStr;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 #[derive(Clone, Debug)]
 enum Key {
@@ -207,7 +194,7 @@ fn random_dict_programs_match_python() {
         }
         programs.push((ops_, ours));
     }
-    let mut code = format!(
+    let code = format!(
         "import sys, ctypes\n\
          def rd(t, a): return t.from_address(a).value\n\
          def state(d):\n    \
@@ -225,33 +212,7 @@ fn random_dict_programs_match_python() {
                  table = '%d %d %d %d %d [%s]' % (log2, lib, rd(ctypes.c_uint8, k + 10), rd(ctypes.c_ssize_t, k + 16), rd(ctypes.c_ssize_t, k + 24), ', '.join(map(str, idx)))\n    \
              return '%d %d %s %r' % (sys.getsizeof(d), used, table, d)\n"
     );
-    for (ops_, _) in &programs {
-        code.push_str("d = {}\n");
-        for op in ops_ {
-            code.push_str(&format!(
-                "try:\n    {}\n    print(state(d))\nexcept Exception as e:\n    print(type(e).__name__, state(d))\n",
-                python_stmt(op)
-            ));
-        }
-    }
-    let (out, _) = python_script(&code);
-    let mut lines = out.lines();
-    for (p, (ops_, ours)) in programs.iter().enumerate() {
-        for (k, (op, line)) in ops_.iter().zip(ours).enumerate() {
-            let theirs = lines.next().expect("python printed fewer lines");
-            assert_eq!(
-                line,
-                theirs,
-                "program {p}, step {k}: `{}`\nprogram so far:\n{}",
-                python_stmt(op),
-                ops_[..=k]
-                    .iter()
-                    .map(python_stmt)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-    }
+    check_step_programs(&code, "d = {}", "d", &programs, python_stmt);
 }
 
 fn python_growth(stmt: &str, to: u32) -> Vec<String> {

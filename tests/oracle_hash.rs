@@ -5,19 +5,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{assert_python_311, python_exe, python_io};
+use common::{Rng, assert_python_311, hex_lines, python_exe, python_io};
 use num_bigint::BigInt;
 use pylayout::hash::{self, HashSecret};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 fn strings() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -64,16 +54,7 @@ fn strings() -> Vec<String> {
 fn string_and_bytes_hashes_match_python() {
     assert_python_311();
     let strs = strings();
-    // One string per line, as the hex of its UTF-8 (no quoting problems).
-    let input: String = strs
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\n",
-                s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
-            )
-        })
-        .collect();
+    let input = hex_lines(&strs);
     let code = "import sys\n\
                 for line in sys.stdin:\n    \
                     b = bytes.fromhex(line.strip())\n    \

@@ -4,23 +4,12 @@
 
 mod common;
 
-use common::{assert_python_311, python_io};
+use common::{Rng, assert_python_311, python_io};
 use num_bigint::{BigInt, Sign};
 use pylayout::object::OB_SIZE_OFFSET;
 use pylayout::runtime;
 use pylayout::types::float::{OB_FVAL_OFFSET, PyFloat};
 use pylayout::types::int::{DIGIT_OFFSET, PyInt};
-
-/// xorshift64*: deterministic values without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 fn int_values() -> Vec<BigInt> {
     let mut v: Vec<BigInt> = [

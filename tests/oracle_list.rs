@@ -5,23 +5,19 @@
 
 mod common;
 
-use common::{assert_python_311, pylayout, python_io, python_script};
+use common::{Rng, assert_python_311, check_step_programs, pylayout, python_io};
 use pylayout::object::{OB_SIZE_OFFSET, Obj};
 use pylayout::types::int::PyInt;
 use pylayout::types::list::{ALLOCATED_OFFSET, PyList};
 use pylayout::types::ops;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
+/// List-program inputs drawn from the shared generator.
+trait ListInputs {
+    fn index(&mut self, len: usize) -> i64;
+    fn value(&mut self) -> i64;
+}
+
+impl ListInputs for Rng {
     fn index(&mut self, len: usize) -> i64 {
         // Mostly valid indices, some negative, some out of range.
         self.below(len as u64 * 2 + 4) as i64 - len as i64 - 2
@@ -244,7 +240,7 @@ fn random_list_programs_match_python() {
         }
         programs.push((ops_, ours));
     }
-    let mut code = format!(
+    let code = format!(
         "import sys, ctypes\n\
          def list_of(x):\n    return list(x)\n\
          def state(a):\n    \
@@ -252,33 +248,7 @@ fn random_list_programs_match_python() {
              alloc = ctypes.c_ssize_t.from_address(id(a) + {ALLOCATED_OFFSET}).value\n    \
              return f'{{sys.getsizeof(a)}} {{size}} {{alloc}} {{a!r}}'\n"
     );
-    for (ops_, _) in &programs {
-        code.push_str("a = []\n");
-        for op in ops_ {
-            code.push_str(&format!(
-                "try:\n    {}\n    print(state(a))\nexcept Exception as e:\n    print(type(e).__name__, state(a))\n",
-                python_stmt(op)
-            ));
-        }
-    }
-    let (out, _) = python_script(&code);
-    let mut lines = out.lines();
-    for (p, (ops_, ours)) in programs.iter().enumerate() {
-        for (k, (op, line)) in ops_.iter().zip(ours).enumerate() {
-            let theirs = lines.next().expect("python printed fewer lines");
-            assert_eq!(
-                line,
-                theirs,
-                "program {p}, step {k}: `{}`\nprogram so far:\n{}",
-                python_stmt(op),
-                ops_[..=k]
-                    .iter()
-                    .map(python_stmt)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-    }
+    check_step_programs(&code, "a = []", "a", &programs, python_stmt);
 }
 
 #[test]

@@ -4,21 +4,11 @@
 
 mod common;
 
-use common::{assert_python_311, python_io};
+use common::{Rng, assert_python_311, hex_lines, python_io};
 use pylayout::types::ops;
 use pylayout::types::str::{
     HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, UTF8_OFFSET, WSTR_LENGTH_OFFSET, WSTR_OFFSET,
 };
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 fn strings() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -62,15 +52,7 @@ fn strings() -> Vec<String> {
 fn strings_match_python_memory() {
     assert_python_311();
     let strs = strings();
-    let input: String = strs
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\n",
-                s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
-            )
-        })
-        .collect();
+    let input = hex_lines(&strs);
     let code = format!(
         "import sys, ctypes\n\
          def rd(t, a): return t.from_address(a).value\n\

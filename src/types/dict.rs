@@ -578,6 +578,8 @@ pub struct TableInfo {
 #[derive(Clone, Debug)]
 pub struct PyDict(Obj);
 
+typed_handle!(PyDict, DICT_TYPE, "dict");
+
 impl PyDict {
     fn raw(&self) -> &PyDictObject {
         // SAFETY: the handle keeps a live dict; fields are Cells.
@@ -656,25 +658,6 @@ impl PyDict {
             d.set_item(k, v)?;
         }
         Ok(d)
-    }
-
-    /// View an object as a dict.
-    pub fn from_obj(obj: Obj) -> Result<PyDict, Obj> {
-        if obj.is_type(&DICT_TYPE) {
-            Ok(PyDict(obj))
-        } else {
-            Err(obj)
-        }
-    }
-
-    /// The object handle.
-    pub fn as_obj(&self) -> &Obj {
-        &self.0
-    }
-
-    /// Give up the typed view.
-    pub fn into_obj(self) -> Obj {
-        self.0
     }
 
     /// `len(d)` (`ma_used`).

@@ -124,6 +124,8 @@ pub fn free_list_len() -> usize {
 #[derive(Clone, Debug)]
 pub struct PyFloat(Obj);
 
+typed_handle!(PyFloat, FLOAT_TYPE, "float");
+
 impl PyFloat {
     /// `PyFloat_FromDouble(v)`: reuse a dead float from the free list, else a 24-byte block.
     pub fn new(v: f64) -> PyFloat {
@@ -148,29 +150,10 @@ impl PyFloat {
         }
     }
 
-    /// View an object as a float.
-    pub fn from_obj(obj: Obj) -> Result<PyFloat, Obj> {
-        if obj.is_type(&FLOAT_TYPE) {
-            Ok(PyFloat(obj))
-        } else {
-            Err(obj)
-        }
-    }
-
     /// `ob_fval`.
     pub fn value(&self) -> f64 {
         // SAFETY: every float holds an f64 at offset 16.
         unsafe { self.0.read_field::<f64>(OB_FVAL_OFFSET) }
-    }
-
-    /// The object handle.
-    pub fn as_obj(&self) -> &Obj {
-        &self.0
-    }
-
-    /// Give up the typed view.
-    pub fn into_obj(self) -> Obj {
-        self.0
     }
 }
 

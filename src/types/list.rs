@@ -195,6 +195,8 @@ pub const fn preallocate_exact_policy(n: usize) -> usize {
 #[derive(Clone, Debug)]
 pub struct PyList(Obj);
 
+typed_handle!(PyList, LIST_TYPE, "list");
+
 impl PyList {
     fn raw(&self) -> &PyListObject {
         // SAFETY: the handle keeps a live list; fields are Cells.
@@ -274,25 +276,6 @@ impl PyList {
             l.raw().allocated.set(size as isize);
         }
         l
-    }
-
-    /// View an object as a list.
-    pub fn from_obj(obj: Obj) -> Result<PyList, Obj> {
-        if obj.is_type(&LIST_TYPE) {
-            Ok(PyList(obj))
-        } else {
-            Err(obj)
-        }
-    }
-
-    /// The object handle.
-    pub fn as_obj(&self) -> &Obj {
-        &self.0
-    }
-
-    /// Give up the typed view.
-    pub fn into_obj(self) -> Obj {
-        self.0
     }
 
     /// `len(list)` (`ob_size`).

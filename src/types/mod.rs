@@ -10,6 +10,32 @@
 //! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 
+/// `from_obj` / `as_obj` / `into_obj` for a typed handle `$name(Obj)` of one exact type.
+macro_rules! typed_handle {
+    ($name:ident, $tp:path, $what:literal) => {
+        impl $name {
+            #[doc = concat!("View an object as a ", $what, " (`Err` gives it back otherwise).")]
+            pub fn from_obj(obj: $crate::object::Obj) -> Result<$name, $crate::object::Obj> {
+                if obj.is_type(&$tp) {
+                    Ok($name(obj))
+                } else {
+                    Err(obj)
+                }
+            }
+
+            /// The object handle.
+            pub fn as_obj(&self) -> &$crate::object::Obj {
+                &self.0
+            }
+
+            /// Give up the typed view.
+            pub fn into_obj(self) -> $crate::object::Obj {
+                self.0
+            }
+        }
+    };
+}
+
 pub mod dict;
 pub mod float;
 pub mod int;

@@ -297,6 +297,8 @@ unsafe fn init(
 #[derive(Clone, Debug)]
 pub struct PyStr(Obj);
 
+typed_handle!(PyStr, STR_TYPE, "str");
+
 impl PyStr {
     /// A str with the contents of `s` (`PyUnicode_FromString`-style): the static singleton
     /// for `''` and one-character Latin-1 strings, else a new compact object of the
@@ -342,25 +344,6 @@ impl PyStr {
             PyErr::value_error("surrogate code points are not supported by pylayout")
         })?;
         Ok(PyStr::new(c.encode_utf8(&mut [0; 4])))
-    }
-
-    /// View an object as a str.
-    pub fn from_obj(obj: Obj) -> Result<PyStr, Obj> {
-        if obj.is_type(&STR_TYPE) {
-            Ok(PyStr(obj))
-        } else {
-            Err(obj)
-        }
-    }
-
-    /// The object handle.
-    pub fn as_obj(&self) -> &Obj {
-        &self.0
-    }
-
-    /// Give up the typed view.
-    pub fn into_obj(self) -> Obj {
-        self.0
     }
 
     fn hdr(&self) -> &PyASCIIObject {

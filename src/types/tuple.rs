@@ -191,6 +191,8 @@ pub fn free_list_len(n: usize) -> usize {
 #[derive(Clone, Debug)]
 pub struct PyTuple(Obj);
 
+typed_handle!(PyTuple, TUPLE_TYPE, "tuple");
+
 impl PyTuple {
     /// `PyTuple_New(n)` filled with `items` (`_PyTuple_FromArray`): the empty singleton for
     /// no items, else a free-list tuple or a fresh GC object of `24 + 8n` bytes.
@@ -224,25 +226,6 @@ impl PyTuple {
             // SAFETY: the runtime's static empty tuple is always live.
             PyTuple(unsafe { Obj::from_borrowed(rt.tuples.empty_ptr()) })
         })
-    }
-
-    /// View an object as a tuple.
-    pub fn from_obj(obj: Obj) -> Result<PyTuple, Obj> {
-        if obj.is_type(&TUPLE_TYPE) {
-            Ok(PyTuple(obj))
-        } else {
-            Err(obj)
-        }
-    }
-
-    /// The object handle.
-    pub fn as_obj(&self) -> &Obj {
-        &self.0
-    }
-
-    /// Give up the typed view.
-    pub fn into_obj(self) -> Obj {
-        self.0
     }
 
     /// `len(t)`.

@@ -71,3 +71,85 @@ pub fn pylayout(args: &[&str]) -> Output {
         .output()
         .expect("run pylayout")
 }
+
+/// xorshift64*: deterministic pseudo-random test inputs without a dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (0 for `n == 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Compare step-by-step program states: `ours[p][k]` with python's output lines, in order.
+/// `describe(p, k)` names the failing step and the program so far.
+pub fn compare_program_lines(
+    ours: &[Vec<String>],
+    python_out: &str,
+    describe: impl Fn(usize, usize) -> String,
+) {
+    let mut lines = python_out.lines();
+    for (p, steps) in ours.iter().enumerate() {
+        for (k, line) in steps.iter().enumerate() {
+            let theirs = lines.next().expect("python printed fewer lines");
+            assert_eq!(line, theirs, "{}", describe(p, k));
+        }
+    }
+    assert!(lines.next().is_none(), "python printed more lines");
+}
+
+/// Strings as input lines for python3: the hex of their UTF-8, one per line (no quoting).
+pub fn hex_lines(strs: &[String]) -> String {
+    strs.iter()
+        .map(|s| {
+            format!(
+                "{}\n",
+                s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+            )
+        })
+        .collect()
+}
+
+/// Run operation programs through python3 and compare with our per-step states.
+///
+/// `prelude` defines `state(x)`; each program starts with `init`, then every statement runs
+/// in `try` and prints `state(var)` (prefixed by the exception class name if it raised).
+/// `programs` holds each program's operations and the lines we produced for them.
+pub fn check_step_programs<Op>(
+    prelude: &str,
+    init: &str,
+    var: &str,
+    programs: &[(Vec<Op>, Vec<String>)],
+    stmt: fn(&Op) -> String,
+) {
+    let mut code = prelude.to_string();
+    for (ops, _) in programs {
+        code.push_str(init);
+        code.push('\n');
+        for op in ops {
+            code.push_str(&format!(
+                "try:\n    {}\n    print(state({var}))\nexcept Exception as e:\n    print(type(e).__name__, state({var}))\n",
+                stmt(op)
+            ));
+        }
+    }
+    let (out, _) = python_script(&code);
+    let ours: Vec<Vec<String>> = programs.iter().map(|(_, o)| o.clone()).collect();
+    compare_program_lines(&ours, &out, |p, k| {
+        let ops = &programs[p].0;
+        format!(
+            "program {p}, step {k}: `{}`\nprogram so far:\n{}",
+            stmt(&ops[k]),
+            ops[..=k].iter().map(stmt).collect::<Vec<_>>().join("\n")
+        )
+    });
+}
