@@ -25,6 +25,7 @@ use std::ptr::NonNull;
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::cost::CostCounters;
 use crate::hash::HashSecret;
+use crate::object::TrashState;
 use crate::types::dict::DictState;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
@@ -42,6 +43,7 @@ pub struct Runtime {
     pub(crate) strs: StrState,
     pub(crate) dicts: DictState,
     pub(crate) costs: CostCounters,
+    pub(crate) trash: TrashState,
     hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
 }
@@ -56,6 +58,7 @@ impl Runtime {
             strs: StrState::new(),
             dicts: DictState::new(),
             costs: CostCounters::default(),
+            trash: TrashState::default(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
         }
@@ -91,6 +94,11 @@ pub fn with<R>(f: impl FnOnce(&Runtime) -> R) -> R {
 /// If called during thread teardown, after the runtime is destroyed.
 pub fn with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> R {
     RUNTIME.with(|rt| f(&mut rt.heap.borrow_mut()))
+}
+
+/// Like [`with`] but `None` when the runtime is already destroyed (thread exit).
+pub(crate) fn try_with<R>(f: impl FnOnce(&Runtime) -> R) -> Option<R> {
+    RUNTIME.try_with(f).ok()
 }
 
 /// Like [`with_heap`] but does nothing (returns `None`) when the runtime is already destroyed.

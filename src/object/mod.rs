@@ -302,11 +302,69 @@ impl Drop for Obj {
         debug_assert!(n >= 0, "negative refcount on {:p}", self.ptr);
         rc.set(n);
         if n == 0 {
-            let tp = self.type_object();
-            // SAFETY: the count reached zero: this was the last reference, and the object is
-            // of type tp, whose dealloc frees it.
-            unsafe { (tp.tp_dealloc)(self.ptr) };
+            // SAFETY: the count reached zero: this was the last reference.
+            unsafe { dealloc(self.ptr) };
         }
+    }
+}
+
+/// `_PyTrash_UNWIND_LEVEL`: container deallocations nested deeper than this are deferred.
+pub const TRASH_UNWIND_LEVEL: usize = 50;
+
+/// The trashcan (`Py_TRASHCAN_BEGIN`/`END`): container deallocs nest (a list frees its items,
+/// which free theirs...), so a million-deep `l = [l]` would overflow the stack. Past
+/// [`TRASH_UNWIND_LEVEL`] nested container deallocations, objects are parked and destroyed
+/// once the outermost one returns — iteratively, in a loop, not by recursion.
+#[derive(Debug, Default)]
+pub(crate) struct TrashState {
+    depth: Cell<usize>,
+    pending: std::cell::RefCell<Vec<NonNull<PyObject>>>,
+}
+
+/// Run the type's dealloc for an object whose count reached zero, through the trashcan for
+/// GC (container) types.
+///
+/// # Safety
+/// `op` is a live object of this thread's runtime whose reference count is zero.
+unsafe fn dealloc(op: NonNull<PyObject>) {
+    // SAFETY: op's header is intact until its dealloc runs.
+    let tp = unsafe { &*op.as_ref().ob_type.get() };
+    if !tp.is_gc() {
+        // SAFETY: the contract: last reference gone, tp is its type.
+        unsafe { (tp.tp_dealloc)(op) };
+        return;
+    }
+    let parked = runtime::try_with(|rt| {
+        let t = &rt.trash;
+        if t.depth.get() >= TRASH_UNWIND_LEVEL {
+            t.pending.borrow_mut().push(op);
+            return true;
+        }
+        t.depth.set(t.depth.get() + 1);
+        false
+    });
+    match parked {
+        Some(true) => {}
+        Some(false) => {
+            // SAFETY: as above.
+            unsafe { (tp.tp_dealloc)(op) };
+            let outermost = runtime::with(|rt| {
+                let d = rt.trash.depth.get() - 1;
+                rt.trash.depth.set(d);
+                d == 0
+            });
+            if outermost {
+                // _PyTrash_thread_destroy_chain: each parked dealloc may park more.
+                while let Some(next) = runtime::with(|rt| rt.trash.pending.borrow_mut().pop()) {
+                    runtime::with(|rt| rt.trash.depth.set(1));
+                    // SAFETY: parked objects are dead containers not yet deallocated.
+                    unsafe { ((*next.as_ref().ob_type.get()).tp_dealloc)(next) };
+                    runtime::with(|rt| rt.trash.depth.set(0));
+                }
+            }
+        }
+        // Runtime already gone (thread exit): nothing left to free into.
+        None => {}
     }
 }
 

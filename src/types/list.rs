@@ -264,6 +264,17 @@ impl PyList {
         l
     }
 
+    /// A display of constants, `[1, 2, 3]`: 3.11 compiles it to `BUILD_LIST 0` plus
+    /// `LIST_EXTEND` of a constant tuple, so the capacity is the exact-extend one (rounded up
+    /// to even: 3 items, 4 slots). One constant (`[1]`) stays `BUILD_LIST 1` (see
+    /// [`PyList::with_items`]); whether the compiler folds depends on every item being a
+    /// constant and there being at least three.
+    pub fn from_constant_display(items: Vec<Obj>) -> PyList {
+        let l = Self::new();
+        l.extend_exact(items);
+        l
+    }
+
     /// `list_new_prealloc(size)`: an empty list whose array has room for exactly `size`.
     fn new_prealloc(size: usize) -> PyList {
         let l = Self::new();
@@ -948,6 +959,22 @@ mod tests {
         assert_eq!(m.len(), 9);
         m.clear();
         assert_eq!((m.len(), m.allocated(), m.ob_item_address()), (0, 0, 0));
+    }
+
+    #[test]
+    fn nesting_past_the_trashcan_level_is_freed() {
+        // 500 > TRASH_UNWIND_LEVEL: the deep part is parked and freed iteratively (this
+        // test also runs under valgrind in CI, which the million-deep ones do not).
+        runtime::clear_freelists();
+        let base = runtime::allocated_blocks();
+        let mut l = PyList::new();
+        for i in 0..500 {
+            let outer = PyList::with_items(vec![int(i), l.into_obj()]);
+            l = outer;
+        }
+        drop(l);
+        runtime::clear_freelists();
+        assert_eq!(runtime::allocated_blocks(), base);
     }
 
     #[test]

@@ -310,6 +310,12 @@ impl PyStr {
             (Some(c), None) if (c as u32) < 256 => return PyStr::singleton(Some(c as u8)),
             _ => {}
         }
+        PyStr::new_uncached(s)
+    }
+
+    /// A new compact str with these contents, never a singleton: what `str(int)`
+    /// (`long_to_decimal_string`) builds, so `str(5) is str(5)` is `False`.
+    pub fn new_uncached(s: &str) -> PyStr {
         let kind = hash::pep393_kind(s) as usize;
         let ascii = s.is_ascii();
         let len = s.chars().count();
@@ -321,6 +327,18 @@ impl PyStr {
         unsafe { init(op, &units, len, kind, ascii, 1) };
         // SAFETY: fresh object, one owned reference.
         PyStr(unsafe { Obj::from_owned(op) })
+    }
+
+    /// `str(i)` for an int: its decimal digits in a new ASCII string.
+    pub fn from_int(i: &crate::types::int::PyInt) -> PyStr {
+        if i.is_bool() {
+            return PyStr::new(if i.to_i64() == Some(1) {
+                "True"
+            } else {
+                "False"
+            });
+        }
+        PyStr::new_uncached(&i.value().to_string())
     }
 
     fn singleton(c: Option<u8>) -> PyStr {
