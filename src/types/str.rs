@@ -319,7 +319,7 @@ impl PyStr {
         let kind = hash::pep393_kind(s) as usize;
         let ascii = s.is_ascii();
         let len = s.chars().count();
-        let units = hash::pep393_bytes(s);
+        let units = hash::pep393_data(s);
         let size = str_sizeof_for(len, kind, ascii);
         let op = alloc_object(&STR_TYPE, size)
             .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
