@@ -14,6 +14,7 @@
 pub mod alloc;
 pub mod cost;
 pub mod error;
+pub mod gc;
 pub mod hash;
 pub mod inspect;
 pub mod object;

@@ -13,6 +13,7 @@
 //!  ├── dicts   free lists of dicts and size-8 str-keyed tables (80 each); the static empty keys
 //!  ├── strs    '' and the 256 one-character Latin-1 strings (static); the interned table
 //!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
+//!  ├── gc      generation lists (700/10/10), counts, stats of the cycle collector
 //!  ├── costs   counters of container work (moves, copies, probes, hashes)
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //! ```
@@ -24,6 +25,7 @@ use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::cost::CostCounters;
+use crate::gc::GcState;
 use crate::hash::HashSecret;
 use crate::object::TrashState;
 use crate::types::dict::DictState;
@@ -44,6 +46,7 @@ pub struct Runtime {
     pub(crate) dicts: DictState,
     pub(crate) costs: CostCounters,
     pub(crate) trash: TrashState,
+    pub(crate) gc: GcState,
     hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
 }
@@ -59,6 +62,7 @@ impl Runtime {
             dicts: DictState::new(),
             costs: CostCounters::default(),
             trash: TrashState::default(),
+            gc: GcState::new(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
         }

@@ -102,7 +102,16 @@ pub struct TypeObject {
     pub tp_dealloc: unsafe fn(NonNull<PyObject>),
     /// `__sizeof__` of a live object of this type.
     pub sizeof: unsafe fn(NonNull<PyObject>) -> usize,
+    /// `tp_traverse` (GC types): call the visitor once for every strong reference the
+    /// object owns — exactly those, no more, no fewer. The collector's soundness rests on it.
+    pub tp_traverse: Option<Traverse>,
+    /// `tp_clear` (GC types that can be in a cycle they own): drop the references the
+    /// object holds, leaving it valid but empty.
+    pub tp_clear: Option<unsafe fn(NonNull<PyObject>)>,
 }
+
+/// A `tp_traverse` function: `visit` every owned reference of a live object.
+pub type Traverse = unsafe fn(NonNull<PyObject>, &mut dyn FnMut(NonNull<PyObject>));
 
 impl TypeObject {
     /// Whether objects of this type carry a GC head (`PyType_IS_GC`).
@@ -149,6 +158,11 @@ pub fn alloc_object(tp: &'static TypeObject, nbytes: usize) -> Option<NonNull<Py
             ob_refcnt: Cell::new(1),
             ob_type: Cell::new(tp),
         });
+        if pre > 0 {
+            // _PyObject_GC_Link: count it; an automatic collection may run here (the new
+            // object is not tracked, so the collector cannot see it).
+            crate::gc::on_gc_alloc();
+        }
         Some(op)
     }
 }
@@ -163,6 +177,9 @@ pub unsafe fn free_object(op: NonNull<PyObject>, tp: &TypeObject) {
     // SAFETY: the contract says op = mem + pre for a block from this thread's heap.
     unsafe {
         let mem = op.cast::<u8>().sub(tp.pre_header_size());
+        if tp.is_gc() {
+            crate::gc::on_gc_free();
+        }
         // After thread teardown the arenas are unmapped already: nothing left to free.
         runtime::try_with_heap(|h| h.free(mem.as_ptr()));
     }

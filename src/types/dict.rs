@@ -122,7 +122,54 @@ pub static DICT_TYPE: TypeObject = TypeObject {
     tp_flags: TPFLAGS_HAVE_GC,
     tp_dealloc: dict_dealloc,
     sizeof: dict_sizeof,
+    tp_traverse: Some(dict_traverse),
+    tp_clear: Some(dict_tp_clear),
 };
+
+/// `dict_traverse`: values (and keys, in general tables; str keys are not GC objects).
+///
+/// # Safety
+/// `op` is a live dict.
+unsafe fn dict_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    // SAFETY: live dict; its keys object is valid.
+    let k = Keys(
+        NonNull::new(unsafe { op.cast::<PyDictObject>().as_ref() }.ma_keys.get()).expect("keys"),
+    );
+    if k.0 == empty_keys().0 {
+        return;
+    }
+    for ix in 0..k.nentries() {
+        let (key, value) = k.key_value(ix);
+        if let Some(v) = NonNull::new(value) {
+            visit(v);
+            if !k.unicode()
+                && let Some(key) = NonNull::new(key)
+            {
+                visit(key);
+            }
+        }
+    }
+}
+
+/// `dict_tp_clear` (`PyDict_Clear`).
+///
+/// # Safety
+/// `op` is a live dict.
+unsafe fn dict_tp_clear(op: NonNull<PyObject>) {
+    // SAFETY: a borrowed handle for the duration of the call.
+    let d = PyDict(unsafe { Obj::from_borrowed(op) });
+    d.clear();
+}
+
+/// `MAINTAIN_TRACKING`: track an untracked dict when a key or value may be tracked.
+fn maintain_tracking(d: &PyDict, key: NonNull<PyObject>, value: NonNull<PyObject>) {
+    let op = d.0.as_ptr();
+    if !crate::gc::is_tracked_ptr(op)
+        && (crate::gc::may_be_tracked(key) || crate::gc::may_be_tracked(value))
+    {
+        crate::gc::track(op);
+    }
+}
 
 /// `USABLE_FRACTION(n)`.
 pub const fn usable_fraction(n: usize) -> usize {
@@ -439,6 +486,7 @@ unsafe fn dict_sizeof(op: NonNull<PyObject>) -> usize {
 /// # Safety
 /// `op` is a dict whose reference count just reached zero.
 unsafe fn dict_dealloc(op: NonNull<PyObject>) {
+    crate::gc::untrack(op);
     // SAFETY: dead dict; its keys pointer is valid.
     let keys = unsafe { op.cast::<PyDictObject>().as_ref().ma_keys.get() };
     keys_decref(Keys(NonNull::new(keys).expect("dict keys")));
@@ -787,6 +835,7 @@ impl PyDict {
         let nk = new_keys_object(PYDICT_LOG_MINSIZE, unicode);
         keys_decref(empty_keys());
         self.raw().ma_keys.set(nk.0.as_ptr());
+        maintain_tracking(self, key.as_ptr(), value.as_ptr());
         let pos = hash as usize & (PYDICT_MINSIZE - 1);
         cost::probed(1);
         nk.set_index(pos, 0);
@@ -808,7 +857,9 @@ impl PyDict {
         if self.keys_obj().unicode() && !is_str(&key) {
             self.insertion_resize(false);
         }
-        match self.lookup(&key, hash)? {
+        let found = self.lookup(&key, hash)?;
+        maintain_tracking(self, key.as_ptr(), value.as_ptr());
+        match found {
             None => {
                 let mut k = self.keys_obj();
                 k.h().dk_version.set(0);
@@ -1038,6 +1089,9 @@ impl PyDict {
         if self.len() >= k.nentries() * 2 / 3 {
             let new = PyDict::new_dict(self.clone_keys(), true);
             new.raw().ma_used.set(self.len() as isize);
+            if crate::gc::is_tracked(self.as_obj()) {
+                crate::gc::track(new.0.as_ptr());
+            }
             return Ok(new);
         }
         let copy = PyDict::new();
@@ -1068,6 +1122,9 @@ impl PyDict {
                 self.raw().ma_keys.set(keys.0.as_ptr());
                 self.raw().ma_used.set(other.len() as isize);
                 self.raw().ma_version_tag.set(next_version());
+                if crate::gc::is_tracked(other.as_obj()) && !crate::gc::is_tracked(self.as_obj()) {
+                    crate::gc::track(self.0.as_ptr());
+                }
                 return Ok(());
             }
         }

@@ -46,6 +46,8 @@ pub static FLOAT_TYPE: TypeObject = TypeObject {
     tp_flags: 0,
     tp_dealloc: float_dealloc,
     sizeof: float_sizeof,
+    tp_traverse: None,
+    tp_clear: None,
 };
 
 /// # Safety

@@ -69,6 +69,8 @@ pub static INT_TYPE: TypeObject = TypeObject {
     tp_flags: 0,
     tp_dealloc: long_dealloc,
     sizeof: long_sizeof,
+    tp_traverse: None,
+    tp_clear: None,
 };
 
 /// `PyBool_Type` (a subclass of int; only the two static instances exist).
@@ -79,6 +81,8 @@ pub static BOOL_TYPE: TypeObject = TypeObject {
     tp_flags: 0,
     tp_dealloc: static_dealloc,
     sizeof: long_sizeof,
+    tp_traverse: None,
+    tp_clear: None,
 };
 
 /// # Safety

@@ -70,7 +70,36 @@ pub static LIST_TYPE: TypeObject = TypeObject {
     tp_flags: TPFLAGS_HAVE_GC,
     tp_dealloc: list_dealloc,
     sizeof: list_sizeof,
+    tp_traverse: Some(list_traverse),
+    tp_clear: Some(list_clear),
 };
+
+/// `list_traverse`: every item.
+///
+/// # Safety
+/// `op` is a live list.
+unsafe fn list_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    // SAFETY: live list; slots below ob_size hold owned references.
+    unsafe {
+        let l = op.cast::<PyListObject>().as_ref();
+        let items = l.ob_item.get();
+        for i in (0..l.ob_base.ob_size.get() as usize).rev() {
+            if let Some(p) = NonNull::new(*items.add(i)) {
+                visit(p);
+            }
+        }
+    }
+}
+
+/// `list_clear` (`_list_clear`) as the GC's `tp_clear`.
+///
+/// # Safety
+/// `op` is a live list.
+unsafe fn list_clear(op: NonNull<PyObject>) {
+    // SAFETY: a borrowed handle for the duration of the call.
+    let l = PyList(unsafe { Obj::from_borrowed(op) });
+    l.clear();
+}
 
 /// `list.__sizeof__` (`list___sizeof___impl`): `40 + 8 * allocated`.
 ///
@@ -88,6 +117,7 @@ unsafe fn list_sizeof(op: NonNull<PyObject>) -> usize {
 /// # Safety
 /// `op` is a list whose reference count just reached zero.
 unsafe fn list_dealloc(op: NonNull<PyObject>) {
+    crate::gc::untrack(op);
     // SAFETY: dead list; its items are owned references.
     unsafe {
         let l = op.cast::<PyListObject>().as_ref();
@@ -237,6 +267,7 @@ impl PyList {
             std::ptr::addr_of_mut!((*l).ob_base.ob_size).write(Cell::new(size as isize));
             std::ptr::addr_of_mut!((*l).ob_item).write(Cell::new(items));
             std::ptr::addr_of_mut!((*l).allocated).write(Cell::new(size as isize));
+            crate::gc::track(op);
             PyList(Obj::from_owned(op))
         }
     }

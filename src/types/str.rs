@@ -100,6 +100,8 @@ pub static STR_TYPE: TypeObject = TypeObject {
     tp_flags: 0,
     tp_dealloc: str_dealloc,
     sizeof: str_sizeof,
+    tp_traverse: None,
+    tp_clear: None,
 };
 
 /// The decoded `state` bit fields.

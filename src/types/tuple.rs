@@ -48,7 +48,26 @@ pub static TUPLE_TYPE: TypeObject = TypeObject {
     tp_flags: TPFLAGS_HAVE_GC,
     tp_dealloc: tuple_dealloc,
     sizeof: tuple_sizeof,
+    tp_traverse: Some(tuple_traverse),
+    // Tuples have no tp_clear: cycles through them are broken at the lists and dicts.
+    tp_clear: None,
 };
+
+/// `tupletraverse`: every item (last first).
+///
+/// # Safety
+/// `op` is a live tuple.
+unsafe fn tuple_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    // SAFETY: live tuple; slots below ob_size hold owned references or NULL.
+    unsafe {
+        let n = op.cast::<PyVarObject>().as_ref().ob_size.get() as usize;
+        for i in (0..n).rev() {
+            if let Some(p) = NonNull::new(*item_slot(op, i)) {
+                visit(p);
+            }
+        }
+    }
+}
 
 /// `tuple.__sizeof__`: `24 + 8 * len`.
 pub const fn tuple_sizeof_len(n: usize) -> usize {
@@ -80,6 +99,7 @@ unsafe fn item_slot(op: NonNull<PyObject>, i: usize) -> *mut *mut PyObject {
 /// # Safety
 /// `op` is a tuple whose reference count just reached zero.
 unsafe fn tuple_dealloc(op: NonNull<PyObject>) {
+    crate::gc::untrack(op);
     // SAFETY: dead tuple; slots below ob_size hold owned references (or NULL).
     let n = unsafe {
         let n = op.cast::<PyVarObject>().as_ref().ob_size.get() as usize;
@@ -216,6 +236,7 @@ impl PyTuple {
             for (i, it) in items.into_iter().enumerate() {
                 *item_slot(op, i) = it.into_raw().as_ptr();
             }
+            crate::gc::track(op);
             PyTuple(Obj::from_owned(op))
         }
     }

@@ -1,0 +1,617 @@
+//! The cycle collector: CPython 3.11's generational GC (`Modules/gcmodule.c`) on our objects.
+//!
+//! ```text
+//!  generation 0 (threshold 700)  ->  generation 1 (10)  ->  generation 2 (10)
+//!  head <-> obj <-> obj <-> ...      circular lists through the 16-byte PyGC_Head
+//!                                    _gc_next: next head (0 = untracked)
+//!                                    _gc_prev: prev head | flags; during a collection
+//!                                              the gc_refs counter, shifted by 2
+//! ```
+//!
+//! - **Counts**: allocating a GC object (not reusing one from a free list) adds 1 to
+//!   generation 0's count; freeing one subtracts 1. When the count passes the threshold an
+//!   automatic collection runs from the allocation, as `_PyObject_GC_Link` does. Collecting
+//!   generation *g* zeroes counts 0..=g and adds 1 to *g+1*'s.
+//! - **Algorithm** (`gc_collect_main`): merge the younger lists into the collected one;
+//!   `update_refs` copies `ob_refcnt` into gc_refs; `subtract_refs` removes the references
+//!   from inside the set (via each type's `tp_traverse`); `move_unreachable` moves objects
+//!   with no outside references to `unreachable`, pulling back whatever a reachable object
+//!   refers to; tuples (and, in full collections, dicts) that hold nothing trackable are
+//!   untracked; survivors move to the next generation; the unreachable are cleared with
+//!   `tp_clear`, which breaks the cycles so reference counting frees them. The result is the
+//!   number of unreachable objects.
+//! - **Full collections** happen automatically only when `long_lived_pending >
+//!   long_lived_total / 4`; they also empty the type free lists.
+//!
+//! The traverse contract ([`crate::object::TypeObject::tp_traverse`]) is what makes this
+//! sound: a type's traverse visits exactly the strong references the object owns.
+#![allow(unsafe_code)]
+
+use std::cell::{Cell, RefCell};
+use std::ptr::NonNull;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::object::{GC_HEAD_SIZE, Obj, PyGCHead, PyObject, TypeObject};
+use crate::runtime;
+use crate::types::dict::DICT_TYPE;
+use crate::types::tuple::TUPLE_TYPE;
+
+/// `NUM_GENERATIONS`.
+pub const NUM_GENERATIONS: usize = 3;
+/// Default thresholds (`gc.get_threshold()`).
+pub const DEFAULT_THRESHOLDS: [isize; 3] = [700, 10, 10];
+
+const PREV_MASK_FINALIZED: usize = 1;
+const PREV_MASK_COLLECTING: usize = 2;
+const PREV_SHIFT: u32 = 2;
+const PREV_MASK: usize = usize::MAX << PREV_SHIFT;
+const NEXT_MASK_UNREACHABLE: usize = 1;
+
+/// Per-generation statistics (`gc.get_stats()`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GenStats {
+    /// Collections of this generation.
+    pub collections: u64,
+    /// Objects collected by them.
+    pub collected: u64,
+    /// Uncollectable objects found (always 0 here: no legacy finalizers).
+    pub uncollectable: u64,
+}
+
+/// What one collection did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CollectionReport {
+    /// The generation collected.
+    pub generation: usize,
+    /// Whether it was started by an allocation (not by `collect`).
+    pub automatic: bool,
+    /// Tracked objects examined (the merged generations).
+    pub examined: usize,
+    /// Unreachable objects found (the value `gc.collect()` returns).
+    pub unreachable: usize,
+    /// Of those, objects whose memory was released by the end of the collection.
+    pub freed: usize,
+    /// Survivors moved to the next generation.
+    pub promoted: usize,
+    /// Objects untracked (tuples; dicts in full collections).
+    pub untracked: usize,
+    /// Wall time.
+    #[serde(serialize_with = "ser_duration")]
+    pub time: Duration,
+}
+
+fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// The collector's state in a runtime (`struct _gc_runtime_state`).
+#[derive(Debug)]
+pub(crate) struct GcState {
+    /// Generation list heads (sentinels at stable addresses).
+    heads: Box<[PyGCHead; NUM_GENERATIONS]>,
+    /// A scratch head for the unreachable set.
+    unreachable: Box<PyGCHead>,
+    count: [Cell<isize>; NUM_GENERATIONS],
+    threshold: [Cell<isize>; NUM_GENERATIONS],
+    enabled: Cell<bool>,
+    collecting: Cell<bool>,
+    long_lived_total: Cell<isize>,
+    long_lived_pending: Cell<isize>,
+    stats: RefCell<[GenStats; NUM_GENERATIONS]>,
+    last: RefCell<Option<CollectionReport>>,
+}
+
+fn addr(h: &PyGCHead) -> usize {
+    h as *const PyGCHead as usize
+}
+
+impl GcState {
+    pub(crate) fn new() -> GcState {
+        let st = GcState {
+            heads: Box::new(std::array::from_fn(|_| PyGCHead::default())),
+            unreachable: Box::new(PyGCHead::default()),
+            count: std::array::from_fn(|_| Cell::new(0)),
+            threshold: std::array::from_fn(|i| Cell::new(DEFAULT_THRESHOLDS[i])),
+            enabled: Cell::new(true),
+            collecting: Cell::new(false),
+            long_lived_total: Cell::new(0),
+            long_lived_pending: Cell::new(0),
+            stats: RefCell::new([GenStats::default(); NUM_GENERATIONS]),
+            last: RefCell::new(None),
+        };
+        for h in st.heads.iter() {
+            list_init(h);
+        }
+        list_init(&st.unreachable);
+        st
+    }
+}
+
+// ---- list primitives on raw heads (addresses in _gc_next / _gc_prev) ----
+
+fn head<'a>(a: usize) -> &'a PyGCHead {
+    // SAFETY: callers only pass addresses of live GC heads or of the state's sentinels,
+    // which outlive the operation.
+    unsafe { &*(a as *const PyGCHead) }
+}
+
+fn next(h: &PyGCHead) -> usize {
+    h.gc_next.get() & !NEXT_MASK_UNREACHABLE
+}
+
+fn prev(h: &PyGCHead) -> usize {
+    h.gc_prev.get() & PREV_MASK
+}
+
+fn set_next(h: &PyGCHead, n: usize) {
+    h.gc_next.set(n);
+}
+
+fn set_prev(h: &PyGCHead, p: usize) {
+    h.gc_prev.set((h.gc_prev.get() & !PREV_MASK) | p);
+}
+
+fn list_init(h: &PyGCHead) {
+    h.gc_next.set(addr(h));
+    h.gc_prev.set(addr(h));
+}
+
+fn list_is_empty(h: &PyGCHead) -> bool {
+    next(h) == addr(h)
+}
+
+fn list_append(node: &PyGCHead, list: &PyGCHead) {
+    let last = head(prev(list));
+    set_next(last, addr(node));
+    set_prev(node, addr(last));
+    set_next(node, addr(list));
+    list.gc_prev.set(addr(node));
+}
+
+fn list_remove(node: &PyGCHead) {
+    let (p, n) = (head(prev(node)), head(next(node)));
+    set_next(p, addr(n));
+    set_prev(n, addr(p));
+    node.gc_next.set(0);
+}
+
+fn list_move(node: &PyGCHead, list: &PyGCHead) {
+    let (p, n) = (head(prev(node)), head(next(node)));
+    set_next(p, addr(n));
+    set_prev(n, addr(p));
+    list_append(node, list);
+}
+
+fn list_merge(from: &PyGCHead, to: &PyGCHead) {
+    if !list_is_empty(from) {
+        let to_tail = head(prev(to));
+        let from_head = head(next(from));
+        let from_tail = head(prev(from));
+        set_next(to_tail, addr(from_head));
+        set_prev(from_head, addr(to_tail));
+        set_next(from_tail, addr(to));
+        set_prev(to, addr(from_tail));
+    }
+    list_init(from);
+}
+
+fn list_size(list: &PyGCHead) -> usize {
+    let mut n = 0;
+    let mut g = next(list);
+    while g != addr(list) {
+        n += 1;
+        g = next(head(g));
+    }
+    n
+}
+
+fn gc_refs(h: &PyGCHead) -> usize {
+    h.gc_prev.get() >> PREV_SHIFT
+}
+
+fn set_refs(h: &PyGCHead, refs: usize) {
+    h.gc_prev
+        .set((h.gc_prev.get() & !PREV_MASK) | (refs << PREV_SHIFT));
+}
+
+fn reset_refs(h: &PyGCHead, refs: usize) {
+    h.gc_prev
+        .set((h.gc_prev.get() & PREV_MASK_FINALIZED) | PREV_MASK_COLLECTING | (refs << PREV_SHIFT));
+}
+
+fn is_collecting(h: &PyGCHead) -> bool {
+    h.gc_prev.get() & PREV_MASK_COLLECTING != 0
+}
+
+fn clear_collecting(h: &PyGCHead) {
+    h.gc_prev.set(h.gc_prev.get() & !PREV_MASK_COLLECTING);
+}
+
+fn decref_refs(h: &PyGCHead) {
+    h.gc_prev.set(h.gc_prev.get() - (1 << PREV_SHIFT));
+}
+
+// ---- objects and heads ----
+
+fn type_of(op: NonNull<PyObject>) -> &'static TypeObject {
+    // SAFETY: live objects point at static type descriptors.
+    unsafe { &*op.as_ref().ob_type.get() }
+}
+
+fn as_gc<'a>(op: NonNull<PyObject>) -> &'a PyGCHead {
+    // SAFETY: GC objects are allocated with their head right before them.
+    unsafe { op.cast::<PyGCHead>().sub(1).as_ref() }
+}
+
+fn from_gc(a: usize) -> NonNull<PyObject> {
+    NonNull::new((a + GC_HEAD_SIZE) as *mut PyObject).expect("non-null head")
+}
+
+fn is_gc_object(op: NonNull<PyObject>) -> bool {
+    type_of(op).is_gc()
+}
+
+/// `_PyObject_GC_IS_TRACKED`.
+pub fn is_tracked_ptr(op: NonNull<PyObject>) -> bool {
+    is_gc_object(op) && as_gc(op).gc_next.get() != 0
+}
+
+/// `gc.is_tracked(obj)`.
+pub fn is_tracked(o: &Obj) -> bool {
+    is_tracked_ptr(o.as_ptr())
+}
+
+/// `_PyObject_GC_MAY_BE_TRACKED`: a GC object, and for a tuple, currently tracked.
+pub(crate) fn may_be_tracked(op: NonNull<PyObject>) -> bool {
+    if !is_gc_object(op) {
+        return false;
+    }
+    if std::ptr::eq(type_of(op), &TUPLE_TYPE) {
+        return is_tracked_ptr(op);
+    }
+    true
+}
+
+/// `_PyObject_GC_TRACK`: append to generation 0.
+pub(crate) fn track(op: NonNull<PyObject>) {
+    debug_assert!(is_gc_object(op));
+    let g = as_gc(op);
+    debug_assert_eq!(g.gc_next.get(), 0, "object already tracked");
+    runtime::with(|rt| {
+        let gen0 = &rt.gc.heads[0];
+        let last = head(prev(gen0));
+        set_next(last, addr(g));
+        g.gc_prev.set(addr(last));
+        g.gc_next.set(addr(gen0));
+        gen0.gc_prev.set(addr(g));
+    });
+}
+
+/// `PyObject_GC_UnTrack` (a no-op when untracked).
+pub(crate) fn untrack(op: NonNull<PyObject>) {
+    let g = as_gc(op);
+    if g.gc_next.get() != 0 {
+        list_remove(g);
+        g.gc_prev.set(g.gc_prev.get() & PREV_MASK_FINALIZED);
+    }
+}
+
+/// Called by the allocator for every new GC object (`_PyObject_GC_Link`): count it, and
+/// collect when generation 0 passes its threshold.
+pub(crate) fn on_gc_alloc() {
+    let due = runtime::try_with(|rt| {
+        let gc = &rt.gc;
+        let c = gc.count[0].get() + 1;
+        gc.count[0].set(c);
+        c > gc.threshold[0].get()
+            && gc.enabled.get()
+            && gc.threshold[0].get() != 0
+            && !gc.collecting.get()
+    })
+    .unwrap_or(false);
+    if due {
+        runtime::with(|rt| rt.gc.collecting.set(true));
+        collect_generations();
+        runtime::with(|rt| rt.gc.collecting.set(false));
+    }
+}
+
+/// Called when a GC object's memory is released (`PyObject_GC_Del`).
+pub(crate) fn on_gc_free() {
+    runtime::try_with(|rt| {
+        let c = &rt.gc.count[0];
+        if c.get() > 0 {
+            c.set(c.get() - 1);
+        }
+    });
+}
+
+/// `gc_collect_generations`: the oldest generation over its threshold (a full collection
+/// only when enough long-lived objects are pending).
+fn collect_generations() -> usize {
+    let choice = runtime::with(|rt| {
+        let gc = &rt.gc;
+        (0..NUM_GENERATIONS).rev().find(|&i| {
+            gc.count[i].get() > gc.threshold[i].get()
+                && !(i == NUM_GENERATIONS - 1
+                    && gc.long_lived_pending.get() < gc.long_lived_total.get() / 4)
+        })
+    });
+    choice.map_or(0, |g| collect_main(g, true))
+}
+
+/// `gc.collect(generation)`: collect `generation` and the younger ones; returns the number
+/// of unreachable objects found. 0 if a collection is already running.
+pub fn collect(generation: usize) -> usize {
+    assert!(generation < NUM_GENERATIONS, "invalid generation");
+    let busy = runtime::with(|rt| rt.gc.collecting.replace(true));
+    if busy {
+        return 0;
+    }
+    let n = collect_main(generation, false);
+    runtime::with(|rt| rt.gc.collecting.set(false));
+    n
+}
+
+fn traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    if let Some(t) = type_of(op).tp_traverse {
+        // SAFETY: op is a live tracked object of this type (the traverse contract).
+        unsafe { t(op, visit) };
+    }
+}
+
+/// `gc_collect_main`.
+fn collect_main(generation: usize, automatic: bool) -> usize {
+    let start = Instant::now();
+    let blocks_before = runtime::allocated_blocks();
+    let (young, old, unreachable) = runtime::with(|rt| {
+        let gc = &rt.gc;
+        if generation + 1 < NUM_GENERATIONS {
+            gc.count[generation + 1].set(gc.count[generation + 1].get() + 1);
+        }
+        for i in 0..=generation {
+            gc.count[i].set(0);
+        }
+        for i in 0..generation {
+            list_merge(&gc.heads[i], &gc.heads[generation]);
+        }
+        let young = addr(&gc.heads[generation]);
+        let old = if generation < NUM_GENERATIONS - 1 {
+            addr(&gc.heads[generation + 1])
+        } else {
+            young
+        };
+        (young, old, addr(&gc.unreachable))
+    });
+    let (young_h, old_h, unr) = (head(young), head(old), head(unreachable));
+    list_init(unr);
+    let examined = list_size(young_h);
+
+    // update_refs
+    let mut g = next(young_h);
+    while g != young {
+        let h = head(g);
+        // SAFETY: a tracked object's header is live.
+        let rc = unsafe { from_gc(g).as_ref().ob_refcnt.get() };
+        debug_assert!(rc > 0);
+        reset_refs(h, rc as usize);
+        g = next(h);
+    }
+    // subtract_refs
+    let mut g = next(young_h);
+    while g != young {
+        traverse(from_gc(g), &mut |child| {
+            if is_gc_object(child) {
+                let ch = as_gc(child);
+                if is_collecting(ch) {
+                    decref_refs(ch);
+                }
+            }
+        });
+        g = next(head(g));
+    }
+    // move_unreachable
+    let mut prev_a = young;
+    let mut g = next(young_h);
+    while g != young {
+        let h = head(g);
+        if gc_refs(h) > 0 {
+            traverse(from_gc(g), &mut |child| visit_reachable(child, young_h));
+            set_prev(h, prev_a);
+            clear_collecting(h);
+            prev_a = g;
+        } else {
+            set_next(head(prev_a), h.gc_next.get());
+            let last = head(prev(unr));
+            last.gc_next.set(NEXT_MASK_UNREACHABLE | g);
+            set_prev(h, addr(last));
+            h.gc_next.set(NEXT_MASK_UNREACHABLE | unreachable);
+            unr.gc_prev.set(g);
+        }
+        g = next(head(prev_a));
+    }
+    young_h.gc_prev.set(prev_a);
+    unr.gc_next.set(unr.gc_next.get() & !NEXT_MASK_UNREACHABLE);
+
+    // untrack_tuples
+    let mut untracked = untrack_matching(young_h, &TUPLE_TYPE, tuple_may_untrack);
+    // Promote survivors, or (full collection) untrack dicts and reset the long-lived counts.
+    let survivors = list_size(young_h);
+    let promoted = if young != old {
+        if generation == NUM_GENERATIONS - 2 {
+            runtime::with(|rt| {
+                let p = &rt.gc.long_lived_pending;
+                p.set(p.get() + survivors as isize);
+            });
+        }
+        list_merge(young_h, old_h);
+        survivors
+    } else {
+        untracked += untrack_matching(young_h, &DICT_TYPE, dict_may_untrack);
+        runtime::with(|rt| {
+            rt.gc.long_lived_pending.set(0);
+            rt.gc.long_lived_total.set(list_size(young_h) as isize);
+        });
+        0
+    };
+
+    // move_legacy_finalizers: none here; clear the UNREACHABLE flags.
+    let mut g = next(unr);
+    while g != unreachable {
+        let h = head(g);
+        h.gc_next.set(h.gc_next.get() & !NEXT_MASK_UNREACHABLE);
+        g = next(h);
+    }
+    let found = list_size(unr);
+    delete_garbage(unr, old_h);
+    if generation == NUM_GENERATIONS - 1 {
+        runtime::clear_freelists();
+    }
+    let freed = blocks_before.saturating_sub(runtime::allocated_blocks());
+    runtime::with(|rt| {
+        let mut s = rt.gc.stats.borrow_mut();
+        s[generation].collections += 1;
+        s[generation].collected += found as u64;
+        *rt.gc.last.borrow_mut() = Some(CollectionReport {
+            generation,
+            automatic,
+            examined,
+            unreachable: found,
+            freed,
+            promoted,
+            untracked,
+            time: start.elapsed(),
+        });
+    });
+    found
+}
+
+/// `visit_reachable`.
+fn visit_reachable(op: NonNull<PyObject>, reachable: &PyGCHead) {
+    if !is_gc_object(op) {
+        return;
+    }
+    let h = as_gc(op);
+    if !is_collecting(h) {
+        return;
+    }
+    debug_assert_ne!(h.gc_next.get(), 0);
+    if h.gc_next.get() & NEXT_MASK_UNREACHABLE != 0 {
+        // Reachable after all: unlink from `unreachable` by hand (flags in the links).
+        let p = head(prev(h));
+        let n = head(h.gc_next.get() & !NEXT_MASK_UNREACHABLE);
+        p.gc_next.set(h.gc_next.get());
+        set_prev(n, addr(p));
+        list_append(h, reachable);
+        set_refs(h, 1);
+    } else if gc_refs(h) == 0 {
+        set_refs(h, 1);
+    }
+}
+
+/// Untrack the objects of type `tp` in `list` for which `check` allows it.
+fn untrack_matching(
+    list: &PyGCHead,
+    tp: &'static TypeObject,
+    check: fn(NonNull<PyObject>) -> bool,
+) -> usize {
+    let mut n = 0;
+    let mut g = next(list);
+    while g != addr(list) {
+        let h = head(g);
+        let nxt = next(h);
+        let op = from_gc(g);
+        if std::ptr::eq(type_of(op), tp) && check(op) {
+            untrack(op);
+            n += 1;
+        }
+        g = nxt;
+    }
+    n
+}
+
+/// `_PyTuple_MaybeUntrack`: no item may be tracked.
+fn tuple_may_untrack(op: NonNull<PyObject>) -> bool {
+    let mut ok = true;
+    traverse(op, &mut |child| ok &= !may_be_tracked(child));
+    ok
+}
+
+/// `_PyDict_MaybeUntrack`: no key or value may be tracked.
+fn dict_may_untrack(op: NonNull<PyObject>) -> bool {
+    let mut ok = true;
+    traverse(op, &mut |child| ok &= !may_be_tracked(child));
+    ok
+}
+
+/// `delete_garbage`: clear each unreachable object; those still alive afterwards go to `old`.
+fn delete_garbage(collectable: &PyGCHead, old: &PyGCHead) {
+    while !list_is_empty(collectable) {
+        let g = next(collectable);
+        let op = from_gc(g);
+        if let Some(clear) = type_of(op).tp_clear {
+            // Hold a reference while clearing (Py_INCREF / Py_DECREF around tp_clear).
+            // SAFETY: op is a live tracked object.
+            let keep = unsafe { Obj::from_borrowed(op) };
+            // SAFETY: op is live and of this type; clear drops the references it owns.
+            unsafe { clear(op) };
+            drop(keep);
+        }
+        if next(collectable) == g {
+            let h = head(g);
+            clear_collecting(h);
+            list_move(h, old);
+        }
+    }
+}
+
+/// `gc.get_count()`.
+pub fn get_count() -> [isize; NUM_GENERATIONS] {
+    runtime::with(|rt| std::array::from_fn(|i| rt.gc.count[i].get()))
+}
+
+/// `gc.get_threshold()`.
+pub fn get_threshold() -> [isize; NUM_GENERATIONS] {
+    runtime::with(|rt| std::array::from_fn(|i| rt.gc.threshold[i].get()))
+}
+
+/// `gc.set_threshold(t0[, t1[, t2]])`.
+pub fn set_threshold(t: &[isize]) {
+    runtime::with(|rt| {
+        for (i, &v) in t.iter().take(NUM_GENERATIONS).enumerate() {
+            rt.gc.threshold[i].set(v);
+        }
+    });
+}
+
+/// `gc.enable()`.
+pub fn enable() {
+    runtime::with(|rt| rt.gc.enabled.set(true));
+}
+
+/// `gc.disable()`.
+pub fn disable() {
+    runtime::with(|rt| rt.gc.enabled.set(false));
+}
+
+/// `gc.isenabled()`.
+pub fn isenabled() -> bool {
+    runtime::with(|rt| rt.gc.enabled.get())
+}
+
+/// `gc.get_stats()`.
+pub fn get_stats() -> [GenStats; NUM_GENERATIONS] {
+    runtime::with(|rt| *rt.gc.stats.borrow())
+}
+
+/// The report of the most recent collection.
+pub fn last_collection() -> Option<CollectionReport> {
+    runtime::with(|rt| rt.gc.last.borrow().clone())
+}
+
+/// Number of objects tracked in each generation.
+pub fn generation_sizes() -> [usize; NUM_GENERATIONS] {
+    runtime::with(|rt| std::array::from_fn(|i| list_size(&rt.gc.heads[i])))
+}
