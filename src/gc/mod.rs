@@ -387,11 +387,12 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     });
     let (young_h, old_h, unr) = (head(young), head(old), head(unreachable));
     list_init(unr);
-    let examined = list_size(young_h);
+    let mut examined = 0;
 
     // update_refs
     let mut g = next(young_h);
     while g != young {
+        examined += 1;
         let h = head(g);
         // SAFETY: a tracked object's header is live.
         let rc = unsafe { from_gc(g).as_ref().ob_refcnt.get() };
@@ -414,10 +415,12 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     }
     // move_unreachable
     let mut prev_a = young;
+    let mut reachable = 0;
     let mut g = next(young_h);
     while g != young {
         let h = head(g);
         if gc_refs(h) > 0 {
+            reachable += 1;
             traverse(from_gc(g), &mut |child| visit_reachable(child, young_h));
             set_prev(h, prev_a);
             clear_collecting(h);
@@ -438,7 +441,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     // untrack_tuples
     let mut untracked = untrack_matching(young_h, &TUPLE_TYPE, tuple_may_untrack);
     // Promote survivors, or (full collection) untrack dicts and reset the long-lived counts.
-    let survivors = list_size(young_h);
+    let survivors = reachable - untracked;
     let promoted = if young != old {
         if generation == NUM_GENERATIONS - 2 {
             runtime::with(|rt| {
@@ -449,22 +452,24 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
         list_merge(young_h, old_h);
         survivors
     } else {
-        untracked += untrack_matching(young_h, &DICT_TYPE, dict_may_untrack);
+        let dicts = untrack_matching(young_h, &DICT_TYPE, dict_may_untrack);
+        untracked += dicts;
         runtime::with(|rt| {
             rt.gc.long_lived_pending.set(0);
-            rt.gc.long_lived_total.set(list_size(young_h) as isize);
+            rt.gc.long_lived_total.set((survivors - dicts) as isize);
         });
         0
     };
 
     // move_legacy_finalizers: none here; clear the UNREACHABLE flags.
+    let mut found = 0;
     let mut g = next(unr);
     while g != unreachable {
+        found += 1;
         let h = head(g);
         h.gc_next.set(h.gc_next.get() & !NEXT_MASK_UNREACHABLE);
         g = next(h);
     }
-    let found = list_size(unr);
     delete_garbage(unr, old_h);
     if generation == NUM_GENERATIONS - 1 {
         runtime::clear_freelists();

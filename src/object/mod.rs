@@ -360,28 +360,29 @@ unsafe fn dealloc(op: NonNull<PyObject>) {
         t.depth.set(t.depth.get() + 1);
         false
     });
-    match parked {
-        Some(true) => {}
-        Some(false) => {
-            // SAFETY: as above.
-            unsafe { (tp.tp_dealloc)(op) };
-            let outermost = runtime::with(|rt| {
-                let d = rt.trash.depth.get() - 1;
-                rt.trash.depth.set(d);
-                d == 0
-            });
-            if outermost {
-                // _PyTrash_thread_destroy_chain: each parked dealloc may park more.
-                while let Some(next) = runtime::with(|rt| rt.trash.pending.borrow_mut().pop()) {
-                    runtime::with(|rt| rt.trash.depth.set(1));
-                    // SAFETY: parked objects are dead containers not yet deallocated.
-                    unsafe { ((*next.as_ref().ob_type.get()).tp_dealloc)(next) };
-                    runtime::with(|rt| rt.trash.depth.set(0));
-                }
-            }
+    if parked != Some(false) {
+        // Parked for later, or the runtime is already gone (thread exit).
+        return;
+    }
+    // SAFETY: as above.
+    unsafe { (tp.tp_dealloc)(op) };
+    // _PyTrash_thread_destroy_chain, when the outermost dealloc returns: each parked
+    // dealloc may park more.
+    while let Some(next) = runtime::with(|rt| {
+        let t = &rt.trash;
+        if t.depth.get() > 1 {
+            t.depth.set(t.depth.get() - 1);
+            return None;
         }
-        // Runtime already gone (thread exit): nothing left to free into.
-        None => {}
+        let next = t.pending.borrow_mut().pop();
+        if next.is_none() {
+            t.depth.set(0);
+        }
+        next
+    }) {
+        // depth stays 1 while a parked object is destroyed.
+        // SAFETY: parked objects are dead containers not yet deallocated.
+        unsafe { ((*next.as_ref().ob_type.get()).tp_dealloc)(next) };
     }
 }
 
