@@ -116,6 +116,11 @@ fn bad_input_exits_2_with_a_message() {
         &["pool", "--count", "1000001"],
         &["pool", "--count", "99999999999999999999999"],
         &["pool", "--workload", "everything"],
+        &["gc", "--cycles", "1000001"],
+        &["gc", "--keep", "x"],
+        &["grow", "dict", "--to", "2000000000000"],
+        &["grow", "list", "--keys", "int"],
+        &["grow", "set"],
         &["no-such-command"],
         &[],
     ] {
@@ -185,4 +190,46 @@ fn tour_numbers_match_python() {
             "tour lacks python3's `{line}`:\n{tour}"
         );
     }
+}
+
+/// `pylayout gc` finds what python3's gc.collect() finds for the same cycles.
+#[test]
+fn gc_view_matches_python() {
+    assert_python_311();
+    for (cycles, keep) in [(0, 0), (1, 5), (1000, 1000), (12345, 10)] {
+        let v = json(&[
+            "gc",
+            "--json",
+            "--cycles",
+            &cycles.to_string(),
+            "--keep",
+            &keep.to_string(),
+        ]);
+        let theirs = python(
+            &format!(
+                "import gc\n\
+             gc.disable(); gc.collect()\n\
+             root = [[] for _ in range({keep})]\n\
+             for _ in range({cycles}):\n    \
+                 a = []; b = {{'a': a}}; a.append(b)\n\
+             del a, b\n\
+             print(gc.collect())\n"
+            )
+            .replace("del a, b\n", if cycles > 0 { "del a, b\n" } else { "" }),
+        );
+        assert_eq!(
+            v["collect_returned"].to_string(),
+            theirs.trim(),
+            "{cycles} cycles"
+        );
+        // Per cycle: the list, its item array, the dict, its keys table — all released
+        // (a full collection also empties the free lists they would have gone to).
+        let (before, after) = (
+            v["blocks_before"].as_u64().unwrap(),
+            v["blocks_after"].as_u64().unwrap(),
+        );
+        assert_eq!(before - after, 4 * cycles as u64, "{cycles} cycles");
+    }
+    let text = stdout(&["gc", "--cycles", "10"]);
+    assert!(text.contains("gc.collect() -> 20"), "{text}");
 }

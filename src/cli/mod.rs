@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad input (usage errors included).
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
+mod gc;
 mod grow;
 mod output;
 mod pool;
@@ -30,6 +31,8 @@ enum Command {
     Pool(pool::PoolArgs),
     /// Grow a container one element at a time and show every resize
     Grow(grow::GrowArgs),
+    /// Build reference cycles and watch the cycle collector find and free them
+    Gc(gc::GcArgs),
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&args),
         Command::Pool(args) => pool::run(&args),
         Command::Grow(args) => grow::run(&args),
+        Command::Gc(args) => gc::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

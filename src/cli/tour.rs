@@ -164,6 +164,7 @@ pub fn run(_args: &TourArgs) -> Result<(), CliError> {
          pylayout pool --json          the same as JSON\n\
          pylayout grow list --to 100   watch a list over-allocate as it grows\n\
          pylayout grow dict --keys str a dict's table doubling, resize by resize\n\
+         pylayout gc                   cycles that refcounting cannot free, found by the collector\n\
          pylayout --help               all commands\n",
     );
     emit(&out)?;
