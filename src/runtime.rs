@@ -87,6 +87,7 @@ thread_local! {
 ///
 /// # Panics
 /// If called while the thread's runtime is being destroyed (thread exit).
+#[inline(always)]
 pub fn with<R>(f: impl FnOnce(&Runtime) -> R) -> R {
     RUNTIME.with(f)
 }
@@ -96,16 +97,19 @@ pub fn with<R>(f: impl FnOnce(&Runtime) -> R) -> R {
 ///
 /// # Panics
 /// If called during thread teardown, after the runtime is destroyed.
+#[inline(always)]
 pub fn with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> R {
     RUNTIME.with(|rt| f(&mut rt.heap.borrow_mut()))
 }
 
 /// Like [`with`] but `None` when the runtime is already destroyed (thread exit).
+#[inline(always)]
 pub(crate) fn try_with<R>(f: impl FnOnce(&Runtime) -> R) -> Option<R> {
     RUNTIME.try_with(f).ok()
 }
 
 /// Like [`with_heap`] but does nothing (returns `None`) when the runtime is already destroyed.
+#[inline(always)]
 pub(crate) fn try_with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> Option<R> {
     RUNTIME.try_with(|rt| f(&mut rt.heap.borrow_mut())).ok()
 }

@@ -36,6 +36,7 @@ use serde::Serialize;
 use crate::object::{GC_HEAD_SIZE, Obj, PyGCHead, PyObject, TypeObject};
 use crate::runtime;
 use crate::types::dict::DICT_TYPE;
+use crate::types::list::LIST_TYPE;
 use crate::types::tuple::TUPLE_TYPE;
 
 /// `NUM_GENERATIONS`.
@@ -362,6 +363,22 @@ fn traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
     }
 }
 
+/// [`traverse`] with lists and tuples dispatched statically (the same functions their
+/// `tp_traverse` calls, monomorphised), for the collector's hot loops.
+#[inline]
+fn traverse_fast(op: NonNull<PyObject>, mut visit: impl FnMut(NonNull<PyObject>)) {
+    let tp = type_of(op);
+    if std::ptr::eq(tp, &LIST_TYPE) {
+        // SAFETY: op is a live list.
+        unsafe { crate::types::list::list_traverse_with(op, visit) }
+    } else if std::ptr::eq(tp, &TUPLE_TYPE) {
+        // SAFETY: op is a live tuple.
+        unsafe { crate::types::tuple::tuple_traverse_with(op, visit) }
+    } else {
+        traverse(op, &mut visit)
+    }
+}
+
 /// `gc_collect_main`.
 fn collect_main(generation: usize, automatic: bool) -> usize {
     let start = Instant::now();
@@ -403,7 +420,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     // subtract_refs
     let mut g = next(young_h);
     while g != young {
-        traverse(from_gc(g), &mut |child| {
+        traverse_fast(from_gc(g), |child| {
             if is_gc_object(child) {
                 let ch = as_gc(child);
                 if is_collecting(ch) {
@@ -421,7 +438,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
         let h = head(g);
         if gc_refs(h) > 0 {
             reachable += 1;
-            traverse(from_gc(g), &mut |child| visit_reachable(child, young_h));
+            traverse_fast(from_gc(g), |child| visit_reachable(child, young_h));
             set_prev(h, prev_a);
             clear_collecting(h);
             prev_a = g;

@@ -79,6 +79,19 @@ pub static LIST_TYPE: TypeObject = TypeObject {
 /// # Safety
 /// `op` is a live list.
 unsafe fn list_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    // SAFETY: forwarded contract.
+    unsafe { list_traverse_with(op, visit) }
+}
+
+/// [`list_traverse`] monomorphised for the collector's hot loops.
+///
+/// # Safety
+/// `op` is a live list.
+#[inline]
+pub(crate) unsafe fn list_traverse_with(
+    op: NonNull<PyObject>,
+    mut visit: impl FnMut(NonNull<PyObject>),
+) {
     // SAFETY: live list; slots below ob_size hold owned references.
     unsafe {
         let l = op.cast::<PyListObject>().as_ref();

@@ -58,6 +58,19 @@ pub static TUPLE_TYPE: TypeObject = TypeObject {
 /// # Safety
 /// `op` is a live tuple.
 unsafe fn tuple_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
+    // SAFETY: forwarded contract.
+    unsafe { tuple_traverse_with(op, visit) }
+}
+
+/// [`tuple_traverse`] monomorphised for the collector's hot loops.
+///
+/// # Safety
+/// `op` is a live tuple.
+#[inline]
+pub(crate) unsafe fn tuple_traverse_with(
+    op: NonNull<PyObject>,
+    mut visit: impl FnMut(NonNull<PyObject>),
+) {
     // SAFETY: live tuple; slots below ob_size hold owned references or NULL.
     unsafe {
         let n = op.cast::<PyVarObject>().as_ref().ob_size.get() as usize;
