@@ -182,7 +182,20 @@ fn tour_numbers_match_python() {
          y = x\n\
          print(f'y = x          -> ob_refcnt {sys.getrefcount(x) - 1}')\n\
          del y\n\
-         print(f'del y          -> ob_refcnt {sys.getrefcount(x) - 1}')\n",
+         print(f'del y          -> ob_refcnt {sys.getrefcount(x) - 1}')\n\
+         l = []\n\
+         sizes = []\n\
+         for _ in range(10):\n    \
+             l.append(0); sizes.append(str(sys.getsizeof(l)))\n\
+         print('l = []; l.append(0) ten times -> sys.getsizeof(l): ' + ' '.join(sizes))\n\
+         w = ['abcd', 'abc\\xe9', 'abc\\u4e2d', 'abc\\U0001f600']\n\
+         print('sys.getsizeof: ' + ', '.join(f'{t!r} {sys.getsizeof(t)}' for t in w))\n\
+         import gc\n\
+         gc.disable(); gc.collect()\n\
+         a = []; a.append(a); del a\n\
+         print(f'del a      -> refcount stays 1; gc.collect() returns {gc.collect()}')\n\
+         a = []; d = {'a': a}; a.append(d); del a, d\n\
+         print(f'del a, d -> gc.collect() returns {gc.collect()}')\n",
     );
     for line in expect.lines() {
         assert!(

@@ -8,10 +8,14 @@ use pylayout::alloc::{
     self, ARENA_SIZE, MAX_POOLS_IN_ARENA, NB_SMALL_SIZE_CLASSES, POOL_OVERHEAD, POOL_SIZE,
     SMALL_REQUEST_THRESHOLD,
 };
+use pylayout::gc;
 use pylayout::inspect::layout::{ObjectLayout, layout};
 use pylayout::runtime;
+use pylayout::types::dict::PyDict;
 use pylayout::types::float::{self, PyFloat};
 use pylayout::types::int::PyInt;
+use pylayout::types::list::PyList;
+use pylayout::types::str::{self as pystr, PyStr};
 
 use super::CliError;
 use super::output::{emit, table};
@@ -158,7 +162,60 @@ pub fn run(_args: &TourArgs) -> Result<(), CliError> {
     ));
     drop(g);
 
-    section(&mut out, 6, "Where to go next");
+    section(&mut out, 6, "A list over-allocates");
+    let l = PyList::new();
+    let zero = PyInt::from_i64(0).into_obj();
+    let mut sizes = Vec::new();
+    for _ in 0..10 {
+        l.append(zero.clone());
+        sizes.push(l.as_obj().getsizeof().to_string());
+    }
+    out.push_str(&format!(
+        "l = []; l.append(0) ten times -> sys.getsizeof(l): {}\n\
+         The header is 56 bytes with the GC head; the item array grows in steps (4, 8, 16 slots),\n\
+         so most appends cost no allocation. `pylayout grow list` shows every step.\n",
+        sizes.join(" ")
+    ));
+    drop(l);
+
+    section(&mut out, 7, "A str picks one width for all its characters");
+    let widths: Vec<String> = ["abcd", "abc\u{e9}", "abc\u{4e2d}", "abc\u{1f600}"]
+        .iter()
+        .map(|t| {
+            let p = PyStr::new(t);
+            format!("{} {}", pystr::repr(t), p.as_obj().getsizeof())
+        })
+        .collect();
+    out.push_str(&format!(
+        "sys.getsizeof: {}\n\
+         One character above U+00FF makes every character 2 bytes; above U+FFFF, 4 bytes.\n",
+        widths.join(", ")
+    ));
+
+    section(&mut out, 8, "Cycles need the collector");
+    gc::disable();
+    gc::collect(2);
+    {
+        let a = PyList::new();
+        a.append(a.as_obj().clone());
+    }
+    let found_one = gc::collect(2);
+    {
+        let a = PyList::new();
+        let d = PyDict::new();
+        d.set_item(PyStr::new("a").into_obj(), a.as_obj().clone())
+            .expect("str keys hash");
+        a.append(d.into_obj());
+    }
+    let found_two = gc::collect(2);
+    gc::enable();
+    out.push_str(&format!(
+        "a = []; a.append(a); del a      -> refcount stays 1; gc.collect() returns {found_one}\n\
+         a = []; d = {{'a': a}}; a.append(d); del a, d -> gc.collect() returns {found_two}\n\
+         Reference counting frees everything else the moment its count reaches 0.\n"
+    ));
+
+    section(&mut out, 9, "Where to go next");
     out.push_str(
         "pylayout pool                 pymalloc's state, laid out like sys._debugmallocstats()\n\
          pylayout pool --json          the same as JSON\n\
