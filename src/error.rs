@@ -20,6 +20,22 @@ pub enum ExcKind {
     MemoryError,
     /// `ZeroDivisionError`
     ZeroDivisionError,
+    /// `NameError`
+    NameError,
+    /// `UnboundLocalError`
+    UnboundLocalError,
+    /// `AttributeError`
+    AttributeError,
+    /// `RecursionError`
+    RecursionError,
+    /// `RuntimeError`
+    RuntimeError,
+    /// `AssertionError`
+    AssertionError,
+    /// `StopIteration`
+    StopIteration,
+    /// `NotImplementedError`
+    NotImplementedError,
 }
 
 impl ExcKind {
@@ -33,6 +49,14 @@ impl ExcKind {
             ExcKind::OverflowError => "OverflowError",
             ExcKind::MemoryError => "MemoryError",
             ExcKind::ZeroDivisionError => "ZeroDivisionError",
+            ExcKind::NameError => "NameError",
+            ExcKind::UnboundLocalError => "UnboundLocalError",
+            ExcKind::AttributeError => "AttributeError",
+            ExcKind::RecursionError => "RecursionError",
+            ExcKind::RuntimeError => "RuntimeError",
+            ExcKind::AssertionError => "AssertionError",
+            ExcKind::StopIteration => "StopIteration",
+            ExcKind::NotImplementedError => "NotImplementedError",
         }
     }
 }

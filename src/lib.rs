@@ -19,4 +19,5 @@ pub mod hash;
 pub mod inspect;
 pub mod object;
 pub mod runtime;
+pub mod script;
 pub mod types;

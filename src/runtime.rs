@@ -39,6 +39,7 @@ use crate::types::tuple::TupleState;
 #[derive(Debug)]
 pub struct Runtime {
     pub(crate) ints: IntState,
+    pub(crate) none: crate::types::none::NoneState,
     pub(crate) floats: FloatState,
     pub(crate) lists: ListState,
     pub(crate) tuples: TupleState,
@@ -55,6 +56,7 @@ impl Runtime {
     fn new() -> Runtime {
         Runtime {
             ints: IntState::new(),
+            none: crate::types::none::NoneState::new(),
             floats: FloatState::new(),
             lists: ListState::default(),
             tuples: TupleState::new(),

@@ -8,6 +8,7 @@ mod gc;
 mod grow;
 mod output;
 mod pool;
+mod run;
 mod tour;
 
 use std::io;
@@ -33,6 +34,8 @@ enum Command {
     Grow(grow::GrowArgs),
     /// Build reference cycles and watch the cycle collector find and free them
     Gc(gc::GcArgs),
+    /// Run a Python snippet (a subset of Python) on pylayout's objects
+    Run(run::RunArgs),
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -60,11 +63,25 @@ pub fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
+    if let Command::Run(args) = &cli.command {
+        return match run::run(args) {
+            Ok(code) => ExitCode::from(code),
+            Err(CliError::Usage(msg)) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(2)
+            }
+            Err(CliError::Io(e)) => {
+                eprintln!("pylayout: error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let result = match cli.command {
         Command::Tour(args) => tour::run(&args),
         Command::Pool(args) => pool::run(&args),
         Command::Grow(args) => grow::run(&args),
         Command::Gc(args) => gc::run(&args),
+        Command::Run(_) => unreachable!("handled above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

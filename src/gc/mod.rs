@@ -301,7 +301,7 @@ pub(crate) fn untrack(op: NonNull<PyObject>) {
 
 /// Called by the allocator for every new GC object (`_PyObject_GC_Link`): count it, and
 /// collect when generation 0 passes its threshold.
-pub(crate) fn on_gc_alloc() {
+pub fn on_gc_alloc() {
     let due = runtime::try_with(|rt| {
         let gc = &rt.gc;
         let c = gc.count[0].get() + 1;
@@ -319,8 +319,10 @@ pub(crate) fn on_gc_alloc() {
     }
 }
 
-/// Called when a GC object's memory is released (`PyObject_GC_Del`).
-pub(crate) fn on_gc_free() {
+/// Called when a GC object's memory is released (`PyObject_GC_Del`). The runner also calls
+/// this pair for the GC objects CPython makes that it does not build in memory (iterators,
+/// function objects), so that generation counts and automatic collections line up.
+pub fn on_gc_free() {
     runtime::try_with(|rt| {
         let c = &rt.gc.count[0];
         if c.get() > 0 {
@@ -604,6 +606,16 @@ pub fn set_threshold(t: &[isize]) {
     runtime::with(|rt| {
         for (i, &v) in t.iter().take(NUM_GENERATIONS).enumerate() {
             rt.gc.threshold[i].set(v);
+        }
+    });
+}
+
+/// Set the generation counts (the runner starts a script from CPython's counts at the first
+/// line of a script).
+pub fn set_counts(c: [isize; NUM_GENERATIONS]) {
+    runtime::with(|rt| {
+        for (i, v) in c.iter().enumerate() {
+            rt.gc.count[i].set(*v);
         }
     });
 }

@@ -1050,6 +1050,34 @@ impl PyDict {
             .collect()
     }
 
+    /// `dk_nentries`: the dense entries used so far (holes included), what a dict iterator
+    /// walks.
+    pub fn nentries(&self) -> usize {
+        let k = self.keys_obj();
+        if k.0 == empty_keys().0 {
+            0
+        } else {
+            k.nentries()
+        }
+    }
+
+    /// The entry at dense position `ix` (`None` for a deleted entry or past the end), as
+    /// `dictiter_iternextkey` reads it.
+    pub fn entry_at(&self, ix: usize) -> Option<(Obj, Obj)> {
+        let k = self.keys_obj();
+        if k.0 == empty_keys().0 || ix >= k.nentries() {
+            return None;
+        }
+        let (key, value) = k.key_value(ix);
+        // SAFETY: a live entry (non-null value) holds references to its key and value.
+        (!value.is_null()).then(|| unsafe {
+            (
+                Obj::from_borrowed(NonNull::new_unchecked(key)),
+                Obj::from_borrowed(NonNull::new_unchecked(value)),
+            )
+        })
+    }
+
     /// The keys in insertion order.
     pub fn keys(&self) -> Vec<Obj> {
         self.items().into_iter().map(|(k, _)| k).collect()

@@ -308,6 +308,33 @@ impl PyList {
         l
     }
 
+    /// What `str.split` builds (`Objects/stringlib/split.h`): `PyList_New(prealloc)`, the
+    /// first `prealloc` items stored in place, later ones appended (`list_resize` growth),
+    /// then `ob_size` set to the count. The capacity stays `prealloc` for short results.
+    pub fn from_split(items: Vec<Obj>, prealloc: usize) -> PyList {
+        let l = Self::alloc(prealloc, true);
+        let p = l.raw().ob_item.get();
+        let n = items.len();
+        let mut rest = Vec::new();
+        for (i, it) in items.into_iter().enumerate() {
+            if i < prealloc {
+                // SAFETY: slot i < prealloc of the fresh zeroed array; the list takes the
+                // reference.
+                unsafe { *p.add(i) = it.into_raw().as_ptr() };
+            } else {
+                rest.push(it);
+            }
+        }
+        if n < prealloc {
+            // FIX_PREALLOC_SIZE: the unused slots stay allocated.
+            l.set_size(n);
+        }
+        for it in rest {
+            l.append(it);
+        }
+        l
+    }
+
     /// A display of constants, `[1, 2, 3]`: 3.11 compiles it to `BUILD_LIST 0` plus
     /// `LIST_EXTEND` of a constant tuple, so the capacity is the exact-extend one (rounded up
     /// to even: 3 items, 4 slots). One constant (`[1]`) stays `BUILD_LIST 1` (see

@@ -8,6 +8,7 @@
 //! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
 //! | [`str`] | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
 //! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
+//! | [`none`] | `Objects/object.c` | the `None` singleton (16 bytes, counted, never freed) |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 
 /// `from_obj` / `as_obj` / `into_obj` for a typed handle `$name(Obj)` of one exact type.
@@ -40,6 +41,7 @@ pub mod dict;
 pub mod float;
 pub mod int;
 pub mod list;
+pub mod none;
 pub mod ops;
 mod printable;
 pub mod str;

@@ -1,0 +1,172 @@
+//! `pylayout run`: run a Python snippet on pylayout's objects.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use pylayout::script::{self, Limits, Outcome, RunOptions};
+
+use super::CliError;
+
+/// `gc.get_count()` at the first line of `python3 FILE` (3.11.7 on this image): what the
+/// interpreter's start-up left behind. A script read from stdin or `-c` starts one lower.
+const STARTUP_GC_COUNTS_FILE: [isize; 3] = [271, 0, 2];
+const STARTUP_GC_COUNTS_STDIN: [isize; 3] = [270, 0, 2];
+
+/// The stack of the thread that runs scripts (deep recursion up to the recursion limit).
+const RUN_STACK_BYTES: usize = 512 << 20;
+
+#[derive(Debug, Args)]
+#[command(after_help = SUBSET_HELP)]
+pub struct RunArgs {
+    /// The script to run (`-` reads it from standard input)
+    #[arg(required_unless_present = "code", conflicts_with = "code")]
+    file: Option<PathBuf>,
+    /// Run this code instead of a file
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+    /// Hash seed, as PYTHONHASHSEED (0 gives the hashes of `PYTHONHASHSEED=0 python3`)
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=4_294_967_295))]
+    hash_seed: u32,
+    /// Stop after this many steps (statements, loop iterations, items walked by builtins)
+    #[arg(long, default_value_t = Limits::default().max_steps)]
+    max_steps: u64,
+    /// Stop when memory in use passes this many bytes (suffixes K, M, G allowed)
+    #[arg(long, default_value = "2G", value_parser = parse_size)]
+    max_memory: usize,
+    /// Log bindings and unbindings of names (type, address, refcount) to stderr
+    #[arg(long)]
+    trace: bool,
+    /// Write the trace to this file instead of stderr (implies --trace)
+    #[arg(long, value_name = "FILE")]
+    trace_file: Option<PathBuf>,
+}
+
+const SUBSET_HELP: &str = "\
+The subset: import sys / import gc / from sys import ...; assignment to names, subscripts,
+slices and tuples; augmented assignment; del; if/elif/else, for, while, break, continue, pass;
+def with positional parameters, return, global; int/float/str/None/True/False literals,
+list/tuple/dict displays, list and dict comprehensions, arithmetic, comparisons, in, is, not,
+and, or, conditional expressions, calls and method calls. Builtins: print len range list tuple
+dict str int float bool chr ord hash id repr sorted min max sum isinstance type abs enumerate
+zip reversed iter next divmod round any all; sys.getsizeof, sys.getrefcount, sys.intern;
+gc.collect/get_count/get_threshold/set_threshold/enable/disable/isenabled/is_tracked/get_stats.
+
+Exit codes: 0 ok; 1 the script raised (CPython's traceback on stderr); 2 the script is outside
+the subset (construct, line and column on stderr), a limit was reached, or bad arguments.";
+
+/// `123`, `64K`, `512M`, `2G`.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: u64 = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("unknown size suffix '{c}' (use K, M or G)")),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 1000000, 512M, 2G)"))?;
+    n.checked_mul(mult)
+        .and_then(|v| usize::try_from(v).ok())
+        .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+pub fn run(args: &RunArgs) -> Result<u8, CliError> {
+    let (src, filename, from_file) = match (&args.code, &args.file) {
+        (Some(code), _) => (code.clone(), "<string>".to_string(), false),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| CliError::Usage(format!("cannot read the script from stdin: {e}")))?;
+            (s, "<stdin>".to_string(), false)
+        }
+        (None, Some(p)) => {
+            let bytes = std::fs::read(p)
+                .map_err(|e| CliError::Usage(format!("cannot read '{}': {e}", p.display())))?;
+            let s = String::from_utf8(bytes)
+                .map_err(|_| CliError::Usage(format!("'{}' is not UTF-8 text", p.display())))?;
+            (s, p.display().to_string(), true)
+        }
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let trace: Option<Box<dyn Write + Send>> = match (&args.trace_file, args.trace) {
+        (Some(p), _) => Some(Box::new(io::BufWriter::new(
+            std::fs::File::create(p)
+                .map_err(|e| CliError::Usage(format!("cannot create '{}': {e}", p.display())))?,
+        ))),
+        (None, true) => Some(Box::new(io::stderr())),
+        (None, false) => None,
+    };
+    let opts = RunOptions {
+        limits: Limits {
+            max_steps: args.max_steps,
+            max_memory: args.max_memory,
+            ..Limits::default()
+        },
+        startup_gc_counts: Some(if from_file {
+            STARTUP_GC_COUNTS_FILE
+        } else {
+            STARTUP_GC_COUNTS_STDIN
+        }),
+    };
+    let seed = args.hash_seed;
+    // Run on a thread with a large stack: the evaluator recurses for Python calls.
+    let handle = std::thread::Builder::new()
+        .name("pylayout-run".into())
+        .stack_size(RUN_STACK_BYTES)
+        .spawn(move || {
+            pylayout::runtime::set_hash_seed(seed);
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
+            let outcome = script::run(&src, &opts, &mut out, trace);
+            let flushed = out.flush();
+            drop(out);
+            let code = match outcome {
+                Outcome::Ok => 0,
+                Outcome::Exception(f) => {
+                    eprint!("{}", script::format_traceback(&f, &filename, &src));
+                    1
+                }
+                Outcome::Refused(msg) => {
+                    eprintln!("pylayout: {msg}");
+                    2
+                }
+            };
+            match flushed {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                    eprintln!("pylayout: error: {e}");
+                    1
+                }
+                _ => code,
+            }
+        })
+        .map_err(CliError::Io)?;
+    handle
+        .join()
+        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert!(parse_size("2X").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+}

@@ -1,0 +1,274 @@
+//! The runner's own small syntax tree: what [`super::lower`] makes of tree-sitter's concrete
+//! tree, after scope analysis (every name resolved to a global, a local slot or an enclosing
+//! comprehension's slot) and CPython's AST optimizer (constant folding, `ast_opt.c`).
+//!
+//! Constants are `Expr::Const(i)`: index `i` into the code object's `consts`, as `LOAD_CONST`
+//! indexes `co_consts`.
+
+use std::rc::Rc;
+
+use crate::object::Obj;
+
+/// A position in the source: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column (in characters), from 1.
+    pub col: u32,
+}
+
+/// Where a name lives.
+#[derive(Clone, Debug)]
+pub enum Name {
+    /// A module global (or a builtin when no global has that name).
+    Global(Rc<str>),
+    /// A fast local of the current frame.
+    Local(usize, Rc<str>),
+    /// A local of an enclosing comprehension or function frame, `depth` frames up.
+    Outer(usize, usize, Rc<str>),
+}
+
+impl Name {
+    /// The identifier.
+    pub fn ident(&self) -> &str {
+        match self {
+            Name::Global(n) | Name::Local(_, n) | Name::Outer(_, _, n) => n,
+        }
+    }
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+        }
+    }
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Pos,
+    Invert,
+    Not,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
+        }
+    }
+}
+
+/// An expression.
+#[derive(Debug)]
+pub enum Expr {
+    /// A literal or folded constant, before the compile pass gives it a `co_consts` slot.
+    Lit(Obj),
+    /// `LOAD_CONST consts[i]`.
+    Const(usize),
+    /// A name.
+    Name(Name),
+    /// `[a, b, c]` of up to 30 items: `BUILD_LIST n` (exact capacity). More items: `BUILD_LIST
+    /// 0` and a `LIST_APPEND` each (`big`).
+    List {
+        items: Vec<Expr>,
+        big: bool,
+    },
+    /// `[1, 2, 3]` (three or more constants): `BUILD_LIST 0`, `LIST_EXTEND` of a constant
+    /// tuple (the `Lit`/`Const` inside).
+    ConstList(Box<Expr>),
+    /// `(a, b)`.
+    Tuple(Vec<Expr>),
+    /// `{k: v, ...}`: chunks as 3.11's `compiler_dict` builds them.
+    Dict(Vec<DictChunk>),
+    BinOp(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    /// `a and b and c` (`true`) / `a or b` (`false`).
+    BoolOp(bool, Vec<Expr>),
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        kwargs: Vec<(Rc<str>, Expr)>,
+    },
+    MethodCall {
+        recv: Box<Expr>,
+        name: Rc<str>,
+        args: Vec<Expr>,
+        kwargs: Vec<(Rc<str>, Expr)>,
+    },
+    Attr(Box<Expr>, Rc<str>),
+    Subscript(Box<Expr>, Box<Expr>),
+    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `[elt for ...]` / `{key: value for ...}`: a nested code object run as its own frame.
+    Comp(Box<Comp>),
+}
+
+/// One part of a dict display.
+#[derive(Debug)]
+pub enum DictChunk {
+    /// `BUILD_MAP n` (`_PyDict_FromItems`, presized) of key/value pairs.
+    Map(Vec<(Expr, Expr)>),
+    /// `BUILD_CONST_KEY_MAP n`: a constant tuple of keys and the values.
+    ConstKeys(Box<Expr>, Vec<Expr>),
+    /// `BUILD_MAP 0` then `MAP_ADD` per pair (17 or more pairs in the chunk).
+    Big(Vec<(Expr, Expr)>),
+}
+
+/// A comprehension: its own scope and constants.
+#[derive(Debug)]
+pub struct Comp {
+    /// `true` for a dict comprehension.
+    pub dict: bool,
+    pub elt: Expr,
+    /// The value expression of a dict comprehension.
+    pub value: Option<Expr>,
+    pub gens: Vec<Generator>,
+    /// The comprehension's code object.
+    pub code: Rc<Code>,
+}
+
+/// `for target in iter if cond ...`.
+#[derive(Debug)]
+pub struct Generator {
+    pub target: Target,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
+}
+
+/// An assignment target.
+#[derive(Debug)]
+pub enum Target {
+    Name(Name),
+    Subscript(Expr, Expr),
+    Tuple(Vec<Target>, Pos),
+}
+
+/// A statement with its position.
+#[derive(Debug)]
+pub struct Stmt {
+    pub pos: Pos,
+    pub kind: StmtKind,
+}
+
+/// Statements.
+#[derive(Debug)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `t1 = t2 = value`.
+    Assign(Vec<Target>, Expr),
+    AugAssign(Target, BinOp, Expr),
+    Del(Vec<Target>),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    While(Expr, Vec<Stmt>, Vec<Stmt>),
+    For(Target, Expr, Vec<Stmt>, Vec<Stmt>),
+    Break,
+    Continue,
+    Pass,
+    Def(Name, Rc<FuncDef>),
+    Return(Option<Expr>),
+    /// `import sys` / `import gc as g` / `from sys import getsizeof as gs`: bind `name` to the
+    /// module (`attr` None) or to its attribute.
+    Import {
+        module: Module,
+        attr: Option<Rc<str>>,
+        name: Name,
+    },
+    Assert(Expr, Option<Expr>),
+}
+
+/// The modules a script may import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    Sys,
+    Gc,
+}
+
+impl Module {
+    /// The module's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Sys => "sys",
+            Module::Gc => "gc",
+        }
+    }
+}
+
+/// A code object: constants, locals, body.
+#[derive(Debug, Default)]
+pub struct Code {
+    /// `co_name`.
+    pub name: Rc<str>,
+    /// `co_consts` (what `Expr::Const` indexes).
+    pub consts: Vec<Obj>,
+    /// Names of the fast locals, by slot (`co_varnames`).
+    pub locals: Vec<Rc<str>>,
+    /// The statements (empty for comprehensions).
+    pub body: Vec<Stmt>,
+}
+
+/// A `def`: its parameters (the first `nparams` locals) and code.
+#[derive(Debug)]
+pub struct FuncDef {
+    pub nparams: usize,
+    pub code: Rc<Code>,
+}

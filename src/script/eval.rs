@@ -1,0 +1,1135 @@
+//! The evaluator: walks the code of [`super::lower`] over real objects, keeping exactly the
+//! references CPython 3.11's eval loop keeps (names, frame locals, the value stack's
+//! temporaries, iterators holding their iterables, constants held by code objects), so that
+//! `sys.getrefcount` agrees.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use super::ast::*;
+use super::ops::{self, Fault, exc, type_err};
+use super::value::*;
+use crate::error::ExcKind;
+use crate::object::Obj;
+use crate::types::dict::PyDict;
+use crate::types::list::PyList;
+use crate::types::none;
+use crate::types::str::PyStr;
+use crate::types::tuple::PyTuple;
+
+/// Resource limits of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Statements (and loop iterations, and items walked by builtins) before stopping.
+    pub max_steps: u64,
+    /// Bytes of memory (pymalloc arenas plus large blocks) before stopping.
+    pub max_memory: usize,
+    /// `sys.getrecursionlimit()`.
+    pub recursion_limit: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_steps: 50_000_000,
+            max_memory: 2 << 30,
+            recursion_limit: 1000,
+        }
+    }
+}
+
+/// Control flow out of a statement.
+pub(crate) enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// A failure with where it happened: (line, function) from the outermost frame in.
+#[derive(Debug)]
+pub struct Failure {
+    /// What stopped the run.
+    pub fault: Fault,
+    /// Traceback entries, outermost first.
+    pub traceback: Vec<(u32, Rc<str>)>,
+}
+
+pub(crate) type R<T> = Result<T, Fault>;
+
+/// A frame: a code object's fast locals (the module frame uses the globals instead).
+pub(crate) struct Frame<'a> {
+    pub(crate) code: &'a Code,
+    pub(crate) locals: Vec<Option<Value>>,
+    pub(crate) parent: Option<&'a Frame<'a>>,
+    pub(crate) line: u32,
+}
+
+/// One event of `--trace`.
+pub(crate) type Tracer = Box<dyn Write>;
+
+/// The interpreter state of one run.
+#[allow(missing_debug_implementations)]
+pub struct Interp<'o> {
+    pub(crate) globals: HashMap<Rc<str>, Value>,
+    pub(crate) out: &'o mut dyn Write,
+    pub(crate) limits: Limits,
+    pub(crate) steps: u64,
+    pub(crate) depth: usize,
+    pub(crate) traceback: Vec<(u32, Rc<str>)>,
+    pub(crate) trace: Option<Tracer>,
+}
+
+impl<'o> Interp<'o> {
+    /// A fresh interpreter writing `print` output to `out`.
+    pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
+        Interp {
+            globals: HashMap::new(),
+            out,
+            limits,
+            steps: 0,
+            depth: 1,
+            traceback: Vec::new(),
+            trace: None,
+        }
+    }
+
+    /// Write trace events (alloc/free of named objects, refcount changes) to `w`.
+    pub fn set_trace(&mut self, w: Tracer) {
+        self.trace = Some(w);
+    }
+
+    /// Run a module's code.
+    pub fn run_module(&mut self, code: &Code) -> Result<(), Failure> {
+        let mut frame = Frame {
+            code,
+            locals: Vec::new(),
+            parent: None,
+            line: 0,
+        };
+        let r = self.exec_block(&mut frame, &code.body);
+        match r {
+            Ok(_) => Ok(()),
+            Err(fault) => {
+                self.traceback.push((frame.line, code.name.clone()));
+                self.traceback.reverse();
+                Err(Failure {
+                    fault,
+                    traceback: std::mem::take(&mut self.traceback),
+                })
+            }
+        }
+    }
+
+    /// The value a global name holds.
+    pub fn global(&self, name: &str) -> Option<&Value> {
+        self.globals.get(name)
+    }
+
+    /// Drop every global in insertion-independent but deterministic order (sorted names),
+    /// as module teardown would.
+    pub fn clear_globals(&mut self) {
+        let mut names: Vec<Rc<str>> = self.globals.keys().cloned().collect();
+        names.sort();
+        for n in names {
+            self.globals.remove(&n);
+        }
+    }
+
+    pub(crate) fn step(&mut self) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(Fault::Steps(self.limits.max_steps));
+        }
+        if self.steps & 1023 == 0 {
+            self.check_memory(0)?;
+        }
+        Ok(())
+    }
+
+    /// Charge `n` steps for work a builtin does in a loop.
+    pub(crate) fn charge(&mut self, n: usize) -> R<()> {
+        self.steps = self.steps.saturating_add(n as u64);
+        if self.steps > self.limits.max_steps {
+            return Err(Fault::Steps(self.limits.max_steps));
+        }
+        Ok(())
+    }
+
+    /// Fail if the memory in use plus `extra` bytes passes the limit.
+    pub(crate) fn check_memory(&self, extra: u128) -> R<()> {
+        let used = footprint() as u128;
+        if used + extra > self.limits.max_memory as u128 {
+            return Err(Fault::Memory(format!(
+                "{} bytes in use{}",
+                used,
+                if extra > 0 {
+                    format!(", {extra} more requested")
+                } else {
+                    String::new()
+                }
+            )));
+        }
+        Ok(())
+    }
+
+    /// Bytes left under the memory limit, for operations that size their result first.
+    pub(crate) fn mem_budget(&self) -> usize {
+        self.limits.max_memory.saturating_sub(footprint())
+    }
+
+    // ---- statements ----
+
+    pub(crate) fn exec_block(&mut self, f: &mut Frame, body: &[Stmt]) -> R<Flow> {
+        for s in body {
+            match self.exec_stmt(f, s)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_stmt(&mut self, f: &mut Frame, s: &Stmt) -> R<Flow> {
+        f.line = s.pos.line;
+        self.step()?;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.eval(f, e)?;
+            }
+            StmtKind::Assign(targets, e) => {
+                let v = self.eval(f, e)?;
+                let (last, rest) = targets.split_last().expect("a target");
+                for t in rest {
+                    self.store(f, t, v.clone())?;
+                }
+                self.store(f, last, v)?;
+            }
+            StmtKind::AugAssign(t, op, e) => self.aug_assign(f, t, *op, e)?,
+            StmtKind::Del(targets) => {
+                for t in targets {
+                    self.delete(f, t)?;
+                }
+            }
+            StmtKind::If(c, a, b) => {
+                let cv = self.eval(f, c)?;
+                return if self.truthy(&cv)? {
+                    drop(cv);
+                    self.exec_block(f, a)
+                } else {
+                    drop(cv);
+                    self.exec_block(f, b)
+                };
+            }
+            StmtKind::While(c, body, orelse) => loop {
+                let cv = self.eval(f, c)?;
+                let go = self.truthy(&cv)?;
+                drop(cv);
+                if !go {
+                    return self.exec_block(f, orelse);
+                }
+                match self.exec_block(f, body)? {
+                    Flow::Break => return Ok(Flow::Normal),
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+                self.step()?;
+            },
+            StmtKind::For(t, it, body, orelse) => {
+                let iterable = self.eval(f, it)?;
+                let mut iter = self.get_iter(iterable)?;
+                loop {
+                    self.step()?;
+                    let Some(item) = self.iter_next(&mut iter)? else {
+                        drop(iter);
+                        return self.exec_block(f, orelse);
+                    };
+                    self.store(f, t, Value::Obj(item))?;
+                    match self.exec_block(f, body)? {
+                        Flow::Break => return Ok(Flow::Normal),
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        Flow::Normal | Flow::Continue => {}
+                    }
+                }
+            }
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Pass => {}
+            StmtKind::Def(name, def) => {
+                let func = Value::Func(Rc::new(Function {
+                    name: def.code.name.clone(),
+                    def: def.clone(),
+                }));
+                crate::gc::on_gc_alloc();
+                self.store_name(f, name, func)?;
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(f, e)?,
+                    None => Value::Obj(none::none()),
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Import { module, attr, name } => {
+                let v = match attr {
+                    None => Value::Module(*module),
+                    Some(a) => match Builtin::of_module(*module, a) {
+                        Some(b) => Value::Builtin(b),
+                        None => {
+                            return Err(Fault::Unsupported(format!(
+                                "{}.{a} (pylayout's {} module has only {})",
+                                module.name(),
+                                module.name(),
+                                module_members(*module)
+                            )));
+                        }
+                    },
+                };
+                self.store_name(f, name, v)?;
+            }
+            StmtKind::Assert(c, msg) => {
+                let cv = self.eval(f, c)?;
+                if !self.truthy(&cv)? {
+                    let m = match msg {
+                        Some(m) => {
+                            let v = self.eval(f, m)?;
+                            self.str_value(&v)?
+                        }
+                        None => String::new(),
+                    };
+                    return Err(exc(ExcKind::AssertionError, m));
+                }
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn aug_assign(&mut self, f: &mut Frame, t: &Target, op: BinOp, e: &Expr) -> R<()> {
+        match t {
+            Target::Name(n) => {
+                let cur = self.load_name(f, n)?;
+                let v = self.eval(f, e)?;
+                let r = self.inplace(op, cur, v)?;
+                self.store_name(f, n, r)
+            }
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                let cur = Value::Obj(self.getitem(&obj, &idx)?);
+                let v = self.eval(f, e)?;
+                let r = self.inplace(op, cur, v)?;
+                self.setitem(&obj, &idx, r)
+            }
+            Target::Tuple(..) => unreachable!("refused by the compiler"),
+        }
+    }
+
+    /// `a op= b`: lists extend and repeat in place; everything else is the binary operator.
+    fn inplace(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        let a = a.into_obj()?;
+        if let Ok(l) = PyList::from_obj(a.clone()) {
+            match op {
+                BinOp::Add => {
+                    if let Value::Obj(o) = &b
+                        && (o.is_type(&crate::types::list::LIST_TYPE)
+                            || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+                    {
+                        let items = seq_items(o);
+                        self.check_memory(((l.len() + items.len()) * 8) as u128)?;
+                        l.inplace_concat(items);
+                    } else {
+                        self.extend_list(&l, b)?;
+                    }
+                    return Ok(Value::Obj(a));
+                }
+                BinOp::Mul => {
+                    let b = b.into_obj()?;
+                    let Some(n) = ops::int_value(&b) else {
+                        return Err(type_err(format!(
+                            "can't multiply sequence by non-int of type '{}'",
+                            b.type_name()
+                        )));
+                    };
+                    let n = isize::try_from(&n).unwrap_or(if n.sign() == num_bigint::Sign::Minus {
+                        0
+                    } else {
+                        isize::MAX
+                    });
+                    self.check_memory(l.len() as u128 * n.max(0) as u128 * 8)?;
+                    l.inplace_repeat(n)?;
+                    return Ok(Value::Obj(a));
+                }
+                _ => {}
+            }
+        }
+        let b = b.into_obj()?;
+        Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
+    }
+
+    pub(crate) fn store(&mut self, f: &mut Frame, t: &Target, v: Value) -> R<()> {
+        match t {
+            Target::Name(n) => self.store_name(f, n, v),
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                self.setitem(&obj, &idx, v)
+            }
+            Target::Tuple(ts, _) => {
+                let items = self.unpack(v, ts.len())?;
+                for (t, it) in ts.iter().zip(items) {
+                    self.store(f, t, Value::Obj(it))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `UNPACK_SEQUENCE n`.
+    fn unpack(&mut self, v: Value, n: usize) -> R<Vec<Obj>> {
+        if let Value::Obj(o) = &v
+            && (o.is_type(&crate::types::list::LIST_TYPE)
+                || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+        {
+            let items = seq_items(o);
+            if items.len() == n {
+                return Ok(items);
+            }
+            return Err(if items.len() > n {
+                exc(
+                    ExcKind::ValueError,
+                    format!("too many values to unpack (expected {n})"),
+                )
+            } else {
+                exc(
+                    ExcKind::ValueError,
+                    format!(
+                        "not enough values to unpack (expected {n}, got {})",
+                        items.len()
+                    ),
+                )
+            });
+        }
+        if !self.is_iterable(&v) {
+            return Err(type_err(format!(
+                "cannot unpack non-iterable {} object",
+                v.type_name()
+            )));
+        }
+        let mut it = self.get_iter(v)?;
+        let mut out = Vec::with_capacity(n);
+        while let Some(x) = self.iter_next(&mut it)? {
+            if out.len() == n {
+                return Err(exc(
+                    ExcKind::ValueError,
+                    format!("too many values to unpack (expected {n})"),
+                ));
+            }
+            out.push(x);
+        }
+        if out.len() < n {
+            return Err(exc(
+                ExcKind::ValueError,
+                format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    out.len()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn store_name(&mut self, f: &mut Frame, n: &Name, v: Value) -> R<()> {
+        match n {
+            Name::Global(id) => {
+                if let Some(tr) = &mut self.trace
+                    && let Value::Obj(o) = &v
+                {
+                    let _ = writeln!(
+                        tr,
+                        "bind {id} -> {} at {:#x} (refcnt {} with this name)",
+                        o.type_name(),
+                        o.id(),
+                        o.refcnt()
+                    );
+                }
+                let old = self.globals.insert(id.clone(), v);
+                drop(old);
+            }
+            Name::Local(i, _) => {
+                let old = f.locals[*i].replace(v);
+                drop(old);
+            }
+            Name::Outer(..) => unreachable!("comprehensions only store their own locals"),
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, f: &mut Frame, t: &Target) -> R<()> {
+        match t {
+            Target::Name(Name::Global(id)) => match self.globals.remove(id) {
+                Some(old) => {
+                    if let Some(tr) = &mut self.trace
+                        && let Value::Obj(o) = &old
+                    {
+                        let _ = writeln!(
+                            tr,
+                            "unbind {id}: {} at {:#x} (refcnt {} -> {})",
+                            o.type_name(),
+                            o.id(),
+                            o.refcnt(),
+                            o.refcnt() - 1
+                        );
+                    }
+                    Ok(())
+                }
+                None => Err(exc(
+                    ExcKind::NameError,
+                    format!("name '{id}' is not defined"),
+                )),
+            },
+            Target::Name(Name::Local(i, id)) => match f.locals[*i].take() {
+                Some(_) => Ok(()),
+                None => Err(exc(
+                    ExcKind::UnboundLocalError,
+                    format!(
+                        "cannot access local variable '{id}' where it is not associated with a value"
+                    ),
+                )),
+            },
+            Target::Name(Name::Outer(..)) => unreachable!(),
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                self.delitem(&obj, &idx)
+            }
+            Target::Tuple(ts, _) => {
+                for t in ts {
+                    self.delete(f, t)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    // ---- expressions ----
+
+    pub(crate) fn load_name(&mut self, f: &Frame, n: &Name) -> R<Value> {
+        match n {
+            Name::Local(i, id) => f.locals[*i].clone().ok_or_else(|| {
+                exc(
+                    ExcKind::UnboundLocalError,
+                    format!(
+                        "cannot access local variable '{id}' where it is not associated with a value"
+                    ),
+                )
+            }),
+            Name::Outer(depth, i, id) => {
+                let mut fr = f;
+                for _ in 0..*depth {
+                    fr = fr.parent.expect("enclosing frame");
+                }
+                fr.locals[*i].clone().ok_or_else(|| {
+                    exc(
+                        ExcKind::NameError,
+                        format!("cannot access free variable '{id}' where it is not associated with a value in enclosing scope"),
+                    )
+                })
+            }
+            Name::Global(id) => match self.globals.get(id) {
+                Some(v) => Ok(v.clone()),
+                None => Builtin::lookup(id).ok_or_else(|| {
+                    exc(ExcKind::NameError, format!("name '{id}' is not defined"))
+                }),
+            },
+        }
+    }
+
+    pub(crate) fn eval(&mut self, f: &Frame, e: &Expr) -> R<Value> {
+        Ok(match e {
+            Expr::Const(i) => Value::Obj(f.code.consts[*i].clone()),
+            Expr::Lit(o) => Value::Obj(o.clone()),
+            Expr::Name(n) => self.load_name(f, n)?,
+            Expr::List { items, big } => {
+                if *big {
+                    let l = PyList::new();
+                    for it in items {
+                        let v = self.eval(f, it)?.into_obj()?;
+                        l.append(v);
+                    }
+                    Value::Obj(l.into_obj())
+                } else {
+                    let objs = self.eval_objs(f, items)?;
+                    Value::Obj(PyList::with_items(objs).into_obj())
+                }
+            }
+            Expr::ConstList(c) => {
+                let t = self.eval(f, c)?.into_obj()?;
+                let items = seq_items(&t);
+                let l = PyList::new();
+                l.extend_exact(items);
+                Value::Obj(l.into_obj())
+            }
+            Expr::Tuple(items) => {
+                let objs = self.eval_objs(f, items)?;
+                Value::Obj(PyTuple::new(objs).into_obj())
+            }
+            Expr::Dict(chunks) => Value::Obj(self.dict_display(f, chunks)?.into_obj()),
+            Expr::BinOp(op, a, b) => {
+                let x = self.eval(f, a)?;
+                let y = self.eval(f, b)?;
+                self.binary(*op, x, y)?
+            }
+            Expr::Unary(op, a) => {
+                let x = self.eval(f, a)?;
+                if *op == UnOp::Not {
+                    Value::Obj(ops::bool_obj(!self.truthy(&x)?))
+                } else {
+                    Value::Obj(ops::unary_op(*op, &x.into_obj()?)?)
+                }
+            }
+            Expr::BoolOp(and, items) => {
+                let mut last = None;
+                for it in items {
+                    let v = self.eval(f, it)?;
+                    let t = self.truthy(&v)?;
+                    if t != *and {
+                        return Ok(v);
+                    }
+                    last = Some(v);
+                }
+                last.expect("two operands at least")
+            }
+            Expr::Compare(first, rest) => {
+                let mut left = self.eval(f, first)?;
+                let mut result = true;
+                for (op, e) in rest {
+                    let right = self.eval(f, e)?;
+                    if !self.compare(*op, &left, &right)? {
+                        result = false;
+                        break;
+                    }
+                    left = right;
+                }
+                Value::Obj(ops::bool_obj(result))
+            }
+            Expr::IfExp(c, a, b) => {
+                let cv = self.eval(f, c)?;
+                if self.truthy(&cv)? {
+                    self.eval(f, a)?
+                } else {
+                    self.eval(f, b)?
+                }
+            }
+            Expr::Call { func, args, kwargs } => {
+                let fv = self.eval(f, func)?;
+                let a = self.eval_values(f, args)?;
+                let k = self.eval_kwargs(f, kwargs)?;
+                self.call(fv, a, k)?
+            }
+            Expr::MethodCall {
+                recv,
+                name,
+                args,
+                kwargs,
+            } => {
+                let r = self.eval(f, recv)?;
+                let a = self.eval_values(f, args)?;
+                let k = self.eval_kwargs(f, kwargs)?;
+                self.call_method(r, name, a, k)?
+            }
+            Expr::Attr(o, name) => {
+                let v = self.eval(f, o)?;
+                self.get_attr(v, name)?
+            }
+            Expr::Subscript(o, i) => {
+                let obj = self.eval(f, o)?;
+                let idx = self.eval_index(f, i)?;
+                Value::Obj(self.getitem(&obj, &idx)?)
+            }
+            Expr::Slice(..) => unreachable!("slices only appear as subscripts"),
+            Expr::Comp(c) => self.comprehension(f, c)?,
+        })
+    }
+
+    fn eval_objs(&mut self, f: &Frame, items: &[Expr]) -> R<Vec<Obj>> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(self.eval(f, it)?.into_obj()?);
+        }
+        Ok(out)
+    }
+
+    fn eval_values(&mut self, f: &Frame, items: &[Expr]) -> R<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(self.eval(f, it)?);
+        }
+        Ok(out)
+    }
+
+    fn eval_kwargs(&mut self, f: &Frame, kw: &[(Rc<str>, Expr)]) -> R<Vec<(Rc<str>, Value)>> {
+        let mut out = Vec::with_capacity(kw.len());
+        for (k, e) in kw {
+            out.push((k.clone(), self.eval(f, e)?));
+        }
+        Ok(out)
+    }
+
+    /// An index expression: a slice becomes [`Index::Slice`].
+    pub(crate) fn eval_index(&mut self, f: &Frame, e: &Expr) -> R<Index> {
+        if let Expr::Slice(a, b, c) = e {
+            let mut part = |x: &Option<Box<Expr>>| -> R<Option<Obj>> {
+                match x {
+                    Some(x) => Ok(Some(self.eval(f, x)?.into_obj()?)),
+                    None => Ok(None),
+                }
+            };
+            let (a, b, c) = (part(a)?, part(b)?, part(c)?);
+            return Ok(Index::Slice(a, b, c));
+        }
+        Ok(Index::Item(self.eval(f, e)?.into_obj()?))
+    }
+
+    fn dict_display(&mut self, f: &Frame, chunks: &[DictChunk]) -> R<PyDict> {
+        let mut result: Option<PyDict> = None;
+        for c in chunks {
+            let d = match c {
+                DictChunk::Map(ps) => {
+                    let mut pairs = Vec::with_capacity(ps.len());
+                    for (k, v) in ps {
+                        let k = self.eval(f, k)?.into_obj()?;
+                        let v = self.eval(f, v)?.into_obj()?;
+                        pairs.push((k, v));
+                    }
+                    PyDict::from_display(pairs)?
+                }
+                DictChunk::ConstKeys(keys, vals) => {
+                    let vs = self.eval_objs(f, vals)?;
+                    let kt = self.eval(f, keys)?.into_obj()?;
+                    PyDict::from_display(seq_items(&kt).into_iter().zip(vs).collect())?
+                }
+                DictChunk::Big(ps) => {
+                    let d = PyDict::new();
+                    for (k, v) in ps {
+                        let k = self.eval(f, k)?.into_obj()?;
+                        let v = self.eval(f, v)?.into_obj()?;
+                        d.set_item(k, v)?;
+                    }
+                    d
+                }
+            };
+            match &result {
+                Some(r) => r.merge(&d)?,
+                None => result = Some(d),
+            }
+        }
+        // `BUILD_MAP 0` for `{}` (PyDict::default is `PyDict_New`).
+        Ok(result.unwrap_or_default())
+    }
+
+    fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {
+        // MAKE_FUNCTION (a function object that lives for the call), GET_ITER on the
+        // outermost iterable, then the call with the iterator as `.0`.
+        let _func = GcCounted::new(());
+        let first = self.eval(f, &c.gens[0].iter)?;
+        let iter = self.get_iter(first)?;
+        let mut frame = Frame {
+            code: &c.code,
+            locals: vec![None; c.code.locals.len()],
+            parent: Some(f),
+            line: f.line,
+        };
+        self.enter()?;
+        let result = if c.dict {
+            Value::Obj(PyDict::new().into_obj())
+        } else {
+            Value::Obj(PyList::new().into_obj())
+        };
+        let r = self.comp_loop(&mut frame, c, 0, Some(iter), &result);
+        self.depth -= 1;
+        r?;
+        drop(frame);
+        Ok(result)
+    }
+
+    fn comp_loop(
+        &mut self,
+        f: &mut Frame,
+        c: &Comp,
+        level: usize,
+        first: Option<LoopIter>,
+        result: &Value,
+    ) -> R<()> {
+        let g = &c.gens[level];
+        let mut it = match first {
+            Some(it) => it,
+            None => {
+                let v = self.eval(f, &g.iter)?;
+                self.get_iter(v)?
+            }
+        };
+        'items: loop {
+            self.step()?;
+            let Some(item) = self.iter_next(&mut it)? else {
+                return Ok(());
+            };
+            self.store(f, &g.target, Value::Obj(item))?;
+            for cond in &g.ifs {
+                let v = self.eval(f, cond)?;
+                if !self.truthy(&v)? {
+                    continue 'items;
+                }
+            }
+            if level + 1 < c.gens.len() {
+                self.comp_loop(f, c, level + 1, None, result)?;
+                continue;
+            }
+            let out = result.as_obj().expect("list or dict");
+            if c.dict {
+                let k = self.eval(f, &c.elt)?.into_obj()?;
+                let v = self.eval(f, c.value.as_ref().expect("value"))?.into_obj()?;
+                PyDict::from_obj(out.clone())
+                    .expect("dict")
+                    .set_item(k, v)?;
+            } else {
+                let v = self.eval(f, &c.elt)?.into_obj()?;
+                PyList::from_obj(out.clone()).expect("list").append(v);
+            }
+        }
+    }
+
+    pub(crate) fn enter(&mut self) -> R<()> {
+        if self.depth >= self.limits.recursion_limit {
+            return Err(exc(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        let (a, b) = match (a, b) {
+            (Value::Obj(a), Value::Obj(b)) => (a, b),
+            (a, b) => {
+                return Err(type_err(format!(
+                    "unsupported operand type(s) for {}: '{}' and '{}'",
+                    op.symbol(),
+                    a.type_name(),
+                    b.type_name()
+                )));
+            }
+        };
+        Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
+    }
+
+    pub(crate) fn truthy(&mut self, v: &Value) -> R<bool> {
+        match v {
+            Value::Obj(o) => ops::truthy(o),
+            Value::Range(a, b, s) => Ok(range_len(*a, *b, *s) > 0),
+            Value::View(vw) => Ok(!PyDict::from_obj(vw.value.0.clone())
+                .expect("dict")
+                .is_empty()),
+            _ => Ok(true),
+        }
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> R<bool> {
+        match op {
+            CmpOp::In | CmpOp::NotIn => {
+                let r = self.contains(b, a)?;
+                return Ok(r == (op == CmpOp::In));
+            }
+            CmpOp::Is | CmpOp::IsNot => {
+                return Ok(values_identical(a, b) == (op == CmpOp::Is));
+            }
+            _ => {}
+        }
+        match (a, b) {
+            (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
+            _ => match op {
+                CmpOp::Eq => Ok(values_identical(a, b)),
+                CmpOp::Ne => Ok(!values_identical(a, b)),
+                _ => Err(type_err(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    a.type_name(),
+                    b.type_name()
+                ))),
+            },
+        }
+    }
+
+    /// `item in container`.
+    pub(crate) fn contains(&mut self, container: &Value, item: &Value) -> R<bool> {
+        match container {
+            Value::Obj(c) => {
+                if let Ok(s) = PyStr::from_obj(c.clone()) {
+                    let Some(Ok(sub)) = item.as_obj().map(|o| PyStr::from_obj(o.clone())) else {
+                        return Err(type_err(format!(
+                            "'in <string>' requires string as left operand, not {}",
+                            item.type_name()
+                        )));
+                    };
+                    self.charge(s.len() / 64)?;
+                    return Ok(s.to_string().contains(&sub.to_string()));
+                }
+                if let Ok(d) = PyDict::from_obj(c.clone()) {
+                    let item = item.clone().into_obj()?;
+                    return Ok(d.contains(&item)?);
+                }
+                if let Ok(l) = PyList::from_obj(c.clone()) {
+                    self.charge(l.len())?;
+                    let item = item.clone().into_obj()?;
+                    return Ok(l.contains(&item)?);
+                }
+                if let Ok(t) = PyTuple::from_obj(c.clone()) {
+                    self.charge(t.len())?;
+                    let item = item.clone().into_obj()?;
+                    return Ok(t.contains(&item)?);
+                }
+                Err(type_err(format!(
+                    "argument of type '{}' is not iterable",
+                    c.type_name()
+                )))
+            }
+            Value::Range(a, b, s) => {
+                let Some(x) = item.as_obj().and_then(ops::int_i64) else {
+                    return Ok(false);
+                };
+                let (a, b, s) = (*a, *b, *s);
+                let inside = if s > 0 {
+                    a <= x && x < b
+                } else {
+                    b < x && x <= a
+                };
+                Ok(inside && (x - a) % s == 0)
+            }
+            Value::View(vw) => {
+                let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
+                match vw.value.1 {
+                    ViewKind::Keys => Ok(d.contains(&item.clone().into_obj()?)?),
+                    ViewKind::Values => {
+                        let item = item.clone().into_obj()?;
+                        for (_, v) in d.items() {
+                            if crate::types::ops::eq(&v, &item)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    }
+                    ViewKind::Items => {
+                        let item = item.clone().into_obj()?;
+                        let Ok(t) = PyTuple::from_obj(item) else {
+                            return Ok(false);
+                        };
+                        if t.len() != 2 {
+                            return Ok(false);
+                        }
+                        let kv = t.items();
+                        match d.get(&kv[0])? {
+                            Some(v) => Ok(crate::types::ops::eq(&v, &kv[1])?),
+                            None => Ok(false),
+                        }
+                    }
+                }
+            }
+            other => {
+                let mut it = self.get_iter(other.clone())?;
+                let item = item.clone().into_obj()?;
+                while let Some(x) = self.iter_next(&mut it)? {
+                    self.step()?;
+                    if crate::types::ops::eq(&x, &item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// Call a Python function.
+    pub(crate) fn call_function(&mut self, func: &Rc<Function>, args: Vec<Value>) -> R<Value> {
+        let def = &func.def;
+        if args.len() != def.nparams {
+            return Err(arity_error(func, args.len()));
+        }
+        self.enter()?;
+        let code = def.code.clone();
+        let mut frame = Frame {
+            code: &code,
+            locals: Vec::with_capacity(code.locals.len()),
+            parent: None,
+            line: 0,
+        };
+        frame.locals.extend(args.into_iter().map(Some));
+        frame.locals.resize(code.locals.len(), None);
+        let r = self.exec_block(&mut frame, &code.body);
+        self.depth -= 1;
+        match r {
+            Ok(Flow::Return(v)) => Ok(v),
+            Ok(_) => Ok(Value::Obj(none::none())),
+            Err(e) => {
+                self.traceback.push((frame.line, code.name.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// `str(v)` as text.
+    pub(crate) fn str_value(&mut self, v: &Value) -> R<String> {
+        Ok(match v {
+            Value::Obj(o) => ops::str_of(o),
+            other => self.repr_value(other),
+        })
+    }
+
+    /// `repr(v)`.
+    pub(crate) fn repr_value(&mut self, v: &Value) -> String {
+        match v {
+            Value::Obj(o) => ops::repr(o),
+            Value::Func(func) => format!(
+                "<function {} at {:#x}>",
+                func.name,
+                Rc::as_ptr(func) as usize
+            ),
+            Value::Builtin(b) => format!("<built-in function {}>", b.name()),
+            Value::Type(t) => format!("<class '{}'>", t.name()),
+            Value::Module(m) => format!("<module '{}' (built-in)>", m.name()),
+            Value::Method(recv, name) => format!(
+                "<built-in method {name} of {} object at {:#x}>",
+                recv.type_name(),
+                recv.as_obj().map_or(0, |o| o.id())
+            ),
+            Value::Range(a, b, s) => {
+                if *s == 1 {
+                    format!("range({a}, {b})")
+                } else {
+                    format!("range({a}, {b}, {s})")
+                }
+            }
+            Value::View(vw) => {
+                let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
+                let parts: Vec<String> = match vw.value.1 {
+                    ViewKind::Keys => d.keys().iter().map(ops::repr).collect(),
+                    ViewKind::Values => d.items().iter().map(|(_, v)| ops::repr(v)).collect(),
+                    ViewKind::Items => d
+                        .items()
+                        .iter()
+                        .map(|(k, v)| format!("({}, {})", ops::repr(k), ops::repr(v)))
+                        .collect(),
+                };
+                let name = match vw.value.1 {
+                    ViewKind::Keys => "dict_keys",
+                    ViewKind::Values => "dict_values",
+                    ViewKind::Items => "dict_items",
+                };
+                format!("{name}([{}])", parts.join(", "))
+            }
+            Value::Iter(it) => format!(
+                "<{} object at {:#x}>",
+                it.borrow().value.tag().name(),
+                Rc::as_ptr(it) as usize
+            ),
+        }
+    }
+}
+
+fn arity_error(func: &Function, given: usize) -> Fault {
+    let n = func.def.nparams;
+    if given > n {
+        return type_err(format!(
+            "{}() takes {n} positional argument{} but {given} {} given",
+            func.name,
+            if n == 1 { "" } else { "s" },
+            if given == 1 { "was" } else { "were" }
+        ));
+    }
+    let missing: Vec<String> = func.def.code.locals[given..n]
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect();
+    let list = match missing.len() {
+        1 => missing[0].clone(),
+        2 => format!("{} and {}", missing[0], missing[1]),
+        _ => format!(
+            "{}, and {}",
+            missing[..missing.len() - 1].join(", "),
+            missing[missing.len() - 1]
+        ),
+    };
+    type_err(format!(
+        "{}() missing {} required positional argument{}: {list}",
+        func.name,
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" }
+    ))
+}
+
+/// `is` between values.
+pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Obj(x), Value::Obj(y)) => x.is(y),
+        (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        (Value::Type(x), Value::Type(y)) => x == y,
+        (Value::Module(x), Value::Module(y)) => x == y,
+        (Value::View(x), Value::View(y)) => Rc::ptr_eq(x, y),
+        (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// The items of a list or tuple.
+pub(crate) fn seq_items(o: &Obj) -> Vec<Obj> {
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        return l.items();
+    }
+    PyTuple::from_obj(o.clone()).expect("list or tuple").items()
+}
+
+/// `len(range(a, b, s))`.
+pub(crate) fn range_len(a: i64, b: i64, s: i64) -> u64 {
+    let (a, b, s) = (a as i128, b as i128, s as i128);
+    let n = if s > 0 {
+        if a < b { (b - a - 1) / s + 1 } else { 0 }
+    } else if a > b {
+        (a - b - 1) / (-s) + 1
+    } else {
+        0
+    };
+    n as u64
+}
+
+/// A subscript: an item or a slice `a:b:c`.
+#[derive(Debug)]
+pub(crate) enum Index {
+    Item(Obj),
+    Slice(Option<Obj>, Option<Obj>, Option<Obj>),
+}
+
+/// An iterator a loop holds: shared when the iterable was an iterator object already.
+pub(crate) enum LoopIter {
+    /// The iterator and, for GC iterator types, its generation-0 count.
+    Own(Box<Iter>, #[allow(dead_code)] Option<GcCounted<()>>),
+    Shared(Rc<RefCell<GcCounted<Iter>>>),
+}
+
+/// Memory in use: pymalloc's arenas plus what the C allocator handed out (large blocks,
+/// and this process's own bookkeeping).
+pub fn footprint() -> usize {
+    let arenas = crate::runtime::malloc_stats().arenas_allocated_current * crate::alloc::ARENA_SIZE;
+    arenas + crate::alloc::system_allocated_bytes()
+}
+
+fn module_members(m: Module) -> &'static str {
+    match m {
+        Module::Sys => "getsizeof, getrefcount and intern",
+        Module::Gc => {
+            "collect, get_count, get_threshold, set_threshold, enable, disable, isenabled, is_tracked and get_stats"
+        }
+    }
+}

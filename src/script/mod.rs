@@ -1,0 +1,146 @@
+//! A runner for a subset of Python over pylayout's objects.
+//!
+//! ```text
+//!  source ──tree-sitter-python──▶ concrete tree ──lower──▶ ast (scopes resolved, constants
+//!  folded and merged as CPython's compiler does) ──eval──▶ real objects in pymalloc memory
+//! ```
+//!
+//! The subset: see `pylayout run --help` and `docs/runner.md`. Anything else is refused before
+//! the program starts, with the construct's name, line and column.
+
+pub mod ast;
+mod builtins;
+pub mod eval;
+pub mod lower;
+pub mod ops;
+pub mod value;
+
+use std::io::Write;
+
+pub use eval::{Failure, Interp, Limits};
+pub use lower::{CompileError, Program, compile};
+pub use ops::Fault;
+
+use crate::object::Obj;
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The program finished.
+    Ok,
+    /// It raised a Python exception: exit code 1, CPython's traceback on stderr.
+    Exception(Failure),
+    /// It could not start (syntax or unsupported construct) or hit a limit: exit code 2.
+    Refused(String),
+}
+
+/// Options of a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Limits on steps, memory and recursion.
+    pub limits: Limits,
+    /// CPython's `gc.get_count()` at the first line of a script (`python3 FILE` starts with
+    /// these: the objects its start-up left in generation 0 and the young collections
+    /// already done).
+    pub startup_gc_counts: Option<[isize; 3]>,
+}
+
+/// Compile and run `src`, writing `print` output to `out` and trace events to `trace`.
+pub fn run(
+    src: &str,
+    opts: &RunOptions,
+    out: &mut dyn Write,
+    trace: Option<Box<dyn Write>>,
+) -> Outcome {
+    let program = match compile(src) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Refused(e.to_string()),
+    };
+    if let Some(c) = opts.startup_gc_counts {
+        crate::gc::set_counts(c);
+    }
+    let mut interp = Interp::new(out, opts.limits);
+    if let Some(t) = trace {
+        interp.set_trace(t);
+    }
+    let r = interp.run_module(&program.code);
+    let outcome = match r {
+        Ok(()) => Outcome::Ok,
+        Err(f) => match &f.fault {
+            Fault::Py(_) => Outcome::Exception(f),
+            Fault::Memory(m) => Outcome::Refused(format!(
+                "memory limit reached: {m} (the limit is {} bytes; raise it with --max-memory)",
+                opts.limits.max_memory
+            )),
+            Fault::Steps(n) => Outcome::Refused(format!(
+                "step limit reached after {n} steps (raise it with --max-steps)"
+            )),
+            Fault::Unsupported(what) => Outcome::Refused(format!(
+                "unsupported: {what} at line {} (pylayout runs a subset of Python; see `pylayout run --help`)",
+                f.traceback.last().map_or(0, |t| t.0)
+            )),
+        },
+    };
+    // Module teardown: the globals go, then the program's constants.
+    interp.clear_globals();
+    drop(interp);
+    drop(program);
+    outcome
+}
+
+/// Evaluate one expression exactly as `x = EXPR` would build it in CPython, returning the
+/// object (and the program, which must outlive it for the refcounts to stay CPython's).
+pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
+    let src = format!("x = {expr}\n");
+    let program = compile(&src).map_err(|e| match e {
+        CompileError::Syntax { mut pos, msg } => {
+            pos.col = pos.col.saturating_sub(4);
+            CompileError::Syntax { pos, msg }.to_string()
+        }
+        CompileError::Unsupported { mut pos, what } => {
+            pos.col = pos.col.saturating_sub(4);
+            CompileError::Unsupported { pos, what }.to_string()
+        }
+    })?;
+    if program.code.body.len() != 1 {
+        return Err("expected a single expression".into());
+    }
+    let mut sink = std::io::sink();
+    let mut interp = Interp::new(&mut sink, limits);
+    if let Err(f) = interp.run_module(&program.code) {
+        return Err(match f.fault {
+            Fault::Py(e) => e.to_string(),
+            Fault::Memory(m) => format!("memory limit reached: {m}"),
+            Fault::Steps(n) => format!("step limit reached after {n} steps"),
+            Fault::Unsupported(w) => format!("unsupported: {w}"),
+        });
+    }
+    let x = match interp.global("x") {
+        Some(value::Value::Obj(o)) => o.clone(),
+        Some(other) => {
+            return Err(format!(
+                "the expression is a {}, which pylayout does not build in memory",
+                other.type_name()
+            ));
+        }
+        None => return Err("the expression produced nothing".into()),
+    };
+    Ok((x, program))
+}
+
+/// Format a failure as CPython's traceback.
+pub fn format_traceback(f: &Failure, filename: &str, src: &str) -> String {
+    let mut s = String::from("Traceback (most recent call last):\n");
+    let lines: Vec<&str> = src.lines().collect();
+    for (line, func) in &f.traceback {
+        s.push_str(&format!("  File \"{filename}\", line {line}, in {func}\n"));
+        if let Some(text) = lines.get((*line as usize).wrapping_sub(1)) {
+            s.push_str(&format!("    {}\n", text.trim()));
+        }
+    }
+    if let Fault::Py(e) = &f.fault {
+        s.push_str(&e.to_string());
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,885 @@
+//! Operators on objects, as CPython's number and sequence slots do them
+//! (`Objects/longobject.c`, `Objects/floatobject.c`, `Objects/abstract.c`), with CPython's
+//! error messages. Shared by the evaluator and the constant folder.
+
+use std::cmp::Ordering;
+
+use num_bigint::{BigInt, Sign};
+use num_traits_lite::{ToPrimitive, Zero};
+
+use super::ast::{BinOp, CmpOp, UnOp};
+use crate::error::{ExcKind, PyErr};
+use crate::object::Obj;
+use crate::types::dict::PyDict;
+use crate::types::float::PyFloat;
+use crate::types::int::PyInt;
+use crate::types::list::PyList;
+use crate::types::none;
+use crate::types::ops as tops;
+use crate::types::str::PyStr;
+use crate::types::tuple::PyTuple;
+
+/// num-bigint re-exports what we need from num-traits through its own API.
+mod num_traits_lite {
+    pub use num_bigint::BigInt;
+
+    /// `to_i64` / `to_f64` on big ints.
+    pub trait ToPrimitive {
+        fn to_i64_(&self) -> Option<i64>;
+    }
+    impl ToPrimitive for BigInt {
+        fn to_i64_(&self) -> Option<i64> {
+            i64::try_from(self).ok()
+        }
+    }
+
+    /// Zero test.
+    pub trait Zero {
+        fn is_zero_(&self) -> bool;
+    }
+    impl Zero for BigInt {
+        fn is_zero_(&self) -> bool {
+            self.sign() == num_bigint::Sign::NoSign
+        }
+    }
+}
+
+/// Why an operation stopped: a Python exception, a resource limit, or something the subset
+/// does not model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A Python exception.
+    Py(PyErr),
+    /// The memory limit (`--max-memory`): the message says what would have been allocated.
+    Memory(String),
+    /// Outside the subset at run time (a complex result, `%`-formatting, ...).
+    Unsupported(String),
+    /// The step limit (`--max-steps`) was reached.
+    Steps(u64),
+}
+
+impl From<PyErr> for Fault {
+    fn from(e: PyErr) -> Self {
+        Fault::Py(e)
+    }
+}
+
+/// Result of an operation.
+pub type OpResult<T> = Result<T, Fault>;
+
+/// A Python exception as a fault.
+pub fn exc(kind: ExcKind, msg: impl Into<String>) -> Fault {
+    Fault::Py(PyErr::new(kind, msg))
+}
+
+/// `TypeError(msg)`.
+pub fn type_err(msg: impl Into<String>) -> Fault {
+    exc(ExcKind::TypeError, msg)
+}
+
+/// A number operand.
+#[derive(Clone, Debug)]
+pub enum Num {
+    Int(BigInt),
+    Float(f64),
+}
+
+/// The number in `o` (bools are ints), if it is one.
+pub fn as_num(o: &Obj) -> Option<Num> {
+    if let Ok(i) = PyInt::from_obj(o.clone()) {
+        return Some(Num::Int(i.value()));
+    }
+    PyFloat::from_obj(o.clone())
+        .ok()
+        .map(|f| Num::Float(f.value()))
+}
+
+/// An int object.
+pub fn int_obj(v: BigInt) -> Obj {
+    PyInt::from_bigint(&v).into_obj()
+}
+
+/// An int object from an `i64`.
+pub fn small_int(v: i64) -> Obj {
+    PyInt::from_i64(v).into_obj()
+}
+
+/// A float object.
+pub fn float_obj(v: f64) -> Obj {
+    PyFloat::new(v).into_obj()
+}
+
+/// A bool object.
+pub fn bool_obj(b: bool) -> Obj {
+    PyInt::from_bool(b).into_obj()
+}
+
+/// The int value of an `int`/`bool`.
+pub fn int_value(o: &Obj) -> Option<BigInt> {
+    PyInt::from_obj(o.clone()).ok().map(|i| i.value())
+}
+
+/// The value of an int as `i64`, if it is an int and fits.
+pub fn int_i64(o: &Obj) -> Option<i64> {
+    PyInt::from_obj(o.clone()).ok().and_then(|i| i.to_i64())
+}
+
+/// `PyLong_AsDouble`: correctly rounded (half to even), `OverflowError` beyond the range.
+pub fn int_to_f64(v: &BigInt) -> OpResult<f64> {
+    if let Some(i) = v.to_i64_()
+        && i.unsigned_abs() < (1u64 << 53)
+    {
+        return Ok(i as f64);
+    }
+    let neg = v.sign() == Sign::Minus;
+    let mag = v.magnitude();
+    let bits = mag.bits();
+    // Keep the top 64 bits, with a sticky bit for anything below, and let the hardware
+    // round u64 → f64 (half to even); then scale.
+    let f = if bits <= 64 {
+        u64::try_from(mag).expect("fits") as f64
+    } else {
+        let shift = bits - 64;
+        let top: u64 = u64::try_from(&(mag >> shift)).expect("64 bits");
+        let sticky = mag.trailing_zeros().is_some_and(|tz| tz < shift);
+        // The sticky bit only matters below the rounding point (bit 10 of 64 kept).
+        let top = if sticky { top | 1 } else { top };
+        let f = top as f64;
+        if shift > 2000 {
+            f64::INFINITY
+        } else {
+            f * 2f64.powi(shift as i32)
+        }
+    };
+    if f.is_infinite() {
+        return Err(exc(
+            ExcKind::OverflowError,
+            "int too large to convert to float",
+        ));
+    }
+    Ok(if neg { -f } else { f })
+}
+
+fn to_float(n: &Num) -> OpResult<f64> {
+    match n {
+        Num::Int(i) => int_to_f64(i),
+        Num::Float(f) => Ok(*f),
+    }
+}
+
+/// The memory an int of `bits` bits takes (30-bit digits), for the limit check.
+fn int_bytes(bits: u64) -> u64 {
+    24 + bits.div_ceil(30) * 4
+}
+
+fn check_mem(bytes: u128, limit: usize, what: &str) -> OpResult<()> {
+    if bytes > limit as u128 {
+        return Err(Fault::Memory(format!("{what} would need {bytes} bytes")));
+    }
+    Ok(())
+}
+
+/// `a op b`.
+pub fn binary_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return num_op(op, x, y, limit);
+    }
+    seq_op(op, a, b, limit)
+}
+
+fn unsupported_operands(op: BinOp, a: &Obj, b: &Obj) -> Fault {
+    type_err(format!(
+        "unsupported operand type(s) for {}: '{}' and '{}'",
+        sym(op),
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+fn sym(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Pow => "** or pow()",
+        o => o.symbol(),
+    }
+}
+
+fn repeat_count(n: &Obj) -> Option<OpResult<isize>> {
+    let v = int_value(n)?;
+    Some(match isize::try_from(&v) {
+        Ok(k) => Ok(k),
+        Err(_) if v.sign() == Sign::Minus => Ok(0),
+        Err(_) => Err(exc(
+            ExcKind::OverflowError,
+            "cannot fit 'int' into an index-sized integer",
+        )),
+    })
+}
+
+fn seq_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
+    match op {
+        BinOp::Add => {
+            if let Ok(x) = PyStr::from_obj(a.clone()) {
+                let Ok(y) = PyStr::from_obj(b.clone()) else {
+                    return Err(type_err(format!(
+                        "can only concatenate str (not \"{}\") to str",
+                        b.type_name()
+                    )));
+                };
+                check_mem(((x.len() + y.len()) * 4) as u128, limit, "the string")?;
+                return Ok(x.concat(&y).into_obj());
+            }
+            if let Ok(x) = PyList::from_obj(a.clone()) {
+                let Ok(y) = PyList::from_obj(b.clone()) else {
+                    return Err(type_err(format!(
+                        "can only concatenate list (not \"{}\") to list",
+                        b.type_name()
+                    )));
+                };
+                check_mem(((x.len() + y.len()) * 8) as u128, limit, "the list")?;
+                return Ok(x.concat(&y).into_obj());
+            }
+            if let Ok(x) = PyTuple::from_obj(a.clone()) {
+                let Ok(y) = PyTuple::from_obj(b.clone()) else {
+                    return Err(type_err(format!(
+                        "can only concatenate tuple (not \"{}\") to tuple",
+                        b.type_name()
+                    )));
+                };
+                check_mem(((x.len() + y.len()) * 8) as u128, limit, "the tuple")?;
+                return Ok(x.concat(&y).into_obj());
+            }
+            Err(unsupported_operands(op, a, b))
+        }
+        BinOp::Mul => {
+            let (seq, n) = if is_seq(a) {
+                (a, b)
+            } else if is_seq(b) {
+                (b, a)
+            } else {
+                return Err(unsupported_operands(op, a, b));
+            };
+            let Some(k) = repeat_count(n) else {
+                return Err(type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    n.type_name()
+                )));
+            };
+            let k = k?.max(0);
+            repeat(seq, k, limit)
+        }
+        BinOp::Mod if PyStr::from_obj(a.clone()).is_ok() => Err(Fault::Unsupported(
+            "printf-style string formatting (str % ...)".into(),
+        )),
+        _ => Err(unsupported_operands(op, a, b)),
+    }
+}
+
+fn is_seq(o: &Obj) -> bool {
+    PyStr::from_obj(o.clone()).is_ok()
+        || PyList::from_obj(o.clone()).is_ok()
+        || PyTuple::from_obj(o.clone()).is_ok()
+}
+
+/// `seq * k` for `k >= 0`.
+pub fn repeat(seq: &Obj, k: isize, limit: usize) -> OpResult<Obj> {
+    if let Ok(s) = PyStr::from_obj(seq.clone()) {
+        check_mem(
+            s.len() as u128 * k as u128 * s.kind() as u128,
+            limit,
+            "the string",
+        )?;
+        return Ok(s.repeat(k)?.into_obj());
+    }
+    if let Ok(l) = PyList::from_obj(seq.clone()) {
+        check_mem(l.len() as u128 * k as u128 * 8, limit, "the list")?;
+        return Ok(l.repeat(k)?.into_obj());
+    }
+    let t = PyTuple::from_obj(seq.clone()).expect("a sequence");
+    check_mem(t.len() as u128 * k as u128 * 8, limit, "the tuple")?;
+    Ok(t.repeat(k)?.into_obj())
+}
+
+fn zero_div(msg: &str) -> Fault {
+    exc(ExcKind::ZeroDivisionError, msg)
+}
+
+/// Floor division and modulo of big ints (Python rounds toward negative infinity).
+fn int_divmod(a: &BigInt, b: &BigInt) -> (BigInt, BigInt) {
+    use num_bigint::BigInt as B;
+    let (q, r) = (a / b, a % b);
+    if !r.is_zero_() && ((r.sign() == Sign::Minus) != (b.sign() == Sign::Minus)) {
+        (q - B::from(1), r + b)
+    } else {
+        (q, r)
+    }
+}
+
+/// `long_true_divide`: correctly rounded.
+fn int_true_div(a: &BigInt, b: &BigInt) -> OpResult<f64> {
+    if b.is_zero_() {
+        return Err(zero_div("division by zero"));
+    }
+    if let (Some(x), Some(y)) = (a.to_i64_(), b.to_i64_())
+        && x.unsigned_abs() < (1 << 53)
+        && y.unsigned_abs() < (1 << 53)
+    {
+        return Ok(x as f64 / y as f64);
+    }
+    let neg = (a.sign() == Sign::Minus) != (b.sign() == Sign::Minus);
+    let (x, y) = (
+        BigInt::from(a.magnitude().clone()),
+        BigInt::from(b.magnitude().clone()),
+    );
+    if x.is_zero_() {
+        return Ok(if neg { -0.0 } else { 0.0 });
+    }
+    // Scale so the quotient has at least 66 bits, then round once through int_to_f64 with a
+    // sticky bit for a non-zero remainder.
+    let shift: i64 = 66 - (x.bits() as i64 - y.bits() as i64);
+    let (num, den) = if shift >= 0 {
+        (x << shift as u64, y)
+    } else {
+        (x, y << (-shift) as u64)
+    };
+    let q = &num / &den;
+    let r = &num % &den;
+    let q = if r.is_zero_() {
+        q
+    } else {
+        (q << 1u32) | BigInt::from(1)
+    };
+    let extra = if r.is_zero_() { 0 } else { 1 };
+    let qf = int_to_f64(&q).map_err(|_| too_large())?;
+    let e = -(shift + extra);
+    let f = ldexp(qf, e);
+    if f.is_infinite() {
+        return Err(too_large());
+    }
+    Ok(if neg { -f } else { f })
+}
+
+fn too_large() -> Fault {
+    exc(
+        ExcKind::OverflowError,
+        "integer division result too large for a float",
+    )
+}
+
+fn ldexp(x: f64, e: i64) -> f64 {
+    let mut x = x;
+    let mut e = e;
+    while e > 1000 {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        // Two steps keep subnormal results correctly rounded only approximately; results
+        // that small print as 0.0 or tiny values either way.
+        x *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    x * 2f64.powi(e as i32)
+}
+
+fn num_op(op: BinOp, x: Num, y: Num, limit: usize) -> OpResult<Obj> {
+    match (x, y) {
+        (Num::Int(a), Num::Int(b)) => int_op(op, a, b, limit),
+        (x, y) => {
+            if matches!(
+                op,
+                BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+            ) {
+                let tn = |n: &Num| match n {
+                    Num::Int(_) => "int",
+                    Num::Float(_) => "float",
+                };
+                return Err(type_err(format!(
+                    "unsupported operand type(s) for {}: '{}' and '{}'",
+                    op.symbol(),
+                    tn(&x),
+                    tn(&y)
+                )));
+            }
+            let a = to_float(&x)?;
+            let b = to_float(&y)?;
+            Ok(float_obj(float_op(op, a, b)?))
+        }
+    }
+}
+
+/// A float operation with CPython's results and errors.
+pub fn float_op(op: BinOp, a: f64, b: f64) -> OpResult<f64> {
+    Ok(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return Err(zero_div("float division by zero"));
+            }
+            a / b
+        }
+        BinOp::FloorDiv => {
+            if b == 0.0 {
+                return Err(zero_div("float floor division by zero"));
+            }
+            float_divmod(a, b).0
+        }
+        BinOp::Mod => {
+            if b == 0.0 {
+                return Err(zero_div("float modulo"));
+            }
+            float_divmod(a, b).1
+        }
+        BinOp::Pow => float_pow(a, b)?,
+        _ => unreachable!("bit operations on floats are refused earlier"),
+    })
+}
+
+/// `float_divmod` (`Objects/floatobject.c`).
+pub fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
+    let mut m = vx % wx;
+    let mut div = (vx - m) / wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(wx);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0f64.copysign(vx / wx)
+    };
+    (floordiv, m)
+}
+
+/// `float_pow`.
+fn float_pow(iv: f64, iw: f64) -> OpResult<f64> {
+    if iw == 0.0 {
+        return Ok(1.0);
+    }
+    if iv.is_nan() {
+        return Ok(if iw == 0.0 { 1.0 } else { iv });
+    }
+    if iw.is_nan() {
+        return Ok(if iv == 1.0 { 1.0 } else { iw });
+    }
+    if iv == 0.0 && iw < 0.0 {
+        return Err(zero_div("0.0 cannot be raised to a negative power"));
+    }
+    if iv < 0.0 && iw.is_finite() && iw != iw.floor() {
+        return Err(Fault::Unsupported(
+            "complex numbers (a negative number to a fractional power)".into(),
+        ));
+    }
+    let r = iv.powf(iw);
+    if r.is_infinite() && iv.is_finite() && iw.is_finite() {
+        return Err(exc(
+            ExcKind::OverflowError,
+            "(34, 'Numerical result out of range')",
+        ));
+    }
+    Ok(r)
+}
+
+fn int_op(op: BinOp, a: BigInt, b: BigInt, limit: usize) -> OpResult<Obj> {
+    // Fast path: machine ints.
+    if let (Some(x), Some(y)) = (a.to_i64_(), b.to_i64_()) {
+        let r = match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            BinOp::BitAnd => Some(x & y),
+            BinOp::BitOr => Some(x | y),
+            BinOp::BitXor => Some(x ^ y),
+            BinOp::FloorDiv if y != 0 && !(x == i64::MIN && y == -1) => {
+                let (q, r) = (x / y, x % y);
+                Some(if r != 0 && ((r < 0) != (y < 0)) {
+                    q - 1
+                } else {
+                    q
+                })
+            }
+            BinOp::Mod if y != 0 && !(x == i64::MIN && y == -1) => {
+                let r = x % y;
+                Some(if r != 0 && ((r < 0) != (y < 0)) {
+                    r + y
+                } else {
+                    r
+                })
+            }
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(small_int(r));
+        }
+    }
+    let r = match op {
+        BinOp::Add => {
+            check_mem(
+                int_bytes(a.bits().max(b.bits()) + 1) as u128,
+                limit,
+                "the int",
+            )?;
+            a + b
+        }
+        BinOp::Sub => {
+            check_mem(
+                int_bytes(a.bits().max(b.bits()) + 1) as u128,
+                limit,
+                "the int",
+            )?;
+            a - b
+        }
+        BinOp::Mul => {
+            check_mem(int_bytes(a.bits() + b.bits()) as u128, limit, "the int")?;
+            a * b
+        }
+        BinOp::FloorDiv => {
+            if b.is_zero_() {
+                return Err(zero_div("integer division or modulo by zero"));
+            }
+            int_divmod(&a, &b).0
+        }
+        BinOp::Mod => {
+            if b.is_zero_() {
+                return Err(zero_div("integer modulo by zero"));
+            }
+            int_divmod(&a, &b).1
+        }
+        BinOp::Div => return Ok(float_obj(int_true_div(&a, &b)?)),
+        BinOp::Pow => {
+            if b.sign() == Sign::Minus {
+                if a.is_zero_() {
+                    return Err(zero_div("0.0 cannot be raised to a negative power"));
+                }
+                let x = int_to_f64(&a)?;
+                let y = int_to_f64(&b)?;
+                return Ok(float_obj(float_pow(x, y)?));
+            }
+            let Some(e) = u64::try_from(&b).ok() else {
+                return Err(Fault::Memory("an int power with a huge exponent".into()));
+            };
+            let base_bits = a.bits();
+            if base_bits > 1 && !(a.magnitude().count_ones() == 1 && base_bits == 1) {
+                let est = (base_bits as u128) * e as u128;
+                check_mem(
+                    int_bytes(est.min(u64::MAX as u128) as u64) as u128,
+                    limit,
+                    "the int",
+                )?;
+            }
+            let Ok(e32) = u32::try_from(e) else {
+                // base is 0, 1 or -1 here (anything bigger failed the memory check).
+                return Ok(int_obj(if a.is_zero_() {
+                    BigInt::from(0)
+                } else if a.sign() == Sign::Minus && e % 2 == 1 {
+                    BigInt::from(-1)
+                } else {
+                    BigInt::from(1)
+                }));
+            };
+            a.pow(e32)
+        }
+        BinOp::LShift => {
+            if b.sign() == Sign::Minus {
+                return Err(exc(ExcKind::ValueError, "negative shift count"));
+            }
+            if a.is_zero_() {
+                return Ok(small_int(0));
+            }
+            let Some(s) = u64::try_from(&b).ok() else {
+                return Err(exc(ExcKind::OverflowError, "too many digits in integer"));
+            };
+            check_mem(int_bytes(a.bits() + s) as u128, limit, "the int")?;
+            a << s
+        }
+        BinOp::RShift => {
+            if b.sign() == Sign::Minus {
+                return Err(exc(ExcKind::ValueError, "negative shift count"));
+            }
+            match u64::try_from(&b) {
+                Ok(s) if s < a.bits() + 1 => {
+                    // Python's >> floors: arithmetic shift of the two's complement.
+                    if a.sign() == Sign::Minus {
+                        -((-a - BigInt::from(1)) >> s) - BigInt::from(1)
+                    } else {
+                        a >> s
+                    }
+                }
+                _ => BigInt::from(if a.sign() == Sign::Minus { -1 } else { 0 }),
+            }
+        }
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+    };
+    Ok(int_obj(r))
+}
+
+/// `op a`.
+pub fn unary_op(op: UnOp, a: &Obj) -> OpResult<Obj> {
+    if op == UnOp::Not {
+        return Ok(bool_obj(!truthy(a)?));
+    }
+    let bad = |sym: &str| {
+        type_err(format!(
+            "bad operand type for unary {sym}: '{}'",
+            a.type_name()
+        ))
+    };
+    match (op, as_num(a)) {
+        (UnOp::Neg, Some(Num::Int(i))) => Ok(int_obj(-i)),
+        (UnOp::Neg, Some(Num::Float(f))) => Ok(float_obj(-f)),
+        (UnOp::Pos, Some(Num::Int(i))) => Ok(int_obj(i)),
+        (UnOp::Pos, Some(Num::Float(_))) => Ok(a.clone()),
+        (UnOp::Invert, Some(Num::Int(i))) => Ok(int_obj(-i - BigInt::from(1))),
+        (UnOp::Neg, _) => Err(bad("-")),
+        (UnOp::Pos, _) => Err(bad("+")),
+        _ => Err(bad("~")),
+    }
+}
+
+/// `bool(o)`.
+pub fn truthy(o: &Obj) -> OpResult<bool> {
+    if none::is_none(o) {
+        return Ok(false);
+    }
+    if let Some(n) = as_num(o) {
+        return Ok(match n {
+            Num::Int(i) => !i.is_zero_(),
+            Num::Float(f) => f != 0.0,
+        });
+    }
+    if let Ok(s) = PyStr::from_obj(o.clone()) {
+        return Ok(!s.is_empty());
+    }
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        return Ok(!l.is_empty());
+    }
+    if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        return Ok(!t.is_empty());
+    }
+    if let Ok(d) = PyDict::from_obj(o.clone()) {
+        return Ok(!d.is_empty());
+    }
+    Ok(true)
+}
+
+/// A subscript the folder may compute (`"abc"[1]`, `(1, 2)[0]`): constant index only.
+pub fn getitem_const(a: &Obj, i: &Obj) -> OpResult<Obj> {
+    let Some(k) = int_i64(i) else {
+        return Err(type_err("not folded"));
+    };
+    let k = k as isize;
+    if let Ok(s) = PyStr::from_obj(a.clone()) {
+        return Ok(s.get(k)?.into_obj());
+    }
+    if let Ok(t) = PyTuple::from_obj(a.clone()) {
+        return Ok(t.get(k)?);
+    }
+    Err(type_err("not folded"))
+}
+
+/// Rich comparison `a op b` for the ordering operators and `==`/`!=`.
+pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
+    match op {
+        CmpOp::Eq => Ok(tops::eq(a, b)?),
+        CmpOp::Ne => Ok(!tops::eq(a, b)?),
+        CmpOp::Is => Ok(a.is(b)),
+        CmpOp::IsNot => Ok(!a.is(b)),
+        CmpOp::In | CmpOp::NotIn => unreachable!("containment is handled by the evaluator"),
+        _ => {
+            let ord = order(a, b).map_err(|e| match e {
+                Fault::Py(p) if p.kind == ExcKind::TypeError && p.msg.starts_with("'<'") => {
+                    type_err(format!(
+                        "'{}' not supported between instances of '{}' and '{}'",
+                        op.symbol(),
+                        a.type_name(),
+                        b.type_name()
+                    ))
+                }
+                other => other,
+            })?;
+            Ok(match ord {
+                None => false,
+                Some(o) => match op {
+                    CmpOp::Lt => o == Ordering::Less,
+                    CmpOp::Le => o != Ordering::Greater,
+                    CmpOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                },
+            })
+        }
+    }
+}
+
+/// The order of two comparable objects (`None`: unordered, a NaN).
+fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
+    if let (Some(_), Some(_)) = (as_num(a), as_num(b)) {
+        if tops::eq(a, b)? {
+            return Ok(Some(Ordering::Equal));
+        }
+        if tops::lt(a, b)? {
+            return Ok(Some(Ordering::Less));
+        }
+        if tops::lt(b, a)? {
+            return Ok(Some(Ordering::Greater));
+        }
+        return Ok(None);
+    }
+    if let (Ok(x), Ok(y)) = (PyStr::from_obj(a.clone()), PyStr::from_obj(b.clone())) {
+        return Ok(Some(x.code_points().cmp(&y.code_points())));
+    }
+    let seqs = match (PyList::from_obj(a.clone()), PyList::from_obj(b.clone())) {
+        (Ok(x), Ok(y)) => Some((x.items(), y.items())),
+        _ => match (PyTuple::from_obj(a.clone()), PyTuple::from_obj(b.clone())) {
+            (Ok(x), Ok(y)) => Some((x.items(), y.items())),
+            _ => None,
+        },
+    };
+    if let Some((x, y)) = seqs {
+        for (p, q) in x.iter().zip(y.iter()) {
+            if !tops::eq(p, q)? {
+                return order(p, q);
+            }
+        }
+        return Ok(Some(x.len().cmp(&y.len())));
+    }
+    Err(type_err(format!(
+        "'<' not supported between instances of '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    )))
+}
+
+/// `a < b` as `list.sort`, `min`, `max` and `sorted` use it.
+pub fn less(a: &Obj, b: &Obj) -> OpResult<bool> {
+    compare(CmpOp::Lt, a, b)
+}
+
+/// `repr(o)` with CPython's guard for self-containing containers (`[[...]]`, `{...}`).
+pub fn repr(o: &Obj) -> String {
+    let mut seen = Vec::new();
+    let mut out = String::new();
+    repr_into(o, &mut seen, &mut out);
+    out
+}
+
+fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
+    let is_list = PyList::from_obj(o.clone()).is_ok();
+    let is_dict = PyDict::from_obj(o.clone()).is_ok();
+    let is_tuple = PyTuple::from_obj(o.clone()).is_ok();
+    if !(is_list || is_dict || is_tuple) {
+        if none::is_none(o) {
+            out.push_str("None");
+        } else {
+            out.push_str(&tops::repr(o));
+        }
+        return;
+    }
+    if seen.contains(&o.id()) {
+        out.push_str(if is_list {
+            "[...]"
+        } else if is_dict {
+            "{...}"
+        } else {
+            "(...)"
+        });
+        return;
+    }
+    seen.push(o.id());
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        out.push('[');
+        for (i, it) in l.items().iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            repr_into(it, seen, out);
+        }
+        out.push(']');
+    } else if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        out.push('(');
+        let items = t.items();
+        for (i, it) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            repr_into(it, seen, out);
+        }
+        if items.len() == 1 {
+            out.push(',');
+        }
+        out.push(')');
+    } else if let Ok(d) = PyDict::from_obj(o.clone()) {
+        out.push('{');
+        for (i, (k, v)) in d.items().iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            repr_into(k, seen, out);
+            out.push_str(": ");
+            repr_into(v, seen, out);
+        }
+        out.push('}');
+    }
+    seen.pop();
+}
+
+/// `str(o)`: the text itself for a str, else `repr`.
+pub fn str_of(o: &Obj) -> String {
+    match PyStr::from_obj(o.clone()) {
+        Ok(s) => s.to_string(),
+        Err(o) => repr(&o),
+    }
+}
+
+/// `hash(o)` (None hashes by address in 3.11).
+pub fn hash(o: &Obj) -> OpResult<isize> {
+    if none::is_none(o) {
+        return Ok(crate::hash::hash_pointer(o.id()) as isize);
+    }
+    Ok(tops::hash(o)? as isize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_to_float_rounds_half_to_even() {
+        let v = (BigInt::from(1) << 60u32) + BigInt::from(128); // exactly half way
+        assert_eq!(int_to_f64(&v).unwrap(), (1u64 << 60) as f64);
+        let v = (BigInt::from(1) << 60u32) + BigInt::from(129);
+        assert_eq!(int_to_f64(&v).unwrap(), ((1u64 << 60) + 256) as f64);
+        let v = (BigInt::from(1) << 100u32) + BigInt::from(1);
+        assert_eq!(int_to_f64(&v).unwrap(), 2f64.powi(100));
+        assert!(int_to_f64(&(BigInt::from(1) << 1024u32)).is_err());
+    }
+
+    #[test]
+    fn true_division_is_correctly_rounded() {
+        let a = BigInt::from(10).pow(30);
+        let b = BigInt::from(3);
+        assert_eq!(int_true_div(&a, &b).unwrap(), 1e30 / 3.0);
+        assert_eq!(
+            int_true_div(&BigInt::from(1), &(BigInt::from(1) << 70u32)).unwrap(),
+            2f64.powi(-70)
+        );
+    }
+
+    #[test]
+    fn floor_semantics() {
+        assert_eq!(float_divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(float_divmod(7.0, -2.0), (-4.0, -1.0));
+        let (q, r) = int_divmod(&BigInt::from(-7), &BigInt::from(2));
+        assert_eq!((q, r), (BigInt::from(-4), BigInt::from(1)));
+    }
+}

@@ -1,0 +1,402 @@
+//! Run-time values: objects of the object layer, and the few things a script can hold that
+//! are not modelled in memory (functions, builtins, modules, types, ranges, dict views,
+//! iterators).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::ast::{FuncDef, Module};
+use super::ops::{Fault, OpResult};
+use crate::object::Obj;
+use crate::types::dict::PyDict;
+use crate::types::float::FLOAT_TYPE;
+use crate::types::int::{BOOL_TYPE, INT_TYPE};
+use crate::types::list::LIST_TYPE;
+use crate::types::none::NONE_TYPE;
+use crate::types::str::STR_TYPE;
+use crate::types::tuple::TUPLE_TYPE;
+
+/// A value the evaluator handles.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// An object in our memory.
+    Obj(Obj),
+    /// A function defined by `def`.
+    Func(Rc<Function>),
+    /// A builtin function (or a function of `sys` / `gc`).
+    Builtin(Builtin),
+    /// A type (`list`, `type(x)`).
+    Type(TypeTag),
+    /// An imported module.
+    Module(Module),
+    /// A bound method (`l.append` not called at once).
+    Method(Box<Value>, Rc<str>),
+    /// `range(start, stop, step)`.
+    Range(i64, i64, i64),
+    /// `d.keys()`, `d.values()`, `d.items()`.
+    View(Rc<GcCounted<(Obj, ViewKind)>>),
+    /// An iterator object (`enumerate(...)`, `zip(...)`, `reversed(...)`, `iter(...)`).
+    Iter(Rc<RefCell<GcCounted<Iter>>>),
+}
+
+impl Value {
+    /// The object, if this is one.
+    pub fn as_obj(&self) -> Option<&Obj> {
+        match self {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// `type(v).__name__`.
+    pub fn type_name(&self) -> &'static str {
+        self.type_tag().name()
+    }
+
+    /// `type(v)`.
+    pub fn type_tag(&self) -> TypeTag {
+        match self {
+            Value::Obj(o) => TypeTag::of_obj(o),
+            Value::Func(_) => TypeTag::Function,
+            Value::Builtin(_) => TypeTag::BuiltinFunction,
+            Value::Type(_) => TypeTag::Type,
+            Value::Module(_) => TypeTag::Module,
+            Value::Method(..) => TypeTag::BuiltinMethod,
+            Value::Range(..) => TypeTag::Range,
+            Value::View(v) => match v.value.1 {
+                ViewKind::Keys => TypeTag::DictKeys,
+                ViewKind::Values => TypeTag::DictValues,
+                ViewKind::Items => TypeTag::DictItems,
+            },
+            Value::Iter(it) => it.borrow().value.tag(),
+        }
+    }
+
+    /// The object inside, or the fault of storing something the object layer cannot hold.
+    pub fn into_obj(self) -> OpResult<Obj> {
+        match self {
+            Value::Obj(o) => Ok(o),
+            other => Err(Fault::Unsupported(format!(
+                "a {} object inside a container or as an operand (only int, float, str, None, bool, list, tuple and dict live in pylayout's memory)",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+/// A value CPython allocates as a GC object but pylayout does not build in memory: its
+/// allocation and deallocation still count towards generation 0, so automatic collections
+/// happen when CPython's do.
+#[derive(Debug)]
+pub struct GcCounted<T> {
+    /// The value.
+    pub value: T,
+}
+
+impl<T> GcCounted<T> {
+    /// Count one GC allocation (`_PyObject_GC_Link`).
+    pub fn new(value: T) -> Self {
+        crate::gc::on_gc_alloc();
+        GcCounted { value }
+    }
+}
+
+impl<T> Drop for GcCounted<T> {
+    fn drop(&mut self) {
+        crate::gc::on_gc_free();
+    }
+}
+
+/// A `def` function object.
+#[derive(Debug)]
+pub struct Function {
+    /// `__name__`.
+    pub name: Rc<str>,
+    /// Parameters and code.
+    pub def: Rc<FuncDef>,
+}
+
+/// The three dict views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+/// Types a script can name or get from `type(x)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeTag {
+    Int,
+    Bool,
+    Float,
+    Str,
+    List,
+    Tuple,
+    Dict,
+    NoneType,
+    Range,
+    Function,
+    BuiltinFunction,
+    BuiltinMethod,
+    Type,
+    Module,
+    DictKeys,
+    DictValues,
+    DictItems,
+    ListIterator,
+    TupleIterator,
+    StrIterator,
+    DictKeyIterator,
+    DictValueIterator,
+    DictItemIterator,
+    RangeIterator,
+    Enumerate,
+    Zip,
+    Reversed,
+    Object,
+}
+
+impl TypeTag {
+    /// `__name__`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeTag::Int => "int",
+            TypeTag::Bool => "bool",
+            TypeTag::Float => "float",
+            TypeTag::Str => "str",
+            TypeTag::List => "list",
+            TypeTag::Tuple => "tuple",
+            TypeTag::Dict => "dict",
+            TypeTag::NoneType => "NoneType",
+            TypeTag::Range => "range",
+            TypeTag::Function => "function",
+            TypeTag::BuiltinFunction => "builtin_function_or_method",
+            TypeTag::BuiltinMethod => "builtin_function_or_method",
+            TypeTag::Type => "type",
+            TypeTag::Module => "module",
+            TypeTag::DictKeys => "dict_keys",
+            TypeTag::DictValues => "dict_values",
+            TypeTag::DictItems => "dict_items",
+            TypeTag::ListIterator => "list_iterator",
+            TypeTag::TupleIterator => "tuple_iterator",
+            TypeTag::StrIterator => "str_ascii_iterator",
+            TypeTag::DictKeyIterator => "dict_keyiterator",
+            TypeTag::DictValueIterator => "dict_valueiterator",
+            TypeTag::DictItemIterator => "dict_itemiterator",
+            TypeTag::RangeIterator => "range_iterator",
+            TypeTag::Enumerate => "enumerate",
+            TypeTag::Zip => "zip",
+            TypeTag::Reversed => "list_reverseiterator",
+            TypeTag::Object => "object",
+        }
+    }
+
+    /// The type of an object in memory.
+    pub fn of_obj(o: &Obj) -> TypeTag {
+        let tp = o.type_object();
+        if std::ptr::eq(tp, &INT_TYPE) {
+            TypeTag::Int
+        } else if std::ptr::eq(tp, &BOOL_TYPE) {
+            TypeTag::Bool
+        } else if std::ptr::eq(tp, &FLOAT_TYPE) {
+            TypeTag::Float
+        } else if std::ptr::eq(tp, &STR_TYPE) {
+            TypeTag::Str
+        } else if std::ptr::eq(tp, &LIST_TYPE) {
+            TypeTag::List
+        } else if std::ptr::eq(tp, &TUPLE_TYPE) {
+            TypeTag::Tuple
+        } else if std::ptr::eq(tp, &NONE_TYPE) {
+            TypeTag::NoneType
+        } else if o.is_type(&crate::types::dict::DICT_TYPE) {
+            TypeTag::Dict
+        } else {
+            TypeTag::Object
+        }
+    }
+
+    /// Whether an instance of `self` is an instance of `of` (`bool` is an `int`).
+    pub fn is_subtype(self, of: TypeTag) -> bool {
+        self == of || (self == TypeTag::Bool && of == TypeTag::Int) || of == TypeTag::Object
+    }
+}
+
+/// Builtin functions and the functions of `sys` and `gc`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    Print,
+    Len,
+    Chr,
+    Ord,
+    Hash,
+    Id,
+    Repr,
+    Sorted,
+    Min,
+    Max,
+    Sum,
+    Isinstance,
+    Abs,
+    Enumerate,
+    Zip,
+    Reversed,
+    Iter,
+    Next,
+    Divmod,
+    Round,
+    Any,
+    All,
+    SysGetsizeof,
+    SysGetrefcount,
+    SysIntern,
+    GcCollect,
+    GcGetCount,
+    GcGetThreshold,
+    GcSetThreshold,
+    GcEnable,
+    GcDisable,
+    GcIsenabled,
+    GcIsTracked,
+    GcGetStats,
+}
+
+impl Builtin {
+    /// The name as Python spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Print => "print",
+            Builtin::Len => "len",
+            Builtin::Chr => "chr",
+            Builtin::Ord => "ord",
+            Builtin::Hash => "hash",
+            Builtin::Id => "id",
+            Builtin::Repr => "repr",
+            Builtin::Sorted => "sorted",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+            Builtin::Sum => "sum",
+            Builtin::Isinstance => "isinstance",
+            Builtin::Abs => "abs",
+            Builtin::Enumerate => "enumerate",
+            Builtin::Zip => "zip",
+            Builtin::Reversed => "reversed",
+            Builtin::Iter => "iter",
+            Builtin::Next => "next",
+            Builtin::Divmod => "divmod",
+            Builtin::Round => "round",
+            Builtin::Any => "any",
+            Builtin::All => "all",
+            Builtin::SysGetsizeof => "getsizeof",
+            Builtin::SysGetrefcount => "getrefcount",
+            Builtin::SysIntern => "intern",
+            Builtin::GcCollect => "collect",
+            Builtin::GcGetCount => "get_count",
+            Builtin::GcGetThreshold => "get_threshold",
+            Builtin::GcSetThreshold => "set_threshold",
+            Builtin::GcEnable => "enable",
+            Builtin::GcDisable => "disable",
+            Builtin::GcIsenabled => "isenabled",
+            Builtin::GcIsTracked => "is_tracked",
+            Builtin::GcGetStats => "get_stats",
+        }
+    }
+
+    /// A builtin by name (the `builtins` module), including the types.
+    pub fn lookup(name: &str) -> Option<Value> {
+        Some(match name {
+            "print" => Value::Builtin(Builtin::Print),
+            "len" => Value::Builtin(Builtin::Len),
+            "chr" => Value::Builtin(Builtin::Chr),
+            "ord" => Value::Builtin(Builtin::Ord),
+            "hash" => Value::Builtin(Builtin::Hash),
+            "id" => Value::Builtin(Builtin::Id),
+            "repr" => Value::Builtin(Builtin::Repr),
+            "sorted" => Value::Builtin(Builtin::Sorted),
+            "min" => Value::Builtin(Builtin::Min),
+            "max" => Value::Builtin(Builtin::Max),
+            "sum" => Value::Builtin(Builtin::Sum),
+            "isinstance" => Value::Builtin(Builtin::Isinstance),
+            "abs" => Value::Builtin(Builtin::Abs),
+            "enumerate" => Value::Builtin(Builtin::Enumerate),
+            "zip" => Value::Builtin(Builtin::Zip),
+            "reversed" => Value::Builtin(Builtin::Reversed),
+            "iter" => Value::Builtin(Builtin::Iter),
+            "next" => Value::Builtin(Builtin::Next),
+            "divmod" => Value::Builtin(Builtin::Divmod),
+            "round" => Value::Builtin(Builtin::Round),
+            "any" => Value::Builtin(Builtin::Any),
+            "all" => Value::Builtin(Builtin::All),
+            "int" => Value::Type(TypeTag::Int),
+            "bool" => Value::Type(TypeTag::Bool),
+            "float" => Value::Type(TypeTag::Float),
+            "str" => Value::Type(TypeTag::Str),
+            "list" => Value::Type(TypeTag::List),
+            "tuple" => Value::Type(TypeTag::Tuple),
+            "dict" => Value::Type(TypeTag::Dict),
+            "range" => Value::Type(TypeTag::Range),
+            "type" => Value::Type(TypeTag::Type),
+            "object" => Value::Type(TypeTag::Object),
+            _ => return None,
+        })
+    }
+
+    /// A function of a module.
+    pub fn of_module(m: Module, name: &str) -> Option<Builtin> {
+        Some(match (m, name) {
+            (Module::Sys, "getsizeof") => Builtin::SysGetsizeof,
+            (Module::Sys, "getrefcount") => Builtin::SysGetrefcount,
+            (Module::Sys, "intern") => Builtin::SysIntern,
+            (Module::Gc, "collect") => Builtin::GcCollect,
+            (Module::Gc, "get_count") => Builtin::GcGetCount,
+            (Module::Gc, "get_threshold") => Builtin::GcGetThreshold,
+            (Module::Gc, "set_threshold") => Builtin::GcSetThreshold,
+            (Module::Gc, "enable") => Builtin::GcEnable,
+            (Module::Gc, "disable") => Builtin::GcDisable,
+            (Module::Gc, "isenabled") => Builtin::GcIsenabled,
+            (Module::Gc, "is_tracked") => Builtin::GcIsTracked,
+            (Module::Gc, "get_stats") => Builtin::GcGetStats,
+            _ => return None,
+        })
+    }
+}
+
+/// An iterator's state.
+#[derive(Debug)]
+pub enum Iter {
+    /// Over a list (live length), tuple or str, by index.
+    Seq(Obj, usize, TypeTag),
+    /// Over a dict's entries by dense position; `len` is `ma_used` at the start.
+    Dict(PyDict, usize, ViewKind, usize),
+    /// Over a range.
+    Range(i64, i64, u64),
+    /// `enumerate(it)`.
+    Enumerate(Box<Iter>, i64),
+    /// `zip(a, b, ...)`.
+    Zip(Vec<Iter>),
+    /// `reversed(list)`: the next index from the end (`None` when exhausted).
+    Reversed(Obj, Option<usize>),
+}
+
+impl Iter {
+    /// `type(it)`.
+    pub fn tag(&self) -> TypeTag {
+        match self {
+            Iter::Seq(_, _, TypeTag::List) => TypeTag::ListIterator,
+            Iter::Seq(_, _, TypeTag::Tuple) => TypeTag::TupleIterator,
+            Iter::Seq(..) => TypeTag::StrIterator,
+            Iter::Dict(_, _, ViewKind::Keys, _) => TypeTag::DictKeyIterator,
+            Iter::Dict(_, _, ViewKind::Values, _) => TypeTag::DictValueIterator,
+            Iter::Dict(..) => TypeTag::DictItemIterator,
+            Iter::Range(..) => TypeTag::RangeIterator,
+            Iter::Enumerate(..) => TypeTag::Enumerate,
+            Iter::Zip(_) => TypeTag::Zip,
+            Iter::Reversed(..) => TypeTag::Reversed,
+        }
+    }
+
+    /// Whether CPython allocates this iterator as a GC object.
+    pub fn is_gc(&self) -> bool {
+        !matches!(self, Iter::Range(..) | Iter::Seq(_, _, TypeTag::Str))
+    }
+}
