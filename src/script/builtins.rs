@@ -693,6 +693,7 @@ impl Interp<'_> {
                     line.push_str(&self.str_value(a)?);
                 }
                 line.push_str(&end);
+                self.print_gc_effect();
                 self.out
                     .write_all(line.as_bytes())
                     .map_err(|e| Fault::Unsupported(format!("writing the output failed: {e}")))?;

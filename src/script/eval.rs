@@ -80,6 +80,11 @@ pub struct Interp<'o> {
     pub(crate) depth: usize,
     pub(crate) traceback: Vec<(u32, Rc<str>)>,
     pub(crate) trace: Option<Tracer>,
+    /// Full collections seen when `print` last ran (see [`Interp::print_gc_effect`]).
+    pub(crate) print_epoch: Option<u64>,
+    /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
+    /// first repr of a container and kept for the rest of the run.
+    pub(crate) repr_state: Option<(Obj, Obj)>,
 }
 
 impl<'o> Interp<'o> {
@@ -93,6 +98,30 @@ impl<'o> Interp<'o> {
             depth: 1,
             traceback: Vec::new(),
             trace: None,
+            print_epoch: None,
+            repr_state: None,
+        }
+    }
+
+    /// `print` writes through `sys.stdout`, a `TextIOWrapper` whose pending-bytes list and
+    /// helper objects are GC objects CPython takes from free lists when it can. Measured on
+    /// 3.11.7: after a full collection emptied the free lists, the first `print` leaves two
+    /// more objects counted in generation 0 when no print ran before (one when the pending
+    /// list exists already); later prints leave none.
+    pub(crate) fn print_gc_effect(&mut self) {
+        let epoch = crate::gc::get_stats()[2].collections;
+        if self.print_epoch == Some(epoch) {
+            return;
+        }
+        let first_ever = self.print_epoch.is_none();
+        self.print_epoch = Some(epoch);
+        // At start-up the free lists are CPython's own (prefilled): nothing is counted.
+        if epoch == 0 {
+            return;
+        }
+        let n = if first_ever { 2 } else { 1 };
+        for _ in 0..n {
+            crate::gc::on_gc_alloc();
         }
     }
 
@@ -979,8 +1008,25 @@ impl<'o> Interp<'o> {
         }
     }
 
+    /// The first repr of a container creates `Py_ReprEnter`'s thread-state dict and list
+    /// (GC objects, from the free lists when they have some).
+    fn repr_enter(&mut self, o: &Obj) {
+        if self.repr_state.is_none()
+            && (o.is_type(&crate::types::list::LIST_TYPE)
+                || o.is_type(&crate::types::tuple::TUPLE_TYPE)
+                || o.is_type(&crate::types::dict::DICT_TYPE))
+        {
+            let d = PyDict::new().into_obj();
+            let l = PyList::new().into_obj();
+            self.repr_state = Some((d, l));
+        }
+    }
+
     /// `str(v)` as text.
     pub(crate) fn str_value(&mut self, v: &Value) -> R<String> {
+        if let Value::Obj(o) = v {
+            self.repr_enter(o);
+        }
         Ok(match v {
             Value::Obj(o) => ops::str_of(o),
             other => self.repr_value(other),
@@ -989,6 +1035,9 @@ impl<'o> Interp<'o> {
 
     /// `repr(v)`.
     pub(crate) fn repr_value(&mut self, v: &Value) -> String {
+        if let Value::Obj(o) = v {
+            self.repr_enter(o);
+        }
         match v {
             Value::Obj(o) => ops::repr(o),
             Value::Func(func) => format!(
