@@ -761,7 +761,7 @@ impl Interp<'_> {
             }
             Builtin::Repr => {
                 one_arg("repr", &args)?;
-                let s = self.repr_value(&args[0]);
+                let s = self.repr_value(&args[0])?;
                 Ok(obj(PyStr::new_uncached(&s).into_obj()))
             }
             Builtin::Sorted => {

@@ -394,6 +394,7 @@ impl<'o> Interp<'o> {
             }
         }
         let b = b.into_obj()?;
+        self.charge_bigint(op, &a, &b)?;
         Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
     }
 
@@ -852,7 +853,39 @@ impl<'o> Interp<'o> {
                 )));
             }
         };
+        self.charge_bigint(op, &a, &b)?;
         Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
+    }
+
+    /// Charge steps for big-int arithmetic by its cost (a multiplication of n-word numbers
+    /// costs about n^1.6 word operations), so a single `2 ** 10**9` meets the step limit
+    /// instead of running for minutes.
+    pub(crate) fn charge_bigint(&mut self, op: BinOp, a: &Obj, b: &Obj) -> R<()> {
+        let (Some(x), Some(y)) = (ops::int_value(a), ops::int_value(b)) else {
+            return Ok(());
+        };
+        let words = |bits: u64| (bits / 64 + 1) as f64;
+        let cost = match op {
+            BinOp::Mul | BinOp::FloorDiv | BinOp::Mod | BinOp::Div => {
+                let n = words(x.bits().max(y.bits()));
+                if n < 64.0 { 0.0 } else { n.powf(1.6) / 1024.0 }
+            }
+            BinOp::Pow => match u64::try_from(&y) {
+                Ok(e) if x.bits() > 1 => {
+                    let n = words(x.bits().saturating_mul(e));
+                    if n < 64.0 { 0.0 } else { n.powf(1.6) / 512.0 }
+                }
+                _ => 0.0,
+            },
+            _ => {
+                let n = words(x.bits().max(y.bits()));
+                if n < 4096.0 { 0.0 } else { n / 64.0 }
+            }
+        };
+        if cost >= 1.0 {
+            self.charge(cost.min(u64::MAX as f64 / 2.0) as usize)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn truthy(&mut self, v: &Value) -> R<bool> {
@@ -1028,18 +1061,18 @@ impl<'o> Interp<'o> {
             self.repr_enter(o);
         }
         Ok(match v {
-            Value::Obj(o) => ops::str_of(o),
-            other => self.repr_value(other),
+            Value::Obj(o) => ops::str_of(o)?,
+            other => self.repr_value(other)?,
         })
     }
 
     /// `repr(v)`.
-    pub(crate) fn repr_value(&mut self, v: &Value) -> String {
+    pub(crate) fn repr_value(&mut self, v: &Value) -> R<String> {
         if let Value::Obj(o) = v {
             self.repr_enter(o);
         }
-        match v {
-            Value::Obj(o) => ops::repr(o),
+        Ok(match v {
+            Value::Obj(o) => ops::repr(o)?,
             Value::Func(func) => format!(
                 "<function {} at {:#x}>",
                 func.name,
@@ -1063,13 +1096,17 @@ impl<'o> Interp<'o> {
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
                 let parts: Vec<String> = match vw.value.1 {
-                    ViewKind::Keys => d.keys().iter().map(ops::repr).collect(),
-                    ViewKind::Values => d.items().iter().map(|(_, v)| ops::repr(v)).collect(),
+                    ViewKind::Keys => d.keys().iter().map(ops::repr).collect::<R<_>>()?,
+                    ViewKind::Values => d
+                        .items()
+                        .iter()
+                        .map(|(_, v)| ops::repr(v))
+                        .collect::<R<_>>()?,
                     ViewKind::Items => d
                         .items()
                         .iter()
-                        .map(|(k, v)| format!("({}, {})", ops::repr(k), ops::repr(v)))
-                        .collect(),
+                        .map(|(k, v)| Ok(format!("({}, {})", ops::repr(k)?, ops::repr(v)?)))
+                        .collect::<R<_>>()?,
                 };
                 let name = match vw.value.1 {
                     ViewKind::Keys => "dict_keys",
@@ -1083,7 +1120,7 @@ impl<'o> Interp<'o> {
                 it.borrow().value.tag().name(),
                 Rc::as_ptr(it) as usize
             ),
-        }
+        })
     }
 }
 

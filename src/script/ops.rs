@@ -766,14 +766,30 @@ pub fn less(a: &Obj, b: &Obj) -> OpResult<bool> {
 }
 
 /// `repr(o)` with CPython's guard for self-containing containers (`[[...]]`, `{...}`).
-pub fn repr(o: &Obj) -> String {
+pub fn repr(o: &Obj) -> OpResult<String> {
     let mut seen = Vec::new();
     let mut out = String::new();
-    repr_into(o, &mut seen, &mut out);
-    out
+    repr_into(o, &mut seen, &mut out)?;
+    Ok(out)
 }
 
-fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
+/// `int.__repr__` refuses more than 4300 digits (3.11's `sys.get_int_max_str_digits()`).
+fn check_int_digits(o: &Obj) -> OpResult<()> {
+    if let Ok(i) = PyInt::from_obj(o.clone()) {
+        let v = i.value();
+        let too_many =
+            v.bits() > 14_300 || (v.bits() > 14_200 && v.magnitude().to_string().len() > 4300);
+        if too_many {
+            return Err(exc(
+                ExcKind::ValueError,
+                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) -> OpResult<()> {
     let is_list = PyList::from_obj(o.clone()).is_ok();
     let is_dict = PyDict::from_obj(o.clone()).is_ok();
     let is_tuple = PyTuple::from_obj(o.clone()).is_ok();
@@ -781,9 +797,10 @@ fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
         if none::is_none(o) {
             out.push_str("None");
         } else {
+            check_int_digits(o)?;
             out.push_str(&tops::repr(o));
         }
-        return;
+        return Ok(());
     }
     if seen.contains(&o.id()) {
         out.push_str(if is_list {
@@ -793,7 +810,7 @@ fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
         } else {
             "(...)"
         });
-        return;
+        return Ok(());
     }
     seen.push(o.id());
     if let Ok(l) = PyList::from_obj(o.clone()) {
@@ -802,7 +819,7 @@ fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
             if i > 0 {
                 out.push_str(", ");
             }
-            repr_into(it, seen, out);
+            repr_into(it, seen, out)?;
         }
         out.push(']');
     } else if let Ok(t) = PyTuple::from_obj(o.clone()) {
@@ -812,7 +829,7 @@ fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
             if i > 0 {
                 out.push_str(", ");
             }
-            repr_into(it, seen, out);
+            repr_into(it, seen, out)?;
         }
         if items.len() == 1 {
             out.push(',');
@@ -824,28 +841,26 @@ fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) {
             if i > 0 {
                 out.push_str(", ");
             }
-            repr_into(k, seen, out);
+            repr_into(k, seen, out)?;
             out.push_str(": ");
-            repr_into(v, seen, out);
+            repr_into(v, seen, out)?;
         }
         out.push('}');
     }
     seen.pop();
+    Ok(())
 }
 
 /// `str(o)`: the text itself for a str, else `repr`.
-pub fn str_of(o: &Obj) -> String {
+pub fn str_of(o: &Obj) -> OpResult<String> {
     match PyStr::from_obj(o.clone()) {
-        Ok(s) => s.to_string(),
+        Ok(s) => Ok(s.to_string()),
         Err(o) => repr(&o),
     }
 }
 
 /// `hash(o)` (None hashes by address in 3.11).
 pub fn hash(o: &Obj) -> OpResult<isize> {
-    if none::is_none(o) {
-        return Ok(crate::hash::hash_pointer(o.id()) as isize);
-    }
     Ok(tops::hash(o)? as isize)
 }
 

@@ -207,11 +207,12 @@ pub fn from_digits(digits: &[u32]) -> BigUint {
     if bits > 0 {
         limbs.push(acc as u64);
     }
-    let mut n = BigUint::ZERO;
-    for (i, limb) in limbs.iter().enumerate() {
-        n |= BigUint::from(*limb) << (64 * i);
-    }
-    n
+    // Linear: hand the limbs over as little-endian 32-bit words.
+    let words: Vec<u32> = limbs
+        .iter()
+        .flat_map(|l| [*l as u32, (*l >> 32) as u32])
+        .collect();
+    BigUint::from_slice(&words)
 }
 
 fn small_index(v: i64) -> Option<usize> {

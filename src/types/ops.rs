@@ -175,6 +175,10 @@ pub fn hash(o: &Obj) -> PyResult<PyHash> {
     if let Ok(s) = PyStr::from_obj(o.clone()) {
         return Ok(s.hash());
     }
+    if o.is_type(&crate::types::none::NONE_TYPE) {
+        // 3.11 hashes None by address (`_Py_HashPointer`); 3.12 made it a constant.
+        return Ok(hash::hash_pointer(o.id()));
+    }
     if let Ok(t) = PyTuple::from_obj(o.clone()) {
         let hs = t.items().iter().map(hash).collect::<PyResult<Vec<_>>>()?;
         return Ok(hash::hash_tuple(&hs));
