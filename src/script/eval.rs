@@ -870,8 +870,20 @@ impl<'o> Interp<'o> {
                 let n = words(x.bits().max(y.bits()));
                 if n < 64.0 { 0.0 } else { n.powf(1.6) / 1024.0 }
             }
+            BinOp::Pow
+                if y.sign() == num_bigint::Sign::Plus
+                    && u64::try_from(&y).is_err()
+                    && x.bits() > 1 =>
+            {
+                return Err(Fault::Memory(format!(
+                    "an int power with a {}-bit exponent",
+                    y.bits()
+                )));
+            }
             BinOp::Pow => match u64::try_from(&y) {
                 Ok(e) if x.bits() > 1 => {
+                    // The memory limit speaks first: the result needs bits(x) * e bits.
+                    self.check_memory(x.bits() as u128 * e as u128 / 8)?;
                     let n = words(x.bits().saturating_mul(e));
                     if n < 64.0 { 0.0 } else { n.powf(1.6) / 512.0 }
                 }

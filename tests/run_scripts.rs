@@ -1,0 +1,261 @@
+//! `pylayout run` against the real interpreter: every script under `tests/scripts/` (and
+//! `tests/scripts/errors/`) runs in both; stdout must be identical, the exit codes equal and
+//! the last stderr line (CPython's exception line) identical. Scripts under
+//! `tests/scripts/unsupported/` must be refused before running, with exit code 2, naming the
+//! construct and its line and column.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::python_exe;
+
+fn scripts(dir: &str) -> Vec<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scripts")
+        .join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+        .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn run_python(path: &Path) -> Output {
+    Command::new(python_exe())
+        .arg(path)
+        .env("PYTHONHASHSEED", "0")
+        .output()
+        .expect("run python3")
+}
+
+fn run_ours(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pylayout"));
+    c.arg("run").args(args);
+    if stdin.is_some() {
+        c.stdin(Stdio::piped());
+    }
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().expect("run pylayout");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("pylayout finished")
+}
+
+fn last_line(b: &[u8]) -> String {
+    String::from_utf8_lossy(b)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Compare one script; return a description of the first difference.
+fn compare(path: &Path) -> Option<String> {
+    let theirs = run_python(path);
+    let ours = run_ours(&[path.to_str().expect("utf-8 path")], None);
+    let name = path.display();
+    if ours.stdout != theirs.stdout {
+        let (a, b) = (
+            String::from_utf8_lossy(&ours.stdout).to_string(),
+            String::from_utf8_lossy(&theirs.stdout).to_string(),
+        );
+        let (n, (x, y)) = a
+            .lines()
+            .map(Some)
+            .chain(std::iter::repeat(None))
+            .zip(b.lines().map(Some).chain(std::iter::repeat(None)))
+            .take_while(|(x, y)| x.is_some() || y.is_some())
+            .enumerate()
+            .find(|(_, (x, y))| x != y)
+            .unwrap_or((0, (None, None)));
+        return Some(format!(
+            "{name}: stdout differs at line {}:\n  ours:    {:?}\n  python3: {:?}\n  (our stderr: {})",
+            n + 1,
+            x,
+            y,
+            last_line(&ours.stderr)
+        ));
+    }
+    if ours.status.code() != theirs.status.code() {
+        return Some(format!(
+            "{name}: exit code {:?}, python3 {:?} (our stderr: {})",
+            ours.status.code(),
+            theirs.status.code(),
+            String::from_utf8_lossy(&ours.stderr)
+        ));
+    }
+    let (a, b) = (last_line(&ours.stderr), last_line(&theirs.stderr));
+    if !theirs.status.success() && a != b {
+        return Some(format!(
+            "{name}: last stderr line\n  ours:    {a}\n  python3: {b}"
+        ));
+    }
+    None
+}
+
+#[test]
+fn study_scripts_match_python() {
+    common::assert_python_311();
+    let all = scripts("");
+    assert!(all.len() >= 5, "the corpus is missing");
+    let failures: Vec<String> = all.iter().filter_map(|p| compare(p)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn error_scripts_raise_as_python_does() {
+    let all = scripts("errors");
+    assert!(all.len() >= 10, "the error corpus is missing");
+    for p in &all {
+        let theirs = run_python(p);
+        assert_eq!(
+            theirs.status.code(),
+            Some(1),
+            "{} should raise in python3",
+            p.display()
+        );
+    }
+    let failures: Vec<String> = all.iter().filter_map(|p| compare(p)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn unsupported_constructs_are_refused_with_their_position() {
+    let all = scripts("unsupported");
+    assert!(all.len() >= 10);
+    for p in &all {
+        let text = std::fs::read_to_string(p).expect("read");
+        let mut lines = text.lines();
+        let expect = lines
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .expect("first line: # expect: <construct>");
+        let at = lines
+            .next()
+            .and_then(|l| l.strip_prefix("# at: "))
+            .expect("second line: # at: L:C");
+        let (line, col) = at.split_once(':').expect("L:C");
+        let out = run_ours(&[p.to_str().expect("utf-8")], None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", p.display());
+        assert!(
+            out.stdout.is_empty(),
+            "{}: ran before refusing",
+            p.display()
+        );
+        assert!(err.contains(expect), "{}: {err}", p.display());
+        let want = if col.is_empty() {
+            format!("line {line},")
+        } else {
+            format!("line {line}, column {col}")
+        };
+        assert!(
+            err.contains(&want),
+            "{}: want {want:?} in {err}",
+            p.display()
+        );
+        assert!(!err.contains("panicked"), "{}: {err}", p.display());
+    }
+}
+
+#[test]
+fn code_and_stdin_forms_match_the_file_form() {
+    let code =
+        "import sys\nl = [1, 2, 3]\nprint(sys.getsizeof(l), sys.getrefcount(l), hash('abc'))\n";
+    let theirs = Command::new(python_exe())
+        .args(["-c", code])
+        .env("PYTHONHASHSEED", "0")
+        .output()
+        .expect("python3");
+    let by_c = run_ours(&["-c", code], None);
+    let by_stdin = run_ours(&["-"], Some(code));
+    assert_eq!(by_c.stdout, theirs.stdout);
+    assert_eq!(by_stdin.stdout, theirs.stdout);
+}
+
+#[test]
+fn hash_seed_follows_pythonhashseed() {
+    let code = "print(hash('abc'), hash('é'), hash((1, 'x')), list({'a': 1, 'b': 2, 'c': 3}))";
+    for seed in ["1", "12345"] {
+        let theirs = Command::new(python_exe())
+            .args(["-c", code])
+            .env("PYTHONHASHSEED", seed)
+            .output()
+            .expect("python3");
+        let ours = run_ours(&["--hash-seed", seed, "-c", code], None);
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "seed {seed}"
+        );
+    }
+}
+
+/// Runaway programs stop with a clear message and exit code 2, quickly, without an OOM.
+#[test]
+fn limits_stop_runaway_programs() {
+    let cases: [(&[&str], &str, &str); 7] = [
+        (&["--max-steps", "1000"], "while True: pass", "step limit"),
+        (
+            &["--max-steps", "100000"],
+            "def f(n):\n    return f(n) + 1 if n < 0 else 0\nx = 0\nwhile True:\n    x += 1",
+            "step limit",
+        ),
+        (
+            &["--max-memory", "100M"],
+            "x = [0] * 10**12",
+            "memory limit",
+        ),
+        (
+            &["--max-memory", "100M"],
+            "s = 'a' * 10**11",
+            "memory limit",
+        ),
+        (
+            &["--max-memory", "100M"],
+            "l = []\nwhile True:\n    l.append([1, 2, 3])",
+            "memory limit",
+        ),
+        (
+            &["--max-memory", "100M"],
+            "x = 2 ** (10 ** 12)",
+            "memory limit",
+        ),
+        (
+            &["--max-memory", "100M"],
+            "x = list(range(10 ** 12))",
+            "memory limit",
+        ),
+    ];
+    for (flags, code, want) in cases {
+        let started = std::time::Instant::now();
+        let mut args = flags.to_vec();
+        args.extend(["-c", code]);
+        let out = run_ours(&args, None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{code}: {err}");
+        assert!(err.contains(want), "{code}: {err}");
+        // Not a timing assertion on speed, only a guard against hanging forever.
+        assert!(started.elapsed().as_secs() < 120, "{code} took too long");
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let out = run_ours(&["/nonexistent/x.py"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let out = run_ours(&["--max-memory", "lots", "-c", "pass"], None);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,4 @@
+# expect: async function
+# at: 3:1
+async def f():
+    pass

@@ -1,0 +1,4 @@
+# expect: class definition
+# at: 3:1
+class A:
+    pass

@@ -1,0 +1,3 @@
+# expect: complex number
+# at: 3:5
+z = 1j

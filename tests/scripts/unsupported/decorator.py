@@ -1,0 +1,5 @@
+# expect: decorator
+# at: 3:1
+@d
+def f():
+    pass

@@ -1,0 +1,4 @@
+# expect: f-string
+# at: 4:7
+x = 1
+print(f"{x}")

@@ -1,0 +1,3 @@
+# expect: import of module
+# at: 3:8
+import os

@@ -1,0 +1,3 @@
+# expect: lambda
+# at: 3:5
+f = lambda x: x

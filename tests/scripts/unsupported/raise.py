@@ -1,0 +1,3 @@
+# expect: raise statement
+# at: 3:1
+raise ValueError

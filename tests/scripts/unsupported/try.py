@@ -1,0 +1,6 @@
+# expect: try statement
+# at: 3:1
+try:
+    pass
+except Exception:
+    pass

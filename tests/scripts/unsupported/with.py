@@ -1,0 +1,4 @@
+# expect: with statement
+# at: 3:1
+with x:
+    pass
