@@ -1,0 +1,178 @@
+//! Random programs in the runner's subset, run by `PYTHONHASHSEED=0 python3` and by
+//! `pylayout run`: the outputs must be identical. Lists, dicts, tuples, strings of every
+//! kind, ints (big ones too), floats, sizes, refcounts, hashes, dict orders, cycles and
+//! `gc.collect()`.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Rng, python_exe};
+
+const STRS: &[&str] = &[
+    "'abc'",
+    "'é'",
+    "'中文'",
+    "'😀x'",
+    "''",
+    "'a b  c'",
+    "'x,y,,z'",
+    "'Hello World'",
+    "('ab' * 3)",
+    "'ÿ'",
+    "'Zürich 東京'",
+    "'tab\\there'",
+];
+const NUMS: &[&str] = &[
+    "0",
+    "1",
+    "-3",
+    "7",
+    "1000",
+    "2**40",
+    "-2**70",
+    "3.5",
+    "-0.0",
+    "1e16",
+    "0.1",
+    "255",
+    "2**30",
+    "10**20",
+    "123456789",
+    "-1",
+    "2.5e-8",
+];
+
+fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
+    xs[r.below(xs.len() as u64) as usize]
+}
+
+fn num_expr(r: &mut Rng, depth: u32) -> String {
+    if depth > 2 || r.below(10) < 4 {
+        return pick(r, NUMS).to_string();
+    }
+    let op = pick(r, &["+", "-", "*", "//", "%", "/", "**"]);
+    let a = if op == "**" {
+        pick(r, &["3", "-7", "2.5", "0.1", "(2**40)", "1000"]).to_string()
+    } else {
+        num_expr(r, depth + 1)
+    };
+    let b = match op {
+        "**" => r.below(6).to_string(),
+        "//" | "%" | "/" => pick(r, &["3", "7", "-2", "2.5"]).to_string(),
+        _ => num_expr(r, depth + 1),
+    };
+    format!("({a} {op} {b})")
+}
+
+/// One random program (it never raises by construction).
+fn program(seed: u64) -> String {
+    let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut lines: Vec<String> = [
+        "import sys",
+        "import gc",
+        "L = [1, 2, 3]",
+        "M = []",
+        "D = {}",
+        "S = 'héllo'",
+        "T = (1, 'a', 2.5)",
+        "N = 12345",
+        "def grow(xs, n):\n    for i in range(n):\n        xs.append(i * i)\n    return len(xs)",
+        "def refs(obj):\n    return sys.getrefcount(obj)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let n = 10 + r.below(30);
+    for _ in 0..n {
+        let s = pick(&mut r, STRS);
+        let n1 = pick(&mut r, NUMS);
+        let n2 = pick(&mut r, NUMS);
+        let line = match r.below(28) {
+            0 => format!("L.append({})", pick(&mut r, &[n1, s, "T", "None", "(M[:2], 5)[1]"])),
+            1 => format!("L.insert({}, {})", r.below(11) as i64 - 5, pick(&mut r, NUMS)),
+            2 => "if L: L.pop()".into(),
+            3 => "print(len(L), sys.getsizeof(L), L)".into(),
+            4 => format!("D[{}] = {}", pick(&mut r, &[s, n1, "T"]), pick(&mut r, &[n2, s, "L[:2]"])),
+            5 => "print(sys.getsizeof(D), len(D), D)".into(),
+            6 => format!("print({})", num_expr(&mut r, 0)),
+            7 => format!("x = {s} + {}; print(x, len(x), sys.getsizeof(x), x.upper(), x[::-1], x[1:3])", pick(&mut r, STRS)),
+            8 => format!("print(hash({}))", pick(&mut r, &[s, n1, "T"])),
+            9 => format!("M = [i * {} for i in range({})]; print(sys.getsizeof(M), M[-3:])", 1 + r.below(5), r.below(31)),
+            10 => "print(sys.getrefcount(L), sys.getrefcount(D), sys.getrefcount(M), refs(L))".into(),
+            11 => format!("del L[{}:{}]", r.below(3), 2 + r.below(5)),
+            12 => format!("L[{}:{}] = {}", r.below(4), r.below(6), pick(&mut r, &["[7, 8]", "()", "T", "M"])),
+            13 => "print(sorted([str(v) for v in L]))".into(),
+            14 => "for k in list(D)[:2]: del D[k]".into(),
+            15 => "print(list(D.items())[:4], list(D.keys())[-2:], sys.getsizeof(D))".into(),
+            16 => format!("print({s}.split(), {}.split(','), ' '.join(['a', {s}]), {}.replace('a', 'XY'), {s}.find('b'))", pick(&mut r, STRS), pick(&mut r, STRS)),
+            17 => format!("print(sys.getsizeof(list(range({}))), sys.getsizeof([0] * {}), sys.getsizeof(tuple(range({}))))", r.below(41), r.below(21), r.below(11)),
+            18 => format!("N = N * {} // 7; print(N, sys.getsizeof(N))", pick(&mut r, NUMS)),
+            19 => format!("print({} == {}, {} < {}, {} in L)", num_expr(&mut r, 1), num_expr(&mut r, 1), pick(&mut r, NUMS), pick(&mut r, NUMS), pick(&mut r, NUMS)),
+            20 => format!("W = dict.fromkeys({}); print(W, sys.getsizeof(W))", pick(&mut r, &["L", "S", "T"])),
+            21 => format!("print(str({}), repr({s}), float({}), int({}))", num_expr(&mut r, 1), pick(&mut r, NUMS), pick(&mut r, &["3.99", "-2.5", "7", "10**20"])),
+            22 => {
+                let k = r.below(21);
+                let pairs: Vec<String> = (0..k).map(|_| format!("{}: {}", pick(&mut r, STRS), pick(&mut r, NUMS))).collect();
+                format!("Q = {{{}}}; print(sys.getsizeof(Q), Q)", pairs.join(", "))
+            }
+            23 => "print(max([1, 2.5, -3]), sum([1, 2, 3.5]), abs(-7), divmod(17, 5), round(2.5), round(0.125, 2))".into(),
+            24 => format!("print(grow(M, {}), sys.getsizeof(M))", r.below(20)),
+            25 => format!("C = [{}]; C.append(C); E = {{'c': C}}; C.append(E); del C, E; print(gc.collect())", pick(&mut r, NUMS)),
+            26 => format!("P = (L, {s}); print(gc.is_tracked(P), gc.is_tracked(T), gc.is_tracked(D), sys.getsizeof(P))"),
+            _ => format!("for i, v in enumerate({}): print(i, v, end=' ')\nprint()", pick(&mut r, &["L[:5]", "S", "T", "list(D)[:3]"])),
+        };
+        lines.push(line);
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn random_programs_print_what_python_prints() {
+    common::assert_python_311();
+    let dir = std::env::temp_dir().join(format!("pylayout-random-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let count: u64 = std::env::var("PYLAYOUT_RANDOM_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(80);
+    let mut failures = Vec::new();
+    for seed in 0..count {
+        let src = program(seed);
+        let path = dir.join(format!("p{seed}.py"));
+        std::fs::write(&path, &src).expect("write program");
+        let theirs = Command::new(python_exe())
+            .arg(&path)
+            .env("PYTHONHASHSEED", "0")
+            .output()
+            .expect("python3");
+        assert!(
+            theirs.status.success(),
+            "seed {seed}: the generator made a program python3 rejects:\n{}\n{src}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        let ours = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .arg("run")
+            .arg(&path)
+            .output()
+            .expect("pylayout");
+        if ours.stdout != theirs.stdout || !ours.status.success() {
+            let a = String::from_utf8_lossy(&ours.stdout).to_string();
+            let b = String::from_utf8_lossy(&theirs.stdout).to_string();
+            let first = a
+                .lines()
+                .zip(b.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.lines().count().min(b.lines().count()));
+            failures.push(format!(
+                "seed {seed}: first difference at output line {}\n  ours:    {:?}\n  python3: {:?}\n  stderr: {}\n--- program ---\n{src}",
+                first + 1,
+                a.lines().nth(first),
+                b.lines().nth(first),
+                String::from_utf8_lossy(&ours.stderr)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
