@@ -6,6 +6,7 @@
 
 mod gc;
 mod grow;
+mod layout;
 mod output;
 mod pool;
 mod run;
@@ -36,6 +37,8 @@ enum Command {
     Gc(gc::GcArgs),
     /// Run a Python snippet (a subset of Python) on pylayout's objects
     Run(run::RunArgs),
+    /// Build an expression as CPython would and show its memory: fields, blocks, pools
+    Layout(layout::LayoutArgs),
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Grow(args) => grow::run(&args),
         Command::Gc(args) => gc::run(&args),
         Command::Run(_) => unreachable!("handled above"),
+        Command::Layout(args) => layout::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,25 +1,58 @@
 //! The memory layout of a live object: its C fields with offsets, sizes and values as CPython
-//! would hold them, and where its block sits in pymalloc.
+//! holds them, the separately allocated blocks it owns (a list's item array, a dict's keys
+//! object), where each sits in pymalloc, and the objects it references.
+//!
+//! Field names are CPython 3.11's (`Include/cpython/*.h`, `Objects/dict-common.h`). Pointer
+//! fields hold addresses in pylayout's memory; they differ from CPython's run to run, but
+//! NULL/non-NULL and everything else match.
+
+use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::alloc::BlockInfo;
 use crate::object::{OB_REFCNT_OFFSET, OB_SIZE_OFFSET, OB_TYPE_OFFSET, Obj};
 use crate::runtime;
+use crate::types::dict::{
+    self as dict, GENERAL_ENTRY, KEYS_HEADER, MA_KEYS_OFFSET, MA_USED_OFFSET, PyDict, UNICODE_ENTRY,
+};
 use crate::types::float::{FLOAT_TYPE, OB_FVAL_OFFSET, PyFloat};
 use crate::types::int::{DIGIT_OFFSET, DIGIT_SIZE, PyInt};
+use crate::types::list::{ALLOCATED_OFFSET, OB_ITEM_OFFSET, PyList};
+use crate::types::none;
+use crate::types::str::{
+    HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, UTF8_LENGTH_OFFSET, UTF8_OFFSET,
+    WSTR_LENGTH_OFFSET, WSTR_OFFSET,
+};
+use crate::types::tuple::PyTuple;
 
-/// One C field of an object.
+/// One C field.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Field {
-    /// CPython's field name (`ob_refcnt`, `ob_size`, `ob_digit[0]`, ...).
+    /// CPython's field name (`ob_refcnt`, `ob_size`, `state.kind`, `dk_indices[3]`, ...).
     pub name: String,
-    /// Offset from the object pointer (negative for the GC head).
+    /// Offset from the object (or block) start; negative for the GC head.
     pub offset: isize,
-    /// Size in bytes.
+    /// Size in bytes (0 for bit fields inside `state`).
     pub size: usize,
-    /// The value as CPython holds it (numbers as JSON numbers; `ob_type` as `&name`).
+    /// The value as CPython holds it: numbers, addresses as integers (0 for NULL), `ob_type`
+    /// as `&name`, characters of a string's data as the string.
     pub value: serde_json::Value,
+}
+
+/// A block the object owns besides itself (the list's `ob_item` array, the dict's keys).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Block {
+    /// What it is (`ob_item`, `ma_keys`).
+    pub name: String,
+    /// Its address.
+    pub address: usize,
+    /// Bytes allocated.
+    pub size: usize,
+    /// Where it sits in pymalloc (`None`: from the system allocator, over 512 bytes).
+    pub pool: Option<BlockInfo>,
+    /// Its fields.
+    pub fields: Vec<Field>,
 }
 
 /// The layout of one object.
@@ -37,55 +70,86 @@ pub struct ObjectLayout {
     /// `id(obj)`.
     pub address: usize,
     /// Where the allocation sits, if in a pool (`None`: system allocator or static object).
+    #[serde(rename = "pool")]
     pub block: Option<BlockInfo>,
-    /// Whether the object is statically allocated by the runtime (small ints, bools).
+    /// Whether the object is statically allocated by the runtime (small ints, bools, None,
+    /// the empty tuple and string, one-character Latin-1 strings).
     pub is_static: bool,
     /// The fields in memory order.
     pub fields: Vec<Field>,
+    /// Separately allocated blocks the object owns.
+    pub blocks: Vec<Block>,
+    /// `sys.getsizeof` of this object plus every object reachable through `items`, each once.
+    pub deep_size: usize,
+    /// The objects it references (list/tuple items; dict keys and values alternating), laid
+    /// out to the depth asked for; deeper ones have no fields.
+    pub items: Vec<ObjectLayout>,
 }
 
-fn header_fields(obj: &Obj) -> Vec<Field> {
+fn field(
+    name: impl Into<String>,
+    offset: usize,
+    size: usize,
+    value: impl Into<serde_json::Value>,
+) -> Field {
+    Field {
+        name: name.into(),
+        offset: offset as isize,
+        size,
+        value: value.into(),
+    }
+}
+
+fn header_fields(obj: &Obj, held: isize) -> Vec<Field> {
     vec![
-        Field {
-            name: "ob_refcnt".into(),
-            offset: OB_REFCNT_OFFSET as isize,
-            size: 8,
-            value: obj.refcnt().into(),
-        },
-        Field {
-            name: "ob_type".into(),
-            offset: OB_TYPE_OFFSET as isize,
-            size: 8,
-            value: format!("&{}", obj.type_name()).into(),
-        },
+        field("ob_refcnt", OB_REFCNT_OFFSET, 8, obj.refcnt() - held),
+        field(
+            "ob_type",
+            OB_TYPE_OFFSET,
+            8,
+            format!("&{}", obj.type_name()),
+        ),
     ]
 }
 
-/// The layout of an `int`, `bool` or `float`.
-///
-/// # Panics
-/// For other types (their layouts come with their types).
+fn pool_of(address: usize) -> Option<BlockInfo> {
+    if address == 0 {
+        return None;
+    }
+    runtime::with_heap(|h| h.block_info(address as *const u8))
+}
+
+/// The layout of `obj` with its referenced objects one level deep.
 pub fn layout(obj: &Obj) -> ObjectLayout {
-    let mut fields = header_fields(obj);
-    let mut is_static = false;
+    layout_depth(obj, 1)
+}
+
+/// The layout of `obj`, following references `depth` levels.
+pub fn layout_depth(obj: &Obj, depth: usize) -> ObjectLayout {
+    let mut seen = HashSet::new();
+    let deep_size = deep_size(obj, &mut seen);
+    build(obj, depth, deep_size, 0)
+}
+
+/// `held`: references the inspector itself holds on `obj` (not counted in `ob_refcnt`).
+fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
+    let mut fields = header_fields(obj, held);
+    let mut blocks = Vec::new();
+    let mut refs: Vec<Obj> = Vec::new();
+    let mut is_static = none::is_none(obj);
     if let Ok(i) = PyInt::from_obj(obj.clone()) {
         is_static = i.is_static();
-        fields.push(Field {
-            name: "ob_size".into(),
-            offset: OB_SIZE_OFFSET as isize,
-            size: 8,
-            value: i.ob_size().into(),
-        });
+        fields.push(field("ob_size", OB_SIZE_OFFSET, 8, i.ob_size()));
         let digits = i.digits();
         // Zero still has one (zero) digit allocated.
         let shown = if digits.is_empty() { vec![0] } else { digits };
         for (k, d) in shown.iter().enumerate() {
-            fields.push(Field {
-                name: format!("ob_digit[{k}]"),
-                offset: (DIGIT_OFFSET + DIGIT_SIZE * k) as isize,
-                size: DIGIT_SIZE,
-                value: (*d).into(),
-            });
+            fields.push(field(
+                format!("ob_digit[{k}]"),
+                DIGIT_OFFSET + DIGIT_SIZE * k,
+                DIGIT_SIZE,
+                *d,
+            ));
         }
     } else if obj.is_type(&FLOAT_TYPE) {
         let f = PyFloat::from_obj(obj.clone()).expect("checked type");
@@ -95,16 +159,103 @@ pub fn layout(obj: &Obj) -> ObjectLayout {
             size: 8,
             value: serde_json::Number::from_f64(f.value())
                 .map(serde_json::Value::Number)
-                .unwrap_or_else(|| f.value().to_string().into()),
+                .unwrap_or_else(|| crate::types::ops::float_repr(f.value()).into()),
         });
-    } else {
-        panic!("no layout for type {}", obj.type_name());
+    } else if let Ok(l) = PyList::from_obj(obj.clone()) {
+        fields.push(field("ob_size", OB_SIZE_OFFSET, 8, l.len()));
+        fields.push(field("ob_item", OB_ITEM_OFFSET, 8, l.ob_item_address()));
+        fields.push(field("allocated", ALLOCATED_OFFSET, 8, l.allocated()));
+        let items = l.items();
+        if l.allocated() > 0 {
+            let mut bf = Vec::new();
+            for k in 0..l.allocated() {
+                let v = items.get(k).map_or(0, |o| o.id());
+                bf.push(field(format!("ob_item[{k}]"), 8 * k, 8, v));
+            }
+            blocks.push(Block {
+                name: "ob_item".into(),
+                address: l.ob_item_address(),
+                size: l.allocated() * 8,
+                pool: pool_of(l.ob_item_address()),
+                fields: bf,
+            });
+        }
+        refs = items;
+    } else if let Ok(t) = PyTuple::from_obj(obj.clone()) {
+        is_static = t.is_static();
+        fields.push(field("ob_size", OB_SIZE_OFFSET, 8, t.len()));
+        let items = t.items();
+        for (k, it) in items.iter().enumerate() {
+            fields.push(field(format!("ob_item[{k}]"), 24 + 8 * k, 8, it.id()));
+        }
+        refs = items;
+    } else if let Ok(s) = PyStr::from_obj(obj.clone()) {
+        is_static = s.is_static();
+        let st = s.state();
+        fields.push(field("length", LENGTH_OFFSET, 8, s.len()));
+        fields.push(field("hash", HASH_OFFSET, 8, s.cached_hash()));
+        fields.push(field("state.interned", STATE_OFFSET, 0, st.interned));
+        fields.push(field("state.kind", STATE_OFFSET, 0, st.kind));
+        fields.push(field(
+            "state.compact",
+            STATE_OFFSET,
+            0,
+            u32::from(st.compact),
+        ));
+        fields.push(field("state.ascii", STATE_OFFSET, 0, u32::from(st.ascii)));
+        fields.push(field("state.ready", STATE_OFFSET, 0, u32::from(st.ready)));
+        let (wstr, compact) = s.header_words();
+        fields.push(field("wstr", WSTR_OFFSET, 8, wstr));
+        if let Some((utf8_length, utf8, wstr_length)) = compact {
+            fields.push(field("utf8_length", UTF8_LENGTH_OFFSET, 8, utf8_length));
+            fields.push(field("utf8", UTF8_OFFSET, 8, utf8));
+            fields.push(field("wstr_length", WSTR_LENGTH_OFFSET, 8, wstr_length));
+        }
+        fields.push(field(
+            "data",
+            s.data_offset(),
+            (s.len() + 1) * s.kind(),
+            s.to_string(),
+        ));
+    } else if let Ok(d) = PyDict::from_obj(obj.clone()) {
+        let t = d.table();
+        fields.push(field("ma_used", MA_USED_OFFSET, 8, t.ma_used));
+        fields.push(field(
+            "ma_version_tag",
+            MA_USED_OFFSET + 8,
+            8,
+            d.version_tag(),
+        ));
+        fields.push(field("ma_keys", MA_KEYS_OFFSET, 8, t.keys_address));
+        fields.push(field("ma_values", MA_KEYS_OFFSET + 8, 8, 0));
+        blocks.push(keys_block(&d, &t));
+        for (k, v) in d.items() {
+            refs.push(k);
+            refs.push(v);
+        }
+    } else if !none::is_none(obj) {
+        // A type pylayout builds but the inspector does not know: header only.
     }
     let block = if is_static {
         None
     } else {
-        runtime::with_heap(|h| h.block_info(obj.mem_address() as *const u8))
+        pool_of(obj.mem_address())
     };
+    let items = refs
+        .iter()
+        .map(|r| {
+            if depth == 0 {
+                shallow(r)
+            } else {
+                let mut seen = HashSet::new();
+                let d = deep_size(r, &mut seen);
+                // `refs` holds one reference per occurrence.
+                let held = refs.iter().filter(|o| o.is(r)).count() as isize;
+                build(r, depth - 1, d, held)
+            }
+        })
+        .collect();
+    let items = if depth == 0 { Vec::new() } else { items };
     ObjectLayout {
         type_name: obj.type_name().into(),
         size: obj.getsizeof(),
@@ -114,13 +265,142 @@ pub fn layout(obj: &Obj) -> ObjectLayout {
         block,
         is_static,
         fields,
+        blocks,
+        deep_size: deep,
+        items,
     }
+}
+
+/// Type, size and address only.
+fn shallow(o: &Obj) -> ObjectLayout {
+    ObjectLayout {
+        type_name: o.type_name().into(),
+        size: o.getsizeof(),
+        sizeof: o.sizeof(),
+        gc_head: o.type_object().pre_header_size(),
+        address: o.id(),
+        block: None,
+        is_static: false,
+        fields: Vec::new(),
+        blocks: Vec::new(),
+        deep_size: o.getsizeof(),
+        items: Vec::new(),
+    }
+}
+
+/// The dict's keys object (`PyDictKeysObject`): header, index table, entries.
+fn keys_block(d: &PyDict, t: &dict::TableInfo) -> Block {
+    let unicode = t.dk_kind == dict::DICT_KEYS_UNICODE;
+    let index_bytes = 1usize << t.dk_log2_index_bytes;
+    let width = index_bytes >> t.dk_log2_size;
+    let entry = if unicode {
+        UNICODE_ENTRY
+    } else {
+        GENERAL_ENTRY
+    };
+    let usable = dict::usable_fraction(1 << t.dk_log2_size);
+    let mut f = vec![
+        field("dk_refcnt", 0, 8, t.dk_refcnt),
+        field("dk_log2_size", 8, 1, t.dk_log2_size),
+        field("dk_log2_index_bytes", 9, 1, t.dk_log2_index_bytes),
+        field("dk_kind", 10, 1, t.dk_kind),
+        field("dk_version", 12, 4, 0),
+        field("dk_usable", 16, 8, t.dk_usable),
+        field("dk_nentries", 24, 8, t.dk_nentries),
+    ];
+    for (k, ix) in t.indices.iter().enumerate() {
+        f.push(field(
+            format!("dk_indices[{k}]"),
+            KEYS_HEADER + width * k,
+            width,
+            *ix,
+        ));
+    }
+    let entries_at = KEYS_HEADER + index_bytes;
+    for k in 0..usable {
+        let at = entries_at + entry * k;
+        let live = if (k as isize) < t.dk_nentries {
+            d.entry_at(k)
+        } else {
+            None
+        };
+        let (key, value, h) = match &live {
+            Some((key, value)) => (
+                key.id(),
+                value.id(),
+                crate::types::ops::hash(key).map(|h| h as i64).unwrap_or(-1),
+            ),
+            None => (0, 0, 0),
+        };
+        if unicode {
+            f.push(field(format!("dk_entries[{k}].me_key"), at, 8, key));
+            f.push(field(format!("dk_entries[{k}].me_value"), at + 8, 8, value));
+        } else {
+            f.push(field(format!("dk_entries[{k}].me_hash"), at, 8, h));
+            f.push(field(format!("dk_entries[{k}].me_key"), at + 8, 8, key));
+            f.push(field(
+                format!("dk_entries[{k}].me_value"),
+                at + 16,
+                8,
+                value,
+            ));
+        }
+    }
+    let size = KEYS_HEADER + index_bytes + usable * entry;
+    Block {
+        name: if t.shared_empty_keys {
+            "ma_keys (the shared empty keys, Py_EMPTY_KEYS)".into()
+        } else {
+            "ma_keys".into()
+        },
+        address: t.keys_address,
+        size,
+        pool: if t.shared_empty_keys {
+            None
+        } else {
+            pool_of(t.keys_address)
+        },
+        fields: f,
+    }
+}
+
+/// `sys.getsizeof` summed over the object and everything it references, each object once.
+pub fn deep_size(obj: &Obj, seen: &mut HashSet<usize>) -> usize {
+    let mut total = 0;
+    let mut stack = vec![obj.clone()];
+    while let Some(o) = stack.pop() {
+        if !seen.insert(o.id()) {
+            continue;
+        }
+        total += o.getsizeof();
+        if let Ok(l) = PyList::from_obj(o.clone()) {
+            stack.extend(l.items());
+        } else if let Ok(t) = PyTuple::from_obj(o.clone()) {
+            stack.extend(t.items());
+        } else if let Ok(d) = PyDict::from_obj(o.clone()) {
+            for (k, v) in d.items() {
+                stack.push(k);
+                stack.push(v);
+            }
+        }
+    }
+    total
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use num_bigint::BigInt;
+
+    fn value(l: &ObjectLayout, name: &str) -> serde_json::Value {
+        l.fields
+            .iter()
+            .chain(l.blocks.iter().flat_map(|b| b.fields.iter()))
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .value
+            .clone()
+    }
 
     #[test]
     fn int_fields() {
@@ -155,5 +435,57 @@ mod tests {
         let l = layout(PyFloat::new(0.25).as_obj());
         assert_eq!(l.fields.last().unwrap().value, serde_json::json!(0.25));
         assert_eq!(l.block.unwrap().size_class, 1);
+    }
+
+    #[test]
+    fn list_has_its_item_array_as_a_block() {
+        let items: Vec<Obj> = (0..3)
+            .map(|i| PyInt::from_i64(1000 + i).into_obj())
+            .collect();
+        let l = PyList::from_constant_display(items);
+        let lay = layout(l.as_obj());
+        assert_eq!(value(&lay, "allocated"), serde_json::json!(4));
+        assert_eq!(lay.blocks.len(), 1);
+        assert_eq!(lay.blocks[0].size, 32);
+        assert_eq!(value(&lay, "ob_item[3]"), serde_json::json!(0));
+        assert_eq!(lay.items.len(), 3);
+        assert_eq!(lay.deep_size, 88 + 3 * 28);
+        assert_eq!(lay.gc_head, 16);
+    }
+
+    #[test]
+    fn dict_keys_block_matches_the_table() {
+        let d = PyDict::new();
+        for k in ["a", "b", "c"] {
+            d.set_item(PyStr::new(k).into_obj(), PyInt::from_i64(1).into_obj())
+                .unwrap();
+        }
+        let lay = layout(d.as_obj());
+        let keys = &lay.blocks[0];
+        assert_eq!(value(&lay, "dk_log2_size"), serde_json::json!(3));
+        assert_eq!(value(&lay, "dk_kind"), serde_json::json!(1));
+        assert_eq!(value(&lay, "dk_nentries"), serde_json::json!(3));
+        // 32-byte header, 8 one-byte indices, 5 unicode entries of 16 bytes.
+        assert_eq!(keys.size, 32 + 8 + 5 * 16);
+        let used = (0..8)
+            .filter(|k| value(&lay, &format!("dk_indices[{k}]")) != serde_json::json!(-1))
+            .count();
+        assert_eq!(used, 3);
+        assert_eq!(lay.items.len(), 6);
+    }
+
+    #[test]
+    fn str_state_bits_and_data() {
+        let s = PyStr::new("héllo");
+        let lay = layout(s.as_obj());
+        assert_eq!(value(&lay, "state.kind"), serde_json::json!(1));
+        assert_eq!(value(&lay, "state.ascii"), serde_json::json!(0));
+        assert_eq!(value(&lay, "hash"), serde_json::json!(-1));
+        assert_eq!(value(&lay, "data"), serde_json::json!("héllo"));
+        assert_eq!(lay.size, 72 + 6);
+        let json = serde_json::to_value(&lay).unwrap();
+        for key in ["type", "size", "gc_head", "fields", "blocks", "items"] {
+            assert!(json.get(key).is_some(), "missing {key}");
+        }
     }
 }

@@ -177,39 +177,6 @@ pub fn compile(src: &str) -> Res<Program> {
     })
 }
 
-/// Compile one expression as the module `x = EXPR` would, returning the program and the
-/// expression's statement; used by `pylayout layout`.
-pub fn compile_expr(src: &str) -> Res<Program> {
-    let tree = parse(src)?;
-    let root = tree.root_node();
-    let mut l = Lowerer::new(src);
-    l.check_errors(root)?;
-    let stmts: Vec<Node> = named_children(root)
-        .into_iter()
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let ok = stmts.len() == 1
-        && stmts[0].kind() == "expression_statement"
-        && named_children(stmts[0]).len() == 1
-        && !matches!(
-            named_children(stmts[0])[0].kind(),
-            "assignment" | "augmented_assignment"
-        );
-    if !ok {
-        return Err(CompileError::Syntax {
-            pos: Pos { line: 1, col: 1 },
-            msg: "expected one expression".into(),
-        });
-    }
-    l.compile_with_source(&format!("x = ({src}\n)"))
-}
-
-impl Lowerer<'_> {
-    fn compile_with_source(&mut self, src: &str) -> Res<Program> {
-        compile(src)
-    }
-}
-
 fn parse(src: &str) -> Res<tree_sitter::Tree> {
     let mut p = tree_sitter::Parser::new();
     p.set_language(&tree_sitter_python::LANGUAGE.into())
@@ -510,9 +477,17 @@ impl<'s> Lowerer<'s> {
                 PyTuple::new(merged).into_obj()
             }
         } else {
+            // The compiler's constant cache is a dict keyed by the constant: inserting a str
+            // computes (and caches) its hash.
             match PyStr::from_obj(o) {
-                Ok(s) if all_name_chars(&s.to_string()) => s.intern().into_obj(),
-                Ok(s) => s.into_obj(),
+                Ok(s) if all_name_chars(&s.to_string()) => {
+                    s.hash();
+                    s.intern().into_obj()
+                }
+                Ok(s) => {
+                    s.hash();
+                    s.into_obj()
+                }
                 Err(o) => o,
             }
         };

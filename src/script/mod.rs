@@ -123,6 +123,14 @@ pub fn run(
 /// Evaluate one expression exactly as `x = EXPR` would build it in CPython, returning the
 /// object (and the program, which must outlive it for the refcounts to stay CPython's).
 pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
+    // EXPR must be one expression on its own (not `a = 1`, not two statements).
+    let alone = compile(expr).map_err(|e| e.to_string())?;
+    let single =
+        alone.code.body.len() == 1 && matches!(alone.code.body[0].kind, ast::StmtKind::Expr(_));
+    if !single {
+        return Err(format!("expected one expression, got {expr:?}"));
+    }
+    drop(alone);
     let src = format!("x = {expr}\n");
     let program = compile(&src).map_err(|e| match e {
         CompileError::Syntax { mut pos, msg } => {

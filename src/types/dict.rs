@@ -523,7 +523,9 @@ impl DictState {
             p.as_ptr().write(PyDictKeysObject {
                 dk_refcnt: Cell::new(1),
                 dk_log2_size: Cell::new(0),
-                dk_log2_index_bytes: Cell::new(3),
+                // As CPython's `empty_keys_struct`: 0 (its 8 index bytes are never read past
+                // the first: the mask of a size-1 table is 0).
+                dk_log2_index_bytes: Cell::new(0),
                 dk_kind: Cell::new(DICT_KEYS_UNICODE),
                 _pad: 0,
                 dk_version: Cell::new(1),

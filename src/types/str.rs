@@ -410,6 +410,30 @@ impl PyStr {
         }
     }
 
+    /// `wstr` (as an address), and for non-ASCII compact strings `utf8_length`, `utf8` (as an
+    /// address) and `wstr_length`: the header words the layout inspector shows.
+    pub fn header_words(&self) -> (usize, Option<(isize, usize, isize)>) {
+        // SAFETY: the handle keeps a live compact string; an ASCII string has the
+        // PyASCIIObject header, any other the PyCompactUnicodeObject header (state.ascii says
+        // which), and every field is a Cell.
+        unsafe {
+            let a = self.0.as_ptr().cast::<PyASCIIObject>().as_ref();
+            let wstr = a.wstr.get() as usize;
+            if self.state().ascii {
+                return (wstr, None);
+            }
+            let c = self.0.as_ptr().cast::<PyCompactUnicodeObject>().as_ref();
+            (
+                wstr,
+                Some((
+                    c.utf8_length.get(),
+                    c.utf8.get() as usize,
+                    c.wstr_length.get(),
+                )),
+            )
+        }
+    }
+
     /// The raw code units (without the trailing NUL).
     pub fn data(&self) -> &[u8] {
         // SAFETY: compact strings keep len * kind bytes of data after the header.

@@ -1,0 +1,238 @@
+//! `pylayout layout EXPR`: build EXPR as `x = EXPR` would in CPython, then show the object.
+
+use clap::Args;
+
+use pylayout::alloc::BlockInfo;
+use pylayout::inspect::layout::{Field, ObjectLayout, layout_depth};
+use pylayout::script::{self, Limits};
+
+use super::CliError;
+use super::output::{emit, emit_json, table};
+
+/// Deepest `--depth`.
+pub const MAX_DEPTH: u8 = 8;
+
+#[derive(Debug, Args)]
+pub struct LayoutArgs {
+    /// The expression, in the runner's Python subset (e.g. "[1, 2, 3]", "{'a': 1}", "'héllo'")
+    #[arg(allow_hyphen_values = true)]
+    expr: String,
+    /// How many levels of referenced objects to lay out
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=MAX_DEPTH as i64))]
+    depth: u8,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+    /// Hash seed, as PYTHONHASHSEED
+    #[arg(long, default_value_t = 0)]
+    hash_seed: u32,
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn field_value(f: &Field) -> String {
+    let v = show(&f.value);
+    let pointer = f.name == "ob_item"
+        || f.name.starts_with("ob_item[")
+        || f.name.ends_with("me_key")
+        || f.name.ends_with("me_value")
+        || matches!(f.name.as_str(), "ma_keys" | "ma_values" | "wstr" | "utf8");
+    match (&f.value, pointer) {
+        (serde_json::Value::Number(n), true) if n.as_u64() == Some(0) => "NULL".into(),
+        (serde_json::Value::Number(n), true) => format!("{:#x}", n.as_u64().unwrap_or(0)),
+        _ => v,
+    }
+}
+
+fn fields_table(fields: &[Field]) -> String {
+    let mut t = table(&["offset", "size", "field", "value"], &[0, 1]);
+    for f in fields {
+        t.add_row(vec![
+            format!("{:+}", f.offset),
+            if f.size == 0 {
+                "bits".into()
+            } else {
+                f.size.to_string()
+            },
+            f.name.clone(),
+            field_value(f),
+        ]);
+    }
+    t.to_string()
+}
+
+/// Eight bytes per row: which fields fill each word of the object.
+fn byte_diagram(l: &ObjectLayout) -> String {
+    let mut out = String::new();
+    let gc = l.gc_head as isize;
+    if gc > 0 {
+        out.push_str(&format!(
+            "{:>6} +------------------------------------------+\n",
+            -gc
+        ));
+        out.push_str("       | PyGC_Head: _gc_next, _gc_prev (16)       |\n");
+    }
+    // The object's own block: up to its last field (a list's array and a dict's keys are
+    // separate blocks, shown below).
+    let end = l
+        .fields
+        .iter()
+        .map(|f| f.offset + f.size as isize)
+        .max()
+        .unwrap_or(16)
+        .max(16);
+    let end = (end + 7) / 8 * 8;
+    let mut at = 0isize;
+    out.push_str(&format!(
+        "{:>6} +------------------------------------------+\n",
+        0
+    ));
+    while at < end {
+        let names: Vec<String> = l
+            .fields
+            .iter()
+            .filter(|f| {
+                let fe = f.offset + f.size.max(1) as isize;
+                f.offset < at + 8 && fe > at && f.name != "data"
+            })
+            .map(|f| {
+                let v = field_value(f);
+                let v = if v.chars().count() > 14 {
+                    format!("{}…", v.chars().take(13).collect::<String>())
+                } else {
+                    v
+                };
+                format!("{}={}", f.name, v)
+            })
+            .collect();
+        let text = if names.is_empty() {
+            match l.fields.iter().find(|f| f.name == "data") {
+                Some(d) if d.offset <= at => "data (characters + NUL)".to_string(),
+                _ => "(padding)".to_string(),
+            }
+        } else {
+            names.join(", ")
+        };
+        let text: String = if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(39).collect::<String>())
+        } else {
+            text
+        };
+        out.push_str(&format!("{:>6} | {:<40} |\n", format!("+{at}"), text));
+        at += 8;
+    }
+    out.push_str(&format!(
+        "{:>6} +------------------------------------------+\n",
+        format!("+{end}")
+    ));
+    out
+}
+
+fn placement(p: &Option<BlockInfo>, is_static: bool) -> String {
+    match p {
+        Some(b) => format!(
+            "block {} of pool {} (size class {}, {}-byte blocks) in arena {}",
+            b.block_index, b.pool_index, b.size_class, b.block_size, b.arena_index
+        ),
+        None if is_static => "statically allocated by the runtime: in no pool".into(),
+        None => "a system-allocator block (over 512 bytes), or shared static data".into(),
+    }
+}
+
+/// The text view.
+pub fn render_text(expr: &str, l: &ObjectLayout) -> String {
+    let mut out = format!(
+        "x = {expr}\n\ntype {}: sys.getsizeof {} bytes ({} object{}), deep size {} bytes\nplacement: {}\n\n",
+        l.type_name,
+        l.size,
+        l.sizeof,
+        if l.gc_head > 0 {
+            format!(" + {} GC head", l.gc_head)
+        } else {
+            String::new()
+        },
+        l.deep_size,
+        placement(&l.block, l.is_static)
+    );
+    out.push_str(&fields_table(&l.fields));
+    out.push_str("\n\n");
+    out.push_str(&byte_diagram(l));
+    for b in &l.blocks {
+        out.push_str(&format!(
+            "\nblock {} at {:#x}: {} bytes, {}\n",
+            b.name,
+            b.address,
+            b.size,
+            placement(&b.pool, false)
+        ));
+        out.push_str(&fields_table(&b.fields));
+        out.push('\n');
+    }
+    if !l.items.is_empty() {
+        out.push_str("\nreferenced objects:\n");
+        render_items(&l.items, 1, &mut out);
+    }
+    out
+}
+
+fn render_items(items: &[ObjectLayout], indent: usize, out: &mut String) {
+    for it in items {
+        let summary: Vec<String> = it
+            .fields
+            .iter()
+            .filter(|f| !matches!(f.name.as_str(), "ob_type" | "wstr" | "utf8"))
+            .take(6)
+            .map(|f| format!("{}={}", f.name, field_value(f)))
+            .collect();
+        out.push_str(&format!(
+            "{}- {} at {:#x}: {} bytes{}{}\n",
+            "  ".repeat(indent),
+            it.type_name,
+            it.address,
+            it.size,
+            if summary.is_empty() { "" } else { "; " },
+            summary.join(", ")
+        ));
+        render_items(&it.items, indent + 1, out);
+    }
+}
+
+pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
+    pylayout::runtime::set_hash_seed(args.hash_seed);
+    let (obj, program) =
+        script::eval_expr(&args.expr, Limits::default()).map_err(CliError::Usage)?;
+    let l = layout_depth(&obj, args.depth as usize);
+    drop(obj);
+    drop(program);
+    if args.json {
+        emit_json(&l)?;
+    } else {
+        emit(&render_text(&args.expr, &l))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pylayout::types::list::PyList;
+    use pylayout::types::str::PyStr;
+
+    #[test]
+    fn diagram_covers_every_word_of_a_list() {
+        let l = PyList::with_items(vec![PyStr::new("ab").into_obj()]);
+        let lay = layout_depth(l.as_obj(), 0);
+        let d = byte_diagram(&lay);
+        for word in ["+0", "+8", "+16", "+24", "+32", "-16"] {
+            assert!(d.contains(word), "{word} missing in\n{d}");
+        }
+        assert!(d.contains("allocated=1"));
+        let text = render_text("[x]", &lay);
+        assert!(text.contains("block ob_item"));
+    }
+}
