@@ -328,7 +328,7 @@ fn keys_block(d: &PyDict, t: &dict::TableInfo) -> Block {
             Some((key, value)) => (
                 key.id(),
                 value.id(),
-                crate::types::ops::hash(key).map(|h| h as i64).unwrap_or(-1),
+                crate::types::ops::hash(key).unwrap_or(-1),
             ),
             None => (0, 0, 0),
         };
