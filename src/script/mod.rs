@@ -184,3 +184,91 @@ pub fn format_traceback(f: &Failure, filename: &str, src: &str) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_capture(src: &str, opts: &RunOptions) -> (String, Outcome) {
+        let mut out = Vec::new();
+        let outcome = run(src, opts, &mut out, None);
+        (String::from_utf8(out).expect("utf-8"), outcome)
+    }
+
+    /// After a run, every block is back in the pools (once the free lists are emptied).
+    #[test]
+    fn a_run_leaks_no_blocks() {
+        crate::runtime::clear_freelists();
+        let before = crate::runtime::allocated_blocks();
+        let src = "import sys, gc\n\
+            l = [i * 1000 for i in range(50)]\n\
+            d = {str(i): [i, (i, 'x' * i)] for i in range(40)}\n\
+            for k in list(d)[:10]:\n    del d[k]\n\
+            a = []\na.append(a)\nb = {'self': None}\nb['self'] = b\ndel a, b\n\
+            s = 'héllo 中文 😀' * 3\nparts = s.split()\n\
+            def f(x):\n    return [x, x]\n\
+            t = tuple(f(l))\n\
+            print(sys.getsizeof(l), len(d), gc.collect(), parts[-1], len(t))\n";
+        let (out, outcome) = run_capture(src, &RunOptions::default());
+        assert!(matches!(outcome, Outcome::Ok), "{outcome:?}");
+        assert!(out.ends_with(" 2 😀 2\n"), "{out}");
+        crate::gc::collect(2);
+        crate::runtime::clear_freelists();
+        assert_eq!(crate::runtime::allocated_blocks(), before);
+    }
+
+    /// CPython 3.11 facts (checked against python3 by tests/run_scripts.rs): how a display is
+    /// built decides its size; a constant is held by the arena and the code object.
+    #[test]
+    fn displays_and_constants_follow_cpython() {
+        let src = "import sys\nx, y, z = 'a', 'b', 'c'\n\
+            print(sys.getsizeof([1, 2, 3]), sys.getsizeof([x, y, z]), sys.getsizeof(list(range(3))))\n\
+            n = 1000\nprint(sys.getrefcount(n))\n";
+        let (out, outcome) = run_capture(src, &RunOptions::default());
+        assert!(matches!(outcome, Outcome::Ok), "{outcome:?}");
+        assert_eq!(out, "88 80 88\n4\n");
+    }
+
+    #[test]
+    fn refusals_and_exceptions() {
+        let (_, o) = run_capture("class A: pass\n", &RunOptions::default());
+        assert!(
+            matches!(&o, Outcome::Refused(m) if m.contains("class definition") && m.contains("line 1, column 1")),
+            "{o:?}"
+        );
+        let (out, o) = run_capture("print(1)\n[][0]\n", &RunOptions::default());
+        assert_eq!(out, "1\n");
+        match o {
+            Outcome::Exception(f) => {
+                assert_eq!(f.traceback.last().map(|t| t.0), Some(2));
+                let tb = format_traceback(&f, "t.py", "print(1)\n[][0]\n");
+                assert!(
+                    tb.ends_with("IndexError: list index out of range\n"),
+                    "{tb}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let opts = RunOptions {
+            limits: Limits {
+                max_steps: 500,
+                ..Limits::default()
+            },
+            ..RunOptions::default()
+        };
+        let (_, o) = run_capture("while True:\n    pass\n", &opts);
+        assert!(
+            matches!(&o, Outcome::Refused(m) if m.contains("step limit")),
+            "{o:?}"
+        );
+    }
+
+    #[test]
+    fn layout_expression_must_be_one_expression() {
+        assert!(eval_expr("x = 1", Limits::default()).is_err());
+        assert!(eval_expr("1; 2", Limits::default()).is_err());
+        let (o, _p) = eval_expr("[1, 2, 3]", Limits::default()).expect("ok");
+        assert_eq!(o.getsizeof(), 88);
+        assert_eq!(o.refcnt(), 1);
+    }
+}
