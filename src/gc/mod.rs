@@ -640,6 +640,11 @@ pub fn get_stats() -> [GenStats; NUM_GENERATIONS] {
     runtime::with(|rt| *rt.gc.stats.borrow())
 }
 
+/// Set the per-generation statistics (the runner starts from CPython's start-up numbers).
+pub fn set_stats(s: [GenStats; NUM_GENERATIONS]) {
+    runtime::with(|rt| *rt.gc.stats.borrow_mut() = s);
+}
+
 /// The report of the most recent collection.
 pub fn last_collection() -> Option<CollectionReport> {
     runtime::with(|rt| rt.gc.last.borrow().clone())

@@ -101,6 +101,17 @@ fn arg_range(name: &str, args: &Args, min: usize, max: usize) -> R<()> {
     Ok(())
 }
 
+/// The argument tuple a `METH_VARARGS` function (or a `tp_new` called through `type_call`)
+/// receives: CPython builds it for the call (from the tuple free list when it can), which
+/// counts in generation 0 like any tuple. Empty argument lists use the static `()`.
+fn varargs_tuple(args: &Args) -> Option<PyTuple> {
+    if args.is_empty() {
+        return None;
+    }
+    let objs: Option<Vec<Obj>> = args.iter().map(|a| a.as_obj().cloned()).collect();
+    objs.map(PyTuple::new)
+}
+
 /// An object argument (functions and other unmodelled values are refused).
 fn arg_obj(v: &Value) -> R<Obj> {
     v.clone().into_obj()
@@ -656,6 +667,13 @@ impl Interp<'_> {
         ) {
             no_kwargs(name, &kw)?;
         }
+        // min, max, sys.getsizeof and gc.set_threshold are METH_VARARGS in 3.11.
+        let _varargs = match b {
+            Builtin::Min | Builtin::Max | Builtin::SysGetsizeof | Builtin::GcSetThreshold => {
+                varargs_tuple(&args)
+            }
+            _ => None,
+        };
         match b {
             Builtin::Print => {
                 let mut sep = " ".to_string();
@@ -1275,6 +1293,11 @@ impl Interp<'_> {
         if t != TypeTag::Dict {
             no_kwargs(t.name(), &kw)?;
         }
+        // int() and str() have no vectorcall in 3.11: type_call passes an argument tuple.
+        let _varargs = match t {
+            TypeTag::Int | TypeTag::Str => varargs_tuple(&args),
+            _ => None,
+        };
         match t {
             TypeTag::Type => {
                 if args.len() != 1 {
@@ -1539,6 +1562,13 @@ impl Interp<'_> {
         if !(tag == TypeTag::List && name == "sort") {
             no_kwargs(name, &kw)?;
         }
+        // METH_VARARGS methods in 3.11: str.find/rfind/index/count/startswith/endswith,
+        // dict.update.
+        let _varargs = match (tag, name) {
+            (TypeTag::Str, "find" | "rfind" | "index" | "count" | "startswith" | "endswith")
+            | (TypeTag::Dict, "update") => varargs_tuple(&args),
+            _ => None,
+        };
         match tag {
             TypeTag::List => self.list_method(PyList::from_obj(o).expect("list"), name, args, kw),
             TypeTag::Tuple => {

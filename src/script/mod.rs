@@ -56,6 +56,26 @@ const STARTUP_FREE_LISTS: (usize, usize, usize, [usize; 20]) = (
     [4, 8, 2, 2, 3, 0, 8, 6, 1, 0, 1, 3, 5, 1, 2, 2, 2, 3, 1, 6],
 );
 
+/// `gc.get_stats()` at the first line of a script (3.11.7, file, stdin or `-c` alike): the
+/// collections start-up ran and what they collected.
+const STARTUP_GC_STATS: [crate::gc::GenStats; 3] = [
+    crate::gc::GenStats {
+        collections: 22,
+        collected: 43,
+        uncollectable: 0,
+    },
+    crate::gc::GenStats {
+        collections: 2,
+        collected: 92,
+        uncollectable: 0,
+    },
+    crate::gc::GenStats {
+        collections: 0,
+        collected: 0,
+        uncollectable: 0,
+    },
+];
+
 /// Fill the free lists to [`STARTUP_FREE_LISTS`]: make the objects, then free them.
 fn prefill_free_lists() {
     use crate::types::dict::PyDict;
@@ -90,6 +110,7 @@ pub fn run(
     if let Some(c) = opts.startup_gc_counts {
         prefill_free_lists();
         crate::gc::set_counts(c);
+        crate::gc::set_stats(STARTUP_GC_STATS);
     }
     let mut interp = Interp::new(out, opts.limits);
     if let Some(t) = trace {
