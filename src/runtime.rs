@@ -50,7 +50,75 @@ pub struct Runtime {
     pub(crate) gc: GcState,
     hash_secret: Cell<HashSecret>,
     heap: RefCell<Pymalloc>,
+    tracing: Cell<bool>,
+    tracer: TracerSlot,
 }
+
+/// The installed tracer (a closure: shown as present or not).
+struct TracerSlot(RefCell<Option<Tracer>>);
+
+impl std::fmt::Debug for TracerSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let on = self.0.try_borrow().map(|t| t.is_some()).unwrap_or(true);
+        write!(f, "TracerSlot({})", if on { "installed" } else { "none" })
+    }
+}
+
+/// What the object layer reports to a tracer (`pylayout run --trace`).
+#[derive(Debug)]
+pub enum TraceEvent {
+    /// An object allocated from pymalloc (or the system allocator).
+    Alloc {
+        /// `tp_name`.
+        type_name: &'static str,
+        /// Bytes requested (GC head included).
+        size: usize,
+        /// The object's address.
+        address: usize,
+    },
+    /// An object's memory given back.
+    Free {
+        /// `tp_name`.
+        type_name: &'static str,
+        /// The object's address.
+        address: usize,
+    },
+    /// An object revived from its type's free list instead of allocated.
+    Reuse {
+        /// `tp_name`.
+        type_name: &'static str,
+        /// The object's address.
+        address: usize,
+    },
+    /// A dead object kept on its type's free list instead of freed.
+    Park {
+        /// `tp_name`.
+        type_name: &'static str,
+        /// The object's address.
+        address: usize,
+    },
+    /// A container's storage resized (`list_resize`, `dictresize`).
+    Resize {
+        /// `list` or `dict`.
+        what: &'static str,
+        /// The container's address.
+        address: usize,
+        /// Capacity before (list slots, or dict table size).
+        old: usize,
+        /// Capacity after.
+        new: usize,
+    },
+    /// A string interned.
+    Intern {
+        /// The string's address.
+        address: usize,
+        /// Its text.
+        text: String,
+    },
+}
+
+/// A tracer: called for each event while installed. It must not touch the runtime.
+pub type Tracer = Box<dyn FnMut(&TraceEvent)>;
 
 impl Runtime {
     fn new() -> Runtime {
@@ -67,6 +135,8 @@ impl Runtime {
             gc: GcState::new(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
+            tracing: Cell::new(false),
+            tracer: TracerSlot(RefCell::new(None)),
         }
     }
 }
@@ -119,6 +189,27 @@ pub(crate) fn try_with_heap<R>(f: impl FnOnce(&mut Pymalloc) -> R) -> Option<R> 
 /// The hash key of this thread's runtime (default: `PYTHONHASHSEED=0`).
 pub fn hash_secret() -> HashSecret {
     with(|rt| rt.hash_secret.get())
+}
+
+/// Install (or remove) this thread's tracer.
+pub fn set_tracer(t: Option<Tracer>) {
+    with(|rt| {
+        rt.tracing.set(t.is_some());
+        *rt.tracer.0.borrow_mut() = t;
+    });
+}
+
+/// Report an event to the tracer, if one is installed (`make` runs only then).
+#[inline]
+pub(crate) fn trace(make: impl FnOnce() -> TraceEvent) {
+    let _ = try_with(|rt| {
+        if rt.tracing.get()
+            && let Ok(mut t) = rt.tracer.0.try_borrow_mut()
+            && let Some(f) = t.as_mut()
+        {
+            f(&make());
+        }
+    });
 }
 
 /// Use the key CPython derives from `PYTHONHASHSEED=seed` for hashes computed from now on.

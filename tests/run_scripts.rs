@@ -259,3 +259,42 @@ fn bad_arguments_exit_2() {
     let out = run_ours(&["--max-memory", "lots", "-c", "pass"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--trace` reports allocations, free-list reuse, resizes, bindings and frees.
+#[test]
+fn trace_reports_object_events() {
+    let dir = std::env::temp_dir().join(format!("pylayout-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("trace.log");
+    let code = "x = []\nfor i in range(5):\n    x.append(i)\nd = {}\nfor i in range(6):\n    d[i] = i\ndel x\nimport sys\ns = sys.intern(str(12) + 'cd')\n";
+    let out = run_ours(
+        &["--trace-file", file.to_str().expect("utf-8"), "-c", code],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = std::fs::read_to_string(&file).expect("trace written");
+    let _ = std::fs::remove_dir_all(&dir);
+    // list_resize's growth from empty (0 -> 4 -> 8 slots) and the dict's first resize
+    // (8 -> 16 slots when the sixth key arrives), as CPython 3.11 grows them.
+    for want in [
+        "bind x -> list",
+        "resize list",
+        ": 0 -> 4 slots",
+        ": 4 -> 8 slots",
+        "resize dict",
+        ": 8 -> 16 slots",
+        "unbind x: list",
+        "(refcnt 1 -> 0)",
+        "free list at",
+        "intern '12cd'",
+    ] {
+        assert!(
+            log.contains(want),
+            "{want:?} missing from the trace:\n{log}"
+        );
+    }
+}

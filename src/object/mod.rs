@@ -158,6 +158,11 @@ pub fn alloc_object(tp: &'static TypeObject, nbytes: usize) -> Option<NonNull<Py
             ob_refcnt: Cell::new(1),
             ob_type: Cell::new(tp),
         });
+        runtime::trace(|| runtime::TraceEvent::Alloc {
+            type_name: tp.tp_name,
+            size: total,
+            address: op.as_ptr() as usize,
+        });
         if pre > 0 {
             // _PyObject_GC_Link: count it; an automatic collection may run here (the new
             // object is not tracked, so the collector cannot see it).
@@ -174,6 +179,10 @@ pub fn alloc_object(tp: &'static TypeObject, nbytes: usize) -> Option<NonNull<Py
 /// `op` came from [`alloc_object`] with the type `tp`, its reference count is zero, nothing
 /// refers to it any more, and it is not used afterwards.
 pub unsafe fn free_object(op: NonNull<PyObject>, tp: &TypeObject) {
+    runtime::trace(|| runtime::TraceEvent::Free {
+        type_name: tp.tp_name,
+        address: op.as_ptr() as usize,
+    });
     // SAFETY: the contract says op = mem + pre for a block from this thread's heap.
     unsafe {
         let mem = op.cast::<u8>().sub(tp.pre_header_size());

@@ -67,8 +67,8 @@ pub(crate) struct Frame<'a> {
     pub(crate) line: u32,
 }
 
-/// One event of `--trace`.
-pub(crate) type Tracer = Box<dyn Write>;
+/// Where `--trace` lines go (shared with the runtime's tracer).
+pub type TraceSink = Rc<RefCell<Box<dyn Write>>>;
 
 /// The interpreter state of one run.
 #[allow(missing_debug_implementations)]
@@ -79,7 +79,7 @@ pub struct Interp<'o> {
     pub(crate) steps: u64,
     pub(crate) depth: usize,
     pub(crate) traceback: Vec<(u32, Rc<str>)>,
-    pub(crate) trace: Option<Tracer>,
+    pub(crate) trace: Option<TraceSink>,
     /// Full collections seen when `print` last ran (see [`Interp::print_gc_effect`]).
     pub(crate) print_epoch: Option<u64>,
     /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
@@ -125,9 +125,18 @@ impl<'o> Interp<'o> {
         }
     }
 
-    /// Write trace events (alloc/free of named objects, refcount changes) to `w`.
-    pub fn set_trace(&mut self, w: Tracer) {
+    /// Write name events (bindings and unbindings with the object's refcount) to `w`.
+    pub fn set_trace(&mut self, w: TraceSink) {
         self.trace = Some(w);
+    }
+
+    fn trace_line(&self, line: std::fmt::Arguments) {
+        if let Some(tr) = &self.trace
+            && let Ok(mut w) = tr.try_borrow_mut()
+        {
+            let _ = w.write_fmt(line);
+            let _ = w.write_all(b"\n");
+        }
     }
 
     /// Run a module's code.
@@ -471,19 +480,25 @@ impl<'o> Interp<'o> {
     }
 
     pub(crate) fn store_name(&mut self, f: &mut Frame, n: &Name, v: Value) -> R<()> {
+        if self.trace.is_some()
+            && let Value::Obj(o) = &v
+        {
+            // The value is still on the "stack": the count the name will leave is one less.
+            self.trace_line(format_args!(
+                "bind {}{} -> {} at {:#x} (refcnt {} once bound)",
+                n.ident(),
+                if matches!(n, Name::Local(..)) {
+                    " (local)"
+                } else {
+                    ""
+                },
+                o.type_name(),
+                o.id(),
+                o.refcnt()
+            ));
+        }
         match n {
             Name::Global(id) => {
-                if let Some(tr) = &mut self.trace
-                    && let Value::Obj(o) = &v
-                {
-                    let _ = writeln!(
-                        tr,
-                        "bind {id} -> {} at {:#x} (refcnt {} with this name)",
-                        o.type_name(),
-                        o.id(),
-                        o.refcnt()
-                    );
-                }
                 let old = self.globals.insert(id.clone(), v);
                 drop(old);
             }
@@ -500,17 +515,14 @@ impl<'o> Interp<'o> {
         match t {
             Target::Name(Name::Global(id)) => match self.globals.remove(id) {
                 Some(old) => {
-                    if let Some(tr) = &mut self.trace
-                        && let Value::Obj(o) = &old
-                    {
-                        let _ = writeln!(
-                            tr,
+                    if let Value::Obj(o) = &old {
+                        self.trace_line(format_args!(
                             "unbind {id}: {} at {:#x} (refcnt {} -> {})",
                             o.type_name(),
                             o.id(),
                             o.refcnt(),
                             o.refcnt() - 1
-                        );
+                        ));
                     }
                     Ok(())
                 }

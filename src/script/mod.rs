@@ -114,7 +114,13 @@ pub fn run(
     }
     let mut interp = Interp::new(out, opts.limits);
     if let Some(t) = trace {
-        interp.set_trace(t);
+        let sink: eval::TraceSink = std::rc::Rc::new(std::cell::RefCell::new(t));
+        interp.set_trace(sink.clone());
+        crate::runtime::set_tracer(Some(Box::new(move |ev| {
+            if let Ok(mut w) = sink.try_borrow_mut() {
+                let _ = writeln!(w, "{}", format_event(ev));
+            }
+        })));
     }
     let r = interp.run_module(&program.code);
     let outcome = match r {
@@ -138,7 +144,36 @@ pub fn run(
     interp.clear_globals();
     drop(interp);
     drop(program);
+    crate::runtime::set_tracer(None);
     outcome
+}
+
+/// One `--trace` line for an event of the object layer.
+fn format_event(ev: &crate::runtime::TraceEvent) -> String {
+    use crate::runtime::TraceEvent as E;
+    match ev {
+        E::Alloc {
+            type_name,
+            size,
+            address,
+        } => format!("alloc {type_name} at {address:#x} ({size} bytes)"),
+        E::Free { type_name, address } => format!("free {type_name} at {address:#x}"),
+        E::Reuse { type_name, address } => {
+            format!("alloc {type_name} at {address:#x} (from the {type_name} free list)")
+        }
+        E::Park { type_name, address } => {
+            format!("free {type_name} at {address:#x} (kept on the {type_name} free list)")
+        }
+        E::Resize {
+            what,
+            address,
+            old,
+            new,
+        } => format!("resize {what} at {address:#x}: {old} -> {new} slots"),
+        E::Intern { address, text } => {
+            format!("intern {} at {address:#x}", crate::types::str::repr(text))
+        }
+    }
 }
 
 /// Evaluate one expression exactly as `x = EXPR` would build it in CPython, returning the

@@ -493,6 +493,10 @@ unsafe fn dict_dealloc(op: NonNull<PyObject>) {
     let kept = runtime::with(|rt| {
         let mut fl = rt.dicts.free_list.borrow_mut();
         if fl.len() < PYDICT_MAXFREELIST {
+            runtime::trace(|| runtime::TraceEvent::Park {
+                type_name: "dict",
+                address: op.as_ptr() as usize,
+            });
             fl.push(op);
             true
         } else {
@@ -647,6 +651,12 @@ impl PyDict {
         } else {
             None
         };
+        if let Some(op) = reused {
+            runtime::trace(|| runtime::TraceEvent::Reuse {
+                type_name: "dict",
+                address: op.as_ptr() as usize,
+            });
+        }
         let op = reused.unwrap_or_else(|| {
             alloc_object(&DICT_TYPE, size_of::<PyDictObject>())
                 .unwrap_or_else(|| panic!("out of memory allocating a dict"))
@@ -901,6 +911,12 @@ impl PyDict {
     fn dictresize(&self, log2_newsize: u8, unicode: bool) {
         assert!(log2_newsize < 64, "dict table too large");
         let old = self.keys_obj();
+        runtime::trace(|| runtime::TraceEvent::Resize {
+            what: "dict",
+            address: self.0.id(),
+            old: self.table().indices.len(),
+            new: 1 << log2_newsize,
+        });
         let unicode = unicode && old.unicode();
         let new = new_keys_object(log2_newsize, unicode);
         let numentries = self.len();

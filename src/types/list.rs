@@ -148,6 +148,10 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
     let kept = runtime::with(|rt| {
         let mut fl = rt.lists.free_list.borrow_mut();
         if fl.len() < PYLIST_MAXFREELIST {
+            runtime::trace(|| runtime::TraceEvent::Park {
+                type_name: "list",
+                address: op.as_ptr() as usize,
+            });
             fl.push(op);
             true
         } else {
@@ -255,6 +259,10 @@ impl PyList {
         };
         let op = match reused {
             Some(op) => {
+                runtime::trace(|| runtime::TraceEvent::Reuse {
+                    type_name: "list",
+                    address: op.as_ptr() as usize,
+                });
                 // SAFETY: a dead list from the free list: revive it (`_Py_NewReference`).
                 unsafe {
                     op.as_ref().ob_refcnt.set(1);
@@ -440,6 +448,12 @@ impl PyList {
         if new_allocated > MAX_ALLOCATED {
             oom("a list", newsize);
         }
+        runtime::trace(|| runtime::TraceEvent::Resize {
+            what: "list",
+            address: self.0.id(),
+            old: allocated,
+            new: new_allocated,
+        });
         let old = self.raw().ob_item.get();
         let nbytes = new_allocated * PTR;
         // SAFETY: old is null or this list's live array (PyMem_Realloc semantics).

@@ -500,6 +500,10 @@ impl PyStr {
         let mut st = self.state();
         st.interned = SSTATE_INTERNED_MORTAL;
         self.hdr().state.set(st.pack());
+        runtime::trace(|| runtime::TraceEvent::Intern {
+            address: self.0.id(),
+            text: key.clone(),
+        });
         runtime::with(|rt| rt.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
         self
     }

@@ -128,6 +128,10 @@ unsafe fn tuple_dealloc(op: NonNull<PyObject>) {
     let pushed = runtime::with(|rt| {
         let st = &rt.tuples;
         if index < PYTUPLE_NFREELISTS && st.numfree[index].get() < PYTUPLE_MAXFREELIST {
+            runtime::trace(|| runtime::TraceEvent::Park {
+                type_name: "tuple",
+                address: op.as_ptr() as usize,
+            });
             // SAFETY: the first slot of a dead tuple links the free list.
             unsafe { *item_slot(op, 0) = st.free_list[index].get() };
             st.free_list[index].set(op.as_ptr());
@@ -234,7 +238,14 @@ impl PyTuple {
         if n == 0 {
             return PyTuple::empty();
         }
-        let op = runtime::with(|rt| rt.tuples.pop(n)).unwrap_or_else(|| {
+        let reused = runtime::with(|rt| rt.tuples.pop(n));
+        if let Some(op) = reused {
+            runtime::trace(|| runtime::TraceEvent::Reuse {
+                type_name: "tuple",
+                address: op.as_ptr() as usize,
+            });
+        }
+        let op = reused.unwrap_or_else(|| {
             alloc_object(&TUPLE_TYPE, tuple_sizeof_len(n))
                 .unwrap_or_else(|| panic!("out of memory allocating a {n}-tuple"))
         });
