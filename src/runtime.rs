@@ -193,15 +193,31 @@ pub fn hash_secret() -> HashSecret {
 
 /// Install (or remove) this thread's tracer.
 pub fn set_tracer(t: Option<Tracer>) {
+    if t.is_some() {
+        ANY_TRACER.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     with(|rt| {
         rt.tracing.set(t.is_some());
         *rt.tracer.0.borrow_mut() = t;
     });
 }
 
+/// Whether any thread has a tracer installed: one relaxed load on the hot paths
+/// (allocation, free lists) when nobody traces.
+static ANY_TRACER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Report an event to the tracer, if one is installed (`make` runs only then).
-#[inline]
+#[inline(always)]
 pub(crate) fn trace(make: impl FnOnce() -> TraceEvent) {
+    if !ANY_TRACER.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    trace_slow(make);
+}
+
+#[cold]
+#[inline(never)]
+fn trace_slow(make: impl FnOnce() -> TraceEvent) {
     let _ = try_with(|rt| {
         if rt.tracing.get()
             && let Ok(mut t) = rt.tracer.0.try_borrow_mut()

@@ -66,10 +66,6 @@ unsafe fn float_dealloc(op: NonNull<PyObject>) {
         if fs.numfree.get() >= PYFLOAT_MAXFREELIST {
             return false;
         }
-        runtime::trace(|| runtime::TraceEvent::Park {
-            type_name: "float",
-            address: op.as_ptr() as usize,
-        });
         // SAFETY: op is dead; reusing its ob_type as the link is what CPython does.
         unsafe { op.as_ref().ob_type.set(fs.free_list.get().cast()) };
         fs.free_list.set(op.as_ptr());
@@ -138,10 +134,6 @@ impl PyFloat {
         let recycled = runtime::with(|rt| rt.floats.pop());
         let op = match recycled {
             Some(op) => {
-                runtime::trace(|| runtime::TraceEvent::Reuse {
-                    type_name: "float",
-                    address: op.as_ptr() as usize,
-                });
                 // SAFETY: a dead float's memory, ours again: reinitialise the header.
                 unsafe {
                     op.as_ref().ob_refcnt.set(1);
