@@ -711,7 +711,19 @@ impl Interp<'_> {
                     line.push_str(&self.str_value(a)?);
                 }
                 line.push_str(&end);
-                self.print_gc_effect();
+                // The argument tuple of METH_VARARGS `print` (non-objects stand in as None).
+                let _varargs = (!args.is_empty()).then(|| {
+                    PyTuple::new(
+                        args.iter()
+                            .map(|a| a.as_obj().cloned().unwrap_or_else(none::none))
+                            .collect(),
+                    )
+                });
+                // One write per argument, per separator and for `end` (empty ones skipped).
+                let writes = args.len()
+                    + args.len().saturating_sub(1) * usize::from(!sep.is_empty())
+                    + usize::from(!end.is_empty());
+                self.print_gc_effect(line.len(), writes);
                 self.out
                     .write_all(line.as_bytes())
                     .map_err(|e| Fault::Unsupported(format!("writing the output failed: {e}")))?;
