@@ -847,19 +847,12 @@ impl Interp<'_> {
                 let check = |t: &Value| -> R<bool> {
                     match t {
                         Value::Type(tt) => Ok(tag.is_subtype(*tt)),
+                        Value::Types(ts) => Ok(ts.iter().any(|tt| tag.is_subtype(*tt))),
                         _ => Err(type_err(
                             "isinstance() arg 2 must be a type, a tuple of types, or a union",
                         )),
                     }
                 };
-                if let Some(o) = args[1].as_obj()
-                    && let Ok(t) = PyTuple::from_obj(o.clone())
-                {
-                    let _ = t;
-                    return Err(Fault::Unsupported(
-                        "isinstance() with a tuple of types (types are not objects in pylayout's memory)".into(),
-                    ));
-                }
                 Ok(bool_v(check(&args[1])?))
             }
             Builtin::Abs => {
@@ -1654,10 +1647,29 @@ impl Interp<'_> {
                 arg_range("index", &args, 1, 3)?;
                 self.charge(l.len())?;
                 let x = arg_obj(&args[0])?;
-                if args.len() > 1 {
-                    return Err(Fault::Unsupported("list.index with start/stop".into()));
+                if args.len() == 1 {
+                    return Ok(int_v(l.index(&x)? as i64));
                 }
-                Ok(int_v(l.index(&x)? as i64))
+                // list.index(x, start[, stop]): bounds clamped like slice indices.
+                let n = l.len() as isize;
+                let clamp = |v: isize| if v < 0 { (v + n).max(0) } else { v.min(n) };
+                let start = clamp(as_index(&args[1])?);
+                let stop = match args.get(2) {
+                    Some(v) => clamp(as_index(v)?),
+                    None => n,
+                };
+                let mut i = start;
+                while i < stop && (i as usize) < l.len() {
+                    let item = l.get(i)?;
+                    if item.is(&x) || crate::types::ops::eq(&item, &x)? {
+                        return Ok(int_v(i as i64));
+                    }
+                    i += 1;
+                }
+                Err(exc(
+                    ExcKind::ValueError,
+                    format!("{} is not in list", ops::repr(&x)?),
+                ))
             }
             "count" => {
                 one_arg("count", &args)?;

@@ -586,7 +586,11 @@ impl<'o> Interp<'o> {
             Name::Global(id) => match self.globals.get(id) {
                 Some(v) => Ok(v.clone()),
                 None => Builtin::lookup(id).ok_or_else(|| {
-                    exc(ExcKind::NameError, format!("name '{id}' is not defined"))
+                    if UNMODELLED_BUILTINS.contains(&&**id) {
+                        Fault::Unsupported(format!("the builtin {id}"))
+                    } else {
+                        exc(ExcKind::NameError, format!("name '{id}' is not defined"))
+                    }
                 }),
             },
         }
@@ -618,7 +622,25 @@ impl<'o> Interp<'o> {
                 Value::Obj(l.into_obj())
             }
             Expr::Tuple(items) => {
-                let objs = self.eval_objs(f, items)?;
+                let mut vals = Vec::with_capacity(items.len());
+                for it in items {
+                    vals.push(self.eval(f, it)?);
+                }
+                // `(int, float)` for isinstance: types are not objects in our memory.
+                if !vals.is_empty() && vals.iter().all(|v| matches!(v, Value::Type(_))) {
+                    return Ok(Value::Types(
+                        vals.iter()
+                            .map(|v| match v {
+                                Value::Type(t) => *t,
+                                _ => unreachable!(),
+                            })
+                            .collect(),
+                    ));
+                }
+                let objs = vals
+                    .into_iter()
+                    .map(Value::into_obj)
+                    .collect::<R<Vec<_>>>()?;
                 Value::Obj(PyTuple::new(objs).into_obj())
             }
             Expr::Dict(chunks) => Value::Obj(self.dict_display(f, chunks)?.into_obj()),
@@ -1148,6 +1170,17 @@ impl<'o> Interp<'o> {
                 it.borrow().value.tag().name(),
                 Rc::as_ptr(it) as usize
             ),
+            Value::Types(ts) => {
+                let parts: Vec<String> = ts
+                    .iter()
+                    .map(|t| format!("<class '{}'>", t.name()))
+                    .collect();
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
+                }
+            }
         })
     }
 }
@@ -1238,6 +1271,59 @@ pub fn footprint() -> usize {
     let arenas = crate::runtime::malloc_stats().arenas_allocated_current * crate::alloc::ARENA_SIZE;
     arenas + crate::alloc::system_allocated_bytes()
 }
+
+/// Builtins CPython has that the runner does not: refused by name rather than reported as
+/// undefined.
+const UNMODELLED_BUILTINS: &[&str] = &[
+    "map",
+    "filter",
+    "set",
+    "frozenset",
+    "bytes",
+    "bytearray",
+    "memoryview",
+    "open",
+    "input",
+    "exec",
+    "eval",
+    "compile",
+    "globals",
+    "locals",
+    "vars",
+    "dir",
+    "getattr",
+    "setattr",
+    "hasattr",
+    "delattr",
+    "callable",
+    "format",
+    "bin",
+    "hex",
+    "oct",
+    "pow",
+    "slice",
+    "super",
+    "property",
+    "staticmethod",
+    "classmethod",
+    "complex",
+    "ascii",
+    "breakpoint",
+    "help",
+    "issubclass",
+    "__import__",
+    "exit",
+    "quit",
+    "Exception",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "IndexError",
+    "StopIteration",
+    "NotImplemented",
+    "Ellipsis",
+    "__name__",
+];
 
 fn module_members(m: Module) -> &'static str {
     match m {

@@ -37,6 +37,8 @@ pub enum Value {
     View(Rc<GcCounted<(Obj, ViewKind)>>),
     /// An iterator object (`enumerate(...)`, `zip(...)`, `reversed(...)`, `iter(...)`).
     Iter(Rc<RefCell<GcCounted<Iter>>>),
+    /// A tuple of types (`(int, float)`, for `isinstance`).
+    Types(Vec<TypeTag>),
 }
 
 impl Value {
@@ -69,6 +71,7 @@ impl Value {
                 ViewKind::Items => TypeTag::DictItems,
             },
             Value::Iter(it) => it.borrow().value.tag(),
+            Value::Types(_) => TypeTag::Tuple,
         }
     }
 

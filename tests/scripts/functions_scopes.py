@@ -52,3 +52,5 @@ print(i, [x * y for x in range(3) for y in range(3) if x != y], {k: v for k, v i
 def kw(a, b):
     return a - b
 print(kw(b=1, a=5), kw(10, b=3))
+print(isinstance(1, (int, float)), isinstance('a', (int, float)), isinstance(True, (str, int)), type(2.5).__name__)
+print([1, 2, 3, 2].index(2, 2), [1, 2, 3].index(3, -1), type([]) is list, type(1) == int, str(type('x')))

@@ -1,0 +1,3 @@
+# expect: the builtin map
+# at: 3:
+print(list(map(str, [1, 2])))
