@@ -299,3 +299,25 @@ fn trace_reports_object_events() {
         );
     }
 }
+
+/// `pylayout run x.py | head` is not an error.
+#[test]
+fn closed_output_pipe_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+        .args(["run", "-c", "for i in range(300000):\n    print(i, 'x' * 20)"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pylayout");
+    // Read one chunk, then hang up.
+    {
+        use std::io::Read;
+        let mut buf = [0u8; 1024];
+        let mut out = child.stdout.take().expect("stdout");
+        let n = out.read(&mut buf).expect("read");
+        assert!(n > 0);
+    }
+    let out = child.wait_with_output().expect("finished");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

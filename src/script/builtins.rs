@@ -724,9 +724,11 @@ impl Interp<'_> {
                     + args.len().saturating_sub(1) * usize::from(!sep.is_empty())
                     + usize::from(!end.is_empty());
                 self.print_gc_effect(line.len(), writes);
-                self.out
-                    .write_all(line.as_bytes())
-                    .map_err(|e| Fault::Unsupported(format!("writing the output failed: {e}")))?;
+                self.out.write_all(line.as_bytes()).map_err(|e| {
+                    Fault::Output(
+                        (e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()),
+                    )
+                })?;
                 Ok(none_v())
             }
             Builtin::Len => {

@@ -138,6 +138,8 @@ pub fn run(
                 "unsupported: {what} at line {} (pylayout runs a subset of Python; see `pylayout run --help`)",
                 f.traceback.last().map_or(0, |t| t.0)
             )),
+            Fault::Output(None) => Outcome::Ok,
+            Fault::Output(Some(e)) => Outcome::Refused(format!("writing the output failed: {e}")),
         },
     };
     // Module teardown: the globals go, then the program's constants.
@@ -208,6 +210,7 @@ pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
             Fault::Py(e) => e.to_string(),
             Fault::Memory(m) => format!("memory limit reached: {m}"),
             Fault::Steps(n) => format!("step limit reached after {n} steps"),
+            Fault::Output(e) => format!("writing the output failed: {}", e.unwrap_or_default()),
             Fault::Unsupported(w) => format!("unsupported: {w}"),
         });
     }

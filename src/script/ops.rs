@@ -56,6 +56,9 @@ pub enum Fault {
     Unsupported(String),
     /// The step limit (`--max-steps`) was reached.
     Steps(u64),
+    /// Writing the output failed (`Some(message)`), or its reader went away (`None`: a
+    /// closed pipe, which ends the run quietly, as `python3 x.py | head` does not).
+    Output(Option<String>),
 }
 
 impl From<PyErr> for Fault {
