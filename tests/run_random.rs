@@ -127,10 +127,122 @@ fn program(seed: u64) -> String {
     lines.join("\n") + "\n"
 }
 
+const S2: &[&str] = &[
+    "'abc'", "'é'", "'中文'", "'😀'", "''", "'a,b,,c'", "' pad '", "'MiXeD'", "'ÿÿ'", "'x\\ty'",
+];
+const N2: &[&str] = &[
+    "0", "1", "-2", "7", "1000", "2**33", "-10**25", "0.5", "-3.25", "1e-9", "255", "True", "False",
+];
+
+/// Programs with functions, loops, unpacking, comprehensions and augmented assignment.
+fn program2(seed: u64) -> String {
+    let mut r = Rng(seed.wrapping_mul(0xd1b5_4a32_d192_ed03) | 1);
+    let mut l: Vec<String> = [
+        "import sys",
+        "def f(a, b):\n    c = a + b\n    return c, len(str(c))",
+        "def g(xs):\n    total = 0\n    for x in xs:\n        if isinstance(x, (int, float)):\n            total += x\n    return total",
+        "def h(n):\n    i = 0\n    out = []\n    while i < n:\n        i += 1\n        if i % 3 == 0:\n            continue\n        out.append(i)\n        if i > 10:\n            break\n    else:\n        out.append(-1)\n    return out",
+        "A = [1, 'two', 3.0, None, (4, 5)]",
+        "B = {'k': [1, 2], 'v': (3,)}",
+        "C = (7, 8, 9)",
+        "Z = ''",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    let count = 10 + r.below(26);
+    for _ in 0..count {
+        let (s1, s2, s3) = (pick(&mut r, S2), pick(&mut r, S2), pick(&mut r, S2));
+        let (n1, n2, n3) = (pick(&mut r, N2), pick(&mut r, N2), pick(&mut r, N2));
+        let a = r.below(16);
+        let b = r.below(5);
+        let line = match r.below(20) {
+            0 => format!("x, y = {n1}, {s1}; print(x, y, type(x).__name__, type(y).__name__)"),
+            1 => format!("(p, q), z = ({n1}, {n2}), {s1}; print(p, q, z)"),
+            2 => format!("print(f({n1}, {n2}), f({s1}, {s2})[0])"),
+            3 => format!("print(g(A + [{n1}, {n2}]), h({a}))"),
+            4 => format!(
+                "B['k'][{}] += {}; B['n'] = B.get('n', 0) + 1; print(B, sys.getsizeof(B))",
+                b % 2,
+                1 + b
+            ),
+            5 => format!(
+                "print([[i * j for j in range({b})] for i in range({})], {{i: str(i) * i for i in range({}) if i % 2}})",
+                a % 5,
+                a % 6
+            ),
+            6 => format!(
+                "Z += {s1}; print(repr(Z), len(Z), sys.getsizeof(Z), Z.strip(), Z.split(','), Z.lower(), Z.upper())"
+            ),
+            7 => format!(
+                "print({s1} * {b}, {s2} in {s3}, {s1} < {s2}, {s3}.startswith({s1}), {s2}.count('a'), {s1}.replace('', '-'))"
+            ),
+            8 => format!(
+                "A[{}] = {}; print(A, len(A))",
+                a as i64 % 10 - 5,
+                pick(&mut r, &[n1, s1, "C", "[]"])
+            ),
+            9 => format!(
+                "print(sorted([{n1}, {n2}, {n3}]), sorted({s1}), min({s1}, {s2}), max(C), sum(C, {n1}))"
+            ),
+            10 => format!(
+                "print(divmod({n1}, 7), abs({n2}), round({n3}), round({n1}, {}), int({s1} == {s2}), bool({s3}))",
+                b % 4
+            ),
+            11 => format!(
+                "D = dict(zip({s1}, range(10))); D.update({{'z': 26}}); print(D, D.pop('z', None), D.setdefault('q', 5), list(D.values()), len(D))"
+            ),
+            12 => format!(
+                "print(list(enumerate({s1})), list(reversed([1, 2, 3])), any([0, {n1}]), all([{n2}, 1]))"
+            ),
+            13 => format!(
+                "T = tuple({s1}); print(T, T.count('a'), T[::-1], T * 2, sys.getsizeof(T), hash(T))"
+            ),
+            14 => format!("print({n1} // 3, {n2} % 5, {n3} ** 2, [{n1}][0] * -1)"),
+            15 => {
+                // Any code point but the surrogates (CPython cannot print those).
+                let cp = 32 + r.below(0x1f5c0);
+                let cp = if (0xd800..0xe000).contains(&cp) {
+                    cp - 0x800
+                } else {
+                    cp
+                };
+                format!("print([c for c in {s1} if c != 'a'], [ord(c) for c in {s2}], chr({cp}))")
+            }
+            16 => format!(
+                "M = list(range({a})); del M[::2]; M[1:3] = 'xy'; print(M, sys.getsizeof(M))"
+            ),
+            17 => format!(
+                "E = {{}}\nfor w in {s1}.split() + ['a', 'b', 'a']:\n    E[w] = E.get(w, 0) + 1\nprint(E, sys.getsizeof(E), sys.getrefcount(E))"
+            ),
+            18 => format!(
+                "print(str({n1}), repr({n2}), float({n3}), [x for x in (1, 2, 3) if x > {}])",
+                b % 4
+            ),
+            _ => format!(
+                "print(C.index({}), {n1} in C, C + (1,), C[{}], len(C), sys.getsizeof(C), sys.getrefcount(C))",
+                7 + b % 3,
+                b as i64 % 6 - 3
+            ),
+        };
+        l.push(line);
+    }
+    l.join("\n") + "\n"
+}
+
 #[test]
 fn random_programs_print_what_python_prints() {
+    check_programs("data", program);
+}
+
+#[test]
+fn random_programs_with_functions_loops_and_unpacking() {
+    check_programs("flow", program2);
+}
+
+fn check_programs(tag: &str, program: fn(u64) -> String) {
     common::assert_python_311();
-    let dir = std::env::temp_dir().join(format!("pylayout-random-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("pylayout-random-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let count: u64 = std::env::var("PYLAYOUT_RANDOM_PROGRAMS")
         .ok()

@@ -304,7 +304,11 @@ fn trace_reports_object_events() {
 #[test]
 fn closed_output_pipe_ends_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pylayout"))
-        .args(["run", "-c", "for i in range(300000):\n    print(i, 'x' * 20)"])
+        .args([
+            "run",
+            "-c",
+            "for i in range(300000):\n    print(i, 'x' * 20)",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -318,6 +322,15 @@ fn closed_output_pipe_ends_quietly() {
         assert!(n > 0);
     }
     let out = child.wait_with_output().expect("finished");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

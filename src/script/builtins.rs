@@ -1002,11 +1002,14 @@ impl Interp<'_> {
                     Some(v) => Some(as_index(v)?),
                     None => None,
                 };
+                // int.__round__ returns the int itself; a bool becomes a plain int.
+                let is_bool = x.is_type(&crate::types::int::BOOL_TYPE);
                 match (ops::as_num(&x), nd) {
+                    (Some(ops::Num::Int(i)), None) if is_bool => Ok(obj(ops::int_obj(i))),
                     (Some(ops::Num::Int(_)), None) => Ok(obj(x)),
                     (Some(ops::Num::Int(i)), Some(n)) => {
                         if n >= 0 {
-                            return Ok(obj(x));
+                            return Ok(obj(if is_bool { ops::int_obj(i) } else { x }));
                         }
                         let p = BigInt::from(10).pow((-n) as u32);
                         let (q, r) = (&i / &p, &i % &p);
