@@ -230,6 +230,47 @@ fn program2(seed: u64) -> String {
     l.join("\n") + "\n"
 }
 
+const SHAPES: &[&str] = &[
+    "a = []\n    a.append(a)",
+    "a = []\n    b = [a]\n    a.append(b)",
+    "d = {}\n    d['self'] = d",
+    "d = {'l': []}\n    d['l'].append(d)",
+    "t = ([],)\n    t[0].append(t)",
+    "a = [1, 2]\n    b = {'a': a}\n    a.append(b)",
+    "x = [[], []]\n    x[0].append(x[1])\n    x[1].append(x[0])",
+    "k = [None]\n    k[0] = k",
+    "p = []",
+    "q = {'n': i}",
+    "r = (i, 'x')",
+    "keep.append([i])",
+    "keep.append(keep)",
+];
+
+/// Garbage cycles of every shape with automatic collections off: what `gc.collect()` finds,
+/// what `gc.is_tracked` says, and what survives.
+fn program_gc(seed: u64) -> String {
+    let mut r = Rng(seed.wrapping_mul(0xa076_1d64_78bd_642f) | 1);
+    let mut l: Vec<String> = vec![
+        "import gc".into(),
+        "gc.disable()".into(),
+        "keep = []".into(),
+    ];
+    for _ in 0..4 + r.below(10) {
+        let line = match r.below(6) {
+            0..=2 => {
+                let n = [1, 5, 50, 300, 1000][r.below(5) as usize];
+                format!("for i in range({n}):\n    {}", pick(&mut r, SHAPES))
+            }
+            3 => "print(gc.collect(), len(keep))".into(),
+            4 => "print(gc.is_tracked([]), gc.is_tracked({}), gc.is_tracked({'a': 1}), gc.is_tracked({'a': []}), gc.is_tracked((1, 2)), gc.is_tracked(([],)), gc.is_tracked(keep))".into(),
+            _ => pick(&mut r, &["del keep[:len(keep) // 2]", "keep = []", "gc.collect(0)", "gc.collect(1)"]).into(),
+        };
+        l.push(line);
+    }
+    l.push("print(gc.collect(), gc.isenabled())".into());
+    l.join("\n") + "\n"
+}
+
 #[test]
 fn random_programs_print_what_python_prints() {
     check_programs("data", program);
@@ -238,6 +279,11 @@ fn random_programs_print_what_python_prints() {
 #[test]
 fn random_programs_with_functions_loops_and_unpacking() {
     check_programs("flow", program2);
+}
+
+#[test]
+fn random_gc_programs_collect_what_python_collects() {
+    check_programs("gc", program_gc);
 }
 
 fn check_programs(tag: &str, program: fn(u64) -> String) {
