@@ -35,7 +35,8 @@ pub struct RunArgs {
     /// Stop when memory in use passes this many bytes (suffixes K, M, G allowed)
     #[arg(long, default_value = "2G", value_parser = parse_size)]
     max_memory: usize,
-    /// Log bindings and unbindings of names (type, address, refcount) to stderr
+    /// Log to stderr what happens to objects: allocations (or free-list reuse), frees, list
+    /// and dict resizes, interning, and name bindings with refcounts
     #[arg(long)]
     trace: bool,
     /// Write the trace to this file instead of stderr (implies --trace)
