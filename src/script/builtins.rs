@@ -719,11 +719,7 @@ impl Interp<'_> {
                             .collect(),
                     )
                 });
-                // One write per argument, per separator and for `end` (empty ones skipped).
-                let writes = args.len()
-                    + args.len().saturating_sub(1) * usize::from(!sep.is_empty())
-                    + usize::from(!end.is_empty());
-                self.print_gc_effect(line.len(), writes);
+                self.print_gc_effect();
                 self.out.write_all(line.as_bytes()).map_err(|e| {
                     Fault::Output(
                         (e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()),
