@@ -719,7 +719,7 @@ impl Interp<'_> {
                             .collect(),
                     )
                 });
-                self.print_gc_effect();
+                self.print_gc_effect(args.len());
                 self.out.write_all(line.as_bytes()).map_err(|e| {
                     Fault::Output(
                         (e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()),
@@ -1191,8 +1191,10 @@ impl Interp<'_> {
             }
             Builtin::GcGetStats => {
                 no_args("get_stats", &args)?;
-                let stats = crate::gc::get_stats();
+                // The result list first, as gc_get_stats_impl does: its allocation may run a
+                // collection, which the statistics then include.
                 let l = PyList::new();
+                let stats = crate::gc::get_stats();
                 for s in stats {
                     let d = PyDict::new();
                     d.set_item(
