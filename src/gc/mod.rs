@@ -234,6 +234,14 @@ fn clear_collecting(h: &PyGCHead) {
     h.gc_prev.set(h.gc_prev.get() & !PREV_MASK_COLLECTING);
 }
 
+/// `update_refs` for one object: gc_refs = ob_refcnt, and the COLLECTING flag.
+fn init_refs(h: &PyGCHead, op: NonNull<PyObject>) {
+    // SAFETY: a tracked object's header is live.
+    let rc = unsafe { op.as_ref().ob_refcnt.get() };
+    debug_assert!(rc > 0);
+    reset_refs(h, rc as usize);
+}
+
 fn decref_refs(h: &PyGCHead) {
     h.gc_prev.set(h.gc_prev.get() - (1 << PREV_SHIFT));
 }
@@ -412,42 +420,86 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     list_init(unr);
     let mut examined = 0;
 
-    // update_refs
-    let mut g = next(young_h);
-    while g != young {
-        examined += 1;
-        let h = head(g);
-        // SAFETY: a tracked object's header is live.
-        let rc = unsafe { from_gc(g).as_ref().ob_refcnt.get() };
-        debug_assert!(rc > 0);
-        reset_refs(h, rc as usize);
-        g = next(h);
-    }
-    // subtract_refs
-    let mut g = next(young_h);
-    while g != young {
-        traverse_fast(from_gc(g), |child| {
-            if is_gc_object(child) {
-                let ch = as_gc(child);
-                if is_collecting(ch) {
-                    decref_refs(ch);
-                }
+    let full = generation == NUM_GENERATIONS - 1;
+    if full {
+        // update_refs and subtract_refs in one pass: in a full collection every tracked
+        // object is in the set, so a tracked child is a member and can have its gc_refs
+        // initialised on first sight (the COLLECTING flag says whether it was).
+        let mut g = next(young_h);
+        while g != young {
+            examined += 1;
+            let h = head(g);
+            let op = from_gc(g);
+            if !is_collecting(h) {
+                init_refs(h, op);
             }
-        });
-        g = next(head(g));
+            traverse_fast(op, |child| {
+                if is_gc_object(child) {
+                    let ch = as_gc(child);
+                    if ch.gc_next.get() != 0 {
+                        if !is_collecting(ch) {
+                            init_refs(ch, child);
+                        }
+                        decref_refs(ch);
+                    }
+                }
+            });
+            g = next(h);
+        }
+    } else {
+        // update_refs
+        let mut g = next(young_h);
+        while g != young {
+            examined += 1;
+            let h = head(g);
+            init_refs(h, from_gc(g));
+            g = next(h);
+        }
+        // subtract_refs
+        let mut g = next(young_h);
+        while g != young {
+            traverse_fast(from_gc(g), |child| {
+                if is_gc_object(child) {
+                    let ch = as_gc(child);
+                    if is_collecting(ch) {
+                        decref_refs(ch);
+                    }
+                }
+            });
+            g = next(head(g));
+        }
     }
-    // move_unreachable
+    // move_unreachable, with untrack_tuples folded in: the reachable objects are scanned
+    // exactly once each, in their final order, so checking a tuple when it is scanned sees
+    // the same earlier tuples untracked as CPython's separate pass does. Dicts (full
+    // collections) are checked after the scan, when every tuple has had its turn, as
+    // `untrack_dicts` runs after `untrack_tuples`.
     let mut prev_a = young;
     let mut reachable = 0;
+    let mut untracked = 0;
+    let mut dicts: Vec<NonNull<PyObject>> = Vec::new();
     let mut g = next(young_h);
     while g != young {
         let h = head(g);
         if gc_refs(h) > 0 {
-            reachable += 1;
-            traverse_fast(from_gc(g), |child| visit_reachable(child, young_h));
-            set_prev(h, prev_a);
-            clear_collecting(h);
-            prev_a = g;
+            let op = from_gc(g);
+            traverse_fast(op, |child| visit_reachable(child, young_h));
+            let tp = type_of(op);
+            if std::ptr::eq(tp, &TUPLE_TYPE) && tuple_may_untrack(op) {
+                // Unlink from the reachable chain and untrack.
+                set_next(head(prev_a), h.gc_next.get());
+                h.gc_next.set(0);
+                h.gc_prev.set(h.gc_prev.get() & PREV_MASK_FINALIZED);
+                untracked += 1;
+            } else {
+                if full && std::ptr::eq(tp, &DICT_TYPE) {
+                    dicts.push(op);
+                }
+                reachable += 1;
+                set_prev(h, prev_a);
+                clear_collecting(h);
+                prev_a = g;
+            }
         } else {
             set_next(head(prev_a), h.gc_next.get());
             let last = head(prev(unr));
@@ -460,11 +512,10 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     }
     young_h.gc_prev.set(prev_a);
     unr.gc_next.set(unr.gc_next.get() & !NEXT_MASK_UNREACHABLE);
+    let found = examined - reachable - untracked;
 
-    // untrack_tuples
-    let mut untracked = untrack_matching(young_h, &TUPLE_TYPE, tuple_may_untrack);
     // Promote survivors, or (full collection) untrack dicts and reset the long-lived counts.
-    let survivors = reachable - untracked;
+    let survivors = reachable;
     let promoted = if young != old {
         if generation == NUM_GENERATIONS - 2 {
             runtime::with(|rt| {
@@ -475,26 +526,26 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
         list_merge(young_h, old_h);
         survivors
     } else {
-        let dicts = untrack_matching(young_h, &DICT_TYPE, dict_may_untrack);
-        untracked += dicts;
+        let mut n = 0;
+        for op in dicts {
+            if dict_may_untrack(op) {
+                untrack(op);
+                n += 1;
+            }
+        }
+        untracked += n;
         runtime::with(|rt| {
             rt.gc.long_lived_pending.set(0);
             rt.gc
                 .long_lived_total
-                .set((survivors - dicts) as isize + rt.gc.phantom_long_lived.get());
+                .set((survivors - n) as isize + rt.gc.phantom_long_lived.get());
         });
         0
     };
 
-    // move_legacy_finalizers: none here; clear the UNREACHABLE flags.
-    let mut found = 0;
-    let mut g = next(unr);
-    while g != unreachable {
-        found += 1;
-        let h = head(g);
-        h.gc_next.set(h.gc_next.get() & !NEXT_MASK_UNREACHABLE);
-        g = next(h);
-    }
+    // move_legacy_finalizers: none here. The objects in `unreachable` keep their
+    // NEXT_MASK_UNREACHABLE flags: every reader masks them (`next`), and each object leaves
+    // the list through `untrack` or `list_move`, which rewrite the links.
     delete_garbage(unr, old_h);
     if generation == NUM_GENERATIONS - 1 {
         runtime::clear_freelists();
@@ -539,27 +590,6 @@ fn visit_reachable(op: NonNull<PyObject>, reachable: &PyGCHead) {
     } else if gc_refs(h) == 0 {
         set_refs(h, 1);
     }
-}
-
-/// Untrack the objects of type `tp` in `list` for which `check` allows it.
-fn untrack_matching(
-    list: &PyGCHead,
-    tp: &'static TypeObject,
-    check: fn(NonNull<PyObject>) -> bool,
-) -> usize {
-    let mut n = 0;
-    let mut g = next(list);
-    while g != addr(list) {
-        let h = head(g);
-        let nxt = next(h);
-        let op = from_gc(g);
-        if std::ptr::eq(type_of(op), tp) && check(op) {
-            untrack(op);
-            n += 1;
-        }
-        g = nxt;
-    }
-    n
 }
 
 /// `_PyTuple_MaybeUntrack`: no item may be tracked.
