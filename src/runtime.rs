@@ -49,7 +49,7 @@ pub struct Runtime {
     pub(crate) trash: TrashState,
     pub(crate) gc: GcState,
     hash_secret: Cell<HashSecret>,
-    heap: RefCell<Pymalloc>,
+    pub(crate) heap: RefCell<Pymalloc>,
     tracing: Cell<bool>,
     tracer: TracerSlot,
 }

@@ -335,12 +335,16 @@ pub fn on_gc_alloc() {
 /// this pair for the GC objects CPython makes that it does not build in memory (iterators,
 /// function objects), so that generation counts and automatic collections line up.
 pub fn on_gc_free() {
-    runtime::try_with(|rt| {
-        let c = &rt.gc.count[0];
-        if c.get() > 0 {
-            c.set(c.get() - 1);
-        }
-    });
+    runtime::try_with(on_gc_free_in);
+}
+
+/// [`on_gc_free`] with the runtime at hand.
+#[inline]
+pub(crate) fn on_gc_free_in(rt: &runtime::Runtime) {
+    let c = &rt.gc.count[0];
+    if c.get() > 0 {
+        c.set(c.get() - 1);
+    }
 }
 
 /// `gc_collect_generations`: the oldest generation over its threshold (a full collection
@@ -546,7 +550,11 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     // move_legacy_finalizers: none here. The objects in `unreachable` keep their
     // NEXT_MASK_UNREACHABLE flags: every reader masks them (`next`), and each object leaves
     // the list through `untrack` or `list_move`, which rewrite the links.
+    let td = Instant::now();
     delete_garbage(unr, old_h);
+    if std::env::var_os("GCPH").is_some() {
+        eprintln!("before-del {:?} del {:?}", td - start, td.elapsed());
+    }
     if generation == NUM_GENERATIONS - 1 {
         runtime::clear_freelists();
     }

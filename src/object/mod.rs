@@ -179,6 +179,19 @@ pub fn alloc_object(tp: &'static TypeObject, nbytes: usize) -> Option<NonNull<Py
 /// `op` came from [`alloc_object`] with the type `tp`, its reference count is zero, nothing
 /// refers to it any more, and it is not used afterwards.
 pub unsafe fn free_object(op: NonNull<PyObject>, tp: &TypeObject) {
+    // After thread teardown the arenas are unmapped already: nothing left to free.
+    runtime::try_with(|rt| {
+        // SAFETY: forwarded contract.
+        unsafe { free_object_in(rt, op, tp) }
+    });
+}
+
+/// [`free_object`] with the runtime at hand (one thread-local lookup fewer on the hot
+/// deallocation paths).
+///
+/// # Safety
+/// As [`free_object`]; `rt` is this thread's runtime and its heap is not borrowed.
+pub(crate) unsafe fn free_object_in(rt: &runtime::Runtime, op: NonNull<PyObject>, tp: &TypeObject) {
     runtime::trace(|| runtime::TraceEvent::Free {
         type_name: tp.tp_name,
         address: op.as_ptr() as usize,
@@ -187,10 +200,9 @@ pub unsafe fn free_object(op: NonNull<PyObject>, tp: &TypeObject) {
     unsafe {
         let mem = op.cast::<u8>().sub(tp.pre_header_size());
         if tp.is_gc() {
-            crate::gc::on_gc_free();
+            crate::gc::on_gc_free_in(rt);
         }
-        // After thread teardown the arenas are unmapped already: nothing left to free.
-        runtime::try_with_heap(|h| h.free(mem.as_ptr()));
+        rt.heap.borrow_mut().free(mem.as_ptr());
     }
 }
 

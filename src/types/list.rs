@@ -33,7 +33,6 @@ use crate::cost;
 use crate::error::{PyErr, PyResult};
 use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
-    free_object,
 };
 use crate::runtime;
 use crate::types::ops;
@@ -142,10 +141,17 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
                     drop(Obj::from_owned(p));
                 }
             }
-            mem_free(items.cast());
         }
     }
-    let kept = runtime::with(|rt| {
+    // One runtime lookup for the rest: the item array back to pymalloc, then the object
+    // onto the free list or back to pymalloc.
+    runtime::try_with(|rt| {
+        // SAFETY: dead list; its array (if any) is ours and no longer referenced.
+        let items = unsafe { op.cast::<PyListObject>().as_ref().ob_item.get() };
+        if !items.is_null() {
+            // SAFETY: the array came from this heap; its items were released above.
+            unsafe { rt.heap.borrow_mut().free(items.cast()) };
+        }
         let mut fl = rt.lists.free_list.borrow_mut();
         if fl.len() < PYLIST_MAXFREELIST {
             runtime::trace(|| runtime::TraceEvent::Park {
@@ -153,15 +159,12 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
                 address: op.as_ptr() as usize,
             });
             fl.push(op);
-            true
         } else {
-            false
+            drop(fl);
+            // SAFETY: dead list allocated by alloc_object with LIST_TYPE.
+            unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
         }
     });
-    if !kept {
-        // SAFETY: dead list allocated by alloc_object with LIST_TYPE.
-        unsafe { free_object(op, &LIST_TYPE) };
-    }
 }
 
 /// The list free list of a runtime (`struct _Py_list_state`).
