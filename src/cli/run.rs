@@ -5,14 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pylayout::script::{self, Limits, Outcome, RunOptions};
+use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
 use super::CliError;
-
-/// `gc.get_count()` at the first line of `python3 FILE` (3.11.7 on this image): what the
-/// interpreter's start-up left behind. A script read from stdin or `-c` starts one lower.
-const STARTUP_GC_COUNTS_FILE: [isize; 3] = [271, 0, 2];
-const STARTUP_GC_COUNTS_STDIN: [isize; 3] = [270, 0, 2];
 
 /// The stack of the thread that runs scripts (deep recursion up to the recursion limit).
 const RUN_STACK_BYTES: usize = 512 << 20;
@@ -113,10 +108,10 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
             max_memory: args.max_memory,
             ..Limits::default()
         },
-        startup_gc_counts: Some(if from_file {
-            STARTUP_GC_COUNTS_FILE
+        startup: Some(if from_file {
+            Startup::File
         } else {
-            STARTUP_GC_COUNTS_STDIN
+            Startup::Stdin
         }),
     };
     let seed = args.hash_seed;

@@ -264,6 +264,9 @@ pub struct Code {
     pub locals: Vec<Rc<str>>,
     /// The statements (empty for comprehensions).
     pub body: Vec<Stmt>,
+    /// The source's shape: its column, then its text with identifiers and literals masked
+    /// (two units with the same shape have the same line table when their bytecode matches).
+    pub shape: String,
 }
 
 /// A `def`: its parameters (the first `nparams` locals) and code.

@@ -453,6 +453,19 @@ impl<'s> Lowerer<'s> {
         }
     }
 
+    /// A code unit's source shape (see [`Code::shape`]).
+    fn shape(&self, n: Node) -> String {
+        let mut s = format!("{}:", n.start_position().column);
+        s.extend(self.text(n).chars().map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                'x'
+            } else {
+                c
+            }
+        }));
+        s
+    }
+
     // ---- constants ----
 
     /// A literal the parser made: it lives in the AST arena for the whole run.
@@ -521,6 +534,7 @@ impl<'s> Lowerer<'s> {
             consts: t.consts,
             locals: scope.locals,
             body,
+            shape: String::new(),
         })
     }
 
@@ -1046,7 +1060,8 @@ impl<'s> Lowerer<'s> {
         let stmts = self.block_children(body);
         let scope = self.scopes.pop().expect("function scope");
         let stmts = stmts?;
-        let code = self.finish_code(fname.into(), scope, stmts)?;
+        let mut code = self.finish_code(fname.into(), scope, stmts)?;
+        code.shape = self.shape(n);
         Ok(StmtKind::Def(
             bind,
             Rc::new(FuncDef {
@@ -1495,6 +1510,7 @@ impl<'s> Lowerer<'s> {
             consts: t.consts,
             locals: scope.locals,
             body: Vec::new(),
+            shape: self.shape(n),
         });
         Ok(Expr::Comp(Box::new(Comp {
             dict,

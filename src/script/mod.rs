@@ -13,6 +13,7 @@ mod builtins;
 pub mod eval;
 pub mod lower;
 pub mod ops;
+pub mod startup;
 pub mod value;
 
 use std::io::Write;
@@ -22,6 +23,16 @@ pub use lower::{CompileError, Program, compile};
 pub use ops::Fault;
 
 use crate::object::Obj;
+
+/// How CPython was given the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Startup {
+    /// `python3 FILE`.
+    File,
+    /// `python3 -` or `python3 -c CODE`: one object fewer before the first line (no
+    /// `SourceFileLoader`).
+    Stdin,
+}
 
 /// How a run ended.
 #[derive(Debug)]
@@ -39,22 +50,18 @@ pub enum Outcome {
 pub struct RunOptions {
     /// Limits on steps, memory and recursion.
     pub limits: Limits,
-    /// CPython's `gc.get_count()` at the first line of a script (`python3 FILE` starts with
-    /// these: the objects its start-up left in generation 0 and the young collections
-    /// already done).
-    pub startup_gc_counts: Option<[isize; 3]>,
+    /// Start from where CPython 3.11.7's start-up and compiler leave generation 0 and the
+    /// free lists for this program ([`startup::start_state`]), as `python3 FILE` or
+    /// `python3 -`/`-c` does; `None` starts from an empty runtime.
+    pub startup: Option<Startup>,
 }
 
-/// The free lists CPython 3.11.7 holds at the first line of `python3 FILE`
-/// (`sys._debugmallocstats()`): lists, dicts, floats, then tuples of sizes 1..=20. Objects
-/// taken from a free list do not count towards generation 0, so a run that starts with
-/// empty free lists would trigger automatic collections at other moments.
-const STARTUP_FREE_LISTS: (usize, usize, usize, [usize; 20]) = (
-    40,
-    8,
-    4,
-    [4, 8, 2, 2, 3, 0, 8, 6, 1, 0, 1, 3, 5, 1, 2, 2, 2, 3, 1, 6],
-);
+/// The float free list at the first line (floats are not GC objects: only their addresses
+/// depend on it).
+const STARTUP_FLOATS: usize = 4;
+
+/// Generation 2's count at the first line: the two generation-1 collections start-up ran.
+const STARTUP_GEN2_COUNT: isize = 2;
 
 /// `gc.get_stats()` at the first line of a script (3.11.7, file, stdin or `-c` alike): the
 /// collections start-up ran and what they collected.
@@ -81,13 +88,12 @@ const STARTUP_GC_STATS: [crate::gc::GenStats; 3] = [
 /// two-line script). Counted as long-lived beside the script's own after full collections.
 const STARTUP_LONG_LIVED: isize = 11_090;
 
-/// Fill the free lists to [`STARTUP_FREE_LISTS`]: make the objects, then free them.
-fn prefill_free_lists() {
+/// Fill the free lists: make the objects, then free them.
+fn prefill_free_lists(lists: usize, dicts: usize, floats: usize, tuples: &[usize; 20]) {
     use crate::types::dict::PyDict;
     use crate::types::float::PyFloat;
     use crate::types::list::PyList;
     use crate::types::tuple::PyTuple;
-    let (lists, dicts, floats, tuples) = STARTUP_FREE_LISTS;
     let mut keep: Vec<Obj> = Vec::new();
     keep.extend((0..lists).map(|_| PyList::new_from_type().into_obj()));
     keep.extend((0..dicts).map(|_| PyDict::new_from_type().into_obj()));
@@ -112,10 +118,15 @@ pub fn run(
         Ok(p) => p,
         Err(e) => return Outcome::Refused(e.to_string()),
     };
-    if let Some(c) = opts.startup_gc_counts {
-        prefill_free_lists();
-        crate::gc::set_counts(c);
-        crate::gc::set_stats(STARTUP_GC_STATS);
+    if let Some(how) = opts.startup {
+        let st = startup::start_state(&program);
+        prefill_free_lists(st.lists, st.dicts, STARTUP_FLOATS, &st.tuples);
+        let offset = if how == Startup::File { 0 } else { 1 };
+        let young = st.collections as isize;
+        crate::gc::set_counts([(st.count - offset).max(0), young, STARTUP_GEN2_COUNT]);
+        let mut stats = STARTUP_GC_STATS;
+        stats[0].collections += young as u64;
+        crate::gc::set_stats(stats);
         crate::gc::set_phantom_long_lived(STARTUP_LONG_LIVED);
     }
     let mut interp = Interp::new(out, opts.limits);
