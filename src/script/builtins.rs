@@ -108,8 +108,30 @@ fn varargs_tuple(args: &Args) -> Option<PyTuple> {
     if args.is_empty() {
         return None;
     }
-    let objs: Option<Vec<Obj>> = args.iter().map(|a| a.as_obj().cloned()).collect();
-    objs.map(PyTuple::new)
+    // Values we do not build as objects (iterators, ranges) take a slot all the same.
+    let objs = args
+        .iter()
+        .map(|a| a.as_obj().cloned().unwrap_or_else(crate::types::none::none))
+        .collect();
+    Some(PyTuple::new(objs))
+}
+
+/// `PyTuple_Pack(n, None, ...)`.
+fn none_tuple(n: usize) -> PyTuple {
+    PyTuple::new((0..n).map(|_| crate::types::none::none()).collect())
+}
+
+/// An iterator's next result: its own result tuple refilled when nobody else holds it
+/// (`Py_REFCNT(result) == 1`), else a new tuple.
+fn recycled(result: Option<&PyTuple>, items: Vec<Obj>) -> Obj {
+    match result {
+        Some(r) if r.as_obj().refcnt() == 1 && r.len() == items.len() => {
+            let ok = r.recycle(items);
+            debug_assert!(ok);
+            r.as_obj().clone()
+        }
+        _ => PyTuple::new(items).into_obj(),
+    }
 }
 
 /// An object argument (functions and other unmodelled values are refused).
@@ -264,7 +286,7 @@ impl Interp<'_> {
                     TypeTag::Dict => {
                         let d = PyDict::from_obj(o).expect("dict");
                         let n = d.len();
-                        Iter::Dict(d, 0, ViewKind::Keys, n)
+                        Iter::Dict(d, 0, ViewKind::Keys, n, None)
                     }
                     _ => {
                         return Err(type_err(format!(
@@ -278,7 +300,9 @@ impl Interp<'_> {
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
                 let n = d.len();
-                Iter::Dict(d, 0, vw.value.1, n)
+                // dictiter_new: an items iterator packs its (None, None) result tuple.
+                let result = (vw.value.1 == ViewKind::Items).then(|| none_tuple(2));
+                Iter::Dict(d, 0, vw.value.1, n, result)
             }
             Value::Iter(_) => unreachable!("handled by get_iter"),
             other => {
@@ -340,10 +364,10 @@ impl Interp<'_> {
             Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
             Value::Iter(it) => match &it.borrow().value {
                 Iter::Seq(o, i, _) => seq_len(o).saturating_sub(*i),
-                Iter::Dict(d, _, _, _) => d.len(),
+                Iter::Dict(d, ..) => d.len(),
                 Iter::Range(_, _, n) => *n as usize,
                 Iter::Reversed(_, i) => i.map_or(0, |i| i + 1),
-                Iter::Enumerate(..) | Iter::Zip(_) => 8,
+                Iter::Enumerate(..) | Iter::Zip(..) => 8,
             },
             _ => 8,
         }
@@ -883,19 +907,33 @@ impl Interp<'_> {
                 if args.len() == 2 {
                     start = as_index(&args[1])? as i64;
                 }
+                // enum_new: the object, its iterator of the argument, then
+                // `en_result = PyTuple_Pack(2, None, None)`.
+                let mut counted = GcCounted::new(Iter::Range(0, 0, 0));
                 let inner = self.iter_of(args.into_iter().next().expect("one"))?;
-                Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(
-                    Iter::Enumerate(Box::new(inner), start),
-                )))))
+                let inner_gc = inner.count();
+                let result = none_tuple(2);
+                counted.value = Iter::Enumerate(Box::new(inner), inner_gc, start, result);
+                Ok(Value::Iter(Rc::new(RefCell::new(counted))))
             }
             Builtin::Zip => {
+                let its_args = args;
+                // type_call packs the arguments; zip_new makes `ittuple`, an iterator per
+                // argument, the result tuple filled with None, then the object.
+                let n = its_args.len();
+                let call_args = none_tuple(n);
+                let ittuple = none_tuple(n);
                 let mut its = Vec::new();
-                for a in args {
-                    its.push(self.iter_of(a)?);
+                let mut gcs = Vec::new();
+                for a in its_args {
+                    let it = self.iter_of(a)?;
+                    gcs.extend(it.count());
+                    its.push(it);
                 }
-                Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(
-                    Iter::Zip(its),
-                )))))
+                let result = none_tuple(n);
+                let counted = GcCounted::new(Iter::Zip(its, ittuple, gcs, result));
+                drop(call_args);
+                Ok(Value::Iter(Rc::new(RefCell::new(counted))))
             }
             Builtin::Reversed => {
                 one_arg("reversed", &args)?;
@@ -928,7 +966,12 @@ impl Interp<'_> {
                     return Ok(v);
                 }
                 let it = self.make_iter(v)?;
-                Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(it)))))
+                let counted = if it.is_gc() {
+                    GcCounted::new(it)
+                } else {
+                    GcCounted::uncounted(it)
+                };
+                Ok(Value::Iter(Rc::new(RefCell::new(counted))))
             }
             Builtin::Next => {
                 arg_range("next", &args, 1, 2)?;
@@ -1505,17 +1548,25 @@ impl Interp<'_> {
                 src.type_name()
             )));
         }
-        let (items, _, _) = self.collect(src)?;
-        for (n, it) in items.into_iter().enumerate() {
+        // PyDict_MergeFromSeq2: one item at a time, each released before the next (so an
+        // iterator's recycled result tuple is free again), a str item made a list
+        // (`PySequence_Fast`).
+        let mut it = self.get_iter(src)?;
+        let mut n = 0;
+        while let Some(it) = self.iter_next(&mut it)? {
+            self.charge(1)?;
             let pair: Vec<Obj> = if it.is_type(&crate::types::list::LIST_TYPE)
                 || it.is_type(&crate::types::tuple::TUPLE_TYPE)
             {
                 seq_items(&it)
             } else if let Ok(s) = PyStr::from_obj(it.clone()) {
-                s.code_points()
+                let chars: Vec<Obj> = s
+                    .code_points()
                     .iter()
                     .map(|c| PyStr::new(&char::from_u32(*c).expect("char").to_string()).into_obj())
-                    .collect()
+                    .collect();
+                drop(PyList::with_items(chars.clone()));
+                chars
             } else {
                 return Err(type_err(format!(
                     "cannot convert dictionary update sequence element #{n} to a sequence"
@@ -1533,6 +1584,7 @@ impl Interp<'_> {
             let mut p = pair.into_iter();
             let (k, v) = (p.next().expect("k"), p.next().expect("v"));
             d.set_item(k, v)?;
+            n += 1;
         }
         Ok(())
     }
@@ -2065,7 +2117,7 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
             }
             Ok(r)
         }
-        Iter::Dict(d, pos, kind, len) => {
+        Iter::Dict(d, pos, kind, len, result) => {
             if d.len() != *len {
                 *len = usize::MAX; // stays broken, as di_used = -1
                 return Err(exc(
@@ -2080,7 +2132,7 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                     return Ok(Some(match kind {
                         ViewKind::Keys => k,
                         ViewKind::Values => v,
-                        ViewKind::Items => PyTuple::new(vec![k, v]).into_obj(),
+                        ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
                     }));
                 }
             }
@@ -2095,18 +2147,21 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
             *next = next.wrapping_add(*step);
             Ok(Some(ops::small_int(v)))
         }
-        Iter::Enumerate(inner, n) => match next_of(inner)? {
+        Iter::Enumerate(inner, _, n, result) => match next_of(inner)? {
             Some(x) => {
                 let i = ops::small_int(*n);
                 *n += 1;
-                Ok(Some(PyTuple::new(vec![i, x]).into_obj()))
+                Ok(Some(recycled(Some(result), vec![i, x])))
             }
             None => Ok(None),
         },
-        Iter::Zip(its) => {
+        Iter::Zip(its, _, _, result) => {
             if its.is_empty() {
                 return Ok(None);
             }
+            // zip_next: when the result tuple is still held elsewhere, a new one is made
+            // before the items are fetched (and freed again if an iterator is exhausted).
+            let fresh = (result.as_obj().refcnt() != 1).then(|| none_tuple(its.len()));
             let mut items = Vec::with_capacity(its.len());
             for i in its.iter_mut() {
                 match next_of(i)? {
@@ -2114,7 +2169,10 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                     None => return Ok(None),
                 }
             }
-            Ok(Some(PyTuple::new(items).into_obj()))
+            Ok(Some(recycled(
+                Some(fresh.as_ref().unwrap_or(result)),
+                items,
+            )))
         }
         Iter::Reversed(o, idx) => {
             let l = PyList::from_obj(o.clone()).expect("list");

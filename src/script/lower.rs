@@ -453,17 +453,36 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// A code unit's source shape (see [`Code::shape`]).
+    /// A code unit's source shape (see [`Code::shape`]): CPython's line table holds lines
+    /// and UTF-8 byte columns, so names and literals are masked byte for byte.
     fn shape(&self, n: Node) -> String {
-        let mut s = format!("{}:", n.start_position().column);
-        s.extend(self.text(n).chars().map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                'x'
-            } else {
-                c
+        fn mask(n: Node, base: usize, bytes: &mut [u8]) {
+            if matches!(
+                n.kind(),
+                "identifier"
+                    | "string"
+                    | "integer"
+                    | "float"
+                    | "true"
+                    | "false"
+                    | "none"
+                    | "comment"
+            ) {
+                bytes[n.start_byte() - base..n.end_byte() - base].fill(b'x');
+                return;
             }
-        }));
-        s
+            let mut c = n.walk();
+            for ch in n.children(&mut c) {
+                mask(ch, base, bytes);
+            }
+        }
+        let mut bytes = self.text(n).as_bytes().to_vec();
+        mask(n, n.start_byte(), &mut bytes);
+        format!(
+            "{}:{}",
+            n.start_position().column,
+            String::from_utf8_lossy(&bytes)
+        )
     }
 
     // ---- constants ----
@@ -1739,9 +1758,12 @@ fn fold_allowed(op: BinOp, a: &Obj, b: &Obj) -> bool {
                 (None, Some(n)) => (n, a),
                 _ => return true,
             };
+            // Only a repeated tuple or str has limits (an int times a float folds freely).
+            let is_seq =
+                PyTuple::from_obj(seq.clone()).is_ok() || PyStr::from_obj(seq.clone()).is_ok();
             let n: i64 = match i64::try_from(&n) {
                 Ok(v) => v,
-                Err(_) => return false,
+                Err(_) => return !is_seq,
             };
             if let Ok(t) = PyTuple::from_obj(seq.clone()) {
                 let size = t.len() as i64;

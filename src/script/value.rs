@@ -14,6 +14,7 @@ use crate::types::int::{BOOL_TYPE, INT_TYPE};
 use crate::types::list::LIST_TYPE;
 use crate::types::none::NONE_TYPE;
 use crate::types::str::STR_TYPE;
+use crate::types::tuple::PyTuple;
 use crate::types::tuple::TUPLE_TYPE;
 
 /// A value the evaluator handles.
@@ -94,19 +95,34 @@ impl Value {
 pub struct GcCounted<T> {
     /// The value.
     pub value: T,
+    /// Whether CPython's object is a GC object at all (a range iterator is not).
+    counted: bool,
 }
 
 impl<T> GcCounted<T> {
     /// Count one GC allocation (`_PyObject_GC_Link`).
     pub fn new(value: T) -> Self {
         crate::gc::on_gc_alloc();
-        GcCounted { value }
+        GcCounted {
+            value,
+            counted: true,
+        }
+    }
+
+    /// A value whose CPython object is not a GC object: nothing counted.
+    pub fn uncounted(value: T) -> Self {
+        GcCounted {
+            value,
+            counted: false,
+        }
     }
 }
 
 impl<T> Drop for GcCounted<T> {
     fn drop(&mut self) {
-        crate::gc::on_gc_free();
+        if self.counted {
+            crate::gc::on_gc_free();
+        }
     }
 }
 
@@ -369,14 +385,17 @@ impl Builtin {
 pub enum Iter {
     /// Over a list (live length), tuple or str, by index.
     Seq(Obj, usize, TypeTag),
-    /// Over a dict's entries by dense position; `len` is `ma_used` at the start.
-    Dict(PyDict, usize, ViewKind, usize),
+    /// Over a dict's entries by dense position; `len` is `ma_used` at the start; items
+    /// iterators recycle their result tuple (`di_result`).
+    Dict(PyDict, usize, ViewKind, usize, Option<PyTuple>),
     /// Over a range.
     Range(i64, i64, u64),
-    /// `enumerate(it)`.
-    Enumerate(Box<Iter>, i64),
-    /// `zip(a, b, ...)`.
-    Zip(Vec<Iter>),
+    /// `enumerate(it)`: the inner iterator (and its GC count), the next index, the
+    /// recycled result tuple (`en_result`).
+    Enumerate(Box<Iter>, Option<GcCounted<()>>, i64, PyTuple),
+    /// `zip(a, b, ...)`: the inner iterators, their tuple (`ittuple`) and GC counts, the
+    /// recycled result tuple.
+    Zip(Vec<Iter>, PyTuple, Vec<GcCounted<()>>, PyTuple),
     /// `reversed(list)`: the next index from the end (`None` when exhausted).
     Reversed(Obj, Option<usize>),
 }
@@ -388,18 +407,23 @@ impl Iter {
             Iter::Seq(_, _, TypeTag::List) => TypeTag::ListIterator,
             Iter::Seq(_, _, TypeTag::Tuple) => TypeTag::TupleIterator,
             Iter::Seq(..) => TypeTag::StrIterator,
-            Iter::Dict(_, _, ViewKind::Keys, _) => TypeTag::DictKeyIterator,
-            Iter::Dict(_, _, ViewKind::Values, _) => TypeTag::DictValueIterator,
+            Iter::Dict(_, _, ViewKind::Keys, ..) => TypeTag::DictKeyIterator,
+            Iter::Dict(_, _, ViewKind::Values, ..) => TypeTag::DictValueIterator,
             Iter::Dict(..) => TypeTag::DictItemIterator,
             Iter::Range(..) => TypeTag::RangeIterator,
             Iter::Enumerate(..) => TypeTag::Enumerate,
-            Iter::Zip(_) => TypeTag::Zip,
+            Iter::Zip(..) => TypeTag::Zip,
             Iter::Reversed(..) => TypeTag::Reversed,
         }
     }
 
     /// Whether CPython allocates this iterator as a GC object.
     pub fn is_gc(&self) -> bool {
-        !matches!(self, Iter::Range(..) | Iter::Seq(_, _, TypeTag::Str))
+        !matches!(self, Iter::Range(..))
+    }
+
+    /// Its GC count, if CPython's iterator is a GC object.
+    pub fn count(&self) -> Option<GcCounted<()>> {
+        self.is_gc().then(|| GcCounted::new(()))
     }
 }

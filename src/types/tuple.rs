@@ -265,6 +265,32 @@ impl PyTuple {
         }
     }
 
+    /// The result-tuple recycling of `enumerate`, `zip` and dict item iterators: when this
+    /// handle is the only reference (`Py_REFCNT(result) == 1`), put `items` in place (the old
+    /// items are released after) and track the tuple again if a collection untracked it;
+    /// returns `false` (and leaves the tuple alone) when someone else still holds it.
+    pub fn recycle(&self, items: Vec<Obj>) -> bool {
+        if self.0.refcnt() != 1 || items.len() != self.len() || self.is_empty() {
+            return false;
+        }
+        let op = self.0.as_ptr();
+        let mut old = Vec::with_capacity(items.len());
+        for (i, it) in items.into_iter().enumerate() {
+            // SAFETY: i < ob_size; this handle is the only reference, so nobody can observe
+            // the slot change; the old item's reference moves to `old`.
+            unsafe {
+                let slot = item_slot(op, i);
+                old.push(Obj::from_owned(NonNull::new_unchecked(*slot)));
+                *slot = it.into_raw().as_ptr();
+            }
+        }
+        if !crate::gc::is_tracked_ptr(op) {
+            crate::gc::track(op);
+        }
+        drop(old);
+        true
+    }
+
     /// `()`: the static singleton.
     pub fn empty() -> PyTuple {
         runtime::with(|rt| {
