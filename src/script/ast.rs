@@ -264,8 +264,8 @@ pub struct Code {
     pub locals: Vec<Rc<str>>,
     /// The statements (empty for comprehensions).
     pub body: Vec<Stmt>,
-    /// The source's shape: its column, then its text with identifiers and literals masked
-    /// (two units with the same shape have the same line table when their bytecode matches).
+    /// The source's shape: its column, then where its tokens are (every non-blank byte
+    /// masked): what CPython's line table records besides instruction sizes.
     pub shape: String,
 }
 

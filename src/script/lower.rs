@@ -453,36 +453,16 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// A code unit's source shape (see [`Code::shape`]): CPython's line table holds lines
-    /// and UTF-8 byte columns, so names and literals are masked byte for byte.
+    /// A code unit's source shape (see [`Code::shape`]): where its tokens are. CPython's
+    /// line table holds lines and UTF-8 byte columns, not what is written there.
     fn shape(&self, n: Node) -> String {
-        fn mask(n: Node, base: usize, bytes: &mut [u8]) {
-            if matches!(
-                n.kind(),
-                "identifier"
-                    | "string"
-                    | "integer"
-                    | "float"
-                    | "true"
-                    | "false"
-                    | "none"
-                    | "comment"
-            ) {
-                bytes[n.start_byte() - base..n.end_byte() - base].fill(b'x');
-                return;
-            }
-            let mut c = n.walk();
-            for ch in n.children(&mut c) {
-                mask(ch, base, bytes);
-            }
-        }
-        let mut bytes = self.text(n).as_bytes().to_vec();
-        mask(n, n.start_byte(), &mut bytes);
-        format!(
-            "{}:{}",
-            n.start_position().column,
-            String::from_utf8_lossy(&bytes)
-        )
+        let mut s = format!("{}:", n.start_position().column);
+        s.extend(self.text(n).bytes().map(|b| match b {
+            b'\n' => '\n',
+            b' ' | b'\t' | b'\r' => ' ',
+            _ => 'x',
+        }));
+        s
     }
 
     // ---- constants ----
@@ -1080,7 +1060,13 @@ impl<'s> Lowerer<'s> {
         let scope = self.scopes.pop().expect("function scope");
         let stmts = stmts?;
         let mut code = self.finish_code(fname.into(), scope, stmts)?;
-        code.shape = self.shape(n);
+        // The line table records nothing of the `def` line itself (RESUME has no columns):
+        // the body's place relative to it, and the body.
+        code.shape = format!(
+            "+{}:{}",
+            body.start_position().row - n.start_position().row,
+            self.shape(body)
+        );
         Ok(StmtKind::Def(
             bind,
             Rc::new(FuncDef {

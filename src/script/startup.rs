@@ -436,7 +436,10 @@ impl Compiler {
         let u = self.units.pop().expect("a unit");
         self.sim.pop(Fl::List); // the consts list
         self.merge_one(Key::Bytes(String::new()), None); // co_exceptiontable: b''
-        self.merge_one(Key::Bytes(format!("L{}|{}", u.sig, u.shape)), None);
+        self.merge_one(
+            Key::Bytes(format!("L{}|{}", line_sig(&u.sig), u.shape)),
+            None,
+        );
         self.merge_one(Key::Bytes(format!("C{}", u.sig)), None);
         // Locals that became cells (read by an inner comprehension) are not fast locals
         // unless they are parameters.
@@ -906,6 +909,55 @@ impl Compiler {
         self.unit().tok("mkfn");
         self.expr(outer, &c.gens[0].iter);
     }
+}
+
+/// The line table holds, per instruction, its size in code units and its source position:
+/// units whose instructions have the same sizes at the same positions share it even when the
+/// code differs (`x + 1` and `y * 2`). So the instruction signature loses what does not change
+/// sizes — which constant, which local, which arithmetic or rich-comparison operator, list or
+/// tuple — and the source shape keeps only where tokens are.
+fn line_sig(sig: &str) -> String {
+    let class = |t: &str| -> String {
+        let digits = |p: &str| {
+            t.strip_prefix(p)
+                .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+        };
+        for p in ["c", "ldf", "stf", "delf"] {
+            if digits(p) {
+                return "1".into();
+            }
+        }
+        for p in ["ldd", "std", "deld"] {
+            if t.starts_with(p) {
+                return "1".into();
+            }
+        }
+        for p in [
+            "ldg", "stg", "delg", "lda", "sta", "dela", "meth", "imp", "from",
+        ] {
+            if t.starts_with(p) {
+                return p.into();
+            }
+        }
+        match t {
+            "Add" | "Sub" | "Mul" | "Div" | "FloorDiv" | "Mod" | "Pow" | "LShift" | "RShift"
+            | "BitAnd" | "BitOr" | "BitXor" => "binop".into(),
+            "Eq" | "Ne" | "Lt" | "Le" | "Gt" | "Ge" => "cmp".into(),
+            "In" | "NotIn" => "in".into(),
+            "Is" | "IsNot" => "is".into(),
+            "Neg" | "Pos" | "Invert" | "Not" => "unary".into(),
+            _ if t.starts_with("aug") => "aug".into(),
+            _ if t.starts_with("list") && t[4..].chars().all(|c| c.is_ascii_digit()) => {
+                "build".into()
+            }
+            _ if t.starts_with("tuple") => "build".into(),
+            _ => t.into(),
+        }
+    };
+    sig.split_whitespace()
+        .map(class)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a loop body can `break` out of this loop.
