@@ -456,13 +456,32 @@ impl<'s> Lowerer<'s> {
     /// A code unit's source shape (see [`Code::shape`]): where its tokens are. CPython's
     /// line table holds lines and UTF-8 byte columns, not what is written there.
     fn shape(&self, n: Node) -> String {
-        let mut s = format!("{}:", n.start_position().column);
-        s.extend(self.text(n).bytes().map(|b| match b {
-            b'\n' => '\n',
-            b' ' | b'\t' | b'\r' => ' ',
-            _ => 'x',
-        }));
-        s
+        // Blanks inside a string literal are part of one token.
+        fn strings(n: Node, base: usize, bytes: &mut [u8]) {
+            if n.kind() == "string" {
+                bytes[n.start_byte() - base..n.end_byte() - base].fill(b'x');
+                return;
+            }
+            let mut c = n.walk();
+            for ch in n.children(&mut c) {
+                strings(ch, base, bytes);
+            }
+        }
+        let mut bytes: Vec<u8> = self
+            .text(n)
+            .bytes()
+            .map(|b| match b {
+                b'\n' => b'\n',
+                b' ' | b'\t' | b'\r' => b' ',
+                _ => b'x',
+            })
+            .collect();
+        strings(n, n.start_byte(), &mut bytes);
+        format!(
+            "{}:{}",
+            n.start_position().column,
+            String::from_utf8_lossy(&bytes)
+        )
     }
 
     // ---- constants ----
