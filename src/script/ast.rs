@@ -267,6 +267,9 @@ pub struct Code {
     /// The source's shape: its column, then where its tokens are (every non-blank byte
     /// masked): what CPython's line table records besides instruction sizes.
     pub shape: String,
+    /// Whether the body starts with a string literal: `co_consts[0]` (a function) or
+    /// `__doc__` (the module).
+    pub docstring: bool,
 }
 
 /// A `def`: its parameters (the first `nparams` locals) and code.

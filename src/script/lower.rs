@@ -170,10 +170,24 @@ pub fn compile(src: &str) -> Res<Program> {
     l.scopes.push(Scope::new(ScopeKind::Module));
     let body = l.block_children(tree.root_node())?;
     let scope = l.scopes.pop().expect("module scope");
-    let code = l.finish_code("<module>".into(), scope, body)?;
+    let mut code = l.finish_code("<module>".into(), scope, body)?;
+    code.docstring = has_docstring(tree.root_node());
     Ok(Program {
         code: Rc::new(code),
         arena: l.arena,
+    })
+}
+
+/// Whether a body starts with a string literal (`_PyAST_GetDocString` before the optimizer
+/// runs: a string only folding makes, as `'abc'[0]`, is not a docstring).
+fn has_docstring(body: Node) -> bool {
+    named_children(body).first().is_some_and(|s| {
+        s.kind() == "expression_statement"
+            && named_children(*s).len() == 1
+            && matches!(
+                named_children(*s)[0].kind(),
+                "string" | "concatenated_string"
+            )
     })
 }
 
@@ -553,6 +567,7 @@ impl<'s> Lowerer<'s> {
             locals: scope.locals,
             body,
             shape: String::new(),
+            docstring: false,
         })
     }
 
@@ -1081,6 +1096,7 @@ impl<'s> Lowerer<'s> {
         let mut code = self.finish_code(fname.into(), scope, stmts)?;
         // The line table records nothing of the `def` line itself (RESUME has no columns):
         // the body's place relative to it, and the body.
+        code.docstring = has_docstring(body);
         code.shape = format!(
             "+{}:{}",
             body.start_position().row - n.start_position().row,
@@ -1535,6 +1551,7 @@ impl<'s> Lowerer<'s> {
             locals: scope.locals,
             body: Vec::new(),
             shape: self.shape(n),
+            docstring: false,
         });
         Ok(Expr::Comp(Box::new(Comp {
             dict,

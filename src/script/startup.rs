@@ -553,6 +553,17 @@ impl Compiler {
 
     fn stmt(&mut self, code: &Code, s: &Stmt) {
         match &s.kind {
+            StmtKind::Expr(Expr::Const(i))
+                if std::ptr::eq(s, body_first(code))
+                    && !code.docstring
+                    && matches!(self.const_of(code, *i), Key::Str(_)) =>
+            {
+                // A str the optimizer folded into the first statement: ast_opt wraps it in
+                // an f-string so it is no docstring, and the f-string is compiled.
+                let k = self.const_of(code, *i);
+                self.load_const(k);
+                self.unit().tok("pop");
+            }
             StmtKind::Expr(Expr::Const(_)) => {} // a constant statement compiles to nothing
             StmtKind::Expr(e) => {
                 self.expr(code, e);
@@ -673,20 +684,12 @@ impl Compiler {
             return None;
         };
         let k = self.const_of(code, *i);
-        let truth = match &k {
-            Key::None => false,
-            Key::Int(v) => *v != BigInt::from(0),
-            Key::Bool(b) => *b,
-            Key::Float(bits) => f64::from_bits(*bits) != 0.0,
-            Key::Str(s) => !s.is_empty(),
-            Key::Tuple(items) => !items.is_empty(),
-            Key::Code(_) | Key::Bytes(_) => true,
-        };
+        let t = truth(&k);
         let was = self.unit().dead;
         self.unit().dead = true;
         self.load_const(k);
         self.unit().dead = was;
-        Some(truth)
+        Some(t)
     }
 
     fn target(&mut self, code: &Code, t: &Target, op: &str) {
@@ -727,8 +730,26 @@ impl Compiler {
                 items.iter().for_each(|x| self.expr(code, x));
             }
             Expr::BoolOp(and, items) => {
+                // `LOAD_CONST` + `JUMP_IF_FALSE_OR_POP` (`and`) / `JUMP_IF_TRUE_OR_POP` (`or`):
+                // a constant that decides the result stays and what follows is dead; one that
+                // does not is dropped.
                 self.unit().tok(if *and { "and" } else { "or" });
-                items.iter().for_each(|x| self.expr(code, x));
+                let was = self.unit().dead;
+                for (i, x) in items.iter().enumerate() {
+                    let last = i + 1 == items.len();
+                    match x {
+                        Expr::Const(c) if !last => {
+                            let k = self.const_of(code, *c);
+                            let decides = truth(&k) != *and;
+                            let d = self.unit().dead;
+                            self.unit().dead = d || !decides;
+                            self.load_const(k);
+                            self.unit().dead = d || decides;
+                        }
+                        _ => self.expr(code, x),
+                    }
+                }
+                self.unit().dead = was;
             }
             Expr::ConstList(x) => {
                 self.unit().tok("constlist");
@@ -795,9 +816,13 @@ impl Compiler {
             }
             Expr::IfExp(a, b, c) => {
                 self.unit().tok("ifexp");
-                self.expr(code, a);
+                let t = self.test(code, a);
+                let was = self.unit().dead;
+                self.unit().dead = was || t == Some(false);
                 self.expr(code, b);
+                self.unit().dead = was || t == Some(true);
                 self.expr(code, c);
+                self.unit().dead = was;
             }
             Expr::Call { func, args, kwargs } => {
                 self.expr(code, func);
@@ -854,9 +879,7 @@ impl Compiler {
         // co_consts[0]: the docstring, or None.
         let mut body: &[Stmt] = &code.body;
         let doc = match body.first().map(|s| &s.kind) {
-            Some(StmtKind::Expr(Expr::Const(i)))
-                if matches!(self.const_of(code, *i), Key::Str(_)) =>
-            {
+            Some(StmtKind::Expr(Expr::Const(i))) if code.docstring => {
                 body = &body[1..];
                 self.const_of(code, *i)
             }
@@ -958,6 +981,26 @@ fn line_sig(sig: &str) -> String {
         .map(class)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first statement of a code's body (a sentinel address when it has none).
+fn body_first(code: &Code) -> *const Stmt {
+    code.body
+        .first()
+        .map_or(std::ptr::null(), |s| s as *const Stmt)
+}
+
+/// A constant's truth value.
+fn truth(k: &Key) -> bool {
+    match k {
+        Key::None => false,
+        Key::Int(v) => *v != BigInt::from(0),
+        Key::Bool(b) => *b,
+        Key::Float(bits) => f64::from_bits(*bits) != 0.0,
+        Key::Str(s) => !s.is_empty(),
+        Key::Tuple(items) => !items.is_empty(),
+        Key::Code(_) | Key::Bytes(_) => true,
+    }
 }
 
 /// Whether a loop body can `break` out of this loop.
@@ -1163,7 +1206,7 @@ pub fn start_state(program: &Program) -> StartState {
     });
     let mut body: &[Stmt] = &module.body;
     if let Some(StmtKind::Expr(Expr::Const(i))) = body.first().map(|s| &s.kind)
-        && matches!(c.const_of(module, *i), Key::Str(_))
+        && module.docstring
     {
         // The module docstring: `__doc__ = "..."`.
         let k = c.const_of(module, *i);
