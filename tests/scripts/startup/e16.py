@@ -1,0 +1,202 @@
+import gc
+print(gc.get_count()[0])
+def f1(a):
+    return a
+def f2(a):
+    return a
+def f3(a):
+    return a
+def f4(a):
+    return a
+def f5(a):
+    return a
+def f6(a):
+    return a
+def f7(a):
+    return a
+def f8(a):
+    return a
+def f9(a):
+    return a
+def f10(a):
+    return a
+def f11(a):
+    return a
+def f12(a):
+    return a
+def f13(a):
+    return a
+def f14(a):
+    return a
+def f15(a):
+    return a
+def f16(a):
+    return a
+def f17(a):
+    return a
+def f18(a):
+    return a
+def f19(a):
+    return a
+def f20(a):
+    return a
+def f21(a):
+    return a
+def f22(a):
+    return a
+def f23(a):
+    return a
+def f24(a):
+    return a
+def f25(a):
+    return a
+def f26(a):
+    return a
+def f27(a):
+    return a
+def f28(a):
+    return a
+def f29(a):
+    return a
+def f30(a):
+    return a
+def f31(a):
+    return a
+def f32(a):
+    return a
+def f33(a):
+    return a
+def f34(a):
+    return a
+def f35(a):
+    return a
+def f36(a):
+    return a
+def f37(a):
+    return a
+def f38(a):
+    return a
+def f39(a):
+    return a
+def f40(a):
+    return a
+def f41(a):
+    return a
+def f42(a):
+    return a
+def f43(a):
+    return a
+def f44(a):
+    return a
+def f45(a):
+    return a
+def f46(a):
+    return a
+def f47(a):
+    return a
+def f48(a):
+    return a
+def f49(a):
+    return a
+def f50(a):
+    return a
+def f51(a):
+    return a
+def f52(a):
+    return a
+def f53(a):
+    return a
+def f54(a):
+    return a
+def f55(a):
+    return a
+def f56(a):
+    return a
+def f57(a):
+    return a
+def f58(a):
+    return a
+def f59(a):
+    return a
+def f60(a):
+    return a
+def f61(a):
+    return a
+def f62(a):
+    return a
+def f63(a):
+    return a
+def f64(a):
+    return a
+def f65(a):
+    return a
+def f66(a):
+    return a
+def f67(a):
+    return a
+def f68(a):
+    return a
+def f69(a):
+    return a
+def f70(a):
+    return a
+def f71(a):
+    return a
+def f72(a):
+    return a
+def f73(a):
+    return a
+def f74(a):
+    return a
+def f75(a):
+    return a
+def f76(a):
+    return a
+def f77(a):
+    return a
+def f78(a):
+    return a
+def f79(a):
+    return a
+def f80(a):
+    return a
+def f81(a):
+    return a
+def f82(a):
+    return a
+def f83(a):
+    return a
+def f84(a):
+    return a
+def f85(a):
+    return a
+def f86(a):
+    return a
+def f87(a):
+    return a
+def f88(a):
+    return a
+def f89(a):
+    return a
+def f90(a):
+    return a
+def f91(a):
+    return a
+def f92(a):
+    return a
+def f93(a):
+    return a
+def f94(a):
+    return a
+def f95(a):
+    return a
+def f96(a):
+    return a
+def f97(a):
+    return a
+def f98(a):
+    return a
+def f99(a):
+    return a
+def f100(a):
+    return a
