@@ -422,6 +422,37 @@ mod tests {
     }
 
     #[test]
+    fn recycle_only_when_sole_owner_and_retracks() {
+        let t = PyTuple::new(vec![int(1000), int(2000)]);
+        let old = t.items();
+        // Someone else holds it: left alone.
+        let other = t.as_obj().clone();
+        assert!(!t.recycle(vec![int(1), int(2)]));
+        drop(other);
+        assert_eq!(old[0].refcnt(), 2, "the tuple and `old` hold the item");
+        crate::gc::untrack(t.as_obj().as_ptr());
+        assert!(!crate::gc::is_tracked(t.as_obj()));
+        assert!(t.recycle(vec![int(3000), int(4000)]));
+        assert_eq!(old[0].refcnt(), 1, "the old item was released");
+        assert!(
+            crate::gc::is_tracked(t.as_obj()),
+            "recycled tuples are tracked again"
+        );
+        let now: Vec<i64> = t
+            .items()
+            .iter()
+            .map(|o| {
+                PyInt::from_obj(o.clone())
+                    .expect("int")
+                    .to_i64()
+                    .expect("small")
+            })
+            .collect();
+        assert_eq!(now, vec![3000, 4000]);
+        assert!(!t.recycle(vec![int(1)]), "a different length is refused");
+    }
+
+    #[test]
     fn sizes_singleton_and_free_lists() {
         runtime::clear_freelists();
         let e = PyTuple::new(vec![]);
