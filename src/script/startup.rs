@@ -312,9 +312,12 @@ impl Unit {
         self.varnames.len() - 1
     }
 
+    /// Record an instruction of the signature (code the CFG optimizer drops has none).
     fn tok(&mut self, t: &str) {
-        self.sig.push_str(t);
-        self.sig.push(' ');
+        if !self.dead {
+            self.sig.push_str(t);
+            self.sig.push(' ');
+        }
     }
 }
 
@@ -637,6 +640,9 @@ impl Compiler {
                 self.unit().tok("continue");
                 self.unit().dead = true;
             }
+            // A NOP, removed when the next instruction is on its line: the implicit
+            // `return None` after a unit's last statement is.
+            StmtKind::Pass if std::ptr::eq(s, body_last(code)) => {}
             StmtKind::Pass => self.unit().tok("pass"),
             StmtKind::Return(e) => {
                 match e {
@@ -890,6 +896,7 @@ impl Compiler {
         self.stmts(code, body);
         // The implicit `return None` (None is co_consts[0] or already there).
         self.load_const(Key::None);
+        self.unit().tok("ret");
         let k = self.exit();
         // compiler_make_closure: LOAD_CONST code, MAKE_FUNCTION (3.11: no qualname).
         self.load_const(k);
@@ -987,6 +994,13 @@ fn line_sig(sig: &str) -> String {
 fn body_first(code: &Code) -> *const Stmt {
     code.body
         .first()
+        .map_or(std::ptr::null(), |s| s as *const Stmt)
+}
+
+/// The last statement of a code's body (a sentinel address when it has none).
+fn body_last(code: &Code) -> *const Stmt {
+    code.body
+        .last()
         .map_or(std::ptr::null(), |s| s as *const Stmt)
 }
 
@@ -1216,6 +1230,7 @@ pub fn start_state(program: &Program) -> StartState {
     }
     c.stmts(module, body);
     c.load_const(Key::None);
+    c.unit().tok("ret");
     let Key::Code(module_id) = c.exit() else {
         unreachable!("exit returns a code key")
     };
