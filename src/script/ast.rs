@@ -270,6 +270,28 @@ pub struct Code {
     /// Whether the body starts with a string literal: `co_consts[0]` (a function) or
     /// `__doc__` (the module).
     pub docstring: bool,
+    /// `co_warmup`: RESUMEs and JUMP_BACKWARDs executed so far, up to
+    /// [`QUICKENING_WARMUP_DELAY`], when 3.11 quickens the code (its call sites specialize on
+    /// their next execution: `str(x)` then passes no argument tuple).
+    pub warmup: std::cell::Cell<u32>,
+}
+
+/// `QUICKENING_WARMUP_DELAY` (3.11).
+pub const QUICKENING_WARMUP_DELAY: u32 = 8;
+
+impl Code {
+    /// `_PyCode_Warmup`: a RESUME (frame entry) or a JUMP_BACKWARD (a loop going round).
+    pub fn warm(&self) {
+        let w = self.warmup.get();
+        if w < QUICKENING_WARMUP_DELAY {
+            self.warmup.set(w + 1);
+        }
+    }
+
+    /// Whether `_PyCode_Quicken` has run: adaptive instructions in place.
+    pub fn quickened(&self) -> bool {
+        self.warmup.get() >= QUICKENING_WARMUP_DELAY
+    }
 }
 
 /// A `def`: its parameters (the first `nparams` locals) and code.

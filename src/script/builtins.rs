@@ -727,15 +727,10 @@ impl Interp<'_> {
                         }
                     }
                 }
-                let mut line = String::new();
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        line.push_str(&sep);
-                    }
-                    line.push_str(&self.str_value(a)?);
-                }
-                line.push_str(&end);
-                // The argument tuple of METH_VARARGS `print` (non-objects stand in as None).
+                // builtin_print (Argument Clinic, `*args`): the parser's keyword tuple on the
+                // first call, the argument tuple (non-objects stand in as None), then one
+                // PyFile_WriteObject per argument, separator and end.
+                self.print_parser_init();
                 let _varargs = (!args.is_empty()).then(|| {
                     PyTuple::new(
                         args.iter()
@@ -743,7 +738,17 @@ impl Interp<'_> {
                             .collect(),
                     )
                 });
-                self.print_gc_effect(args.len());
+                let mut line = String::new();
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.print_write(|_| Ok(()))?;
+                        line.push_str(&sep);
+                    }
+                    let text = self.print_write(|me| me.str_value(a))?;
+                    line.push_str(&text);
+                }
+                self.print_write(|_| Ok(()))?;
+                line.push_str(&end);
                 self.out.write_all(line.as_bytes()).map_err(|e| {
                     Fault::Output(
                         (e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()),
@@ -1344,9 +1349,11 @@ impl Interp<'_> {
         if t != TypeTag::Dict {
             no_kwargs(t.name(), &kw)?;
         }
-        // int() and str() have no vectorcall in 3.11: type_call passes an argument tuple.
+        // int() and str() have no vectorcall in 3.11: type_call passes an argument tuple —
+        // except `str(x)` in quickened code, where PRECALL_NO_KW_STR_1 calls PyObject_Str.
+        let specialized = t == TypeTag::Str && args.len() == 1 && self.caller_quickened;
         let _varargs = match t {
-            TypeTag::Int | TypeTag::Str => varargs_tuple(&args),
+            TypeTag::Int | TypeTag::Str if !specialized => varargs_tuple(&args),
             _ => None,
         };
         match t {

@@ -80,11 +80,13 @@ pub struct Interp<'o> {
     pub(crate) depth: usize,
     pub(crate) traceback: Vec<(u32, Rc<str>)>,
     pub(crate) trace: Option<TraceSink>,
-    /// The 4-tuple the first `print` leaves behind (see [`Interp::print_gc_effect`]).
+    /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
     pub(crate) printed: Option<Obj>,
     /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
     /// first repr of a container and kept for the rest of the run.
     pub(crate) repr_state: Option<(Obj, Obj)>,
+    /// Whether the code making the current call is quickened (set right before a call).
+    pub(crate) caller_quickened: bool,
 }
 
 impl<'o> Interp<'o> {
@@ -100,27 +102,29 @@ impl<'o> Interp<'o> {
             trace: None,
             printed: None,
             repr_state: None,
+            caller_quickened: false,
         }
     }
 
-    /// `print`'s GC side effects in 3.11.7, measured with `gc.get_count()` around prints:
-    /// `builtin_print` is `METH_VARARGS` (an argument tuple per call, from the tuple free
-    /// list when it has one — built by the caller), and the first print of the process
-    /// leaves a 4-tuple behind (`sys.stdout`'s state: after a `gc.collect()` only a parked
-    /// 4-tuple, not a list, dict or other tuple, stands in for it). Flushing `sys.stdout`'s
-    /// 8 KiB buffer changes no count.
-    pub(crate) fn print_gc_effect(&mut self, nargs: usize) {
+    /// `print`'s first GC side effect in 3.11.7: the argument parser's keyword tuple
+    /// `('sep', 'end', 'file', 'flush')`, made on the process's first call
+    /// (`parser_init`, before the argument tuple) and kept (a 4-tuple of None here: only
+    /// its allocation and tracking matter; CPython's strs exist already).
+    pub(crate) fn print_parser_init(&mut self) {
         if self.printed.is_none() {
             let items = (0..4).map(|_| crate::types::none::none()).collect();
             self.printed = Some(PyTuple::new(items).into_obj());
         }
-        // Each write looks up `sys.stdout.write`: a bound method object made and freed at
-        // once (PyFile_WriteObject). Net zero, but its allocation can start a collection.
-        let writes = if nargs == 0 { 1 } else { 2 * nargs };
-        for _ in 0..writes {
-            crate::gc::on_gc_alloc();
-            crate::gc::on_gc_free();
-        }
+    }
+
+    /// One `PyFile_WriteObject` of `print`: it looks up `sys.stdout.write`, a bound method
+    /// made before the text and freed after the write (net zero, but its allocation can
+    /// start a collection). Flushing `sys.stdout`'s 8 KiB buffer changes no count.
+    pub(crate) fn print_write<T>(&mut self, text: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
+        crate::gc::on_gc_alloc();
+        let r = text(self);
+        crate::gc::on_gc_free();
+        r
     }
 
     /// Write name events (bindings and unbindings with the object's refcount) to `w`.
@@ -139,6 +143,7 @@ impl<'o> Interp<'o> {
 
     /// Run a module's code.
     pub fn run_module(&mut self, code: &Code) -> Result<(), Failure> {
+        code.warm();
         let mut frame = Frame {
             code,
             locals: Vec::new(),
@@ -269,7 +274,15 @@ impl<'o> Interp<'o> {
                 match self.exec_block(f, body)? {
                     Flow::Break => return Ok(Flow::Normal),
                     Flow::Return(v) => return Ok(Flow::Return(v)),
-                    Flow::Normal | Flow::Continue => {}
+                    // `continue` jumps back to the test: a JUMP_BACKWARD.
+                    Flow::Continue => f.code.warm(),
+                    // The test repeated at the bottom is a conditional jump, unless it is a
+                    // constant: `while True` goes round with a JUMP_BACKWARD.
+                    Flow::Normal => {
+                        if matches!(c, Expr::Const(_)) {
+                            f.code.warm();
+                        }
+                    }
                 }
                 self.step()?;
             },
@@ -286,7 +299,8 @@ impl<'o> Interp<'o> {
                     match self.exec_block(f, body)? {
                         Flow::Break => return Ok(Flow::Normal),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
+                        // Back to FOR_ITER: a JUMP_BACKWARD.
+                        Flow::Normal | Flow::Continue => f.code.warm(),
                     }
                 }
             }
@@ -688,6 +702,7 @@ impl<'o> Interp<'o> {
                 let fv = self.eval(f, func)?;
                 let a = self.eval_values(f, args)?;
                 let k = self.eval_kwargs(f, kwargs)?;
+                self.caller_quickened = f.code.quickened();
                 self.call(fv, a, k)?
             }
             Expr::MethodCall {
@@ -797,6 +812,7 @@ impl<'o> Interp<'o> {
         let _func = GcCounted::new(());
         let first = self.eval(f, &c.gens[0].iter)?;
         let iter = self.get_iter(first)?;
+        c.code.warm();
         let mut frame = Frame {
             code: &c.code,
             locals: vec![None; c.code.locals.len()],
@@ -838,6 +854,8 @@ impl<'o> Interp<'o> {
                 return Ok(());
             };
             self.store(f, &g.target, Value::Obj(item))?;
+            // A failed `if` jumps straight back to FOR_ITER (a conditional jump after the
+            // CFG optimizer threads it); the end of an item is a JUMP_BACKWARD.
             for cond in &g.ifs {
                 let v = self.eval(f, cond)?;
                 if !self.truthy(&v)? {
@@ -846,6 +864,7 @@ impl<'o> Interp<'o> {
             }
             if level + 1 < c.gens.len() {
                 self.comp_loop(f, c, level + 1, None, result)?;
+                f.code.warm();
                 continue;
             }
             let out = result.as_obj().expect("list or dict");
@@ -859,6 +878,7 @@ impl<'o> Interp<'o> {
                 let v = self.eval(f, &c.elt)?.into_obj()?;
                 PyList::from_obj(out.clone()).expect("list").append(v);
             }
+            f.code.warm();
         }
     }
 
@@ -1065,6 +1085,7 @@ impl<'o> Interp<'o> {
         }
         self.enter()?;
         let code = def.code.clone();
+        code.warm();
         let mut frame = Frame {
             code: &code,
             locals: Vec::with_capacity(code.locals.len()),

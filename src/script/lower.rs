@@ -568,6 +568,7 @@ impl<'s> Lowerer<'s> {
             body,
             shape: String::new(),
             docstring: false,
+            warmup: Default::default(),
         })
     }
 
@@ -1552,6 +1553,7 @@ impl<'s> Lowerer<'s> {
             body: Vec::new(),
             shape: self.shape(n),
             docstring: false,
+            warmup: Default::default(),
         });
         Ok(Expr::Comp(Box::new(Comp {
             dict,
