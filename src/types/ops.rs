@@ -189,6 +189,70 @@ pub fn hash(o: &Obj) -> PyResult<PyHash> {
     )))
 }
 
+/// The digits and decimal exponent of `_Py_dg_dtoa(x, 0, ...)` for a finite `x >= 0`: the
+/// fewest digits that read back as `x`, and of those the nearest to `x`, a tie going to the
+/// even digit. Rust's `{:e}` finds how many digits are needed but may pick the other
+/// neighbour on a tie (`-714285714285711.25` → `...711.3`, where CPython prints `...711.2`),
+/// so the digits are rounded again from the exact expansion.
+fn shortest_digits(x: f64) -> (String, i32) {
+    let split = |sci: &str| -> (String, i32) {
+        let (m, e) = sci.split_once('e').expect("exponent");
+        (
+            m.chars().filter(|c| *c != '.').collect(),
+            e.parse().expect("exponent digits"),
+        )
+    };
+    let (short, exp) = split(&format!("{x:e}"));
+    let n = short.len();
+    // A double's decimal expansion ends within 767 significant digits: this one is exact.
+    let (exact, exact_exp) = split(&format!("{:.*e}", n - 1 + 780, x));
+    if exact_exp != exp {
+        return (short, exp);
+    }
+    let (head, rest) = exact.split_at(n);
+    let rest = rest.trim_end_matches('0');
+    let up = match rest.as_bytes().first() {
+        None => false,
+        Some(b) if *b > b'5' => true,
+        Some(b) if *b < b'5' => false,
+        // Exactly half: to the even digit.
+        Some(_) if rest.len() == 1 => (head.as_bytes()[n - 1] - b'0') % 2 == 1,
+        Some(_) => true,
+    };
+    let mut digits: Vec<u8> = head.bytes().collect();
+    let mut e = exp;
+    if up {
+        let mut i = n;
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                digits.truncate(n);
+                e += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let nearest = String::from_utf8(digits).expect("ascii digits");
+    let trimmed = nearest.trim_end_matches('0');
+    let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+    // It must still read back as x (the interval around a power of two is lopsided).
+    let back: f64 = format!("{}.{}e{}", &trimmed[..1], &trimmed[1..], e)
+        .parse()
+        .expect("a float");
+    if back == x && trimmed.len() <= n {
+        (trimmed.to_string(), e)
+    } else {
+        (short, exp)
+    }
+}
+
 /// `repr(f)` for a float: the shortest string that round-trips, in CPython's layout
 /// (`float_repr` → `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)`): fixed notation
 /// when the decimal exponent is in `-4..16`, else `d.ddde±XX`.
@@ -199,15 +263,8 @@ pub fn float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf" } else { "-inf" }.into();
     }
-    // Rust's `{:e}` prints the shortest round-trip digits: "-1.2345e-7".
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').expect("exponent");
-    let exp: i32 = exp.parse().expect("exponent digits");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let (digits, exp) = shortest_digits(f.abs());
     let decpt = exp + 1;
     if (-3..=16).contains(&decpt) {
         let body = if decpt <= 0 {
