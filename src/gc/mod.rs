@@ -489,7 +489,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
             let op = from_gc(g);
             traverse_fast(op, |child| visit_reachable(child, young_h));
             let tp = type_of(op);
-            if std::ptr::eq(tp, &TUPLE_TYPE) && tuple_may_untrack(op) {
+            if std::ptr::eq(tp, &TUPLE_TYPE) && may_untrack(op) {
                 // Unlink from the reachable chain and untrack.
                 set_next(head(prev_a), h.gc_next.get());
                 h.gc_next.set(0);
@@ -532,7 +532,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     } else {
         let mut n = 0;
         for op in dicts {
-            if dict_may_untrack(op) {
+            if may_untrack(op) {
                 untrack(op);
                 n += 1;
             }
@@ -600,15 +600,9 @@ fn visit_reachable(op: NonNull<PyObject>, reachable: &PyGCHead) {
     }
 }
 
-/// `_PyTuple_MaybeUntrack`: no item may be tracked.
-fn tuple_may_untrack(op: NonNull<PyObject>) -> bool {
-    let mut ok = true;
-    traverse(op, &mut |child| ok &= !may_be_tracked(child));
-    ok
-}
-
-/// `_PyDict_MaybeUntrack`: no key or value may be tracked.
-fn dict_may_untrack(op: NonNull<PyObject>) -> bool {
+/// `_PyTuple_MaybeUntrack` / `_PyDict_MaybeUntrack`: nothing the object refers to (items;
+/// keys and values) may be tracked.
+fn may_untrack(op: NonNull<PyObject>) -> bool {
     let mut ok = true;
     traverse(op, &mut |child| ok &= !may_be_tracked(child));
     ok

@@ -125,12 +125,11 @@ fn none_tuple(n: usize) -> PyTuple {
 /// (`Py_REFCNT(result) == 1`), else a new tuple.
 fn recycled(result: Option<&PyTuple>, items: Vec<Obj>) -> Obj {
     match result {
-        Some(r) if r.as_obj().refcnt() == 1 && r.len() == items.len() => {
-            let ok = r.recycle(items);
-            debug_assert!(ok);
-            r.as_obj().clone()
-        }
-        _ => PyTuple::new(items).into_obj(),
+        Some(r) => match r.recycle(items) {
+            Ok(()) => r.as_obj().clone(),
+            Err(items) => PyTuple::new(items).into_obj(),
+        },
+        None => PyTuple::new(items).into_obj(),
     }
 }
 

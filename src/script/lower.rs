@@ -66,7 +66,7 @@ pub struct Program {
 /// `_PyCode_ConstantKey`: constants are merged when type and value are equal (`1`, `1.0`
 /// and `True` stay apart; so do `0.0` and `-0.0`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum ConstKey {
+pub(super) enum ConstKey {
     Int(BigInt),
     Bool(bool),
     Float(u64),
@@ -75,7 +75,7 @@ enum ConstKey {
     Tuple(Vec<ConstKey>),
 }
 
-fn const_key(o: &Obj) -> ConstKey {
+pub(super) fn const_key(o: &Obj) -> ConstKey {
     if none::is_none(o) {
         return ConstKey::None;
     }

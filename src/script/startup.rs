@@ -39,12 +39,8 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use super::ast::*;
-use super::lower::Program;
+use super::lower::{ConstKey, Program, const_key};
 use crate::object::Obj;
-use crate::types::float::PyFloat;
-use crate::types::int::PyInt;
-use crate::types::none;
-use crate::types::str::PyStr;
 use crate::types::tuple::PyTuple;
 
 /// Generation 0's count at `_PyRun_SimpleFileObject` (3.11.7 on this image).
@@ -204,25 +200,7 @@ enum Key {
 
 impl Key {
     fn of(o: &Obj) -> Key {
-        if none::is_none(o) {
-            return Key::None;
-        }
-        if let Ok(i) = PyInt::from_obj(o.clone()) {
-            if i.is_bool() {
-                return Key::Bool(i.to_i64() == Some(1));
-            }
-            return Key::Int(i.value());
-        }
-        if let Ok(f) = PyFloat::from_obj(o.clone()) {
-            return Key::Float(f.value().to_bits());
-        }
-        if let Ok(s) = PyStr::from_obj(o.clone()) {
-            return Key::Str(s.to_string().into());
-        }
-        if let Ok(t) = PyTuple::from_obj(o.clone()) {
-            return Key::Tuple(t.items().iter().map(Key::of).collect());
-        }
-        unreachable!("constant of type {}", o.type_name())
+        Key::from(const_key(o))
     }
 
     fn strs(names: &[Rc<str>]) -> Key {
@@ -244,6 +222,19 @@ impl Key {
                 }
                 out.push(2);
             }
+        }
+    }
+}
+
+impl From<ConstKey> for Key {
+    fn from(k: ConstKey) -> Key {
+        match k {
+            ConstKey::None => Key::None,
+            ConstKey::Int(i) => Key::Int(i),
+            ConstKey::Bool(b) => Key::Bool(b),
+            ConstKey::Float(bits) => Key::Float(bits),
+            ConstKey::Str(s) => Key::Str(s.into()),
+            ConstKey::Tuple(items) => Key::Tuple(items.into_iter().map(Key::from).collect()),
         }
     }
 }
@@ -395,6 +386,20 @@ impl Compiler {
         }
         let i = self.unit().add_const(k);
         self.use_const(i);
+    }
+
+    /// The tuple of a constant list display or of constant dict keys, which the compiler
+    /// builds itself (`ADDOP_LOAD_CONST_NEW`).
+    fn built_tuple(&mut self, code: &Code, e: &Expr) {
+        match e {
+            Expr::Const(i) => {
+                let Key::Tuple(items) = self.const_of(code, *i) else {
+                    unreachable!("a compiler-built constant is a tuple")
+                };
+                self.load_const_new(items);
+            }
+            other => self.expr(code, other),
+        }
     }
 
     /// `merge_const_one`: one key, no recursion; on a hit the new object goes too.
@@ -759,15 +764,7 @@ impl Compiler {
             }
             Expr::ConstList(x) => {
                 self.unit().tok("constlist");
-                match &**x {
-                    Expr::Const(i) => {
-                        let Key::Tuple(items) = self.const_of(code, *i) else {
-                            unreachable!("a constant list display holds a tuple")
-                        };
-                        self.load_const_new(items);
-                    }
-                    other => self.expr(code, other),
-                }
+                self.built_tuple(code, x);
             }
             Expr::Unary(op, x) => {
                 self.expr(code, x);
@@ -790,15 +787,7 @@ impl Compiler {
                         DictChunk::ConstKeys(k, vs) => {
                             self.unit().tok(&format!("constmap{}", vs.len()));
                             vs.iter().for_each(|x| self.expr(code, x));
-                            match &**k {
-                                Expr::Const(i) => {
-                                    let Key::Tuple(items) = self.const_of(code, *i) else {
-                                        unreachable!("constant keys are a tuple")
-                                    };
-                                    self.load_const_new(items);
-                                }
-                                other => self.expr(code, other),
-                            }
+                            self.built_tuple(code, k);
                         }
                     }
                 }

@@ -267,11 +267,12 @@ impl PyTuple {
 
     /// The result-tuple recycling of `enumerate`, `zip` and dict item iterators: when this
     /// handle is the only reference (`Py_REFCNT(result) == 1`), put `items` in place (the old
-    /// items are released after) and track the tuple again if a collection untracked it;
-    /// returns `false` (and leaves the tuple alone) when someone else still holds it.
-    pub fn recycle(&self, items: Vec<Obj>) -> bool {
+    /// items are released after) and track the tuple again if a collection untracked it.
+    /// When someone else still holds it (or the length differs), the tuple is left alone and
+    /// the items come back.
+    pub fn recycle(&self, items: Vec<Obj>) -> Result<(), Vec<Obj>> {
         if self.0.refcnt() != 1 || items.len() != self.len() || self.is_empty() {
-            return false;
+            return Err(items);
         }
         let op = self.0.as_ptr();
         let mut old = Vec::with_capacity(items.len());
@@ -288,7 +289,7 @@ impl PyTuple {
             crate::gc::track(op);
         }
         drop(old);
-        true
+        Ok(())
     }
 
     /// `()`: the static singleton.
@@ -427,12 +428,12 @@ mod tests {
         let old = t.items();
         // Someone else holds it: left alone.
         let other = t.as_obj().clone();
-        assert!(!t.recycle(vec![int(1), int(2)]));
+        assert!(t.recycle(vec![int(1), int(2)]).is_err());
         drop(other);
         assert_eq!(old[0].refcnt(), 2, "the tuple and `old` hold the item");
         crate::gc::untrack(t.as_obj().as_ptr());
         assert!(!crate::gc::is_tracked(t.as_obj()));
-        assert!(t.recycle(vec![int(3000), int(4000)]));
+        assert!(t.recycle(vec![int(3000), int(4000)]).is_ok());
         assert_eq!(old[0].refcnt(), 1, "the old item was released");
         assert!(
             crate::gc::is_tracked(t.as_obj()),
@@ -449,7 +450,10 @@ mod tests {
             })
             .collect();
         assert_eq!(now, vec![3000, 4000]);
-        assert!(!t.recycle(vec![int(1)]), "a different length is refused");
+        assert!(
+            t.recycle(vec![int(1)]).is_err(),
+            "a different length is refused"
+        );
     }
 
     #[test]
