@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -41,7 +42,6 @@ fn run_ours(args: &[&str], stdin: Option<&str>) -> Output {
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().expect("run pylayout");
     if let Some(input) = stdin {
-        use std::io::Write;
         child
             .stdin
             .take()
@@ -183,6 +183,59 @@ fn code_and_stdin_forms_match_the_file_form() {
     let by_stdin = run_ours(&["-"], Some(code));
     assert_eq!(by_c.stdout, theirs.stdout);
     assert_eq!(by_stdin.stdout, theirs.stdout);
+}
+
+/// A script from `-c` or stdin starts one object lower in generation 0 than the same file
+/// (no `SourceFileLoader`): each form is compared with python3's same form.
+#[test]
+fn start_counts_of_code_and_stdin_forms_match_python() {
+    let code = "import gc\nprint(gc.get_count())\ndef f(a): return [a * i for i in range(3)]\nx = (1.5, 2)\n";
+    let dir = std::env::temp_dir().join(format!("pylayout-forms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("s.py");
+    std::fs::write(&file, code).expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    let python = |args: &[&str], stdin: Option<&str>| {
+        let mut c = Command::new(python_exe());
+        c.args(args)
+            .env("PYTHONHASHSEED", "0")
+            .stdout(Stdio::piped());
+        if stdin.is_some() {
+            c.stdin(Stdio::piped());
+        }
+        let mut child = c.spawn().expect("python3");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write stdin");
+        }
+        child.wait_with_output().expect("python3").stdout
+    };
+    let pairs = [
+        (python(&[path], None), run_ours(&[path], None).stdout),
+        (
+            python(&["-c", code], None),
+            run_ours(&["-c", code], None).stdout,
+        ),
+        (
+            python(&["-"], Some(code)),
+            run_ours(&["-"], Some(code)).stdout,
+        ),
+    ];
+    let _ = std::fs::remove_dir_all(&dir);
+    for (theirs, ours) in &pairs {
+        assert_eq!(
+            String::from_utf8_lossy(ours),
+            String::from_utf8_lossy(theirs)
+        );
+    }
+    assert_ne!(
+        pairs[0].0, pairs[1].0,
+        "python3 itself starts the forms apart"
+    );
 }
 
 #[test]
