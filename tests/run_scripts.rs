@@ -387,3 +387,61 @@ fn closed_output_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Builtins and methods handed a value of the wrong kind raise CPython's TypeError (or
+/// ValueError) — never a panic. `min(1)` once reached an `expect` in the runner.
+#[test]
+fn wrong_kinds_of_arguments_raise_as_python_does() {
+    let cases = [
+        "min(1)",
+        "max(1)",
+        "sum(1)",
+        "sorted(1)",
+        "list(1)",
+        "tuple(1)",
+        "dict(1)",
+        "any(1)",
+        "all(1)",
+        "enumerate(1)",
+        "zip(1)",
+        "reversed(1)",
+        "iter(1)",
+        "next(1)",
+        "len(1)",
+        "max([])",
+        "min()",
+        "' '.join(1)",
+        "[].extend(1)",
+        "a, b = 1",
+        "x = [1, 2]; x[::2] = 1",
+        "dict([1])",
+        "dict([[1]])",
+        "'a'.join([1])",
+        "sorted([1, 'a'])",
+        "min(1.5)",
+        "max(None)",
+        "sum([1], 'a')",
+        "list(None)",
+        "{}.update(1)",
+    ];
+    let mut failures = Vec::new();
+    for code in cases {
+        let theirs = Command::new(python_exe())
+            .args(["-c", code])
+            .env("PYTHONHASHSEED", "0")
+            .output()
+            .expect("python3");
+        let ours = run_ours(&["-c", code], None);
+        let err = String::from_utf8_lossy(&ours.stderr);
+        if err.contains("panicked") || ours.status.code() != theirs.status.code() {
+            failures.push(format!("{code}: exit {:?}: {err}", ours.status.code()));
+        } else if last_line(&ours.stderr) != last_line(&theirs.stderr) {
+            failures.push(format!(
+                "{code}:\n  ours:    {}\n  python3: {}",
+                last_line(&ours.stderr),
+                last_line(&theirs.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -356,7 +356,9 @@ impl Interp<'_> {
                 } else if let Ok(d) = PyDict::from_obj(o.clone()) {
                     d.len()
                 } else {
-                    seq_items(o).len()
+                    // A list or tuple; anything else has no length to hint (and `get_iter`
+                    // then raises CPython's "'int' object is not iterable").
+                    seq_len(o)
                 }
             }
             Value::Range(a, b, s) => range_len(*a, *b, *s) as usize,
