@@ -327,6 +327,35 @@ impl PyInt {
         BigInt::from_biguint(sign, from_digits(&self.digits()))
     }
 
+    /// Digit `i` (least significant first); `i < |ob_size|`.
+    fn digit(&self, i: usize) -> u32 {
+        debug_assert!(
+            i < self.ob_size().unsigned_abs(),
+            "digit {i} of {}",
+            self.ob_size()
+        );
+        // SAFETY: an int with ob_size ±n has n digits after offset 24, and i < n.
+        unsafe { self.0.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i) }
+    }
+
+    /// `long_compare(a, b)`: signed digit counts first, then digits from the most significant,
+    /// without building a big integer (what `int < int` and `int == int` cost in CPython).
+    pub fn compare(&self, other: &PyInt) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let (a, b) = (self.ob_size(), other.ob_size());
+        if a != b {
+            return a.cmp(&b);
+        }
+        for i in (0..a.unsigned_abs()).rev() {
+            let (x, y) = (self.digit(i), other.digit(i));
+            if x != y {
+                let o = x.cmp(&y);
+                return if a < 0 { o.reverse() } else { o };
+            }
+        }
+        Ordering::Equal
+    }
+
     /// The value if it fits an `i64`.
     pub fn to_i64(&self) -> Option<i64> {
         i64::try_from(self.value()).ok()
@@ -346,6 +375,25 @@ impl PyInt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compare_orders_as_the_values_do() {
+        // Values around digit boundaries, signs and equal digit counts; the model is BigInt.
+        let mut vals: Vec<BigInt> = Vec::new();
+        for shift in [0u32, 29, 30, 31, 59, 60, 61, 90, 120] {
+            for d in [-2i64, -1, 0, 1, 2] {
+                let v = (BigInt::from(1) << shift) + d;
+                vals.push(v.clone());
+                vals.push(-v);
+            }
+        }
+        let ints: Vec<PyInt> = vals.iter().map(PyInt::from_bigint).collect();
+        for (a, x) in vals.iter().zip(&ints) {
+            for (b, y) in vals.iter().zip(&ints) {
+                assert_eq!(x.compare(y), a.cmp(b), "{a} vs {b}");
+            }
+        }
+    }
 
     #[test]
     fn digits_roundtrip() {

@@ -15,7 +15,7 @@ use crate::hash::{self, PyHash};
 use crate::object::Obj;
 use crate::types::dict::PyDict;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
-use crate::types::int::PyInt;
+use crate::types::int::{BOOL_TYPE, INT_TYPE, PyInt};
 use crate::types::list::{LIST_TYPE, PyList};
 use crate::types::str::{self as pystr, PyStr};
 use crate::types::tuple::{PyTuple, TUPLE_TYPE};
@@ -83,10 +83,26 @@ fn cmp_num(a: &Num, b: &Num) -> Option<Ordering> {
     }
 }
 
+/// Two ints (or bools) compared digit by digit (`long_richcompare`); `None` otherwise.
+fn int_compare(a: &Obj, b: &Obj) -> Option<Ordering> {
+    let int = |o: &Obj| o.is_type(&INT_TYPE) || o.is_type(&BOOL_TYPE);
+    if !(int(a) && int(b)) {
+        return None;
+    }
+    let (x, y) = (
+        PyInt::from_obj(a.clone()).ok()?,
+        PyInt::from_obj(b.clone()).ok()?,
+    );
+    Some(x.compare(&y))
+}
+
 /// `a == b` (`PyObject_RichCompareBool(a, b, Py_EQ)`: identity first).
 pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
     if a.is(b) {
         return Ok(true);
+    }
+    if let Some(o) = int_compare(a, b) {
+        return Ok(o == Ordering::Equal);
     }
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Equal));
@@ -137,6 +153,9 @@ fn same_sequence_type(a: &Obj, b: &Obj) -> Option<(Vec<Obj>, Vec<Obj>)> {
 
 /// `a < b`.
 pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
+    if let Some(o) = int_compare(a, b) {
+        return Ok(o == Ordering::Less);
+    }
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Ok(cmp_num(&x, &y) == Some(Ordering::Less));
     }
