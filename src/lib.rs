@@ -18,6 +18,7 @@ pub mod gc;
 pub mod hash;
 pub mod inspect;
 pub mod object;
+pub mod peers;
 pub mod runtime;
 pub mod script;
 pub mod types;

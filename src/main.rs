@@ -5,6 +5,10 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// The system allocator, counted: `pylayout cost` reports the Rust peers' allocations.
+#[global_allocator]
+static ALLOC: pylayout::peers::counting::CountingAlloc = pylayout::peers::counting::CountingAlloc;
+
 fn main() -> ExitCode {
     cli::main()
 }

@@ -676,6 +676,19 @@ impl Pymalloc {
         self.block_info(p).map(|b| b.block_size)
     }
 
+    /// Bytes reserved for a live block: its class size for a pool block; for a system block,
+    /// what the C library reserved (`malloc_usable_size` plus its 8-byte chunk header).
+    ///
+    /// # Safety
+    /// `p` is null or a live block of this allocator (pool or system).
+    pub unsafe fn reserved_bytes(&self, p: *const u8) -> usize {
+        match self.block_info(p) {
+            Some(b) => b.block_size,
+            // SAFETY: not ours, so (by the contract) null or a live system block.
+            None => unsafe { system::reserved_bytes(p) },
+        }
+    }
+
     /// Arena, pool and block of a pool block; `None` if the system allocator holds it.
     pub fn block_info(&self, p: *const u8) -> Option<BlockInfo> {
         if !self.owns(p) {

@@ -34,6 +34,23 @@ pub(crate) unsafe fn raw_free(p: *mut u8) {
     unsafe { libc::free(p.cast()) }
 }
 
+/// glibc's per-chunk header: the bytes `malloc` keeps in front of every block it hands out.
+pub const MALLOC_CHUNK_OVERHEAD: usize = 8;
+
+/// What the C library reserved for a live block: `malloc_usable_size(p)` plus its chunk
+/// header. (0 for null.)
+///
+/// # Safety
+/// `p` must be null or a live block from the C allocator (`malloc`, `realloc`,
+/// `posix_memalign`).
+pub unsafe fn reserved_bytes(p: *const u8) -> usize {
+    if p.is_null() {
+        return 0;
+    }
+    // SAFETY: the caller guarantees p is a live block of the C allocator.
+    unsafe { libc::malloc_usable_size(p as *mut libc::c_void) + MALLOC_CHUNK_OVERHEAD }
+}
+
 /// `_PyObject_ArenaMmap(size)`: a fresh anonymous mapping, or null.
 pub(crate) fn arena_alloc(size: usize) -> *mut u8 {
     // SAFETY: an anonymous private mapping at an address of the kernel's choosing touches no

@@ -757,6 +757,22 @@ impl PyDict {
         }
     }
 
+    /// Bytes the dict holds in the allocators: its object block (GC head included) plus its
+    /// keys table (nothing for the shared empty keys). Keys and values are not counted.
+    pub fn footprint(&self) -> usize {
+        let k = self.keys_obj();
+        let keys = if k.0 == empty_keys().0 {
+            std::ptr::null()
+        } else {
+            k.0.as_ptr() as *const u8
+        };
+        runtime::with_heap(|h| {
+            // SAFETY: a dict object is a live pymalloc block; keys is null or its own live
+            // keys table from the same heap.
+            unsafe { h.reserved_bytes(self.0.mem_address() as *const u8) + h.reserved_bytes(keys) }
+        })
+    }
+
     /// `_Py_dict_lookup`: the entry index of `key` (or `None`), counting probes.
     fn lookup(&self, key: &Obj, hash: PyHash) -> PyResult<Option<usize>> {
         let k = self.keys_obj();

@@ -413,6 +413,20 @@ impl PyList {
         (0..self.len()).map(|i| self.item(i)).collect()
     }
 
+    /// Bytes the list holds in the allocators, overhead included: its object block (GC head
+    /// and all) plus the `ob_item` array's block (a pool block up to 512 bytes, else what
+    /// `malloc` reserved). The items themselves are not counted.
+    pub fn footprint(&self) -> usize {
+        let items = self.raw().ob_item.get();
+        runtime::with_heap(|h| {
+            // SAFETY: a list object is a live pymalloc block, and ob_item is null or the
+            // list's live array from the same heap.
+            unsafe {
+                h.reserved_bytes(self.0.mem_address() as *const u8) + h.reserved_bytes(items.cast())
+            }
+        })
+    }
+
     /// Normalise a Python index (`-len <= i < len`).
     fn index_of(&self, i: isize) -> Option<usize> {
         let n = self.len() as isize;

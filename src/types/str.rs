@@ -401,6 +401,15 @@ impl PyStr {
         runtime::with(|rt| rt.strs.is_static(self.0.as_ptr()))
     }
 
+    /// Bytes the string holds in the allocators: its one block (0 for a static string).
+    pub fn footprint(&self) -> usize {
+        if self.is_static() {
+            return 0;
+        }
+        // SAFETY: a string that is not static is a live block of this heap.
+        runtime::with_heap(|h| unsafe { h.reserved_bytes(self.0.mem_address() as *const u8) })
+    }
+
     /// Offset of the character data from the object.
     pub fn data_offset(&self) -> usize {
         if self.state().ascii {

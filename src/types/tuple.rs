@@ -327,6 +327,16 @@ impl PyTuple {
         (0..self.len()).map(|i| self.item(i)).collect()
     }
 
+    /// Bytes the tuple holds in the allocators (its one block, GC head included; 0 for the
+    /// static empty tuple). The items are not counted.
+    pub fn footprint(&self) -> usize {
+        if self.is_static() {
+            return 0;
+        }
+        // SAFETY: a tuple that is not the static empty one is a live block of this heap.
+        runtime::with_heap(|h| unsafe { h.reserved_bytes(self.0.mem_address() as *const u8) })
+    }
+
     /// `t[i]`: `IndexError: tuple index out of range` outside.
     pub fn get(&self, i: isize) -> PyResult<Obj> {
         let n = self.len() as isize;
