@@ -4,6 +4,9 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad input (usage errors included).
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
+mod bench;
+mod chart;
+mod cost;
 mod gc;
 mod grow;
 mod layout;
@@ -15,7 +18,7 @@ mod tour;
 use std::io;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// CPython 3.11's core objects rebuilt byte for byte in Rust: look inside them.
 #[derive(Debug, Parser)]
@@ -39,6 +42,10 @@ enum Command {
     Run(run::RunArgs),
     /// Build an expression as CPython would and show its memory: fields, blocks, pools
     Layout(layout::LayoutArgs),
+    /// What an operation costs — counted and timed — beside Vec, linked lists, IndexMap...
+    Cost(cost::CostArgs),
+    /// The headline pairs side by side (list vs Vec, dict vs IndexMap, pymalloc vs malloc, gc vs CPython)
+    Bench(bench::BenchArgs),
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -58,7 +65,12 @@ impl From<io::Error> for CliError {
 
 /// Parse arguments, run, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // `cost --help` ends with the structures and operations, derived from the library.
+    let command = Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help()));
+    let parsed = command
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -86,6 +98,8 @@ pub fn main() -> ExitCode {
         Command::Gc(args) => gc::run(&args),
         Command::Run(_) => unreachable!("handled above"),
         Command::Layout(args) => layout::run(&args),
+        Command::Cost(args) => cost::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -275,6 +275,7 @@ impl Obj {
     }
 
     /// The type descriptor (`Py_TYPE`).
+    #[inline]
     pub fn type_object(&self) -> &'static TypeObject {
         // SAFETY: a live object's ob_type always points to a static TypeObject.
         unsafe { &*self.header().ob_type.get() }
@@ -286,6 +287,7 @@ impl Obj {
     }
 
     /// Whether `type(obj) is tp`.
+    #[inline]
     pub fn is_type(&self, tp: &'static TypeObject) -> bool {
         std::ptr::eq(self.type_object(), tp)
     }
@@ -334,6 +336,7 @@ impl Clone for Obj {
 }
 
 impl Drop for Obj {
+    #[inline]
     fn drop(&mut self) {
         let rc = &self.header().ob_refcnt;
         let n = rc.get() - 1;

@@ -21,6 +21,7 @@
 //!
 //! Timed runs use [`NoTally`], whose methods compile to nothing.
 
+pub mod batch;
 pub mod counting;
 pub mod linked;
 pub mod maps;

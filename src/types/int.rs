@@ -327,33 +327,38 @@ impl PyInt {
         BigInt::from_biguint(sign, from_digits(&self.digits()))
     }
 
-    /// Digit `i` (least significant first); `i < |ob_size|`.
-    fn digit(&self, i: usize) -> u32 {
-        debug_assert!(
-            i < self.ob_size().unsigned_abs(),
-            "digit {i} of {}",
-            self.ob_size()
-        );
-        // SAFETY: an int with ob_size ±n has n digits after offset 24, and i < n.
-        unsafe { self.0.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i) }
-    }
-
     /// `long_compare(a, b)`: signed digit counts first, then digits from the most significant,
     /// without building a big integer (what `int < int` and `int == int` cost in CPython).
     pub fn compare(&self, other: &PyInt) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
-        let (a, b) = (self.ob_size(), other.ob_size());
-        if a != b {
-            return a.cmp(&b);
+        PyInt::compare_objs(&self.0, &other.0).unwrap_or(std::cmp::Ordering::Equal)
+    }
+
+    /// [`PyInt::compare`] of two objects without taking references: `None` unless both
+    /// are ints (or bools).
+    #[inline]
+    pub fn compare_objs(a: &Obj, b: &Obj) -> Option<std::cmp::Ordering> {
+        let int = |o: &Obj| o.is_type(&INT_TYPE) || o.is_type(&BOOL_TYPE);
+        if !(int(a) && int(b)) {
+            return None;
         }
-        for i in (0..a.unsigned_abs()).rev() {
-            let (x, y) = (self.digit(i), other.digit(i));
+        // SAFETY: both are ints, whose ob_size is an isize at offset 16 and whose |ob_size|
+        // digits follow at offset 24.
+        unsafe {
+            let size = |o: &Obj| o.read_field::<isize>(crate::object::OB_SIZE_OFFSET);
+            let digit = |o: &Obj, i: usize| o.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i);
+            let (x, y) = (size(a), size(b));
             if x != y {
-                let o = x.cmp(&y);
-                return if a < 0 { o.reverse() } else { o };
+                return Some(x.cmp(&y));
+            }
+            for i in (0..x.unsigned_abs()).rev() {
+                let (p, q) = (digit(a, i), digit(b, i));
+                if p != q {
+                    let o = p.cmp(&q);
+                    return Some(if x < 0 { o.reverse() } else { o });
+                }
             }
         }
-        Ordering::Equal
+        Some(std::cmp::Ordering::Equal)
     }
 
     /// The value if it fits an `i64`.

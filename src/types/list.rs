@@ -925,6 +925,21 @@ impl PyList {
         )))
     }
 
+    /// The first position whose item satisfies `f`, walking the array as `list_index` does
+    /// (each item held by a new reference while `f` looks at it).
+    #[inline]
+    pub fn position_where(&self, mut f: impl FnMut(&Obj) -> bool) -> Option<usize> {
+        let mut i = 0;
+        // The length is read again each step: `f` may change the list.
+        while i < self.len() {
+            if f(&self.item(i)) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// `list.count(x)`.
     pub fn count(&self, x: &Obj) -> PyResult<usize> {
         let mut c = 0;

@@ -15,7 +15,7 @@ use crate::hash::{self, PyHash};
 use crate::object::Obj;
 use crate::types::dict::PyDict;
 use crate::types::float::{FLOAT_TYPE, PyFloat};
-use crate::types::int::{BOOL_TYPE, INT_TYPE, PyInt};
+use crate::types::int::PyInt;
 use crate::types::list::{LIST_TYPE, PyList};
 use crate::types::str::{self as pystr, PyStr};
 use crate::types::tuple::{PyTuple, TUPLE_TYPE};
@@ -85,15 +85,7 @@ fn cmp_num(a: &Num, b: &Num) -> Option<Ordering> {
 
 /// Two ints (or bools) compared digit by digit (`long_richcompare`); `None` otherwise.
 fn int_compare(a: &Obj, b: &Obj) -> Option<Ordering> {
-    let int = |o: &Obj| o.is_type(&INT_TYPE) || o.is_type(&BOOL_TYPE);
-    if !(int(a) && int(b)) {
-        return None;
-    }
-    let (x, y) = (
-        PyInt::from_obj(a.clone()).ok()?,
-        PyInt::from_obj(b.clone()).ok()?,
-    );
-    Some(x.compare(&y))
+    PyInt::compare_objs(a, b)
 }
 
 /// `a == b` (`PyObject_RichCompareBool(a, b, Py_EQ)`: identity first).

@@ -525,7 +525,33 @@ impl PyStr {
         if self.is_empty() {
             return other.clone();
         }
+        if let (Some(a), Some(b)) = (self.as_ascii(), other.as_ascii()) {
+            let mut s = String::with_capacity(a.len() + b.len());
+            s.push_str(a);
+            s.push_str(b);
+            return PyStr::new(&s);
+        }
         PyStr::new(&(self.to_string() + &other.to_string()))
+    }
+
+    /// The text when the string is ASCII (its data is then valid UTF-8 as it stands).
+    fn as_ascii(&self) -> Option<&str> {
+        if self.state().ascii {
+            std::str::from_utf8(self.data()).ok()
+        } else {
+            None
+        }
+    }
+
+    /// The code point at `i < len`, read from the data at its kind's width.
+    fn code_point_at(&self, i: usize) -> u32 {
+        let (d, k) = (self.data(), self.kind());
+        let u = &d[i * k..(i + 1) * k];
+        match k {
+            1 => u32::from(u[0]),
+            2 => u32::from(u16::from_le_bytes([u[0], u[1]])),
+            _ => u32::from_le_bytes([u[0], u[1], u[2], u[3]]),
+        }
     }
 
     /// `s * n`: itself for `n == 1`, `''` for an empty result.
@@ -554,12 +580,11 @@ impl PyStr {
         if lo == 0 && hi == n {
             return self.clone();
         }
-        let s: String = self
-            .code_points()
-            .into_iter()
-            .skip(lo)
-            .take(hi - lo)
-            .map(|c| char::from_u32(c).expect("no surrogates"))
+        if let Some(a) = self.as_ascii() {
+            return PyStr::new(&a[lo..hi]);
+        }
+        let s: String = (lo..hi)
+            .map(|i| char::from_u32(self.code_point_at(i)).expect("no surrogates"))
             .collect();
         PyStr::new(&s)
     }
@@ -571,13 +596,22 @@ impl PyStr {
         if !(0..n).contains(&j) {
             return Err(PyErr::index_error("string index out of range"));
         }
-        Ok(self.slice(j as usize, j as usize + 1))
+        // unicode_char: one code point, a cached singleton below 256.
+        PyStr::from_code_point(i64::from(self.code_point_at(j as usize)))
     }
 
     /// `sep.join(parts)`.
     pub fn join(&self, parts: &[PyStr]) -> PyStr {
         if parts.len() == 1 {
             return parts[0].clone();
+        }
+        if let Some(sep) = self.as_ascii()
+            && let Some(texts) = parts
+                .iter()
+                .map(PyStr::as_ascii)
+                .collect::<Option<Vec<_>>>()
+        {
+            return PyStr::new(&texts.join(sep));
         }
         let sep = self.to_string();
         PyStr::new(
