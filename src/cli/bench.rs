@@ -21,6 +21,9 @@ pub struct BenchArgs {
     /// Fewer passes and smaller sizes: under a minute
     #[arg(long)]
     quick: bool,
+    /// Every pair once at tiny sizes (checks the report, measures nothing)
+    #[arg(long, hide = true, conflicts_with = "quick")]
+    smoke: bool,
     /// Print JSON: {"results": [{"name", "ours", "ours_ns", "peer", "peer_ns", "ratio", "target", "holds"}]}
     #[arg(long)]
     json: bool,
@@ -38,7 +41,9 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     } else {
         ProgressBar::hidden()
     };
-    let effort = if args.quick {
+    let effort = if args.smoke {
+        Effort::Smoke
+    } else if args.quick {
         Effort::Quick
     } else {
         Effort::Full

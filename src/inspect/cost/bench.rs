@@ -65,6 +65,8 @@ pub enum Effort {
     Quick,
     /// More passes and bigger sizes.
     Full,
+    /// Every pair once at tiny sizes: for tests of the report's shape, not for numbers.
+    Smoke,
 }
 
 /// A container pair: `spec` run with its one peer through the cost runner.
@@ -235,8 +237,13 @@ fn classic_pairs(n: usize, reps: usize) -> Vec<BenchResult> {
 
 /// Run every pair; `progress` hears each name as it starts.
 pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult> {
-    let quick = effort == Effort::Quick;
-    let reps = if quick { 7 } else { 21 };
+    let quick = effort != Effort::Full;
+    let smoke = effort == Effort::Smoke;
+    let reps = match effort {
+        Effort::Smoke => 1,
+        Effort::Quick => 7,
+        Effort::Full => 21,
+    };
     let mut out = Vec::new();
     let mut step = |name: &str, out: &mut Vec<BenchResult>, r: BenchResult| {
         progress(name);
@@ -244,7 +251,13 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
     };
     use Op::*;
     use Structure::{Dict, List};
-    let list_ops = if quick { 20_000 } else { 100_000 };
+    let list_ops = if smoke {
+        200
+    } else if quick {
+        20_000
+    } else {
+        100_000
+    };
     let vec_pair =
         |name: String, op: Op, n: usize, ops: usize, label: &'static str, target: f64| Pair {
             name,
@@ -264,7 +277,8 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
             1.5,
         )),
     );
-    for n in [1_000, 10_000] {
+    let list_ns: &[usize] = if smoke { &[100] } else { &[1_000, 10_000] };
+    for &n in list_ns {
         let ops = if quick { 500 } else { 2000 }.min(n);
         step(
             "list insert",
@@ -291,8 +305,14 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
             )),
         );
     }
-    let dict_n = 1000;
-    let dict_ops = if quick { 10_000 } else { 50_000 };
+    let dict_n = if smoke { 100 } else { 1000 };
+    let dict_ops = if smoke {
+        100
+    } else if quick {
+        10_000
+    } else {
+        50_000
+    };
     for (keys, kname) in [(Keys::Int, "int"), (Keys::Str, "str")] {
         for (op, oname) in [
             (Insert, "insert"),
@@ -309,7 +329,7 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
             step(&name, &mut out, container(p));
         }
     }
-    let count = 10_000;
+    let count = if smoke { 1000 } else { 10_000 };
     for size in [32, 64, 128, 256] {
         step("alloc", &mut out, alloc_batch(size, count, reps * 3));
     }
@@ -322,7 +342,7 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
     };
     for &n in classic_ns {
         progress("classic");
-        out.extend(classic_pairs(n, if n >= 100_000 { 1 } else { 3 }));
+        out.extend(classic_pairs(n, if smoke || n >= 100_000 { 1 } else { 3 }));
     }
     out
 }
