@@ -1101,6 +1101,9 @@ impl Interp<'_> {
             }
             Builtin::Repr => {
                 one_arg("repr", &args)?;
+                // cfunction_vectorcall_O counts the call itself against the limit.
+                let _call =
+                    crate::types::ops::enter_recursive_call(" while calling a Python object")?;
                 let s = self.repr_value(&args[0])?;
                 Ok(obj(PyStr::new_uncached(&s).into_obj()))
             }

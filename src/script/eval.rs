@@ -92,7 +92,7 @@ pub struct Interp<'o> {
 impl<'o> Interp<'o> {
     /// A fresh interpreter writing `print` output to `out`.
     pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
-        Interp {
+        let mut interp = Interp {
             globals: HashMap::new(),
             out,
             limits,
@@ -103,7 +103,9 @@ impl<'o> Interp<'o> {
             printed: None,
             repr_state: None,
             caller_quickened: false,
-        }
+        };
+        interp.set_depth(1);
+        interp
     }
 
     /// `print`'s first GC side effect in 3.11.7: the argument parser's keyword tuple
@@ -862,7 +864,7 @@ impl<'o> Interp<'o> {
             Value::Obj(PyList::new().into_obj())
         };
         let r = self.comp_loop(&mut frame, c, 0, Some(iter), &result);
-        self.depth -= 1;
+        self.leave();
         r?;
         drop(frame);
         Ok(result)
@@ -925,8 +927,22 @@ impl<'o> Interp<'o> {
                 "maximum recursion depth exceeded",
             ));
         }
-        self.depth += 1;
+        self.set_depth(self.depth + 1);
         Ok(())
+    }
+
+    /// Leave a frame entered by [`Self::enter`].
+    pub(crate) fn leave(&mut self) {
+        self.set_depth(self.depth - 1);
+    }
+
+    /// The Python frames in use; what the recursion limit leaves of them bounds the C-level
+    /// recursion of repr and comparisons (CPython counts both against one limit).
+    fn set_depth(&mut self, depth: usize) {
+        self.depth = depth;
+        crate::types::ops::set_recursion_headroom(
+            self.limits.recursion_limit.saturating_sub(depth),
+        );
     }
 
     fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
@@ -1150,7 +1166,7 @@ impl<'o> Interp<'o> {
         frame.locals.extend(args.into_iter().map(Some));
         frame.locals.resize(code.locals.len(), None);
         let r = self.exec_block(&mut frame, &code.body);
-        self.depth -= 1;
+        self.leave();
         match r {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Value::Obj(none::none())),

@@ -751,6 +751,7 @@ pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
 
 /// The order of two comparable objects (`None`: unordered, a NaN).
 fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
+    let _level = tops::enter_recursive_call(" in comparison")?;
     if let (Some(_), Some(_)) = (as_num(a), as_num(b)) {
         if tops::eq(a, b)? {
             return Ok(Some(Ordering::Equal));
@@ -818,6 +819,7 @@ fn check_int_digits(o: &Obj) -> OpResult<()> {
 }
 
 fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) -> OpResult<()> {
+    let _level = tops::enter_recursive_call(" while getting the repr of an object")?;
     let is_list = PyList::from_obj(o.clone()).is_ok();
     let is_dict = PyDict::from_obj(o.clone()).is_ok();
     let is_tuple = PyTuple::from_obj(o.clone()).is_ok();
