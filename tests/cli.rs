@@ -107,6 +107,10 @@ fn pool_text_says_what_ran_and_lists_classes() {
     assert!(all.lines().count() > 32, "{all}");
 }
 
+/// `[[[...]]]` 30,000 deep (an argument must stay under 128 KiB).
+static NESTED: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| "[".repeat(30_000) + &"]".repeat(30_000));
+
 #[test]
 fn bad_input_exits_2_with_a_message() {
     for args in [
@@ -123,6 +127,20 @@ fn bad_input_exits_2_with_a_message() {
         &["grow", "set"],
         &["no-such-command"],
         &[],
+        // Odd expressions for `layout`: too big to build, too big to show, not one
+        // expression, not Python, nested past the parser's depth.
+        &["layout", "[0]*10**12"],
+        &["layout", "'a'*10**10"],
+        &["layout", "2**10**10"],
+        &["layout", "[0]*10**6"],
+        &["layout", "'a'*10**8"],
+        &["layout", "--depth", "2", "[[0]*1000]*1000"],
+        &["layout", ""],
+        &["layout", "("],
+        &["layout", "x = 1"],
+        &["layout", "1/0"],
+        &["layout", "range(3)"],
+        &["layout", &NESTED],
     ] {
         let out = pylayout(args);
         let err = String::from_utf8_lossy(&out.stderr);

@@ -424,8 +424,45 @@ fn wrong_kinds_of_arguments_raise_as_python_does() {
         "list(None)",
         "{}.update(1)",
     ];
+    compare_snippets(&cases);
+}
+
+/// Numbers past 64 bits where the runner once overflowed (a panic in debug builds, a wrong
+/// answer in release), and comparisons or reprs that recurse without end or very deep
+/// (once a stack overflow): CPython's result or its exception line.
+#[test]
+fn big_numbers_and_deep_recursion_as_python_does() {
+    compare_snippets(&[
+        "print(round(5, -2**32 - 1) if False else round(12345, -400), round(1.5, -2**63))",
+        "e = enumerate([1, 2], 2**63 - 1); print(next(e), next(e))",
+        "print(list(enumerate('ab', 2**64)))",
+        "r = range(-2**63, 2**63 - 1); print(r[-1], r[2**62], 2**63 - 2 in r, -2**63 in r)",
+        "print(range(-2**63, 2**63 - 1, 3)[-1], len(range(-2**63, 2**63 - 1, 2**62)))",
+        "print(len(range(-2**63, 2**63 - 1)))",
+        "print(range(3)[2**63])",
+        "print([1, 2, 3].index(2, -2**70, 2**70), (1, 2).index(2, -2**70))",
+        "print('abc'.find('c', -2**63, 2**63), 'abc'.count('', 1, 2**70))",
+        "print(int('10', -2**63))",
+        "print(chr(2**63))",
+        "import gc; gc.set_threshold(-2**31 - 1)",
+        "print([1] * -2**64)",
+        "print(list(reversed(range(-5, 5, 3))), range(0) == range(4, 2), range(3) == range(3))",
+        "a = []; b = [a]; a.append(b); print(a == b)",
+        "a = []; b = [a]; a.append(b); print(sorted([a, b]))",
+        "a = {}; b = {1: a}; a[1] = b; print(a == b)",
+        "x = []\nfor i in range(997):\n    x = [x]\nprint(len(repr(x)))",
+        "x = []\nfor i in range(998):\n    x = [x]\nprint(len(repr(x)))",
+        "x = []\nfor i in range(998):\n    x = [x]\nprint(len(str(x)), x == x[:])",
+        "x = []\nfor i in range(999):\n    x = [x]\nprint(x == x[:])",
+        "x = []\nfor i in range(100000):\n    x = [x]\nprint(x < x[:])",
+    ]);
+}
+
+/// Run each `-c` snippet in python3 and in pylayout: the same exit code, last stderr line and
+/// stdout, and no panic.
+fn compare_snippets(cases: &[&str]) {
     let mut failures = Vec::new();
-    for code in cases {
+    for &code in cases {
         let theirs = Command::new(python_exe())
             .args(["-c", code])
             .env("PYTHONHASHSEED", "0")
@@ -440,6 +477,12 @@ fn wrong_kinds_of_arguments_raise_as_python_does() {
                 "{code}:\n  ours:    {}\n  python3: {}",
                 last_line(&ours.stderr),
                 last_line(&theirs.stderr)
+            ));
+        } else if ours.stdout != theirs.stdout {
+            failures.push(format!(
+                "{code}:\n  ours:    {:?}\n  python3: {:?}",
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&theirs.stdout)
             ));
         }
     }

@@ -12,6 +12,36 @@ use super::output::{emit, emit_json, table};
 /// Deepest `--depth`.
 pub const MAX_DEPTH: u8 = 8;
 
+/// The most bytes of objects one layout shows (each occurrence counted): every 8-byte slot is
+/// a line, so `[0] * 10**6` would print 150 MB and take 2 GB to build.
+pub const MAX_LAYOUT_BYTES: usize = 4 << 20;
+
+/// The bytes of the objects a layout `depth` levels deep would show, stopping once past
+/// `limit`.
+fn layout_bytes(obj: &pylayout::object::Obj, depth: usize, limit: usize) -> usize {
+    use pylayout::types::{dict::PyDict, list::PyList, tuple::PyTuple};
+    let mut total = obj.getsizeof();
+    if depth == 0 || total > limit {
+        return total;
+    }
+    let refs: Vec<pylayout::object::Obj> = if let Ok(l) = PyList::from_obj(obj.clone()) {
+        l.items()
+    } else if let Ok(t) = PyTuple::from_obj(obj.clone()) {
+        t.items()
+    } else if let Ok(d) = PyDict::from_obj(obj.clone()) {
+        d.items().into_iter().flat_map(|(k, v)| [k, v]).collect()
+    } else {
+        Vec::new()
+    };
+    for r in &refs {
+        total += layout_bytes(r, depth - 1, limit - total.min(limit));
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
 #[derive(Debug, Args)]
 pub struct LayoutArgs {
     /// The expression, in the runner's Python subset (e.g. "[1, 2, 3]", "{'a': 1}", "'héllo'")
@@ -206,6 +236,16 @@ pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
     pylayout::runtime::set_hash_seed(args.hash_seed);
     let (obj, program) =
         script::eval_expr(&args.expr, Limits::default()).map_err(CliError::Usage)?;
+    let bytes = layout_bytes(&obj, args.depth as usize, MAX_LAYOUT_BYTES);
+    if bytes > MAX_LAYOUT_BYTES {
+        return Err(CliError::Usage(format!(
+            "the layout would show over {MAX_LAYOUT_BYTES} bytes of objects ({} for the object \
+             itself, --depth {}); `pylayout layout` shows at most {MAX_LAYOUT_BYTES} (a line per \
+             field): try a smaller object or a smaller --depth",
+            obj.getsizeof(),
+            args.depth
+        )));
+    }
     let l = layout_depth(&obj, args.depth as usize);
     drop(obj);
     drop(program);

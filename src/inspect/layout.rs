@@ -241,17 +241,24 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
     } else {
         pool_of(obj.mem_address())
     };
+    // `refs` holds one reference per occurrence: count them once (a per-item scan made
+    // `[0] * 10**6` quadratic), and size each distinct object once.
+    let mut held: std::collections::HashMap<usize, isize> = std::collections::HashMap::new();
+    for r in &refs {
+        *held.entry(r.id()).or_default() += 1;
+    }
+    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     let items = refs
         .iter()
         .map(|r| {
             if depth == 0 {
                 shallow(r)
             } else {
-                let mut seen = HashSet::new();
-                let d = deep_size(r, &mut seen);
-                // `refs` holds one reference per occurrence.
-                let held = refs.iter().filter(|o| o.is(r)).count() as isize;
-                build(r, depth - 1, d, held)
+                let d = *sizes.entry(r.id()).or_insert_with(|| {
+                    let mut seen = HashSet::new();
+                    deep_size(r, &mut seen)
+                });
+                build(r, depth - 1, d, held[&r.id()])
             }
         })
         .collect();

@@ -45,20 +45,20 @@ fn str_v(s: &str) -> Value {
     Value::Obj(PyStr::new(s).into_obj())
 }
 
-fn no_kwargs(name: &str, kw: &Kwargs) -> R<()> {
-    if let Some((k, _)) = kw.first() {
-        return Err(type_err(format!(
-            "{name}() takes no keyword arguments (got '{k}')"
-        )));
+/// `_PyArg_NoKwnames` / `cfunction_check_kwargs`: `func` is what `_PyObject_FunctionStr`
+/// gives (`len`, `list.append`, `gc.disable`).
+fn no_kwargs(func: &str, kw: &Kwargs) -> R<()> {
+    if !kw.is_empty() {
+        return Err(type_err(format!("{func}() takes no keyword arguments")));
     }
     Ok(())
 }
 
 /// `METH_O`: exactly one argument.
-fn one_arg(name: &str, args: &Args) -> R<()> {
+fn one_arg(func: &str, args: &Args) -> R<()> {
     if args.len() != 1 {
         return Err(type_err(format!(
-            "{name}() takes exactly one argument ({} given)",
+            "{func}() takes exactly one argument ({} given)",
             args.len()
         )));
     }
@@ -66,14 +66,126 @@ fn one_arg(name: &str, args: &Args) -> R<()> {
 }
 
 /// `METH_NOARGS`.
-fn no_args(name: &str, args: &Args) -> R<()> {
+fn no_args(func: &str, args: &Args) -> R<()> {
     if !args.is_empty() {
         return Err(type_err(format!(
-            "{name}() takes no arguments ({} given)",
+            "{func}() takes no arguments ({} given)",
             args.len()
         )));
     }
     Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `PyArg_ParseTuple`'s count check (`"O|OO:find"`): `find() takes at least 1 argument (0
+/// given)`.
+fn tuple_arg_range(name: &str, args: &Args, min: usize, max: usize) -> R<()> {
+    let n = args.len();
+    if n < min || n > max {
+        let (how, k) = if min == max {
+            ("exactly", min)
+        } else if n < min {
+            ("at least", min)
+        } else {
+            ("at most", max)
+        };
+        return Err(type_err(format!(
+            "{name}() takes {how} {k} argument{} ({n} given)",
+            plural(k)
+        )));
+    }
+    Ok(())
+}
+
+/// `_PyArg_UnpackKeywords` (and `PyArg_ParseTupleAndKeywords`): bind `args` and `kw` to the
+/// parameters of `fname`; the first `posonly` are positional-only (`names` lists the others),
+/// `minpos..=maxpos` positional arguments are accepted and the first `minpos` are required.
+/// Returns one slot per parameter, with CPython's messages for every misfit.
+fn unpack_keywords(
+    fname: &str,
+    mut args: Args,
+    kw: Kwargs,
+    posonly: usize,
+    names: &[&str],
+    minpos: usize,
+    maxpos: usize,
+) -> R<Vec<Option<Value>>> {
+    let (nargs, nkw) = (args.len(), kw.len());
+    let maxargs = posonly + names.len();
+    if nargs + nkw > maxargs {
+        return Err(type_err(format!(
+            "{fname}() takes at most {maxargs} {}argument{} ({} given)",
+            if nargs == 0 { "keyword " } else { "" },
+            plural(maxargs),
+            nargs + nkw
+        )));
+    }
+    if nargs > maxpos {
+        return Err(type_err(if maxpos == 0 {
+            format!("{fname}() takes no positional arguments")
+        } else {
+            format!(
+                "{fname}() takes {} {maxpos} positional argument{} ({nargs} given)",
+                if minpos < maxpos {
+                    "at most"
+                } else {
+                    "exactly"
+                },
+                plural(maxpos)
+            )
+        }));
+    }
+    let minposonly = posonly.min(minpos);
+    if nargs < minposonly {
+        return Err(type_err(format!(
+            "{fname}() takes {} {minposonly} positional argument{} ({nargs} given)",
+            if minposonly < maxpos {
+                "at least"
+            } else {
+                "exactly"
+            },
+            plural(minposonly)
+        )));
+    }
+    let mut slots: Vec<Option<Value>> = args.drain(..).map(Some).collect();
+    slots.resize(maxargs, None);
+    let mut left = nkw;
+    for i in nargs.max(posonly)..maxargs {
+        let name = names[i - posonly];
+        let found = kw
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| v.clone());
+        if found.is_some() {
+            left -= 1;
+        } else if i < minpos {
+            return Err(type_err(format!(
+                "{fname}() missing required argument '{name}' (pos {})",
+                i + 1
+            )));
+        }
+        slots[i] = found;
+    }
+    if left > 0 {
+        for i in posonly..nargs {
+            let name = names[i - posonly];
+            if kw.iter().any(|(k, _)| &**k == name) {
+                return Err(type_err(format!(
+                    "argument for {fname}() given by name ('{name}') and position ({})",
+                    i + 1
+                )));
+            }
+        }
+        if let Some((k, _)) = kw.iter().find(|(k, _)| !names.contains(&&**k)) {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for {fname}()"
+            )));
+        }
+    }
+    Ok(slots)
 }
 
 /// Argument clinic's `expected N arguments, got M` family.
@@ -152,6 +264,112 @@ fn as_index(v: &Value) -> R<isize> {
             "Python int too large to convert to C ssize_t",
         )
     })
+}
+
+/// `_PyLong_AsInt` for an `int` argument of a C function.
+fn as_c_int(v: &Value) -> R<i32> {
+    let Some(i) = v.as_obj().and_then(ops::int_value) else {
+        return Err(type_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_name()
+        )));
+    };
+    i32::try_from(&i).map_err(|_| {
+        exc(
+            ExcKind::OverflowError,
+            "Python int too large to convert to C int",
+        )
+    })
+}
+
+/// `_PyEval_SliceIndex` (`none_ok`) or `_PyEval_SliceIndexNotNone`: an int clamped to the
+/// ssize_t range; `None` where None is allowed and given.
+fn slice_index(v: &Value, none_ok: bool) -> R<Option<isize>> {
+    if none_ok && v.as_obj().is_some_and(none::is_none) {
+        return Ok(None);
+    }
+    let Some(i) = v.as_obj().and_then(ops::int_value) else {
+        return Err(type_err(if none_ok {
+            "slice indices must be integers or None or have an __index__ method"
+        } else {
+            "slice indices must be integers or have an __index__ method"
+        }));
+    };
+    Ok(Some(isize::try_from(&i).unwrap_or(
+        if i.sign() == Sign::Minus {
+            isize::MIN
+        } else {
+            isize::MAX
+        },
+    )))
+}
+
+/// `ADJUST_INDICES`: `end` clamped to `0..=len`, a negative `start` counted from the end
+/// (a `start` past the end stays there: nothing is found).
+fn adjust_indices(start: isize, end: isize, len: usize) -> (usize, usize) {
+    let len = len as isize;
+    let end = if end > len {
+        len
+    } else if end < 0 {
+        end.saturating_add(len).max(0)
+    } else {
+        end
+    };
+    let start = if start < 0 {
+        start.saturating_add(len).max(0)
+    } else {
+        start
+    };
+    (start as usize, end as usize)
+}
+
+/// PyObject_SetItem / PyObject_DelItem on a type with sequence methods but no mapping ones
+/// (str, tuple, range, dict views) turn an int key into a Py_ssize_t first: one too large
+/// raises IndexError before "does not support item assignment".
+fn index_sized_key(v: &Value, idx: &Index) -> R<()> {
+    let Index::Item(k) = idx else {
+        return Ok(());
+    };
+    let sequence = match v {
+        Value::Obj(o) => {
+            o.is_type(&crate::types::str::STR_TYPE) || o.is_type(&crate::types::tuple::TUPLE_TYPE)
+        }
+        Value::Range(..) | Value::View(_) => true,
+        _ => false,
+    };
+    if sequence && ops::int_value(k).is_some_and(|i| isize::try_from(&i).is_err()) {
+        return Err(exc(
+            ExcKind::IndexError,
+            "cannot fit 'int' into an index-sized integer",
+        ));
+    }
+    Ok(())
+}
+
+/// `list.index` / `tuple.index`'s optional `start` and `stop` (`_PyEval_SliceIndexNotNone`,
+/// then clamped to `0..=len`).
+fn index_bounds(args: &Args, len: usize) -> R<(usize, usize)> {
+    let clamp = |v: isize| {
+        if v < 0 {
+            v.saturating_add(len as isize).max(0) as usize
+        } else {
+            (v as usize).min(len)
+        }
+    };
+    let start = match args.get(1) {
+        Some(v) => clamp(slice_index(v, false)?.expect("not None")),
+        None => 0,
+    };
+    let stop = match args.get(2) {
+        Some(v) => clamp(slice_index(v, false)?.expect("not None")),
+        None => len,
+    };
+    Ok((start, stop))
+}
+
+/// The byte offset of code point `i` in `t` (`t.len()` at or past the end).
+fn byte_at(t: &str, i: usize) -> usize {
+    t.char_indices().nth(i).map_or(t.len(), |(b, _)| b)
 }
 
 fn as_str(v: &Value) -> Option<PyStr> {
@@ -402,14 +620,40 @@ impl Interp<'_> {
     pub(crate) fn getitem(&mut self, v: &Value, idx: &Index) -> R<Obj> {
         let o = match v {
             Value::Obj(o) => o,
+            // list[int] and the like are generic aliases (`__class_getitem__`).
+            Value::Type(t @ (TypeTag::List | TypeTag::Tuple | TypeTag::Dict | TypeTag::Type)) => {
+                return Err(Fault::Unsupported(format!(
+                    "{}[...] (generic alias types)",
+                    t.name()
+                )));
+            }
+            Value::Type(t) => {
+                return Err(type_err(format!(
+                    "type '{}' is not subscriptable",
+                    t.name()
+                )));
+            }
             Value::Range(a, b, s) => {
                 let Index::Item(i) = idx else {
                     return Err(Fault::Unsupported("slicing a range".into()));
                 };
-                let n = range_len(*a, *b, *s) as usize;
-                return match norm_index(i, n, "range", "range")? {
-                    Some(k) => Ok(ops::small_int(a + k as i64 * s)),
-                    None => Err(exc(ExcKind::IndexError, "range object index out of range")),
+                // compute_range_item, in 128 bits: any index is accepted (a huge one is
+                // simply out of range), and every item of the range fits 64 bits.
+                let Some(k) = ops::int_value(i) else {
+                    return Err(type_err(format!(
+                        "range indices must be integers or slices, not {}",
+                        i.type_name()
+                    )));
+                };
+                let n = range_len(*a, *b, *s) as i128;
+                let k = i128::try_from(&k)
+                    .ok()
+                    .map(|k| if k < 0 { k + n } else { k });
+                return match k {
+                    Some(k) if (0..n).contains(&k) => {
+                        Ok(ops::small_int((*a as i128 + k * *s as i128) as i64))
+                    }
+                    _ => Err(exc(ExcKind::IndexError, "range object index out of range")),
                 };
             }
             other => {
@@ -500,6 +744,7 @@ impl Interp<'_> {
     }
 
     pub(crate) fn setitem(&mut self, v: &Value, idx: &Index, value: Value) -> R<()> {
+        index_sized_key(v, idx)?;
         let Value::Obj(o) = v else {
             return Err(type_err(format!(
                 "'{}' object does not support item assignment",
@@ -568,10 +813,18 @@ impl Interp<'_> {
     }
 
     pub(crate) fn delitem(&mut self, v: &Value, idx: &Index) -> R<()> {
+        index_sized_key(v, idx)?;
         let Value::Obj(o) = v else {
+            let sequence = matches!(v, Value::Range(..) | Value::View(_));
+            let by_index = matches!(idx, Index::Item(k) if ops::int_value(k).is_some());
             return Err(type_err(format!(
-                "'{}' object does not support item deletion",
-                v.type_name()
+                "'{}' object {} support item deletion",
+                v.type_name(),
+                if sequence && by_index {
+                    "doesn't"
+                } else {
+                    "does not"
+                }
             )));
         };
         if let Ok(d) = PyDict::from_obj(o.clone()) {
@@ -610,9 +863,19 @@ impl Interp<'_> {
             }
             return Ok(());
         }
+        // PySequence_DelItem ("doesn't") for an index into a sequence type, PyObject_DelItem
+        // ("does not") otherwise.
+        let sequence =
+            o.is_type(&crate::types::str::STR_TYPE) || o.is_type(&crate::types::tuple::TUPLE_TYPE);
+        let by_index = matches!(idx, Index::Item(k) if ops::int_value(k).is_some());
         Err(type_err(format!(
-            "'{}' object doesn't support item deletion",
-            o.type_name()
+            "'{}' object {} support item deletion",
+            o.type_name(),
+            if sequence && by_index {
+                "doesn't"
+            } else {
+                "does not"
+            }
         )))
     }
 
@@ -654,10 +917,26 @@ impl Interp<'_> {
                     format!("'{}' object has no attribute '{name}'", tag.name()),
                 ))
             }
-            other => Err(exc(
-                ExcKind::AttributeError,
-                format!("'{}' object has no attribute '{name}'", other.type_name()),
-            )),
+            other => {
+                let real = name.starts_with("__")
+                    || match other {
+                        Value::Range(..) => {
+                            matches!(name, "start" | "stop" | "step" | "index" | "count")
+                        }
+                        Value::View(_) => matches!(name, "isdisjoint" | "mapping"),
+                        _ => false,
+                    };
+                if real {
+                    return Err(Fault::Unsupported(format!(
+                        "{}.{name} (not modelled by pylayout)",
+                        other.type_name()
+                    )));
+                }
+                Err(exc(
+                    ExcKind::AttributeError,
+                    format!("'{}' object has no attribute '{name}'", other.type_name()),
+                ))
+            }
         }
     }
 
@@ -680,17 +959,20 @@ impl Interp<'_> {
 
     fn call_builtin(&mut self, b: Builtin, args: Args, kw: Kwargs) -> R<Value> {
         let name = b.name();
-        if !matches!(
-            b,
+        match b {
             Builtin::Print
-                | Builtin::Sorted
-                | Builtin::Min
-                | Builtin::Max
-                | Builtin::Sum
-                | Builtin::Enumerate
-                | Builtin::GcCollect
-        ) {
-            no_kwargs(name, &kw)?;
+            | Builtin::Sorted
+            | Builtin::Min
+            | Builtin::Max
+            | Builtin::Sum
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::Round
+            | Builtin::SysGetsizeof
+            | Builtin::GcCollect => {}
+            // METH_VARARGS: cfunction_call names the bare method.
+            Builtin::GcSetThreshold => no_kwargs(name, &kw)?,
+            _ => no_kwargs(&b.qualname(), &kw)?,
         }
         // min, max, sys.getsizeof and gc.set_threshold are METH_VARARGS in 3.11.
         let _varargs = match b {
@@ -703,6 +985,14 @@ impl Interp<'_> {
             Builtin::Print => {
                 let mut sep = " ".to_string();
                 let mut end = "\n".to_string();
+                if let Some((k, _)) = kw
+                    .iter()
+                    .find(|(k, _)| !matches!(&**k, "sep" | "end" | "file" | "flush"))
+                {
+                    return Err(type_err(format!(
+                        "'{k}' is an invalid keyword argument for print()"
+                    )));
+                }
                 for (k, v) in &kw {
                     let text = match v.as_obj() {
                         Some(o) if none::is_none(o) => None,
@@ -768,15 +1058,7 @@ impl Interp<'_> {
             }
             Builtin::Chr => {
                 one_arg("chr", &args)?;
-                let i = match args[0].as_obj().and_then(ops::int_value) {
-                    Some(i) => i64::try_from(&i).unwrap_or(i64::MAX),
-                    None => {
-                        return Err(type_err(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            args[0].type_name()
-                        )));
-                    }
-                };
+                let i = i64::from(as_c_int(&args[0])?);
                 if (0xd800..0xe000).contains(&i) {
                     return Err(Fault::Unsupported(
                         "surrogate code points (chr(0xD800..0xDFFF))".into(),
@@ -819,6 +1101,9 @@ impl Interp<'_> {
             }
             Builtin::Repr => {
                 one_arg("repr", &args)?;
+                // cfunction_vectorcall_O counts the call itself against the limit.
+                let _call =
+                    crate::types::ops::enter_recursive_call(" while calling a Python object")?;
                 let s = self.repr_value(&args[0])?;
                 Ok(obj(PyStr::new_uncached(&s).into_obj()))
             }
@@ -829,7 +1114,7 @@ impl Interp<'_> {
                         args.len()
                     )));
                 }
-                let reverse = sort_kwargs(&kw)?;
+                let reverse = sort_kwargs(Vec::new(), kw)?;
                 let l = self.sequence_list(args.into_iter().next().expect("one"))?;
                 self.charge(l.len() * 4)?;
                 l.sort(reverse)?;
@@ -837,16 +1122,9 @@ impl Interp<'_> {
             }
             Builtin::Min | Builtin::Max => self.min_max(b == Builtin::Max, args, kw),
             Builtin::Sum => {
-                arg_range("sum", &args, 1, 2)?;
-                let mut it = args.into_iter();
-                let src = it.next().expect("one");
-                let mut start = match it.next() {
-                    Some(s) => s,
-                    None => match kw.iter().find(|(k, _)| &**k == "start") {
-                        Some((_, v)) => v.clone(),
-                        None => int_v(0),
-                    },
-                };
+                let mut slots = unpack_keywords("sum", args, kw, 1, &["start"], 1, 2)?;
+                let mut start = slots.pop().flatten().unwrap_or_else(|| int_v(0));
+                let src = slots.pop().flatten().expect("required");
                 if as_str(&start).is_some() {
                     return Err(type_err(
                         "sum() can't sum strings [use ''.join(seq) instead]",
@@ -876,6 +1154,13 @@ impl Interp<'_> {
                     match t {
                         Value::Type(tt) => Ok(tag.is_subtype(*tt)),
                         Value::Types(ts) => Ok(ts.iter().any(|tt| tag.is_subtype(*tt))),
+                        // `()`: no type to match. (A tuple holding anything but types is
+                        // refused before it gets here, or raises below.)
+                        Value::Obj(o)
+                            if PyTuple::from_obj(o.clone()).is_ok_and(|t| t.is_empty()) =>
+                        {
+                            Ok(false)
+                        }
                         _ => Err(type_err(
                             "isinstance() arg 2 must be a type, a tuple of types, or a union",
                         )),
@@ -899,20 +1184,56 @@ impl Interp<'_> {
                 }
             }
             Builtin::Enumerate => {
-                let mut start = 0;
-                for (k, v) in &kw {
-                    if &**k == "start" {
-                        start = as_index(v)? as i64;
-                    } else {
+                // enum_vectorcall's own binding of (iterable, start).
+                let given = args.len() + kw.len();
+                if given == 0 {
+                    return Err(type_err("enumerate() missing required argument 'iterable'"));
+                }
+                if given > 2 {
+                    return Err(type_err(format!(
+                        "enumerate() takes at most 2 arguments ({given} given)"
+                    )));
+                }
+                let mut args = args;
+                let mut start_v = None;
+                let kw_names: Vec<&str> = kw.iter().map(|(k, _)| &**k).collect();
+                let expected: &[&str] = match (given, kw.len()) {
+                    (2, 2) if kw_names[0] == "start" => &["start", "iterable"],
+                    (2, 2) => &["iterable", "start"],
+                    (2, 1) => &["start"],
+                    (1, 1) => &["iterable"],
+                    _ => &[],
+                };
+                for ((k, v), want) in kw.into_iter().zip(expected) {
+                    if &*k != *want {
                         return Err(type_err(format!(
                             "'{k}' is an invalid keyword argument for enumerate()"
                         )));
                     }
+                    if *want == "start" {
+                        start_v = Some(v);
+                    } else {
+                        args.insert(0, v);
+                    }
                 }
-                arg_range("enumerate", &args, 1, 2)?;
                 if args.len() == 2 {
-                    start = as_index(&args[1])? as i64;
+                    start_v = args.pop();
                 }
+                let start = match &start_v {
+                    None => 0,
+                    Some(v) => {
+                        let Some(i) = v.as_obj().and_then(ops::int_value) else {
+                            return Err(type_err(format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                v.type_name()
+                            )));
+                        };
+                        // CPython counts on in a Python int past the machine range.
+                        i128::try_from(&i).map_err(|_| {
+                            Fault::Unsupported("enumerate() starting beyond 127 bits".into())
+                        })?
+                    }
+                };
                 // enum_new: the object, its iterator of the argument, then
                 // `en_result = PyTuple_Pack(2, None, None)`.
                 let mut counted = GcCounted::new(Iter::Range(0, 0, 0));
@@ -923,6 +1244,22 @@ impl Interp<'_> {
                 Ok(Value::Iter(Rc::new(RefCell::new(counted))))
             }
             Builtin::Zip => {
+                if kw.len() > 1 {
+                    return Err(type_err(format!(
+                        "zip() takes at most 1 keyword argument ({} given)",
+                        kw.len()
+                    )));
+                }
+                if let Some((k, v)) = kw.first() {
+                    if &**k != "strict" {
+                        return Err(type_err(format!(
+                            "'{k}' is an invalid keyword argument for zip()"
+                        )));
+                    }
+                    if self.truthy(v)? {
+                        return Err(Fault::Unsupported("zip(strict=True)".into()));
+                    }
+                }
                 let its_args = args;
                 // type_call packs the arguments; zip_new makes `ittuple`, an iterator per
                 // argument, the result tuple filled with None, then the object.
@@ -942,7 +1279,7 @@ impl Interp<'_> {
                 Ok(Value::Iter(Rc::new(RefCell::new(counted))))
             }
             Builtin::Reversed => {
-                one_arg("reversed", &args)?;
+                arg_range("reversed", &args, 1, 1)?;
                 match &args[0] {
                     Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE) => {
                         let n = seq_len(o);
@@ -950,9 +1287,27 @@ impl Interp<'_> {
                             Iter::Reversed(o.clone(), n.checked_sub(1)),
                         )))))
                     }
+                    // range_reverse: a range iterator from the last item backwards.
+                    Value::Range(a, b, s) => {
+                        let n = range_len(*a, *b, *s);
+                        let last = *a as i128 + (n as i128 - 1) * *s as i128;
+                        match (i64::try_from(last), s.checked_neg()) {
+                            (Ok(last), Some(back)) if n > 0 => Ok(Value::Iter(Rc::new(
+                                RefCell::new(GcCounted::uncounted(Iter::Range(last, back, n))),
+                            ))),
+                            _ if n == 0 => Ok(Value::Iter(Rc::new(RefCell::new(
+                                GcCounted::uncounted(Iter::Range(0, 1, 0)),
+                            )))),
+                            _ => Err(Fault::Unsupported(
+                                "reversed() of a range with a step of -2**63".into(),
+                            )),
+                        }
+                    }
+                    Value::View(_) => Err(Fault::Unsupported("reversed() of a dict view".into())),
                     Value::Obj(o)
                         if o.is_type(&crate::types::tuple::TUPLE_TYPE)
-                            || o.is_type(&crate::types::str::STR_TYPE) =>
+                            || o.is_type(&crate::types::str::STR_TYPE)
+                            || o.is_type(&crate::types::dict::DICT_TYPE) =>
                     {
                         Err(Fault::Unsupported(format!(
                             "reversed() of a {} (only lists)",
@@ -966,7 +1321,10 @@ impl Interp<'_> {
                 }
             }
             Builtin::Iter => {
-                one_arg("iter", &args)?;
+                arg_range("iter", &args, 1, 2)?;
+                if args.len() == 2 {
+                    return Err(Fault::Unsupported("iter(callable, sentinel)".into()));
+                }
                 let v = args.into_iter().next().expect("one");
                 if let Value::Iter(_) = v {
                     return Ok(v);
@@ -1040,11 +1398,30 @@ impl Interp<'_> {
                 }
             }
             Builtin::Round => {
-                arg_range("round", &args, 1, 2)?;
-                let x = arg_obj(&args[0])?;
-                let nd = match args.get(1) {
+                let slots = unpack_keywords("round", args, kw, 0, &["number", "ndigits"], 1, 2)?;
+                let x = arg_obj(slots[0].as_ref().expect("required"))?;
+                let nd = match &slots[1] {
                     Some(v) if v.as_obj().is_some_and(none::is_none) => None,
-                    Some(v) => Some(as_index(v)?),
+                    Some(v) => Some(match v.as_obj().and_then(ops::int_value) {
+                        // Clamped, as PyNumber_AsSsize_t(ndigits, NULL) does.
+                        Some(i) => isize::try_from(&i).unwrap_or(if i.sign() == Sign::Minus {
+                            isize::MIN
+                        } else {
+                            isize::MAX
+                        }),
+                        None => {
+                            if ops::as_num(&x).is_none() {
+                                return Err(type_err(format!(
+                                    "type {} doesn't define __round__ method",
+                                    x.type_name()
+                                )));
+                            }
+                            return Err(type_err(format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                v.type_name()
+                            )));
+                        }
+                    }),
                     None => None,
                 };
                 // int.__round__ returns the int itself; a bool becomes a plain int.
@@ -1056,7 +1433,12 @@ impl Interp<'_> {
                         if n >= 0 {
                             return Ok(obj(if is_bool { ops::int_obj(i) } else { x }));
                         }
-                        let p = BigInt::from(10).pow((-n) as u32);
+                        // 10**-n beyond every digit of i rounds to 0 (CPython computes the
+                        // power all the same, slowly).
+                        if n.unsigned_abs() as u64 > i.bits() / 3 + 2 {
+                            return Ok(int_v(0));
+                        }
+                        let p = BigInt::from(10).pow(n.unsigned_abs() as u32);
                         let (q, r) = (&i / &p, &i % &p);
                         let (q, r) = if r.sign() == Sign::Minus {
                             (q - 1, r + &p)
@@ -1121,8 +1503,9 @@ impl Interp<'_> {
                 Ok(bool_v(!want))
             }
             Builtin::SysGetsizeof => {
-                arg_range("getsizeof", &args, 1, 2)?;
-                Ok(int_v(match &args[0] {
+                let slots =
+                    unpack_keywords("getsizeof", args, kw, 0, &["object", "default"], 1, 2)?;
+                Ok(int_v(match slots[0].as_ref().expect("required") {
                     Value::Obj(o) => o.getsizeof() as i64,
                     Value::Range(..) => 48,
                     Value::View(_) => 40,
@@ -1135,7 +1518,7 @@ impl Interp<'_> {
                 }))
             }
             Builtin::SysGetrefcount => {
-                one_arg("getrefcount", &args)?;
+                one_arg("sys.getrefcount", &args)?;
                 match &args[0] {
                     Value::Obj(o) => Ok(int_v(o.refcnt() as i64)),
                     other => Err(Fault::Unsupported(format!(
@@ -1145,7 +1528,7 @@ impl Interp<'_> {
                 }
             }
             Builtin::SysIntern => {
-                one_arg("intern", &args)?;
+                one_arg("sys.intern", &args)?;
                 match as_str(&args[0]) {
                     Some(s) => Ok(obj(s.intern().into_obj())),
                     None => Err(type_err(format!(
@@ -1155,19 +1538,9 @@ impl Interp<'_> {
                 }
             }
             Builtin::GcCollect => {
-                let mut gen_arg = args.first().cloned();
-                for (k, v) in &kw {
-                    if &**k == "generation" {
-                        gen_arg = Some(v.clone());
-                    } else {
-                        return Err(type_err(format!(
-                            "collect() got an unexpected keyword argument '{k}'"
-                        )));
-                    }
-                }
-                arg_range("collect", &args, 0, 1)?;
-                let generation = match gen_arg {
-                    Some(v) => as_index(&v)?,
+                let slots = unpack_keywords("collect", args, kw, 0, &["generation"], 0, 1)?;
+                let generation = match &slots[0] {
+                    Some(v) => as_c_int(v)?,
                     None => 2,
                 };
                 if !(0..=2).contains(&generation) {
@@ -1176,7 +1549,7 @@ impl Interp<'_> {
                 Ok(int_v(crate::gc::collect(generation as usize) as i64))
             }
             Builtin::GcGetCount => {
-                no_args("get_count", &args)?;
+                no_args("gc.get_count", &args)?;
                 let c = crate::gc::get_count();
                 Ok(obj(PyTuple::new(
                     c.iter().map(|v| ops::small_int(*v as i64)).collect(),
@@ -1184,7 +1557,7 @@ impl Interp<'_> {
                 .into_obj()))
             }
             Builtin::GcGetThreshold => {
-                no_args("get_threshold", &args)?;
+                no_args("gc.get_threshold", &args)?;
                 let c = crate::gc::get_threshold();
                 Ok(obj(PyTuple::new(
                     c.iter().map(|v| ops::small_int(*v as i64)).collect(),
@@ -1192,54 +1565,58 @@ impl Interp<'_> {
                 .into_obj()))
             }
             Builtin::GcSetThreshold => {
-                if args.is_empty() || args.len() > 3 {
-                    return Err(type_err(format!(
-                        "set_threshold() takes at least 1 argument ({} given)",
-                        args.len()
-                    )));
-                }
+                tuple_arg_range("set_threshold", &args, 1, 3)?;
                 let mut t = Vec::new();
                 for a in &args {
-                    let v = as_index(a)?;
-                    t.push(i32::try_from(v).map_err(|_| {
+                    // PyArg_ParseTuple's "i": a C long first, then the int range.
+                    let v = as_index(a).map_err(|e| match e {
+                        Fault::Py(p) if p.kind == ExcKind::OverflowError => exc(
+                            ExcKind::OverflowError,
+                            "Python int too large to convert to C long",
+                        ),
+                        other => other,
+                    })?;
+                    let v = i32::try_from(v).map_err(|_| {
                         exc(
                             ExcKind::OverflowError,
-                            "signed integer is greater than maximum",
+                            if v < 0 {
+                                "signed integer is less than minimum"
+                            } else {
+                                "signed integer is greater than maximum"
+                            },
                         )
-                    })? as isize);
+                    })?;
+                    t.push(v as isize);
                 }
                 crate::gc::set_threshold(&t);
                 Ok(none_v())
             }
             Builtin::GcEnable => {
-                no_args("enable", &args)?;
+                no_args("gc.enable", &args)?;
                 crate::gc::enable();
                 Ok(none_v())
             }
             Builtin::GcDisable => {
-                no_args("disable", &args)?;
+                no_args("gc.disable", &args)?;
                 crate::gc::disable();
                 Ok(none_v())
             }
             Builtin::GcIsenabled => {
-                no_args("isenabled", &args)?;
+                no_args("gc.isenabled", &args)?;
                 Ok(bool_v(crate::gc::isenabled()))
             }
             Builtin::GcIsTracked => {
-                one_arg("is_tracked", &args)?;
+                one_arg("gc.is_tracked", &args)?;
                 Ok(bool_v(match &args[0] {
                     Value::Obj(o) => crate::gc::is_tracked(o),
-                    Value::Range(..) | Value::Type(_) | Value::Module(_) | Value::Builtin(_) => {
-                        matches!(
-                            args[0],
-                            Value::Type(_) | Value::Module(_) | Value::Builtin(_)
-                        )
-                    }
+                    // Static types, ranges and range iterators are not GC objects.
+                    Value::Range(..) | Value::Type(_) => false,
+                    Value::Iter(it) => it.borrow().value.is_gc(),
                     _ => true,
                 }))
             }
             Builtin::GcGetStats => {
-                no_args("get_stats", &args)?;
+                no_args("gc.get_stats", &args)?;
                 // The result list first, as gc_get_stats_impl does: its allocation may run a
                 // collection, which the statistics then include.
                 let l = PyList::new();
@@ -1281,13 +1658,18 @@ impl Interp<'_> {
 
     fn min_max(&mut self, max: bool, args: Args, kw: Kwargs) -> R<Value> {
         let name = if max { "max" } else { "min" };
-        if let Some((k, _)) = kw.first() {
-            return Err(Fault::Unsupported(format!("{name}({k}=...)")));
-        }
         if args.is_empty() {
             return Err(type_err(format!(
                 "{name} expected at least 1 argument, got 0"
             )));
+        }
+        if let Some((k, _)) = kw.iter().find(|(k, _)| !matches!(&**k, "key" | "default")) {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for {name}()"
+            )));
+        }
+        if let Some((k, _)) = kw.first() {
+            return Err(Fault::Unsupported(format!("{name}({k}=...)")));
         }
         let items: Vec<Obj> = if args.len() == 1 {
             self.collect(args.into_iter().next().expect("one"))?.0
@@ -1299,8 +1681,9 @@ impl Interp<'_> {
             best = Some(match best {
                 None => x,
                 Some(b) => {
+                    // min_max: `item > maxitem` for max, `item < maxitem` for min.
                     let better = if max {
-                        ops::less(&b, &x)?
+                        ops::compare(super::ast::CmpOp::Gt, &x, &b)?
                     } else {
                         ops::less(&x, &b)?
                     };
@@ -1335,7 +1718,16 @@ impl Interp<'_> {
                     o.type_name()
                 )))
             }
-            Value::Range(a, b, s) => Ok(range_len(*a, *b, *s) as usize),
+            Value::Range(a, b, s) => {
+                let n = range_len(*a, *b, *s);
+                if n > isize::MAX as u64 {
+                    return Err(exc(
+                        ExcKind::OverflowError,
+                        "Python int too large to convert to C ssize_t",
+                    ));
+                }
+                Ok(n as usize)
+            }
             Value::View(vw) => Ok(PyDict::from_obj(vw.value.0.clone()).expect("dict").len()),
             other => Err(type_err(format!(
                 "object of type '{}' has no len()",
@@ -1347,7 +1739,10 @@ impl Interp<'_> {
     // ---- constructors ----
 
     fn construct(&mut self, t: TypeTag, args: Args, kw: Kwargs) -> R<Value> {
-        if t != TypeTag::Dict {
+        if !matches!(
+            t,
+            TypeTag::Dict | TypeTag::Int | TypeTag::Str | TypeTag::Type
+        ) {
             no_kwargs(t.name(), &kw)?;
         }
         // int() and str() have no vectorcall in 3.11: type_call passes an argument tuple —
@@ -1358,19 +1753,37 @@ impl Interp<'_> {
             _ => None,
         };
         match t {
-            TypeTag::Type => {
-                if args.len() != 1 {
-                    return Err(Fault::Unsupported("type() with 3 arguments".into()));
+            TypeTag::Type => match args.len() {
+                1 => {
+                    no_kwargs("type", &kw)?;
+                    Ok(Value::Type(args[0].type_tag()))
                 }
-                Ok(Value::Type(args[0].type_tag()))
-            }
+                3 => Err(Fault::Unsupported("type() with 3 arguments".into())),
+                _ => Err(type_err("type() takes 1 or 3 arguments")),
+            },
             TypeTag::Int => {
-                arg_range("int", &args, 0, 2)?;
-                let Some(a) = args.first() else {
+                let slots = unpack_keywords("int", args, kw, 1, &["base"], 0, 2)?;
+                let Some(a) = &slots[0] else {
+                    if slots[1].is_some() {
+                        return Err(type_err("int() missing string argument"));
+                    }
                     return Ok(int_v(0));
                 };
-                if args.len() == 2 {
-                    let base = as_index(&args[1])?;
+                if let Some(b) = &slots[1] {
+                    // PyNumber_AsSsize_t(base, NULL): clamped, then range-checked.
+                    let base = slice_index(b, false).map_err(|_| {
+                        type_err(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            b.type_name()
+                        ))
+                    })?;
+                    let base = base.expect("not None");
+                    if (base != 0 && base < 2) || base > 36 {
+                        return Err(exc(
+                            ExcKind::ValueError,
+                            "int() base must be >= 2 and <= 36, or 0",
+                        ));
+                    }
                     let Some(s) = as_str(a) else {
                         return Err(type_err(
                             "int() can't convert non-string with explicit base",
@@ -1441,8 +1854,30 @@ impl Interp<'_> {
                 }
             }
             TypeTag::Str => {
-                arg_range("str", &args, 0, 1)?;
-                let Some(a) = args.first() else {
+                let slots =
+                    unpack_keywords("str", args, kw, 0, &["object", "encoding", "errors"], 0, 3)?;
+                if slots[1].is_some() || slots[2].is_some() {
+                    // str(object, encoding, errors) decodes bytes, which pylayout has not.
+                    for (v, what) in slots[1..].iter().zip(["encoding", "errors"]) {
+                        if let Some(v) = v
+                            && as_str(v).is_none()
+                        {
+                            return Err(type_err(format!(
+                                "str() argument '{what}' must be str, not {}",
+                                v.type_name()
+                            )));
+                        }
+                    }
+                    return Err(match &slots[0] {
+                        Some(o) if as_str(o).is_some() => type_err("decoding str is not supported"),
+                        Some(o) => type_err(format!(
+                            "decoding to str: need a bytes-like object, {} found",
+                            o.type_name()
+                        )),
+                        None => Fault::Unsupported("str() of bytes".into()),
+                    });
+                }
+                let Some(a) = &slots[0] else {
                     return Ok(str_v(""));
                 };
                 Ok(obj(self.str_object(a)?))
@@ -1627,8 +2062,11 @@ impl Interp<'_> {
             self.get_attr(recv, name)?;
             unreachable!("get_attr fails for unknown methods");
         }
-        if !(tag == TypeTag::List && name == "sort") {
-            no_kwargs(name, &kw)?;
+        if !matches!(
+            (tag, name),
+            (TypeTag::List, "sort") | (TypeTag::Dict, "update") | (TypeTag::Str, "split")
+        ) {
+            no_kwargs(&format!("{}.{name}", tag.name()), &kw)?;
         }
         // METH_VARARGS methods in 3.11: str.find/rfind/index/count/startswith/endswith,
         // dict.update.
@@ -1645,18 +2083,28 @@ impl Interp<'_> {
                     "index" => {
                         arg_range("index", &args, 1, 3)?;
                         self.charge(t.len())?;
+                        let (start, stop) = index_bounds(&args, t.len())?;
                         let x = arg_obj(&args[0])?;
-                        Ok(int_v(t.index(&x)? as i64))
+                        if args.len() == 1 {
+                            return Ok(int_v(t.index(&x)? as i64));
+                        }
+                        for i in start..stop {
+                            let item = t.get(i as isize)?;
+                            if item.is(&x) || crate::types::ops::eq(&item, &x)? {
+                                return Ok(int_v(i as i64));
+                            }
+                        }
+                        Err(exc(ExcKind::ValueError, "tuple.index(x): x not in tuple"))
                     }
                     _ => {
-                        one_arg("count", &args)?;
+                        one_arg("tuple.count", &args)?;
                         self.charge(t.len())?;
                         Ok(int_v(t.count(&arg_obj(&args[0])?)? as i64))
                     }
                 }
             }
             TypeTag::Dict => self.dict_method(PyDict::from_obj(o).expect("dict"), name, args, kw),
-            TypeTag::Str => self.str_method(PyStr::from_obj(o).expect("str"), name, args),
+            TypeTag::Str => self.str_method(PyStr::from_obj(o).expect("str"), name, args, kw),
             _ => unreachable!("method_exists covers only these types"),
         }
     }
@@ -1664,7 +2112,7 @@ impl Interp<'_> {
     fn list_method(&mut self, l: PyList, name: &str, args: Args, kw: Kwargs) -> R<Value> {
         match name {
             "append" => {
-                one_arg("append", &args)?;
+                one_arg("list.append", &args)?;
                 l.append(arg_obj(&args[0])?);
                 Ok(none_v())
             }
@@ -1684,13 +2132,13 @@ impl Interp<'_> {
                 Ok(obj(l.pop(i)?))
             }
             "remove" => {
-                one_arg("remove", &args)?;
+                one_arg("list.remove", &args)?;
                 self.charge(l.len())?;
                 l.remove(&arg_obj(&args[0])?)?;
                 Ok(none_v())
             }
             "extend" => {
-                one_arg("extend", &args)?;
+                one_arg("list.extend", &args)?;
                 let v = args.into_iter().next().expect("one");
                 if !self.is_iterable(&v) {
                     return Err(type_err(format!(
@@ -1702,27 +2150,22 @@ impl Interp<'_> {
                 Ok(none_v())
             }
             "clear" => {
-                no_args("clear", &args)?;
+                no_args("list.clear", &args)?;
                 l.clear();
                 Ok(none_v())
             }
             "index" => {
                 arg_range("index", &args, 1, 3)?;
                 self.charge(l.len())?;
+                let (start, stop) = index_bounds(&args, l.len())?;
                 let x = arg_obj(&args[0])?;
                 if args.len() == 1 {
                     return Ok(int_v(l.index(&x)? as i64));
                 }
-                // list.index(x, start[, stop]): bounds clamped like slice indices.
-                let n = l.len() as isize;
-                let clamp = |v: isize| if v < 0 { (v + n).max(0) } else { v.min(n) };
-                let start = clamp(as_index(&args[1])?);
-                let stop = match args.get(2) {
-                    Some(v) => clamp(as_index(v)?),
-                    None => n,
-                };
-                let mut i = start;
-                while i < stop && (i as usize) < l.len() {
+                // list.index(x, start[, stop]): bounds clamped like slice indices; the list
+                // may shrink while comparing.
+                let mut i = start as isize;
+                while i < stop as isize && (i as usize) < l.len() {
                     let item = l.get(i)?;
                     if item.is(&x) || crate::types::ops::eq(&item, &x)? {
                         return Ok(int_v(i as i64));
@@ -1735,26 +2178,23 @@ impl Interp<'_> {
                 ))
             }
             "count" => {
-                one_arg("count", &args)?;
+                one_arg("list.count", &args)?;
                 self.charge(l.len())?;
                 Ok(int_v(l.count(&arg_obj(&args[0])?)? as i64))
             }
             "reverse" => {
-                no_args("reverse", &args)?;
+                no_args("list.reverse", &args)?;
                 l.reverse();
                 Ok(none_v())
             }
             "sort" => {
-                if !args.is_empty() {
-                    return Err(type_err("sort() takes no positional arguments"));
-                }
-                let reverse = sort_kwargs(&kw)?;
+                let reverse = sort_kwargs(args, kw)?;
                 self.charge(l.len() * 4)?;
                 l.sort(reverse)?;
                 Ok(none_v())
             }
             _ => {
-                no_args("copy", &args)?;
+                no_args("list.copy", &args)?;
                 self.charge(l.len())?;
                 Ok(obj(l.copy().into_obj()))
             }
@@ -1775,26 +2215,26 @@ impl Interp<'_> {
             "pop" => {
                 arg_range("pop", &args, 1, 2)?;
                 let k = arg_obj(&args[0])?;
-                if args.len() == 2 && !d.contains(&k)? {
+                if args.len() == 2 && (d.is_empty() || !d.contains(&k)?) {
                     return Ok(args[1].clone());
                 }
                 Ok(obj(d.pop(&k)?))
             }
             "popitem" => {
-                no_args("popitem", &args)?;
+                no_args("dict.popitem", &args)?;
                 let (k, v) = d.popitem()?;
                 Ok(obj(PyTuple::new(vec![k, v]).into_obj()))
             }
             "keys" => {
-                no_args("keys", &args)?;
+                no_args("dict.keys", &args)?;
                 Ok(view(ViewKind::Keys))
             }
             "values" => {
-                no_args("values", &args)?;
+                no_args("dict.values", &args)?;
                 Ok(view(ViewKind::Values))
             }
             "items" => {
-                no_args("items", &args)?;
+                no_args("dict.items", &args)?;
                 Ok(view(ViewKind::Items))
             }
             "update" => {
@@ -1820,12 +2260,12 @@ impl Interp<'_> {
                 Ok(none_v())
             }
             "clear" => {
-                no_args("clear", &args)?;
+                no_args("dict.clear", &args)?;
                 d.clear();
                 Ok(none_v())
             }
             "copy" => {
-                no_args("copy", &args)?;
+                no_args("dict.copy", &args)?;
                 self.charge(d.len())?;
                 Ok(obj(d.copy()?.into_obj()))
             }
@@ -1872,7 +2312,7 @@ impl Interp<'_> {
         Ok(obj(PyDict::fromkeys(keys, value, source)?.into_obj()))
     }
 
-    fn str_method(&mut self, s: PyStr, name: &str, args: Args) -> R<Value> {
+    fn str_method(&mut self, s: PyStr, name: &str, args: Args, kw: Kwargs) -> R<Value> {
         let text = || s.to_string();
         let str_arg = |i: usize, what: &str| -> R<PyStr> {
             as_str(&args[i]).ok_or_else(|| type_err(format!("{what} arg must be None or str",)))
@@ -1880,7 +2320,7 @@ impl Interp<'_> {
         self.charge(s.len() / 64)?;
         match name {
             "join" => {
-                one_arg("join", &args)?;
+                one_arg("str.join", &args)?;
                 let src = args[0].clone();
                 if !self.is_iterable(&src) {
                     return Err(type_err("can only join an iterable"));
@@ -1909,23 +2349,31 @@ impl Interp<'_> {
                 Ok(obj(s.join(&parts).into_obj()))
             }
             "upper" => {
-                no_args("upper", &args)?;
+                no_args("str.upper", &args)?;
                 Ok(obj(s.upper().into_obj()))
             }
             "lower" => {
-                no_args("lower", &args)?;
+                no_args("str.lower", &args)?;
                 Ok(obj(s.lower().into_obj()))
             }
             "split" => {
-                arg_range("split", &args, 0, 2)?;
-                let sep = match args.first() {
-                    Some(v) if v.as_obj().is_some_and(none::is_none) => None,
-                    Some(_) => Some(str_arg(0, "split")?.to_string()),
-                    None => None,
-                };
-                let maxsplit = match args.get(1) {
+                let slots =
+                    unpack_keywords("split", args.clone(), kw, 0, &["sep", "maxsplit"], 0, 2)?;
+                // The clinic converts maxsplit first; the impl then looks at sep.
+                let maxsplit = match &slots[1] {
                     Some(v) => as_index(v)?,
                     None => -1,
+                };
+                let sep = match &slots[0] {
+                    Some(v) if v.as_obj().is_some_and(none::is_none) => None,
+                    Some(v) => Some(
+                        as_str(v)
+                            .ok_or_else(|| {
+                                type_err(format!("must be str or None, not {}", v.type_name()))
+                            })?
+                            .to_string(),
+                    ),
+                    None => None,
                 };
                 let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
                 if sep.as_deref() == Some("") {
@@ -2023,67 +2471,90 @@ impl Interp<'_> {
                 };
                 Ok(obj(PyStr::new(&r).into_obj()))
             }
-            "find" | "rfind" | "index" | "count" => {
-                arg_range(name, &args, 1, 1)?;
+            "find" | "rfind" | "index" | "count" | "startswith" | "endswith" => {
+                // PyArg_ParseTuple("O|O&O&"): the bounds are converted before the
+                // substring is looked at.
+                tuple_arg_range(name, &args, 1, 3)?;
+                let start = match args.get(1) {
+                    Some(v) => slice_index(v, true)?.unwrap_or(0),
+                    None => 0,
+                };
+                let end = match args.get(2) {
+                    Some(v) => slice_index(v, true)?.unwrap_or(isize::MAX),
+                    None => isize::MAX,
+                };
+                let t = text();
+                let (start, end) = adjust_indices(start, end, s.len());
+                if name == "startswith" || name == "endswith" {
+                    let test = |p: &PyStr| {
+                        let m = p.len();
+                        if end < start || end - start < m {
+                            return false;
+                        }
+                        let at = if name == "startswith" { start } else { end - m };
+                        let b = byte_at(&t, at);
+                        t[b..].starts_with(&p.to_string())
+                    };
+                    if let Some(p) = as_str(&args[0]) {
+                        return Ok(bool_v(test(&p)));
+                    }
+                    if let Some(tup) = args[0]
+                        .as_obj()
+                        .and_then(|o| PyTuple::from_obj(o.clone()).ok())
+                    {
+                        for it in tup.items() {
+                            let Ok(p) = PyStr::from_obj(it.clone()) else {
+                                return Err(type_err(format!(
+                                    "tuple for {name} must only contain str, not {}",
+                                    it.type_name()
+                                )));
+                            };
+                            if test(&p) {
+                                return Ok(bool_v(true));
+                            }
+                        }
+                        return Ok(bool_v(false));
+                    }
+                    return Err(type_err(format!(
+                        "{name} first arg must be str or a tuple of str, not {}",
+                        args[0].type_name()
+                    )));
+                }
                 let sub = as_str(&args[0])
                     .ok_or_else(|| type_err(format!("must be str, not {}", args[0].type_name())))?;
-                let (t, u) = (text(), sub.to_string());
+                let u = sub.to_string();
+                let found = end >= start && end - start >= sub.len();
                 if name == "count" {
+                    if !found {
+                        return Ok(int_v(0));
+                    }
                     let c = if u.is_empty() {
-                        t.chars().count() + 1
+                        end - start + 1
                     } else {
-                        t.matches(&u).count()
+                        t[byte_at(&t, start)..byte_at(&t, end)].matches(&u).count()
                     };
                     return Ok(int_v(c as i64));
                 }
-                let pos = if name == "rfind" {
-                    t.rfind(&u)
+                let pos = if found {
+                    let lo = byte_at(&t, start);
+                    let window = &t[lo..byte_at(&t, end)];
+                    let hit = if name == "rfind" {
+                        window.rfind(&u)
+                    } else {
+                        window.find(&u)
+                    };
+                    hit.map(|b| start + window[..b].chars().count())
                 } else {
-                    t.find(&u)
+                    None
                 };
                 match pos {
-                    Some(b) => Ok(int_v(t[..b].chars().count() as i64)),
+                    Some(i) => Ok(int_v(i as i64)),
                     None if name == "index" => Err(exc(ExcKind::ValueError, "substring not found")),
                     None => Ok(int_v(-1)),
                 }
             }
-            "startswith" | "endswith" => {
-                arg_range(name, &args, 1, 1)?;
-                let t = text();
-                let test = |p: &str| {
-                    if name == "startswith" {
-                        t.starts_with(p)
-                    } else {
-                        t.ends_with(p)
-                    }
-                };
-                if let Some(p) = as_str(&args[0]) {
-                    return Ok(bool_v(test(&p.to_string())));
-                }
-                if let Some(tup) = args[0]
-                    .as_obj()
-                    .and_then(|o| PyTuple::from_obj(o.clone()).ok())
-                {
-                    for it in tup.items() {
-                        let Ok(p) = PyStr::from_obj(it.clone()) else {
-                            return Err(type_err(format!(
-                                "tuple for {name} must only contain str, not {}",
-                                it.type_name()
-                            )));
-                        };
-                        if test(&p.to_string()) {
-                            return Ok(bool_v(true));
-                        }
-                    }
-                    return Ok(bool_v(false));
-                }
-                Err(type_err(format!(
-                    "{name} first arg must be str or a tuple of str, not {}",
-                    args[0].type_name()
-                )))
-            }
             "isdigit" | "isalpha" | "isspace" | "isupper" | "islower" | "isalnum" => {
-                no_args(name, &args)?;
+                no_args(&format!("str.{name}"), &args)?;
                 let t = text();
                 let r = match name {
                     "isdigit" => !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()),
@@ -2157,7 +2628,10 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
         }
         Iter::Enumerate(inner, _, n, result) => match next_of(inner)? {
             Some(x) => {
-                let i = ops::small_int(*n);
+                let i = match i64::try_from(*n) {
+                    Ok(v) => ops::small_int(v),
+                    Err(_) => ops::int_obj(BigInt::from(*n)),
+                };
                 *n += 1;
                 Ok(Some(recycled(Some(result), vec![i, x])))
             }
@@ -2209,26 +2683,20 @@ pub(crate) fn seq_len(o: &Obj) -> usize {
     PyStr::from_obj(o.clone()).map(|s| s.len()).unwrap_or(0)
 }
 
-fn sort_kwargs(kw: &Kwargs) -> R<bool> {
-    let mut reverse = false;
-    for (k, v) in kw {
-        match &**k {
-            "reverse" => {
-                reverse = match v.as_obj() {
-                    Some(o) => ops::truthy(o)?,
-                    None => true,
-                }
-            }
-            "key" if v.as_obj().is_some_and(none::is_none) => {}
-            "key" => return Err(Fault::Unsupported("sort(key=...)".into())),
-            other => {
-                return Err(type_err(format!(
-                    "'{other}' is an invalid keyword argument for sort()"
-                )));
-            }
-        }
+/// `list.sort(*, key=None, reverse=False)`'s keywords (sorted() passes them on): whether to
+/// reverse.
+fn sort_kwargs(args: Args, kw: Kwargs) -> R<bool> {
+    let slots = unpack_keywords("sort", args, kw, 0, &["key", "reverse"], 0, 0)?;
+    if slots[0]
+        .as_ref()
+        .is_some_and(|k| !k.as_obj().is_some_and(none::is_none))
+    {
+        return Err(Fault::Unsupported("sort(key=...)".into()));
     }
-    Ok(reverse)
+    Ok(match &slots[1] {
+        Some(v) => as_c_int(v)? != 0,
+        None => false,
+    })
 }
 
 fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {

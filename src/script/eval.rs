@@ -92,7 +92,7 @@ pub struct Interp<'o> {
 impl<'o> Interp<'o> {
     /// A fresh interpreter writing `print` output to `out`.
     pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
-        Interp {
+        let mut interp = Interp {
             globals: HashMap::new(),
             out,
             limits,
@@ -103,7 +103,9 @@ impl<'o> Interp<'o> {
             printed: None,
             repr_state: None,
             caller_quickened: false,
-        }
+        };
+        interp.set_depth(1);
+        interp
     }
 
     /// `print`'s first GC side effect in 3.11.7: the argument parser's keyword tuple
@@ -376,8 +378,43 @@ impl<'o> Interp<'o> {
         }
     }
 
-    /// `a op= b`: lists extend and repeat in place; everything else is the binary operator.
+    /// `a op= b`, with CPython's `+=` in "unsupported operand" messages.
     fn inplace(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        let plain = format!(
+            "unsupported operand type(s) for {}:",
+            if op == BinOp::Pow {
+                "** or pow()"
+            } else {
+                op.symbol()
+            }
+        );
+        self.inplace_op(op, a, b).map_err(|e| match e {
+            Fault::Py(mut p) if p.kind == ExcKind::TypeError && p.msg.starts_with(&plain) => {
+                p.msg = p.msg.replacen(
+                    &plain,
+                    &format!("unsupported operand type(s) for {}=:", op.symbol()),
+                    1,
+                );
+                Fault::Py(p)
+            }
+            other => other,
+        })
+    }
+
+    /// `a op= b`: lists extend and repeat in place; everything else is the binary operator.
+    fn inplace_op(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        if op == BinOp::BitOr
+            && matches!(&a, Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE))
+        {
+            return Err(Fault::Unsupported(
+                "dict |= ... (the update operator)".into(),
+            ));
+        }
+        if !matches!((&a, &b), (Value::Obj(_), Value::Obj(_)))
+            && !matches!(&a, Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE))
+        {
+            return Err(mixed_operands(op, &a, &b));
+        }
         let a = a.into_obj()?;
         if let Ok(l) = PyList::from_obj(a.clone()) {
             match op {
@@ -402,11 +439,12 @@ impl<'o> Interp<'o> {
                             b.type_name()
                         )));
                     };
-                    let n = isize::try_from(&n).unwrap_or(if n.sign() == num_bigint::Sign::Minus {
-                        0
-                    } else {
-                        isize::MAX
-                    });
+                    let n = isize::try_from(&n).map_err(|_| {
+                        exc(
+                            ExcKind::OverflowError,
+                            "cannot fit 'int' into an index-sized integer",
+                        )
+                    })?;
                     self.check_memory(l.len() as u128 * n.max(0) as u128 * 8)?;
                     l.inplace_repeat(n)?;
                     return Ok(Value::Obj(a));
@@ -826,7 +864,7 @@ impl<'o> Interp<'o> {
             Value::Obj(PyList::new().into_obj())
         };
         let r = self.comp_loop(&mut frame, c, 0, Some(iter), &result);
-        self.depth -= 1;
+        self.leave();
         r?;
         drop(frame);
         Ok(result)
@@ -889,21 +927,28 @@ impl<'o> Interp<'o> {
                 "maximum recursion depth exceeded",
             ));
         }
-        self.depth += 1;
+        self.set_depth(self.depth + 1);
         Ok(())
+    }
+
+    /// Leave a frame entered by [`Self::enter`].
+    pub(crate) fn leave(&mut self) {
+        self.set_depth(self.depth - 1);
+    }
+
+    /// The Python frames in use; what the recursion limit leaves of them bounds the C-level
+    /// recursion of repr and comparisons (CPython counts both against one limit).
+    fn set_depth(&mut self, depth: usize) {
+        self.depth = depth;
+        crate::types::ops::set_recursion_headroom(
+            self.limits.recursion_limit.saturating_sub(depth),
+        );
     }
 
     fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
         let (a, b) = match (a, b) {
             (Value::Obj(a), Value::Obj(b)) => (a, b),
-            (a, b) => {
-                return Err(type_err(format!(
-                    "unsupported operand type(s) for {}: '{}' and '{}'",
-                    op.symbol(),
-                    a.type_name(),
-                    b.type_name()
-                )));
-            }
+            (a, b) => return Err(mixed_operands(op, &a, &b)),
         };
         self.charge_bigint(op, &a, &b)?;
         Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
@@ -976,6 +1021,24 @@ impl<'o> Interp<'o> {
         }
         match (a, b) {
             (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
+            (Value::Range(a0, a1, a2), Value::Range(b0, b1, b2))
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) =>
+            {
+                // range_equals: the same sequence of numbers.
+                let (n, m) = (range_len(*a0, *a1, *a2), range_len(*b0, *b1, *b2));
+                let same = n == m && (n == 0 || (a0 == b0 && (n == 1 || a2 == b2)));
+                Ok(same == (op == CmpOp::Eq))
+            }
+            (Value::View(x), Value::View(y))
+                if matches!(op, CmpOp::Eq | CmpOp::Ne)
+                    && !Rc::ptr_eq(x, y)
+                    && x.value.1 != ViewKind::Values
+                    && y.value.1 != ViewKind::Values =>
+            {
+                Err(Fault::Unsupported(
+                    "comparing dict views (they compare as sets)".into(),
+                ))
+            }
             _ => match op {
                 CmpOp::Eq => Ok(values_identical(a, b)),
                 CmpOp::Ne => Ok(!values_identical(a, b)),
@@ -1022,11 +1085,13 @@ impl<'o> Interp<'o> {
                     c.type_name()
                 )))
             }
-            Value::Range(a, b, s) => {
+            Value::Range(a, b, s) if item.as_obj().is_some_and(|o| ops::int_value(o).is_some()) => {
+                // range_contains_long: arithmetic, in 128 bits (an int past 64 bits is
+                // outside every range we hold).
                 let Some(x) = item.as_obj().and_then(ops::int_i64) else {
                     return Ok(false);
                 };
-                let (a, b, s) = (*a, *b, *s);
+                let (a, b, s, x) = (*a as i128, *b as i128, *s as i128, x as i128);
                 let inside = if s > 0 {
                     a <= x && x < b
                 } else {
@@ -1064,6 +1129,12 @@ impl<'o> Interp<'o> {
                 }
             }
             other => {
+                if !self.is_iterable(other) {
+                    return Err(type_err(format!(
+                        "argument of type '{}' is not iterable",
+                        other.type_name()
+                    )));
+                }
                 let mut it = self.get_iter(other.clone())?;
                 let item = item.clone().into_obj()?;
                 while let Some(x) = self.iter_next(&mut it)? {
@@ -1095,7 +1166,7 @@ impl<'o> Interp<'o> {
         frame.locals.extend(args.into_iter().map(Some));
         frame.locals.resize(code.locals.len(), None);
         let r = self.exec_block(&mut frame, &code.body);
-        self.depth -= 1;
+        self.leave();
         match r {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Value::Obj(none::none())),
@@ -1243,6 +1314,68 @@ pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
         _ => false,
     }
+}
+
+/// The fault of `a op b` where one operand is not an object in our memory: CPython's
+/// TypeError where it has one, or a refusal where CPython would compute something.
+fn mixed_operands(op: BinOp, a: &Value, b: &Value) -> Fault {
+    if matches!(a, Value::Types(_)) || matches!(b, Value::Types(_)) {
+        return Fault::Unsupported("a tuple of types as an operand".into());
+    }
+    if op == BinOp::BitOr && (matches!(a, Value::Type(_)) || matches!(b, Value::Type(_))) {
+        return Fault::Unsupported("union types (X | Y)".into());
+    }
+    let is_view = |v: &Value| matches!(v, Value::View(_));
+    if (is_view(a) || is_view(b))
+        && matches!(
+            op,
+            BinOp::Sub | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+        )
+    {
+        return Fault::Unsupported("set operations on dict views".into());
+    }
+    let seq = |v: &Value| {
+        v.as_obj().and_then(|o| {
+            ["str", "list", "tuple"]
+                .into_iter()
+                .find(|t| o.type_name() == *t)
+        })
+    };
+    match op {
+        BinOp::Add => {
+            if let Some(t) = seq(a) {
+                return type_err(format!(
+                    "can only concatenate {t} (not \"{}\") to {t}",
+                    b.type_name()
+                ));
+            }
+        }
+        BinOp::Mul => {
+            if seq(a).is_some() {
+                return type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    b.type_name()
+                ));
+            }
+            if seq(b).is_some() {
+                return type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    a.type_name()
+                ));
+            }
+        }
+        _ => {}
+    }
+    type_err(format!(
+        "unsupported operand type(s) for {}: '{}' and '{}'",
+        if op == BinOp::Pow {
+            "** or pow()"
+        } else {
+            op.symbol()
+        },
+        a.type_name(),
+        b.type_name()
+    ))
 }
 
 /// The items of a list or tuple.

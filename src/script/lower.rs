@@ -1412,6 +1412,12 @@ impl<'s> Lowerer<'s> {
                     let k: Rc<str> = self
                         .text(a.child_by_field_name("name").expect("name"))
                         .into();
+                    if kwargs.iter().any(|(name, _)| *name == k) {
+                        return Err(CompileError::Syntax {
+                            pos: self.pos(a),
+                            msg: format!("keyword argument repeated: {k}"),
+                        });
+                    }
                     let v = self.expr(a.child_by_field_name("value").expect("value"))?;
                     kwargs.push((k, v));
                 }

@@ -185,7 +185,32 @@ fn check_mem(bytes: u128, limit: usize, what: &str) -> OpResult<()> {
 /// `a op b`.
 pub fn binary_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        let bits = matches!(
+            op,
+            BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+        );
+        if bits && (matches!(x, Num::Float(_)) || matches!(y, Num::Float(_))) {
+            return Err(unsupported_operands(op, a, b));
+        }
+        // bool & bool, bool | bool, bool ^ bool stay bools.
+        let is_bool = |o: &Obj| o.is_type(&crate::types::int::BOOL_TYPE);
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && is_bool(a) && is_bool(b) {
+            let (p, q) = (truthy(a)?, truthy(b)?);
+            return Ok(bool_obj(match op {
+                BinOp::BitAnd => p & q,
+                BinOp::BitOr => p | q,
+                _ => p ^ q,
+            }));
+        }
         return num_op(op, x, y, limit);
+    }
+    if op == BinOp::BitOr
+        && PyDict::from_obj(a.clone()).is_ok()
+        && PyDict::from_obj(b.clone()).is_ok()
+    {
+        return Err(Fault::Unsupported(
+            "dict | dict (the merge operator)".into(),
+        ));
     }
     seq_op(op, a, b, limit)
 }
@@ -208,9 +233,9 @@ fn sym(op: BinOp) -> &'static str {
 
 fn repeat_count(n: &Obj) -> Option<OpResult<isize>> {
     let v = int_value(n)?;
+    // PyNumber_AsSsize_t(n, PyExc_OverflowError): too negative overflows too.
     Some(match isize::try_from(&v) {
         Ok(k) => Ok(k),
-        Err(_) if v.sign() == Sign::Minus => Ok(0),
         Err(_) => Err(exc(
             ExcKind::OverflowError,
             "cannot fit 'int' into an index-sized integer",
@@ -726,6 +751,7 @@ pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
 
 /// The order of two comparable objects (`None`: unordered, a NaN).
 fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
+    let _level = tops::enter_recursive_call(" in comparison")?;
     if let (Some(_), Some(_)) = (as_num(a), as_num(b)) {
         if tops::eq(a, b)? {
             return Ok(Some(Ordering::Equal));
@@ -793,6 +819,7 @@ fn check_int_digits(o: &Obj) -> OpResult<()> {
 }
 
 fn repr_into(o: &Obj, seen: &mut Vec<usize>, out: &mut String) -> OpResult<()> {
+    let _level = tops::enter_recursive_call(" while getting the repr of an object")?;
     let is_list = PyList::from_obj(o.clone()).is_ok();
     let is_dict = PyDict::from_obj(o.clone()).is_ok();
     let is_tuple = PyTuple::from_obj(o.clone()).is_ok();

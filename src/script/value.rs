@@ -321,6 +321,24 @@ impl Builtin {
         }
     }
 
+    /// What `_PyObject_FunctionStr` calls it in messages: `len`, `sys.intern`, `gc.disable`.
+    pub fn qualname(self) -> String {
+        let module = match self {
+            Builtin::SysGetsizeof | Builtin::SysGetrefcount | Builtin::SysIntern => "sys.",
+            Builtin::GcCollect
+            | Builtin::GcGetCount
+            | Builtin::GcGetThreshold
+            | Builtin::GcSetThreshold
+            | Builtin::GcEnable
+            | Builtin::GcDisable
+            | Builtin::GcIsenabled
+            | Builtin::GcIsTracked
+            | Builtin::GcGetStats => "gc.",
+            _ => "",
+        };
+        format!("{module}{}", self.name())
+    }
+
     /// A builtin by name (the `builtins` module), including the types.
     pub fn lookup(name: &str) -> Option<Value> {
         Some(match name {
@@ -392,7 +410,7 @@ pub enum Iter {
     Range(i64, i64, u64),
     /// `enumerate(it)`: the inner iterator (and its GC count), the next index, the
     /// recycled result tuple (`en_result`).
-    Enumerate(Box<Iter>, Option<GcCounted<()>>, i64, PyTuple),
+    Enumerate(Box<Iter>, Option<GcCounted<()>>, i128, PyTuple),
     /// `zip(a, b, ...)`: the inner iterators, their tuple (`ittuple`) and GC counts, the
     /// recycled result tuple.
     Zip(Vec<Iter>, PyTuple, Vec<GcCounted<()>>, PyTuple),

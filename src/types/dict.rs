@@ -1011,6 +1011,10 @@ impl PyDict {
 
     /// `d.pop(key)`: `KeyError` when missing.
     pub fn pop(&self, key: &Obj) -> PyResult<Obj> {
+        // _PyDict_Pop: an empty dict raises before hashing (an unhashable key included).
+        if self.is_empty() {
+            return Err(PyErr::new(ExcKind::KeyError, ops::repr(key)));
+        }
         let hash = key_hash(key)?;
         let ix = self
             .lookup(key, hash)?

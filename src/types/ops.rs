@@ -6,6 +6,7 @@
 //! `2**53 + 1 != 2.0**53`); sequences compare item by item (identity first, then `==`);
 //! ordering between unrelated types raises `TypeError` with CPython's message.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use num_bigint::BigInt;
@@ -19,6 +20,47 @@ use crate::types::int::PyInt;
 use crate::types::list::{LIST_TYPE, PyList};
 use crate::types::str::{self as pystr, PyStr};
 use crate::types::tuple::{PyTuple, TUPLE_TYPE};
+
+thread_local! {
+    /// C-level recursion (`Py_EnterRecursiveCall`): levels in use, levels allowed.
+    static C_RECURSION: Cell<(usize, usize)> = const { Cell::new((0, usize::MAX)) };
+}
+
+/// How many nested C-level calls (a `repr` or a comparison inside another) may run from
+/// here: the runner sets what CPython's recursion limit leaves after its Python frames.
+pub fn set_recursion_headroom(levels: usize) {
+    C_RECURSION.with(|c| c.set((c.get().0, levels)));
+}
+
+/// One level of C recursion, released on drop.
+#[derive(Debug)]
+pub struct RecursionGuard(());
+
+impl Drop for RecursionGuard {
+    fn drop(&mut self) {
+        C_RECURSION.with(|c| {
+            let (used, allowed) = c.get();
+            c.set((used.saturating_sub(1), allowed));
+        });
+    }
+}
+
+/// `Py_EnterRecursiveCall(where)`: `RecursionError` once the levels allowed are in use (a
+/// self-containing comparison, a repr nested a thousand deep), instead of running out of
+/// stack.
+pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
+    C_RECURSION.with(|c| {
+        let (used, allowed) = c.get();
+        if used >= allowed {
+            return Err(PyErr::new(
+                crate::error::ExcKind::RecursionError,
+                format!("maximum recursion depth exceeded{where_}"),
+            ));
+        }
+        c.set((used + 1, allowed));
+        Ok(RecursionGuard(()))
+    })
+}
 
 /// A number, for cross-type comparison.
 enum Num {
@@ -93,6 +135,7 @@ pub fn eq(a: &Obj, b: &Obj) -> PyResult<bool> {
     if a.is(b) {
         return Ok(true);
     }
+    let _level = enter_recursive_call(" in comparison")?;
     if let Some(o) = int_compare(a, b) {
         return Ok(o == Ordering::Equal);
     }
@@ -145,6 +188,7 @@ fn same_sequence_type(a: &Obj, b: &Obj) -> Option<(Vec<Obj>, Vec<Obj>)> {
 
 /// `a < b`.
 pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
+    let _level = enter_recursive_call(" in comparison")?;
     if let Some(o) = int_compare(a, b) {
         return Ok(o == Ordering::Less);
     }
