@@ -10,6 +10,40 @@ use super::{Allocator, Tally};
 
 const WORD: u64 = size_of::<usize>() as u64;
 
+/// The first position of `x` in `items`, one comparison per item looked at.
+fn scan<'a>(items: impl Iterator<Item = &'a usize>, x: usize, t: &mut impl Tally) -> Option<usize> {
+    let mut items = items;
+    items.position(|&y| {
+        t.compares(1);
+        y == x
+    })
+}
+
+/// The first position holding an item greater than `x` (the end if none): where a sorted
+/// insert goes.
+fn sorted_slot<'a>(
+    items: impl ExactSizeIterator<Item = &'a usize>,
+    x: usize,
+    t: &mut impl Tally,
+) -> usize {
+    let mut items = items;
+    let len = items.len();
+    items
+        .position(|&y| {
+            t.compares(1);
+            y > x
+        })
+        .unwrap_or(len)
+}
+
+/// Visit every item; how many.
+fn visit_all<'a>(items: impl Iterator<Item = &'a usize>) -> usize {
+    items.fold(0, |n, &x| {
+        std::hint::black_box(x);
+        n + 1
+    })
+}
+
 /// What every sequence can do: read it, or build a new one from it.
 pub trait Seq: Sized {
     /// One item.
@@ -80,16 +114,10 @@ impl Seq for Vec<usize> {
         self[at]
     }
     fn position(&self, x: &usize, t: &mut impl Tally) -> Option<usize> {
-        self.iter().position(|y| {
-            t.compares(1);
-            y == x
-        })
+        scan(self.iter(), *x, t)
     }
     fn visit(&self, _: &mut impl Tally) -> usize {
-        self.iter().fold(0, |n, &x| {
-            std::hint::black_box(x);
-            n + 1
-        })
+        visit_all(self.iter())
     }
     fn concat_one(&self, x: usize, t: &mut impl Tally) -> Self {
         let mut v = Vec::with_capacity(self.len() + 1);
@@ -125,13 +153,7 @@ impl SeqMut for Vec<usize> {
         self.extend_from_slice(items);
     }
     fn insert_sorted(&mut self, x: usize, t: &mut impl Tally) {
-        let at = self
-            .iter()
-            .position(|&y| {
-                t.compares(1);
-                y > x
-            })
-            .unwrap_or(self.len());
+        let at = sorted_slot(self.iter(), x, t);
         SeqMut::insert(self, at, x, t);
     }
 }
@@ -157,16 +179,10 @@ impl Seq for VecDeque<usize> {
         self[at]
     }
     fn position(&self, x: &usize, t: &mut impl Tally) -> Option<usize> {
-        self.iter().position(|y| {
-            t.compares(1);
-            y == x
-        })
+        scan(self.iter(), *x, t)
     }
     fn visit(&self, _: &mut impl Tally) -> usize {
-        self.iter().fold(0, |n, &x| {
-            std::hint::black_box(x);
-            n + 1
-        })
+        visit_all(self.iter())
     }
     fn concat_one(&self, x: usize, t: &mut impl Tally) -> Self {
         let mut v = VecDeque::with_capacity(self.len() + 1);
@@ -201,13 +217,7 @@ impl SeqMut for VecDeque<usize> {
         Extend::extend(self, items.iter().copied());
     }
     fn insert_sorted(&mut self, x: usize, t: &mut impl Tally) {
-        let at = self
-            .iter()
-            .position(|&y| {
-                t.compares(1);
-                y > x
-            })
-            .unwrap_or(self.len());
+        let at = sorted_slot(self.iter(), x, t);
         SeqMut::insert(self, at, x, t);
     }
 }
@@ -245,19 +255,13 @@ impl Seq for StdList<usize> {
         }
     }
     fn position(&self, x: &usize, t: &mut impl Tally) -> Option<usize> {
-        let p = self.iter().position(|y| {
-            t.compares(1);
-            y == x
-        });
+        let p = scan(self.iter(), *x, t);
         t.hops(p.unwrap_or(self.len().max(1) - 1) as u64);
         p
     }
     fn visit(&self, t: &mut impl Tally) -> usize {
         t.hops(self.len().max(1) as u64 - 1);
-        self.iter().fold(0, |n, &x| {
-            std::hint::black_box(x);
-            n + 1
-        })
+        visit_all(self.iter())
     }
     fn concat_one(&self, x: usize, t: &mut impl Tally) -> Self {
         let mut v = self.clone();
@@ -298,13 +302,7 @@ impl SeqMut for StdList<usize> {
         Extend::extend(self, items.iter().copied());
     }
     fn insert_sorted(&mut self, x: usize, t: &mut impl Tally) {
-        let at = self
-            .iter()
-            .position(|&y| {
-                t.compares(1);
-                y > x
-            })
-            .unwrap_or(self.len());
+        let at = sorted_slot(self.iter(), x, t);
         t.hops(at as u64);
         SeqMut::insert(self, at, x, t);
     }
@@ -398,16 +396,10 @@ impl Seq for Box<[usize]> {
         self[at]
     }
     fn position(&self, x: &usize, t: &mut impl Tally) -> Option<usize> {
-        self.iter().position(|y| {
-            t.compares(1);
-            y == x
-        })
+        scan(self.iter(), *x, t)
     }
     fn visit(&self, _: &mut impl Tally) -> usize {
-        self.iter().fold(0, |n, &x| {
-            std::hint::black_box(x);
-            n + 1
-        })
+        visit_all(self.iter())
     }
     fn concat_one(&self, x: usize, t: &mut impl Tally) -> Self {
         let mut v = Vec::with_capacity(self.len() + 1);

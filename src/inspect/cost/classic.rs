@@ -13,9 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::Peer;
-use super::run::{Counted, Rng, Timing, timing};
-use crate::cost;
-use crate::peers::counting;
+use super::run::{Counted, Rng, Timing, counted, snap, timing};
 use crate::peers::linked::{BumpNodes, LinkedList, PoolNodes};
 use crate::peers::seqs::SeqMut;
 use crate::peers::{Allocator, NoTally, Tallies, Tally};
@@ -90,32 +88,10 @@ fn runner<S: SeqMut + 'static>(a: Allocator) -> Runner {
     Box::new(move |inp: &Inputs, count: bool| {
         let items: Vec<S::Item> = inp.values.iter().map(|&v| S::item(v)).collect();
         if count {
-            let (py0, sys0) = (cost::snapshot(), counting::counts());
+            let before = snap();
             let mut t = Tallies::default();
             pass::<S, _>(inp, &items, &mut t);
-            let (py, sys) = (cost::snapshot() - py0, counting::counts());
-            let (allocs, frees, reallocs, moved) = match a {
-                Allocator::Pymalloc => (py.allocs, py.frees, py.reallocs, py.reallocs_moved),
-                _ => (
-                    sys.allocs - sys0.allocs,
-                    sys.frees - sys0.frees,
-                    sys.reallocs - sys0.reallocs,
-                    sys.reallocs_moved - sys0.reallocs_moved,
-                ),
-            };
-            let c = Counted {
-                item_moves: py.item_moves + t.item_moves,
-                bytes_copied: py.bytes_copied + t.bytes_copied,
-                hops: t.hops,
-                compares: t.compares,
-                probes: py.probes,
-                hash_calls: py.hash_calls,
-                allocs,
-                frees,
-                reallocs,
-                reallocs_moved: moved,
-            };
-            (0.0, c)
+            (0.0, counted(a, before, snap(), t))
         } else {
             let start = Instant::now();
             pass::<S, _>(inp, &items, &mut NoTally);

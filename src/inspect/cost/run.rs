@@ -214,19 +214,19 @@ impl Plan {
 
 /// Counters of both allocators, the containers' own counters and the ordered keys'.
 #[derive(Clone, Copy, Debug)]
-struct Snap {
+pub(crate) struct Snap {
     py: cost::Costs,
     sys: counting::SystemCounts,
 }
 
-fn snap() -> Snap {
+pub(crate) fn snap() -> Snap {
     Snap {
         py: cost::snapshot(),
         sys: counting::counts(),
     }
 }
 
-fn counted(a: Allocator, before: Snap, after: Snap, t: Tallies) -> Counted {
+pub(crate) fn counted(a: Allocator, before: Snap, after: Snap, t: Tallies) -> Counted {
     let py = after.py - before.py;
     let (allocs, frees, reallocs, moved) = match a {
         Allocator::Pymalloc => (py.allocs, py.frees, py.reallocs, py.reallocs_moved),
@@ -297,125 +297,118 @@ fn drive<T: Tally>(
     }
 }
 
-fn held<H>(a: Allocator, own: Option<usize>, sys_before: &counting::SystemCounts, _: &H) -> f64 {
-    match (a, own) {
-        (_, Some(b)) => b as f64,
-        _ => (counting::counts().held_bytes - sys_before.held_bytes).max(0) as f64,
+/// The bytes a structure holds: its own figure, or what the counting allocator saw it take.
+fn held(own: Option<usize>, sys_before: &counting::SystemCounts) -> f64 {
+    match own {
+        Some(b) => b as f64,
+        None => (counting::counts().held_bytes - sys_before.held_bytes).max(0) as f64,
     }
 }
 
+/// Turn on byte tracking for a counted pass (before its inputs are made, so that they and the
+/// structure are weighed apart).
+fn start(limit: Option<usize>) {
+    counting::track_bytes(limit.is_none());
+}
+
+/// The body of a pass: `|$i, $t| $op` runs once per operation — with [`Tallies`] in the
+/// counted pass (`$limit` is `None`), with [`NoTally`] in a timed one — then `$end` gives the
+/// length and the structure's own byte count.
+macro_rules! pass {
+    ($plan:expr, $limit:expr, $alloc:expr, $sys0:expr, |$i:ident, $t:ident| $op:expr, $end:expr) => {{
+        let out = if $limit.is_none() {
+            let before = snap();
+            let (ops, elapsed, tally) = drive($plan, $limit, Tallies::default(), |$i, $t| $op);
+            let after = snap();
+            let (len_after, own) = $end;
+            PassOut {
+                ops,
+                elapsed,
+                counted: counted($alloc, before, after, tally),
+                len_after,
+                held: held(own, &$sys0),
+            }
+        } else {
+            let (ops, elapsed, _) = drive($plan, $limit, NoTally, |$i, $t| $op);
+            PassOut {
+                ops,
+                elapsed,
+                ..PassOut::default()
+            }
+        };
+        counting::track_bytes(false);
+        out
+    }};
+}
+
 fn seq_pass<S: SeqMut>(plan: &Plan, limit: Option<usize>) -> PassOut {
-    let counting_pass = limit.is_none();
-    counting::track_bytes(counting_pass);
+    start(limit);
     let items: Vec<S::Item> = (0..plan.n).map(|i| S::item(value(i))).collect();
     let extra: Vec<S::Item> = (0..plan.ops().max(EXTEND_BATCH))
         .map(|i| S::item(value(plan.n + i)))
         .collect();
     let sys0 = counting::counts();
     let mut s = S::build(&items);
-    let before = snap();
-    macro_rules! go {
-        ($t:expr) => {
-            drive(plan, limit, $t, |i, t| match plan.op {
-                Op::Append => s.push(extra[i].clone(), t),
-                Op::Insert => s.insert(plan.positions[i], extra[i].clone(), t),
-                Op::Delete | Op::Pop => {
-                    std::hint::black_box(s.remove(plan.positions[i], t));
-                }
-                Op::Index => {
-                    std::hint::black_box(s.get(plan.positions[i], t));
-                }
-                Op::Search => {
-                    std::hint::black_box(s.position(&items[plan.positions[i]], t));
-                }
-                Op::Iterate => {
-                    std::hint::black_box(s.visit(t));
-                }
-                Op::Extend => s.extend(&extra[..EXTEND_BATCH], t),
-                Op::Concat => {
-                    std::hint::black_box(s.concat_one(extra[i].clone(), t));
-                }
-                Op::Slice => {
-                    let (a, b) = plan.ranges[i];
-                    std::hint::black_box(s.slice(a, b, t));
-                }
-                _ => unreachable!("validated: not a list operation"),
-            })
-        };
+    pass!(
+        plan,
+        limit,
+        S::ALLOCATOR,
+        sys0,
+        |i, t| match plan.op {
+            Op::Append => s.push(extra[i].clone(), t),
+            Op::Insert => s.insert(plan.positions[i], extra[i].clone(), t),
+            Op::Delete | Op::Pop => {
+                std::hint::black_box(s.remove(plan.positions[i], t));
+            }
+            Op::Extend => s.extend(&extra[..EXTEND_BATCH], t),
+            Op::Concat => {
+                std::hint::black_box(s.concat_one(extra[i].clone(), t));
+            }
+            _ => read_op(&s, plan, &items, i, t),
+        },
+        (s.len(), s.held_bytes())
+    )
+}
+
+/// The operations every sequence has: index, search, iterate, slice.
+fn read_op<S: Seq>(s: &S, plan: &Plan, items: &[S::Item], i: usize, t: &mut impl Tally) {
+    match plan.op {
+        Op::Index => {
+            std::hint::black_box(s.get(plan.positions[i], t));
+        }
+        Op::Search => {
+            std::hint::black_box(s.position(&items[plan.positions[i]], t));
+        }
+        Op::Iterate => {
+            std::hint::black_box(s.visit(t));
+        }
+        Op::Slice => {
+            let (a, b) = plan.ranges[i];
+            std::hint::black_box(s.slice(a, b, t));
+        }
+        _ => unreachable!("validated: {:?} is not a sequence read", plan.op),
     }
-    let out = if counting_pass {
-        let (ops, elapsed, t) = go!(Tallies::default());
-        let after = snap();
-        PassOut {
-            ops,
-            elapsed,
-            counted: counted(S::ALLOCATOR, before, after, t),
-            len_after: s.len(),
-            held: held(S::ALLOCATOR, s.held_bytes(), &sys0, &s),
-        }
-    } else {
-        let (ops, elapsed, _) = go!(NoTally);
-        PassOut {
-            ops,
-            elapsed,
-            ..PassOut::default()
-        }
-    };
-    counting::track_bytes(false);
-    out
 }
 
 fn tuple_pass<S: Seq>(plan: &Plan, limit: Option<usize>) -> PassOut {
-    let counting_pass = limit.is_none();
-    counting::track_bytes(counting_pass);
+    start(limit);
     let items: Vec<S::Item> = (0..plan.n).map(|i| S::item(value(i))).collect();
     let extra = S::item(value(plan.n));
     let sys0 = counting::counts();
     let s = S::build(&items);
-    let before = snap();
-    macro_rules! go {
-        ($t:expr) => {
-            drive(plan, limit, $t, |i, t| match plan.op {
-                Op::Index => {
-                    std::hint::black_box(s.get(plan.positions[i], t));
-                }
-                Op::Search => {
-                    std::hint::black_box(s.position(&items[plan.positions[i]], t));
-                }
-                Op::Iterate => {
-                    std::hint::black_box(s.visit(t));
-                }
-                Op::Concat => {
-                    std::hint::black_box(s.concat_one(extra.clone(), t));
-                }
-                Op::Slice => {
-                    let (a, b) = plan.ranges[i];
-                    std::hint::black_box(s.slice(a, b, t));
-                }
-                _ => unreachable!("validated: not a tuple operation"),
-            })
-        };
-    }
-    let out = if counting_pass {
-        let (ops, elapsed, t) = go!(Tallies::default());
-        let after = snap();
-        PassOut {
-            ops,
-            elapsed,
-            counted: counted(S::ALLOCATOR, before, after, t),
-            len_after: s.len(),
-            held: held(S::ALLOCATOR, s.held_bytes(), &sys0, &s),
-        }
-    } else {
-        let (ops, elapsed, _) = go!(NoTally);
-        PassOut {
-            ops,
-            elapsed,
-            ..PassOut::default()
-        }
-    };
-    counting::track_bytes(false);
-    out
+    pass!(
+        plan,
+        limit,
+        S::ALLOCATOR,
+        sys0,
+        |i, t| match plan.op {
+            Op::Concat => {
+                std::hint::black_box(s.concat_one(extra.clone(), t));
+            }
+            _ => read_op(&s, plan, &items, i, t),
+        },
+        (s.len(), s.held_bytes())
+    )
 }
 
 fn str_key(i: usize) -> Rc<str> {
@@ -436,13 +429,11 @@ fn map_pass_k<K, M: Map<K>>(
     limit: Option<usize>,
     key: impl Fn(usize) -> K,
 ) -> PassOut {
-    let counting_pass = limit.is_none();
-    counting::track_bytes(counting_pass);
-    let total = plan.ops();
+    start(limit);
     let present: Vec<M::Key> = (0..plan.n)
         .map(|i| M::key(key_hash(plan.keys, i), key(i)))
         .collect();
-    let fresh: Vec<M::Key> = (0..total)
+    let fresh: Vec<M::Key> = (0..plan.ops())
         .map(|i| M::key(key_hash(plan.keys, plan.n + i), key(plan.n + i)))
         .collect();
     let sys0 = counting::counts();
@@ -450,54 +441,34 @@ fn map_pass_k<K, M: Map<K>>(
     for k in &present {
         m.insert(k.clone(), 1, &mut NoTally);
     }
-    let before = snap();
-    macro_rules! go {
-        ($t:expr) => {
-            drive(plan, limit, $t, |i, t| match plan.op {
-                Op::Insert => {
-                    m.insert(fresh[i].clone(), 1, t);
-                }
-                Op::Update => {
-                    m.insert(present[plan.positions[i]].clone(), 2, t);
-                }
-                Op::Delete => {
-                    m.remove(&present[plan.positions[i]], t);
-                }
-                Op::Lookup => {
-                    std::hint::black_box(m.lookup(&present[plan.positions[i]], t));
-                }
-                Op::LookupMiss => {
-                    std::hint::black_box(m.lookup(&fresh[i], t));
-                }
-                Op::Iterate => {
-                    std::hint::black_box(m.visit(t));
-                }
-                _ => unreachable!("validated: not a dict operation"),
-            })
-        };
-    }
-    let out = if counting_pass {
-        let (ops, elapsed, t) = go!(Tallies::default());
-        let after = snap();
-        let own = None;
-        PassOut {
-            ops,
-            elapsed,
-            counted: counted(M::ALLOCATOR, before, after, t),
-            len_after: m.len(),
-            held: held(M::ALLOCATOR, own, &sys0, &m),
-        }
-    } else {
-        let (ops, elapsed, _) = go!(NoTally);
-        PassOut {
-            ops,
-            elapsed,
-            ..PassOut::default()
-        }
-    };
-    counting::track_bytes(false);
-    drop(m);
-    out
+    pass!(
+        plan,
+        limit,
+        M::ALLOCATOR,
+        sys0,
+        |i, t| match plan.op {
+            Op::Insert => {
+                m.insert(fresh[i].clone(), 1, t);
+            }
+            Op::Update => {
+                m.insert(present[plan.positions[i]].clone(), 2, t);
+            }
+            Op::Delete => {
+                m.remove(&present[plan.positions[i]], t);
+            }
+            Op::Lookup => {
+                std::hint::black_box(m.lookup(&present[plan.positions[i]], t));
+            }
+            Op::LookupMiss => {
+                std::hint::black_box(m.lookup(&fresh[i], t));
+            }
+            Op::Iterate => {
+                std::hint::black_box(m.visit(t));
+            }
+            _ => unreachable!("validated: not a dict operation"),
+        },
+        (m.len(), None)
+    )
 }
 
 fn map_pass<MI: Map<u64>, MS: Map<Rc<str>>>(plan: &Plan, limit: Option<usize>) -> PassOut {
@@ -542,8 +513,7 @@ fn dict_footprint_after(plan: &Plan, ops: usize) -> usize {
 }
 
 fn text_pass<S: Text>(plan: &Plan, limit: Option<usize>) -> PassOut {
-    let counting_pass = limit.is_none();
-    counting::track_bytes(counting_pass);
+    start(limit);
     // 'a' * n, with a '#' at the searched position.
     let target = plan.positions.first().copied().unwrap_or(0);
     let text: String = (0..plan.n)
@@ -563,51 +533,33 @@ fn text_pass<S: Text>(plan: &Plan, limit: Option<usize>) -> PassOut {
     };
     let sys0 = counting::counts();
     let mut s = S::build(&text);
-    let before = snap();
-    macro_rules! go {
-        ($t:expr) => {
-            drive(plan, limit, $t, |i, t| match plan.op {
-                Op::Append => s.append(&c, t),
-                Op::Join => {
-                    std::hint::black_box(S::join(&parts, t));
-                }
-                Op::Index => {
-                    std::hint::black_box(s.index(plan.positions[i], t));
-                }
-                Op::Search => {
-                    std::hint::black_box(s.find('#', t));
-                }
-                Op::Iterate => {
-                    std::hint::black_box(s.visit(t));
-                }
-                Op::Slice => {
-                    let (a, b) = plan.ranges[i];
-                    std::hint::black_box(s.slice(a, b, t));
-                }
-                _ => unreachable!("validated: not a str operation"),
-            })
-        };
-    }
-    let out = if counting_pass {
-        let (ops, elapsed, t) = go!(Tallies::default());
-        let after = snap();
-        PassOut {
-            ops,
-            elapsed,
-            counted: counted(S::ALLOCATOR, before, after, t),
-            len_after: s.char_count(),
-            held: held(S::ALLOCATOR, s.held_bytes(), &sys0, &s),
-        }
-    } else {
-        let (ops, elapsed, _) = go!(NoTally);
-        PassOut {
-            ops,
-            elapsed,
-            ..PassOut::default()
-        }
-    };
-    counting::track_bytes(false);
-    out
+    pass!(
+        plan,
+        limit,
+        S::ALLOCATOR,
+        sys0,
+        |i, t| match plan.op {
+            Op::Append => s.append(&c, t),
+            Op::Join => {
+                std::hint::black_box(S::join(&parts, t));
+            }
+            Op::Index => {
+                std::hint::black_box(s.index(plan.positions[i], t));
+            }
+            Op::Search => {
+                std::hint::black_box(s.find('#', t));
+            }
+            Op::Iterate => {
+                std::hint::black_box(s.visit(t));
+            }
+            Op::Slice => {
+                let (a, b) = plan.ranges[i];
+                std::hint::black_box(s.slice(a, b, t));
+            }
+            _ => unreachable!("validated: not a str operation"),
+        },
+        (s.char_count(), s.held_bytes())
+    )
 }
 
 /// The pass function of a structure and peer.
