@@ -491,8 +491,26 @@ impl PyList {
         self.raw().allocated.set(size as isize);
     }
 
-    /// `list.append(v)` (`_PyList_AppendTakeRef` → `list_resize(n + 1)`).
+    /// `list.append(v)` (`_PyList_AppendTakeRef`): with room (`allocated > len`) the item is
+    /// stored in place — no `list_resize`, so a list with spare capacity below half full
+    /// (`'a'.split()`: 1 item, 12 slots) keeps it, as in CPython — else
+    /// `_PyList_AppendTakeRefListResize` → `list_resize(n + 1)`.
+    #[inline]
     pub fn append(&self, v: Obj) {
+        let l = self.raw();
+        let n = l.ob_base.ob_size.get() as usize;
+        if l.allocated.get() as usize > n {
+            // SAFETY: slot n < allocated is inside the array and free.
+            unsafe { *l.ob_item.get().add(n) = v.into_raw().as_ptr() };
+            l.ob_base.ob_size.set(n as isize + 1);
+            return;
+        }
+        self.append_resize(v);
+    }
+
+    /// `_PyList_AppendTakeRefListResize`: the array is full.
+    #[inline(never)]
+    fn append_resize(&self, v: Obj) {
         let n = self.len();
         self.resize(n + 1);
         // SAFETY: slot n is inside the resized array and uninitialised.
@@ -1010,6 +1028,17 @@ mod tests {
         assert_eq!(caps, [4, 8, 16, 24, 32, 40, 52, 64, 76, 92, 108]);
         assert_eq!(l.as_obj().getsizeof(), 56 + 8 * 108);
         assert_eq!(values(&l), (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn append_with_room_keeps_the_capacity() {
+        // CPython 3.11: `l = 'a'.split(); l.append(1)` stays at 12 slots (getsizeof 152):
+        // `_PyList_AppendTakeRef` stores in place whenever allocated > len.
+        let l = PyList::from_split(vec![int(1)], 12);
+        assert_eq!((l.len(), l.allocated()), (1, 12));
+        l.append(int(2));
+        assert_eq!((l.len(), l.allocated()), (2, 12));
+        assert_eq!(l.as_obj().getsizeof(), 152);
     }
 
     #[test]
