@@ -135,12 +135,7 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
         let l = op.cast::<PyListObject>().as_ref();
         let items = l.ob_item.get();
         if !items.is_null() {
-            let n = l.ob_base.ob_size.get() as usize;
-            for i in (0..n).rev() {
-                if let Some(p) = NonNull::new(*items.add(i)) {
-                    drop(Obj::from_owned(p));
-                }
-            }
+            release_items(items, l.ob_base.ob_size.get() as usize);
         }
     }
     // One runtime lookup for the rest: the item array back to pymalloc, then the object
@@ -165,6 +160,45 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
         }
     });
+}
+
+/// Release the references in slots `0..n` (NULL slots skipped), last first, as
+/// `list_dealloc` and `_list_clear` do. A run of adjacent slots holding the same object
+/// (`[x] * n`, or `x` appended n times) is released with one subtraction for all but its
+/// last reference, then that one: the same final counts, and the object can only reach zero
+/// on the run's last reference (the run alone holds that many), exactly where the one-by-one
+/// loop deallocates it. It spares a chain of dependent read-modify-writes on one counter.
+///
+/// # Safety
+/// `items` holds at least `n` slots, each NULL or an owned reference, and the caller gives
+/// those references up.
+#[inline]
+unsafe fn release_items(items: *mut *mut PyObject, n: usize) {
+    let mut i = n;
+    while i > 0 {
+        i -= 1;
+        // SAFETY: i < n, a slot of the array (contract).
+        let p = unsafe { *items.add(i) };
+        let Some(nn) = NonNull::new(p) else {
+            continue;
+        };
+        let mut run = 0;
+        // SAFETY: i - 1 < n while i > 0.
+        while i > 0 && unsafe { *items.add(i - 1) } == p {
+            run += 1;
+            i -= 1;
+        }
+        // SAFETY: the run holds run + 1 owned references to the live object nn: its count is
+        // at least run + 1, so taking run away leaves it above zero; the last reference goes
+        // through Obj's drop (which deallocates at zero).
+        unsafe {
+            if run > 0 {
+                let rc = &nn.as_ref().ob_refcnt;
+                rc.set(rc.get() - run);
+            }
+            drop(Obj::from_owned(nn));
+        }
+    }
 }
 
 /// The list free list of a runtime (`struct _Py_list_state`).
@@ -652,9 +686,7 @@ impl PyList {
         l.allocated.set(0);
         // SAFETY: the detached array held n owned references; freed once, after them.
         unsafe {
-            for i in (0..n).rev() {
-                drop(Obj::from_owned(NonNull::new_unchecked(*items.add(i))));
-            }
+            release_items(items, n);
             mem_free(items.cast());
         }
     }
