@@ -475,7 +475,22 @@ impl PyList {
 
     /// `list_resize(self, newsize)`: set `ob_size`, reallocating the array per the policy.
     /// Slots between the old and new size are not initialised.
+    #[inline]
     fn resize(&self, newsize: usize) {
+        let l = self.raw();
+        let allocated = l.allocated.get() as usize;
+        if allocated >= newsize && newsize >= (allocated >> 1) {
+            // resize_policy's "keep the array" case, checked inline.
+            debug_assert!(!l.ob_item.get().is_null() || newsize == 0);
+            l.ob_base.ob_size.set(newsize as isize);
+            return;
+        }
+        self.resize_realloc(newsize);
+    }
+
+    /// The reallocating part of [`PyList::resize`].
+    #[inline(never)]
+    fn resize_realloc(&self, newsize: usize) {
         let (size, allocated) = (self.len(), self.allocated());
         let Some(new_allocated) = resize_policy(size, allocated, newsize) else {
             debug_assert!(!self.raw().ob_item.get().is_null() || newsize == 0);
@@ -648,9 +663,7 @@ impl PyList {
             self.resize(n - 1);
             return Ok(v);
         }
-        let v = self.item(i);
-        self.ass_slice(i, i + 1, Vec::new());
-        Ok(v)
+        Ok(self.take_one(i))
     }
 
     /// `del list[i]` (`list_ass_item` with NULL → `list_ass_slice(i, i + 1, NULL)`).
@@ -658,8 +671,34 @@ impl PyList {
         let i = self
             .index_of(i)
             .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
-        self.ass_slice(i, i + 1, Vec::new());
+        if self.len() == 1 {
+            // _list_clear releases the item before freeing the array: keep that order.
+            self.ass_slice(i, i + 1, Vec::new());
+        } else {
+            drop(self.take_one(i));
+        }
         Ok(())
+    }
+
+    /// `list_ass_slice(i, i + 1, NULL)` for `i < len` and `len > 1`, the removed reference
+    /// handed back instead of released: the same steps as [`PyList::ass_slice`] takes for
+    /// one item (the recycled item kept on the stack, the tail moved down,
+    /// `list_resize(len - 1)`), without its heap vectors. The caller releases the reference
+    /// after the resize, where `list_ass_slice` does.
+    fn take_one(&self, i: usize) -> Obj {
+        let size = self.len();
+        debug_assert!(i < size && size > 1);
+        // SAFETY: slot i < size holds an owned reference, which the caller now owns.
+        let v = unsafe { Obj::from_owned(NonNull::new_unchecked(*self.slot(i))) };
+        let tail = size - i - 1;
+        // SAFETY: moving the tail down by one inside the array.
+        unsafe {
+            let base = self.slot(0);
+            std::ptr::copy(base.add(i + 1), base.add(i), tail);
+        }
+        cost::moved(tail, PTR);
+        self.resize(size - 1);
+        v
     }
 
     /// `list.remove(x)`: the first item equal to `x` (identity, then `==`).
