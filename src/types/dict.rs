@@ -360,15 +360,29 @@ impl Keys {
     }
     /// `find_empty_slot`: the first slot on the probe path holding no entry.
     fn find_empty_slot(self, hash: PyHash) -> usize {
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
-        let mut perturb = hash as usize;
-        let mut probes = 1;
-        while self.get_index(i) >= 0 {
-            perturb >>= PERTURB_SHIFT;
-            i = (i * 5 + perturb + 1) & mask;
-            probes += 1;
+        /// The probe loop for `I`-wide indices: (slot, probes).
+        #[inline(always)]
+        fn probe<I: IndexWord>(k: Keys, hash: PyHash) -> (usize, usize) {
+            let mask = k.mask();
+            // SAFETY: the indices follow the 32-byte header.
+            let indices = unsafe { k.base().add(KEYS_HEADER) }.cast_const();
+            let mut i = hash as usize & mask;
+            let mut perturb = hash as usize;
+            let mut probes = 1;
+            // SAFETY: i <= mask, inside the index array of I-wide words.
+            while unsafe { I::read(indices, i) } >= 0 {
+                perturb >>= PERTURB_SHIFT;
+                i = (i * 5 + perturb + 1) & mask;
+                probes += 1;
+            }
+            (i, probes)
         }
+        let (i, probes) = match self.h().dk_log2_index_bytes.get() - self.log2_size() {
+            0 => probe::<i8>(self, hash),
+            1 => probe::<i16>(self, hash),
+            2 => probe::<i32>(self, hash),
+            _ => probe::<i64>(self, hash),
+        };
         cost::probed(probes);
         i
     }
@@ -609,7 +623,7 @@ fn is_str(o: &Obj) -> bool {
 }
 
 /// The hash of a key (cached for str; counted).
-#[inline]
+#[inline(always)]
 fn key_hash(key: &Obj) -> PyResult<PyHash> {
     if is_str(key) {
         // SAFETY: key is a live str.
@@ -654,7 +668,7 @@ index_word!(i8, i16, i32, i64);
 /// `key` (or `None`) and the number of slots inspected. Same order as
 /// `unicodekeys_lookup_unicode` / `dictkeys_generic_lookup`: identity, then the hash, then
 /// `==`.
-#[inline]
+#[inline(always)]
 fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option<usize>>, usize) {
     let mask = k.mask();
     let log2_bytes = k.h().dk_log2_index_bytes.get();
@@ -878,7 +892,7 @@ impl PyDict {
     }
 
     /// `_Py_dict_lookup`: the entry index of `key` (or `None`), counting probes.
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, key: &Obj, hash: PyHash) -> PyResult<Option<usize>> {
         let k = self.keys_obj();
         if k.is_shared_empty() {
