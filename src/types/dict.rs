@@ -664,6 +664,21 @@ macro_rules! index_word {
 }
 index_word!(i8, i16, i32, i64);
 
+/// The comparison after identity failed and the hashes matched: `unicode_eq` when both the
+/// table and the key are str (`unicodekeys_lookup_unicode`), else `==`. Out of line: it
+/// keeps the probe loop small (identity decides most hits).
+#[cold]
+#[inline(never)]
+fn keys_equal(ek: NonNull<PyObject>, key: &Obj, both_str: bool) -> PyResult<bool> {
+    if both_str {
+        // SAFETY: both are live strs (a unicode table's key and `key`).
+        return Ok(unsafe { crate::types::str::str_eq_ptr(ek, key.as_ptr()) });
+    }
+    // SAFETY: a live entry's key.
+    let other = unsafe { Obj::from_borrowed(ek) };
+    ops::eq(&other, key)
+}
+
 /// The probe loop of `_Py_dict_lookup` on a table whose indices are `I`: the entry index of
 /// `key` (or `None`) and the number of slots inspected. Same order as
 /// `unicodekeys_lookup_unicode` / `dictkeys_generic_lookup`: identity, then the hash, then
@@ -714,18 +729,8 @@ fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option
                 return (Ok(Some(ix)), probes);
             }
             if eh == hash {
-                let equal = if unicode && key_is_str {
-                    // unicodekeys_lookup_unicode: unicode_eq.
-                    // SAFETY: both are live strs (the entry's key and `key`).
-                    Ok(unsafe {
-                        crate::types::str::str_eq_ptr(NonNull::new_unchecked(ek), key.as_ptr())
-                    })
-                } else {
-                    // SAFETY: a live entry's key.
-                    let other = unsafe { Obj::from_borrowed(NonNull::new_unchecked(ek)) };
-                    ops::eq(&other, key)
-                };
-                match equal {
+                // SAFETY: ek is a live entry's key.
+                match keys_equal(unsafe { NonNull::new_unchecked(ek) }, key, unicode && key_is_str) {
                     Ok(true) => return (Ok(Some(ix)), probes),
                     Ok(false) => {}
                     Err(e) => return (Err(e), probes),
