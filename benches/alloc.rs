@@ -182,9 +182,48 @@ fn objects(c: &mut Criterion) {
     g.finish();
 }
 
+/// Speed target: allocate 10,000 blocks of one size, then free them all (in allocation
+/// order), pymalloc against the system allocator (glibc through `std::alloc::System`).
+fn target_batch(c: &mut Criterion) {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    const N: usize = 10_000;
+    let mut g = c.benchmark_group("target_batch_10k");
+    g.throughput(Throughput::Elements(N as u64));
+    for size in [32usize, 64, 128, 256] {
+        g.bench_with_input(BenchmarkId::new("pymalloc", size), &size, |b, &n| {
+            let mut pm = Pymalloc::new();
+            let mut ptrs = Vec::with_capacity(N);
+            b.iter(|| {
+                for _ in 0..N {
+                    ptrs.push(pm.malloc(black_box(n)));
+                }
+                for p in ptrs.drain(..) {
+                    // SAFETY: each pointer came from pm and is freed once.
+                    unsafe { pm.free(p) };
+                }
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("System", size), &size, |b, &n| {
+            let layout = Layout::from_size_align(n, 16).unwrap();
+            let mut ptrs = Vec::with_capacity(N);
+            b.iter(|| {
+                for _ in 0..N {
+                    // SAFETY: a non-zero size.
+                    ptrs.push(unsafe { System.alloc(black_box(layout)) });
+                }
+                for p in ptrs.drain(..) {
+                    // SAFETY: each pointer came from System.alloc with this layout.
+                    unsafe { System.dealloc(p, layout) };
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = alloc_free_pairs, batch_alloc_then_free, mixed_sizes, objects
+    targets = alloc_free_pairs, batch_alloc_then_free, mixed_sizes, objects, target_batch
 }
 criterion_main!(benches);

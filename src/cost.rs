@@ -1,8 +1,9 @@
 //! Cost counters: what each container operation did, so `grow` and the cost views can show
 //! element moves, bytes copied, (re)allocations, probes and hash computations.
 //!
-//! Container counters live in the thread's runtime as plain `Cell<u64>` increments (a few
-//! per operation, not per byte); allocation counters come from pymalloc's own
+//! Container counters are per thread (as the runtime is) and live in a `const` thread-local
+//! of plain `Cell<u64>`s: a bump is one add at a fixed offset from the thread pointer, with no
+//! lazy-initialisation check (a few per operation, not per byte); allocation counters come from pymalloc's own
 //! [`AllocCounters`](crate::alloc::pymalloc::AllocCounters). Take a [`snapshot`] before and
 //! after, or use [`measure`].
 
@@ -13,9 +14,9 @@ use serde::Serialize;
 
 use crate::runtime;
 
-/// The running counters of one runtime.
-#[derive(Debug, Default)]
-pub(crate) struct CostCounters {
+/// The running counters of one thread (one runtime).
+#[derive(Debug)]
+struct CostCounters {
     item_moves: Cell<u64>,
     bytes_copied: Cell<u64>,
     probes: Cell<u64>,
@@ -59,34 +60,51 @@ impl Sub for Costs {
     }
 }
 
+thread_local! {
+    static COSTS: CostCounters = const {
+        CostCounters {
+            item_moves: Cell::new(0),
+            bytes_copied: Cell::new(0),
+            probes: Cell::new(0),
+            hash_calls: Cell::new(0),
+        }
+    };
+}
+
+#[inline(always)]
 fn bump(f: impl FnOnce(&CostCounters) -> &Cell<u64>, n: u64) {
-    runtime::with(|rt| {
-        let c = f(&rt.costs);
+    COSTS.with(|costs| {
+        let c = f(costs);
         c.set(c.get() + n);
     });
 }
 
 /// Count `n` item moves of `item_size` bytes each.
+#[inline]
 pub(crate) fn moved(n: usize, item_size: usize) {
     if n > 0 {
-        bump(|c| &c.item_moves, n as u64);
-        bump(|c| &c.bytes_copied, (n * item_size) as u64);
+        COSTS.with(|c| {
+            c.item_moves.set(c.item_moves.get() + n as u64);
+            c.bytes_copied
+                .set(c.bytes_copied.get() + (n * item_size) as u64);
+        });
     }
 }
 
 /// Count `n` bytes copied by a reallocation that moved its block.
+#[inline]
 pub(crate) fn copied(n: usize) {
     bump(|c| &c.bytes_copied, n as u64);
 }
 
 /// Count `n` probes of a hash table.
-#[allow(dead_code)] // used by dict (next)
+#[inline]
 pub(crate) fn probed(n: usize) {
     bump(|c| &c.probes, n as u64);
 }
 
 /// Count one hash computation.
-#[allow(dead_code)] // used by dict and str (next)
+#[inline]
 pub(crate) fn hashed() {
     bump(|c| &c.hash_calls, 1);
 }
@@ -94,18 +112,15 @@ pub(crate) fn hashed() {
 /// The current counters of this thread's runtime.
 pub fn snapshot() -> Costs {
     let a = runtime::with_heap(|h| h.counters());
-    runtime::with(|rt| {
-        let c = &rt.costs;
-        Costs {
-            item_moves: c.item_moves.get(),
-            bytes_copied: c.bytes_copied.get(),
-            probes: c.probes.get(),
-            hash_calls: c.hash_calls.get(),
-            allocs: a.mallocs,
-            frees: a.frees,
-            reallocs: a.reallocs,
-            reallocs_moved: a.reallocs_moved,
-        }
+    COSTS.with(|c| Costs {
+        item_moves: c.item_moves.get(),
+        bytes_copied: c.bytes_copied.get(),
+        probes: c.probes.get(),
+        hash_calls: c.hash_calls.get(),
+        allocs: a.mallocs,
+        frees: a.frees,
+        reallocs: a.reallocs,
+        reallocs_moved: a.reallocs_moved,
     })
 }
 

@@ -169,6 +169,7 @@ pub fn hash_str(secret: &HashSecret, s: &str) -> PyHash {
 
 /// `sign * (magnitude mod 2**61 - 1)` with `-1` turned into `-2`: the common tail of
 /// `long_hash`.
+#[inline]
 fn signed_reduction(negative: bool, reduced: u64) -> PyHash {
     debug_assert!(reduced < MODULUS);
     let x = if negative {
@@ -181,8 +182,13 @@ fn signed_reduction(negative: bool, reduced: u64) -> PyHash {
 
 /// `long_hash` for a value that fits an `i64`: `sign(v) * (|v| mod 2**61 - 1)`, `-1` → `-2`.
 /// (`hash(-1) == -2`, `hash(2**61 - 1) == 0`, `hash(i64::MIN) == -4`.)
+#[inline]
 pub fn hash_i64(v: i64) -> PyHash {
-    signed_reduction(v < 0, v.unsigned_abs() % MODULUS)
+    // |v| mod (2**61 - 1) by folding: 2**61 ≡ 1, so |v| ≡ (|v| & P) + (|v| >> 61) <= P + 7,
+    // and one conditional subtraction finishes it (no 64-bit division).
+    let u = v.unsigned_abs();
+    let x = (u & MODULUS) + (u >> HASH_BITS);
+    signed_reduction(v < 0, if x >= MODULUS { x - MODULUS } else { x })
 }
 
 /// `long_hash` for any int: `sign(v) * (|v| mod 2**61 - 1)`, `-1` → `-2`.

@@ -14,7 +14,6 @@
 //!  ├── strs    '' and the 256 one-character Latin-1 strings (static); the interned table
 //!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
 //!  ├── gc      generation lists (700/10/10), counts, stats of the cycle collector
-//!  ├── costs   counters of container work (moves, copies, probes, hashes)
 //!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //! ```
 #![allow(unsafe_code)]
@@ -24,7 +23,6 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
-use crate::cost::CostCounters;
 use crate::gc::GcState;
 use crate::hash::HashSecret;
 use crate::object::TrashState;
@@ -45,7 +43,6 @@ pub struct Runtime {
     pub(crate) tuples: TupleState,
     pub(crate) strs: StrState,
     pub(crate) dicts: DictState,
-    pub(crate) costs: CostCounters,
     pub(crate) trash: TrashState,
     pub(crate) gc: GcState,
     hash_secret: Cell<HashSecret>,
@@ -130,7 +127,6 @@ impl Runtime {
             tuples: TupleState::new(),
             strs: StrState::new(),
             dicts: DictState::new(),
-            costs: CostCounters::default(),
             trash: TrashState::default(),
             gc: GcState::new(),
             hash_secret: Cell::new(HashSecret::ZERO),

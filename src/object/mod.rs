@@ -221,6 +221,7 @@ impl Obj {
     /// # Safety
     /// `ptr` is a live object of this thread's runtime and the caller owns one reference,
     /// which passes to the handle.
+    #[inline]
     pub unsafe fn from_owned(ptr: NonNull<PyObject>) -> Obj {
         Obj {
             ptr,
@@ -232,6 +233,7 @@ impl Obj {
     ///
     /// # Safety
     /// `ptr` is a live object of this thread's runtime.
+    #[inline]
     pub unsafe fn from_borrowed(ptr: NonNull<PyObject>) -> Obj {
         // SAFETY: live object per the contract.
         let rc = unsafe { &ptr.as_ref().ob_refcnt };
@@ -243,6 +245,7 @@ impl Obj {
     }
 
     /// Give up the handle without decrementing; the caller now owns the reference.
+    #[inline]
     pub fn into_raw(self) -> NonNull<PyObject> {
         let p = self.ptr;
         std::mem::forget(self);
@@ -250,6 +253,7 @@ impl Obj {
     }
 
     /// The object pointer (what `id()` returns in CPython).
+    #[inline]
     pub fn as_ptr(&self) -> NonNull<PyObject> {
         self.ptr
     }
@@ -264,6 +268,7 @@ impl Obj {
         self.ptr == other.ptr
     }
 
+    #[inline]
     fn header(&self) -> &PyObject {
         // SAFETY: a handle keeps its object alive; the header is only accessed through Cells.
         unsafe { self.ptr.as_ref() }
@@ -322,6 +327,7 @@ impl Obj {
     /// # Safety
     /// `offset..offset + size_of::<T>()` lies inside the object's initialised memory, is
     /// aligned for `T`, and holds a valid `T`.
+    #[inline]
     pub unsafe fn read_field<T: Copy>(&self, offset: usize) -> T {
         // SAFETY: forwarded contract.
         unsafe { self.ptr.cast::<u8>().add(offset).cast::<T>().read() }
@@ -329,6 +335,7 @@ impl Obj {
 }
 
 impl Clone for Obj {
+    #[inline]
     fn clone(&self) -> Obj {
         // SAFETY: self keeps the object alive.
         unsafe { Obj::from_borrowed(self.ptr) }
@@ -367,6 +374,7 @@ pub(crate) struct TrashState {
 ///
 /// # Safety
 /// `op` is a live object of this thread's runtime whose reference count is zero.
+#[inline(never)]
 unsafe fn dealloc(op: NonNull<PyObject>) {
     // SAFETY: op's header is intact until its dealloc runs.
     let tp = unsafe { &*op.as_ref().ob_type.get() };

@@ -135,7 +135,7 @@ unsafe fn dict_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyO
     let k = Keys(
         NonNull::new(unsafe { op.cast::<PyDictObject>().as_ref() }.ma_keys.get()).expect("keys"),
     );
-    if k.0 == empty_keys().0 {
+    if k.is_shared_empty() {
         return;
     }
     for ix in 0..k.nentries() {
@@ -224,6 +224,18 @@ pub const fn dict_getsizeof(log2_size: u8, unicode: bool) -> usize {
 struct Keys(NonNull<PyDictKeysObject>);
 
 impl Keys {
+    /// Whether this is the runtime's static empty keys: the only table of size 1 (every
+    /// other has at least `PyDict_MINSIZE` slots). A field read instead of a thread-local
+    /// lookup of the runtime's pointer.
+    #[inline]
+    fn is_shared_empty(self) -> bool {
+        let shared = self.log2_size() == 0;
+        debug_assert!(
+            runtime::try_with(|rt| rt.dicts.empty_keys().0 == self.0).is_none_or(|e| e == shared)
+        );
+        shared
+    }
+    #[inline]
     fn h(&self) -> &PyDictKeysObject {
         // SAFETY: keys objects live while a dict points at them; fields are Cells.
         unsafe { self.0.as_ref() }
@@ -305,11 +317,8 @@ impl Keys {
     fn entry_hash(self, ix: usize) -> PyHash {
         if self.unicode() {
             let (k, _) = self.key_value(ix);
-            // SAFETY: live entries of a unicode table hold str keys.
-            let s = unsafe { Obj::from_borrowed(NonNull::new_unchecked(k)) };
-            PyStr::from_obj(s)
-                .expect("unicode keys are str")
-                .cached_hash()
+            // SAFETY: live entries of a unicode table hold str keys (hashed when inserted).
+            unsafe { crate::types::str::cached_hash_of(NonNull::new_unchecked(k)) }
         } else {
             // SAFETY: general entries start with me_hash.
             unsafe { *self.entry(ix).cast::<isize>() as PyHash }
@@ -351,15 +360,29 @@ impl Keys {
     }
     /// `find_empty_slot`: the first slot on the probe path holding no entry.
     fn find_empty_slot(self, hash: PyHash) -> usize {
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
-        let mut perturb = hash as usize;
-        let mut probes = 1;
-        while self.get_index(i) >= 0 {
-            perturb >>= PERTURB_SHIFT;
-            i = (i * 5 + perturb + 1) & mask;
-            probes += 1;
+        /// The probe loop for `I`-wide indices: (slot, probes).
+        #[inline(always)]
+        fn probe<I: IndexWord>(k: Keys, hash: PyHash) -> (usize, usize) {
+            let mask = k.mask();
+            // SAFETY: the indices follow the 32-byte header.
+            let indices = unsafe { k.base().add(KEYS_HEADER) }.cast_const();
+            let mut i = hash as usize & mask;
+            let mut perturb = hash as usize;
+            let mut probes = 1;
+            // SAFETY: i <= mask, inside the index array of I-wide words.
+            while unsafe { I::read(indices, i) } >= 0 {
+                perturb >>= PERTURB_SHIFT;
+                i = (i * 5 + perturb + 1) & mask;
+                probes += 1;
+            }
+            (i, probes)
         }
+        let (i, probes) = match self.h().dk_log2_index_bytes.get() - self.log2_size() {
+            0 => probe::<i8>(self, hash),
+            1 => probe::<i16>(self, hash),
+            2 => probe::<i32>(self, hash),
+            _ => probe::<i64>(self, hash),
+        };
         cost::probed(probes);
         i
     }
@@ -509,13 +532,12 @@ unsafe fn dict_dealloc(op: NonNull<PyObject>) {
     }
 }
 
-/// Dict and keys free lists, the static empty keys, and the version counter of a runtime.
+/// Dict and keys free lists and the static empty keys of a runtime.
 #[derive(Debug)]
 pub(crate) struct DictState {
     free_list: RefCell<Vec<NonNull<PyObject>>>,
     keys_free_list: RefCell<Vec<NonNull<PyDictKeysObject>>>,
     empty_keys: Box<[u64; 5]>,
-    version: Cell<u64>,
 }
 
 impl DictState {
@@ -542,7 +564,6 @@ impl DictState {
             free_list: RefCell::new(Vec::new()),
             keys_free_list: RefCell::new(Vec::new()),
             empty_keys,
-            version: Cell::new(0),
         }
     }
 
@@ -576,11 +597,18 @@ fn empty_keys() -> Keys {
     runtime::with(|rt| rt.dicts.empty_keys())
 }
 
+thread_local! {
+    /// `pydict_global_version`, per thread like the runtime (a `const` thread-local: no
+    /// lazy-initialisation check on every insert).
+    static VERSION: Cell<u64> = const { Cell::new(0) };
+}
+
 /// `DICT_NEXT_VERSION()`.
+#[inline]
 fn next_version() -> u64 {
-    runtime::with(|rt| {
-        let v = rt.dicts.version.get() + 1;
-        rt.dicts.version.set(v);
+    VERSION.with(|c| {
+        let v = c.get() + 1;
+        c.set(v);
         v
     })
 }
@@ -595,12 +623,123 @@ fn is_str(o: &Obj) -> bool {
 }
 
 /// The hash of a key (cached for str; counted).
+#[inline(always)]
 fn key_hash(key: &Obj) -> PyResult<PyHash> {
-    if let Ok(s) = PyStr::from_obj(key.clone()) {
-        return Ok(s.hash());
+    if is_str(key) {
+        // SAFETY: key is a live str.
+        let h = unsafe { crate::types::str::cached_hash_of(key.as_ptr()) };
+        if h != -1 {
+            return Ok(h);
+        }
+        return Ok(PyStr::from_obj(key.clone()).expect("str").hash());
     }
     cost::hashed();
+    if key.is_type(&crate::types::int::INT_TYPE)
+        && let Some(v) = crate::types::int::i64_of(key)
+    {
+        return Ok(crate::hash::hash_i64(v));
+    }
     ops::hash(key)
+}
+
+/// An entry of `dk_indices` (1, 2, 4 or 8 bytes, by table size).
+trait IndexWord: Copy {
+    /// `dk_indices[i]` of an index array starting at `p`.
+    ///
+    /// # Safety
+    /// `p` is the index array of a keys object with more than `i` slots of this width.
+    unsafe fn read(p: *const u8, i: usize) -> isize;
+}
+
+macro_rules! index_word {
+    ($($t:ty),*) => {$(
+        impl IndexWord for $t {
+            #[inline(always)]
+            unsafe fn read(p: *const u8, i: usize) -> isize {
+                // SAFETY: forwarded contract.
+                unsafe { p.cast::<$t>().add(i).read_unaligned() as isize }
+            }
+        }
+    )*};
+}
+index_word!(i8, i16, i32, i64);
+
+/// The comparison after identity failed and the hashes matched: `unicode_eq` when both the
+/// table and the key are str (`unicodekeys_lookup_unicode`), else `==`. Out of line: it
+/// keeps the probe loop small (identity decides most hits).
+#[cold]
+#[inline(never)]
+fn keys_equal(ek: NonNull<PyObject>, key: &Obj, both_str: bool) -> PyResult<bool> {
+    if both_str {
+        // SAFETY: both are live strs (a unicode table's key and `key`).
+        return Ok(unsafe { crate::types::str::str_eq_ptr(ek, key.as_ptr()) });
+    }
+    // SAFETY: a live entry's key.
+    let other = unsafe { Obj::from_borrowed(ek) };
+    ops::eq(&other, key)
+}
+
+/// The probe loop of `_Py_dict_lookup` on a table whose indices are `I`: the entry index of
+/// `key` (or `None`) and the number of slots inspected. Same order as
+/// `unicodekeys_lookup_unicode` / `dictkeys_generic_lookup`: identity, then the hash, then
+/// `==`.
+#[inline(always)]
+fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option<usize>>, usize) {
+    let mask = k.mask();
+    let log2_bytes = k.h().dk_log2_index_bytes.get();
+    let unicode = k.unicode();
+    // SAFETY: indices follow the 32-byte header, entries follow the indices.
+    let (indices, entries) = unsafe {
+        let idx = k.base().add(KEYS_HEADER);
+        (
+            idx.cast_const(),
+            idx.add(1 << log2_bytes).cast::<*mut PyObject>(),
+        )
+    };
+    let words = if unicode { 2 } else { 3 };
+    let key_ptr = key.as_ptr().as_ptr();
+    let key_is_str = is_str(key);
+    let mut i = hash as usize & mask;
+    let mut perturb = hash as usize;
+    let mut probes = 0;
+    loop {
+        probes += 1;
+        // SAFETY: i <= mask, inside the index array of I-wide words.
+        let ix = unsafe { I::read(indices, i) };
+        if ix == DKIX_EMPTY {
+            return (Ok(None), probes);
+        }
+        if ix >= 0 {
+            let ix = ix as usize;
+            // SAFETY: an index >= 0 names a live entry: {key, value} (unicode) or
+            // {hash, key, value} (general); a unicode table's keys are hashed strs.
+            let (ek, eh) = unsafe {
+                let e = entries.add(ix * words);
+                if unicode {
+                    let ek = *e;
+                    (
+                        ek,
+                        crate::types::str::cached_hash_of(NonNull::new_unchecked(ek)),
+                    )
+                } else {
+                    (*e.add(1), *e.cast::<isize>() as PyHash)
+                }
+            };
+            if ek == key_ptr {
+                return (Ok(Some(ix)), probes);
+            }
+            if eh == hash {
+                // SAFETY: ek is a live entry's key.
+                match keys_equal(unsafe { NonNull::new_unchecked(ek) }, key, unicode && key_is_str) {
+                    Ok(true) => return (Ok(Some(ix)), probes),
+                    Ok(false) => {}
+                    Err(e) => return (Err(e), probes),
+                }
+            }
+        }
+        perturb >>= PERTURB_SHIFT;
+        i = (i * 5 + perturb + 1) & mask;
+    }
 }
 
 /// A snapshot of a dict's table, for inspection and tests.
@@ -738,7 +877,7 @@ impl PyDict {
     /// The table's fields.
     pub fn table(&self) -> TableInfo {
         let k = self.keys_obj();
-        let shared = k.0 == empty_keys().0;
+        let shared = k.is_shared_empty();
         TableInfo {
             ma_used: self.len(),
             dk_refcnt: k.h().dk_refcnt.get(),
@@ -774,51 +913,21 @@ impl PyDict {
     }
 
     /// `_Py_dict_lookup`: the entry index of `key` (or `None`), counting probes.
+    #[inline(always)]
     fn lookup(&self, key: &Obj, hash: PyHash) -> PyResult<Option<usize>> {
         let k = self.keys_obj();
-        if k.0 == empty_keys().0 {
+        if k.is_shared_empty() {
             return Ok(None);
         }
-        let mask = k.mask();
-        let mut i = hash as usize & mask;
-        let mut perturb = hash as usize;
-        let key_is_str = is_str(key);
-        let mut probes = 0;
-        let result = loop {
-            probes += 1;
-            let ix = k.get_index(i);
-            if ix == DKIX_EMPTY {
-                break None;
-            }
-            if ix >= 0 {
-                let ix = ix as usize;
-                let (ek, _) = k.key_value(ix);
-                if ek == key.as_ptr().as_ptr() {
-                    break Some(ix);
-                }
-                if k.entry_hash(ix) == hash {
-                    // SAFETY: a live entry's key.
-                    let other = unsafe { Obj::from_borrowed(NonNull::new_unchecked(ek)) };
-                    let equal = if k.unicode() && key_is_str {
-                        // unicodekeys_lookup_unicode: unicode_eq.
-                        let (a, b) = (
-                            PyStr::from_obj(other).expect("str"),
-                            PyStr::from_obj(key.clone()).expect("str"),
-                        );
-                        a.str_eq(&b)
-                    } else {
-                        ops::eq(&other, key)?
-                    };
-                    if equal {
-                        break Some(ix);
-                    }
-                }
-            }
-            perturb >>= PERTURB_SHIFT;
-            i = (i * 5 + perturb + 1) & mask;
+        // One probe loop per index width (dictkeys_get_index's switch hoisted out of it).
+        let (result, probes) = match k.h().dk_log2_index_bytes.get() - k.log2_size() {
+            0 => lookup_in::<i8>(k, key, hash),
+            1 => lookup_in::<i16>(k, key, hash),
+            2 => lookup_in::<i32>(k, key, hash),
+            _ => lookup_in::<i64>(k, key, hash),
         };
         cost::probed(probes);
-        Ok(result)
+        result
     }
 
     /// `d[key]`: `KeyError` when missing.
@@ -850,7 +959,7 @@ impl PyDict {
     }
 
     fn insert_hashed(&self, key: Obj, hash: PyHash, value: Obj) -> PyResult<()> {
-        if self.keys_obj().0 == empty_keys().0 {
+        if self.keys_obj().is_shared_empty() {
             self.insert_to_emptydict(key, hash, value);
             return Ok(());
         }
@@ -965,7 +1074,7 @@ impl PyDict {
         }
         cost::probed(probes);
         self.raw().ma_keys.set(new.0.as_ptr());
-        if old.0 != empty_keys().0 {
+        if !old.is_shared_empty() {
             debug_assert_eq!(old.h().dk_refcnt.get(), 1);
             release_keys_block(old);
         } else {
@@ -1069,7 +1178,7 @@ impl PyDict {
     /// (key, value) references in insertion order.
     pub fn items(&self) -> Vec<(Obj, Obj)> {
         let k = self.keys_obj();
-        if k.0 == empty_keys().0 {
+        if k.is_shared_empty() {
             return Vec::new();
         }
         (0..k.nentries())
@@ -1092,18 +1201,14 @@ impl PyDict {
     /// walks.
     pub fn nentries(&self) -> usize {
         let k = self.keys_obj();
-        if k.0 == empty_keys().0 {
-            0
-        } else {
-            k.nentries()
-        }
+        if k.is_shared_empty() { 0 } else { k.nentries() }
     }
 
     /// The entry at dense position `ix` (`None` for a deleted entry or past the end), as
     /// `dictiter_iternextkey` reads it.
     pub fn entry_at(&self, ix: usize) -> Option<(Obj, Obj)> {
         let k = self.keys_obj();
-        if k.0 == empty_keys().0 || ix >= k.nentries() {
+        if k.is_shared_empty() || ix >= k.nentries() {
             return None;
         }
         let (key, value) = k.key_value(ix);
@@ -1195,7 +1300,7 @@ impl PyDict {
             }
         }
         let mine = self.keys_obj();
-        let my_usable = if mine.0 == empty_keys().0 {
+        let my_usable = if mine.is_shared_empty() {
             0
         } else {
             usable_fraction(mine.size())

@@ -109,6 +109,39 @@ unsafe fn long_sizeof(op: NonNull<PyObject>) -> usize {
     int_sizeof(size.unsigned_abs())
 }
 
+/// The value of an `int` (or `bool`) object if it fits an `i64`, read from its digits: up to
+/// three 30-bit digits without building a `BigInt` (the hot path of hashing and indexing).
+#[inline]
+pub(crate) fn i64_of(o: &Obj) -> Option<i64> {
+    // SAFETY: ob_size is an isize at offset 16 of every int.
+    let size = unsafe { o.read_field::<isize>(crate::object::OB_SIZE_OFFSET) };
+    let n = size.unsigned_abs();
+    if n <= 2 {
+        // At most 60 bits: always fits.
+        let mut m: u64 = 0;
+        for i in (0..n).rev() {
+            // SAFETY: an int with ob_size ±n has n digits after offset 24.
+            let d = unsafe { o.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i) };
+            m = (m << PYLONG_SHIFT) | d as u64;
+        }
+        return Some(if size < 0 { -(m as i64) } else { m as i64 });
+    }
+    if n > 3 {
+        return None; // at least 2**90
+    }
+    let mut m: u128 = 0;
+    for i in (0..n).rev() {
+        // SAFETY: an int with ob_size ±n has n digits after offset 24.
+        let d = unsafe { o.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i) };
+        m = (m << PYLONG_SHIFT) | d as u128;
+    }
+    if size < 0 {
+        (m <= 1u128 << 63).then(|| (m as u64).wrapping_neg() as i64)
+    } else {
+        i64::try_from(m).ok()
+    }
+}
+
 fn is_static(op: NonNull<PyObject>) -> bool {
     runtime::with(|rt| rt.ints.contains(op))
 }
@@ -362,8 +395,9 @@ impl PyInt {
     }
 
     /// The value if it fits an `i64`.
+    #[inline]
     pub fn to_i64(&self) -> Option<i64> {
-        i64::try_from(self.value()).ok()
+        i64_of(&self.0)
     }
 
     /// Whether this is one of the runtime's static objects (small ints, `True`, `False`).
@@ -397,6 +431,34 @@ mod tests {
             for (b, y) in vals.iter().zip(&ints) {
                 assert_eq!(x.compare(y), a.cmp(b), "{a} vs {b}");
             }
+        }
+    }
+
+    #[test]
+    fn to_i64_from_digits_matches_the_bigint_path() {
+        let edges = [
+            0i128,
+            1,
+            -1,
+            257,
+            -6,
+            (1 << 30) - 1,
+            1 << 30,
+            -(1 << 30),
+            (1 << 60) - 1,
+            1 << 60,
+            -(1 << 60),
+            i64::MAX as i128,
+            i64::MIN as i128,
+            i64::MAX as i128 + 1,
+            i64::MIN as i128 - 1,
+            (1 << 90) - 1,
+            1 << 90,
+            -(1 << 90),
+        ];
+        for v in edges {
+            let i = PyInt::from_bigint(&BigInt::from(v));
+            assert_eq!(i.to_i64(), i64::try_from(i.value()).ok(), "{v}");
         }
     }
 

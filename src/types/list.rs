@@ -135,12 +135,7 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
         let l = op.cast::<PyListObject>().as_ref();
         let items = l.ob_item.get();
         if !items.is_null() {
-            let n = l.ob_base.ob_size.get() as usize;
-            for i in (0..n).rev() {
-                if let Some(p) = NonNull::new(*items.add(i)) {
-                    drop(Obj::from_owned(p));
-                }
-            }
+            release_items(items, l.ob_base.ob_size.get() as usize);
         }
     }
     // One runtime lookup for the rest: the item array back to pymalloc, then the object
@@ -165,6 +160,45 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
         }
     });
+}
+
+/// Release the references in slots `0..n` (NULL slots skipped), last first, as
+/// `list_dealloc` and `_list_clear` do. A run of adjacent slots holding the same object
+/// (`[x] * n`, or `x` appended n times) is released with one subtraction for all but its
+/// last reference, then that one: the same final counts, and the object can only reach zero
+/// on the run's last reference (the run alone holds that many), exactly where the one-by-one
+/// loop deallocates it. It spares a chain of dependent read-modify-writes on one counter.
+///
+/// # Safety
+/// `items` holds at least `n` slots, each NULL or an owned reference, and the caller gives
+/// those references up.
+#[inline]
+unsafe fn release_items(items: *mut *mut PyObject, n: usize) {
+    let mut i = n;
+    while i > 0 {
+        i -= 1;
+        // SAFETY: i < n, a slot of the array (contract).
+        let p = unsafe { *items.add(i) };
+        let Some(nn) = NonNull::new(p) else {
+            continue;
+        };
+        let mut run = 0;
+        // SAFETY: i - 1 < n while i > 0.
+        while i > 0 && unsafe { *items.add(i - 1) } == p {
+            run += 1;
+            i -= 1;
+        }
+        // SAFETY: the run holds run + 1 owned references to the live object nn: its count is
+        // at least run + 1, so taking run away leaves it above zero; the last reference goes
+        // through Obj's drop (which deallocates at zero).
+        unsafe {
+            if run > 0 {
+                let rc = &nn.as_ref().ob_refcnt;
+                rc.set(rc.get() - run);
+            }
+            drop(Obj::from_owned(nn));
+        }
+    }
 }
 
 /// The list free list of a runtime (`struct _Py_list_state`).
@@ -455,7 +489,22 @@ impl PyList {
 
     /// `list_resize(self, newsize)`: set `ob_size`, reallocating the array per the policy.
     /// Slots between the old and new size are not initialised.
+    #[inline]
     fn resize(&self, newsize: usize) {
+        let l = self.raw();
+        let allocated = l.allocated.get() as usize;
+        if allocated >= newsize && newsize >= (allocated >> 1) {
+            // resize_policy's "keep the array" case, checked inline.
+            debug_assert!(!l.ob_item.get().is_null() || newsize == 0);
+            l.ob_base.ob_size.set(newsize as isize);
+            return;
+        }
+        self.resize_realloc(newsize);
+    }
+
+    /// The reallocating part of [`PyList::resize`].
+    #[inline(never)]
+    fn resize_realloc(&self, newsize: usize) {
         let (size, allocated) = (self.len(), self.allocated());
         let Some(new_allocated) = resize_policy(size, allocated, newsize) else {
             debug_assert!(!self.raw().ob_item.get().is_null() || newsize == 0);
@@ -505,8 +554,26 @@ impl PyList {
         self.raw().allocated.set(size as isize);
     }
 
-    /// `list.append(v)` (`_PyList_AppendTakeRef` → `list_resize(n + 1)`).
+    /// `list.append(v)` (`_PyList_AppendTakeRef`): with room (`allocated > len`) the item is
+    /// stored in place — no `list_resize`, so a list with spare capacity below half full
+    /// (`'a'.split()`: 1 item, 12 slots) keeps it, as in CPython — else
+    /// `_PyList_AppendTakeRefListResize` → `list_resize(n + 1)`.
+    #[inline]
     pub fn append(&self, v: Obj) {
+        let l = self.raw();
+        let n = l.ob_base.ob_size.get() as usize;
+        if l.allocated.get() as usize > n {
+            // SAFETY: slot n < allocated is inside the array and free.
+            unsafe { *l.ob_item.get().add(n) = v.into_raw().as_ptr() };
+            l.ob_base.ob_size.set(n as isize + 1);
+            return;
+        }
+        self.append_resize(v);
+    }
+
+    /// `_PyList_AppendTakeRefListResize`: the array is full.
+    #[inline(never)]
+    fn append_resize(&self, v: Obj) {
         let n = self.len();
         self.resize(n + 1);
         // SAFETY: slot n is inside the resized array and uninitialised.
@@ -610,9 +677,7 @@ impl PyList {
             self.resize(n - 1);
             return Ok(v);
         }
-        let v = self.item(i);
-        self.ass_slice(i, i + 1, Vec::new());
-        Ok(v)
+        Ok(self.take_one(i))
     }
 
     /// `del list[i]` (`list_ass_item` with NULL → `list_ass_slice(i, i + 1, NULL)`).
@@ -620,8 +685,34 @@ impl PyList {
         let i = self
             .index_of(i)
             .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
-        self.ass_slice(i, i + 1, Vec::new());
+        if self.len() == 1 {
+            // _list_clear releases the item before freeing the array: keep that order.
+            self.ass_slice(i, i + 1, Vec::new());
+        } else {
+            drop(self.take_one(i));
+        }
         Ok(())
+    }
+
+    /// `list_ass_slice(i, i + 1, NULL)` for `i < len` and `len > 1`, the removed reference
+    /// handed back instead of released: the same steps as [`PyList::ass_slice`] takes for
+    /// one item (the recycled item kept on the stack, the tail moved down,
+    /// `list_resize(len - 1)`), without its heap vectors. The caller releases the reference
+    /// after the resize, where `list_ass_slice` does.
+    fn take_one(&self, i: usize) -> Obj {
+        let size = self.len();
+        debug_assert!(i < size && size > 1);
+        // SAFETY: slot i < size holds an owned reference, which the caller now owns.
+        let v = unsafe { Obj::from_owned(NonNull::new_unchecked(*self.slot(i))) };
+        let tail = size - i - 1;
+        // SAFETY: moving the tail down by one inside the array.
+        unsafe {
+            let base = self.slot(0);
+            std::ptr::copy(base.add(i + 1), base.add(i), tail);
+        }
+        cost::moved(tail, PTR);
+        self.resize(size - 1);
+        v
     }
 
     /// `list.remove(x)`: the first item equal to `x` (identity, then `==`).
@@ -648,9 +739,7 @@ impl PyList {
         l.allocated.set(0);
         // SAFETY: the detached array held n owned references; freed once, after them.
         unsafe {
-            for i in (0..n).rev() {
-                drop(Obj::from_owned(NonNull::new_unchecked(*items.add(i))));
-            }
+            release_items(items, n);
             mem_free(items.cast());
         }
     }
@@ -1039,6 +1128,17 @@ mod tests {
         assert_eq!(caps, [4, 8, 16, 24, 32, 40, 52, 64, 76, 92, 108]);
         assert_eq!(l.as_obj().getsizeof(), 56 + 8 * 108);
         assert_eq!(values(&l), (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn append_with_room_keeps_the_capacity() {
+        // CPython 3.11: `l = 'a'.split(); l.append(1)` stays at 12 slots (getsizeof 152):
+        // `_PyList_AppendTakeRef` stores in place whenever allocated > len.
+        let l = PyList::from_split(vec![int(1)], 12);
+        assert_eq!((l.len(), l.allocated()), (1, 12));
+        l.append(int(2));
+        assert_eq!((l.len(), l.allocated()), (2, 12));
+        assert_eq!(l.as_obj().getsizeof(), 152);
     }
 
     #[test]

@@ -218,6 +218,11 @@ pub fn lt(a: &Obj, b: &Obj) -> PyResult<bool> {
 /// `hash(obj)` (`PyObject_Hash`): numbers by value, tuples from their items; lists are
 /// unhashable.
 pub fn hash(o: &Obj) -> PyResult<PyHash> {
+    if o.is_type(&crate::types::int::INT_TYPE)
+        && let Some(v) = crate::types::int::i64_of(o)
+    {
+        return Ok(hash::hash_i64(v));
+    }
     if let Ok(i) = PyInt::from_obj(o.clone()) {
         return Ok(match i.to_i64() {
             Some(v) => hash::hash_i64(v),

@@ -155,6 +155,36 @@ unsafe fn header<'a>(op: NonNull<PyObject>) -> &'a PyASCIIObject {
     unsafe { op.cast::<PyASCIIObject>().as_ref() }
 }
 
+/// The cached `hash` of a live str (-1 until computed), without touching its reference count.
+///
+/// # Safety
+/// `op` is a live str.
+#[inline]
+pub(crate) unsafe fn cached_hash_of(op: NonNull<PyObject>) -> PyHash {
+    // SAFETY: forwarded contract.
+    unsafe { header(op) }.hash.get() as PyHash
+}
+
+/// `unicode_eq` on two live strs, without touching their reference counts.
+///
+/// # Safety
+/// `a` and `b` are live strs.
+#[inline]
+pub(crate) unsafe fn str_eq_ptr(a: NonNull<PyObject>, b: NonNull<PyObject>) -> bool {
+    if a == b {
+        return true;
+    }
+    // SAFETY: borrowed views of live strs (contract); ManuallyDrop keeps them from
+    // decrementing counts they never incremented.
+    let (a, b) = unsafe {
+        (
+            std::mem::ManuallyDrop::new(PyStr(Obj::from_owned(a))),
+            std::mem::ManuallyDrop::new(PyStr(Obj::from_owned(b))),
+        )
+    };
+    a.str_eq(&b)
+}
+
 /// # Safety
 /// `op` is a live str.
 unsafe fn str_sizeof(op: NonNull<PyObject>) -> usize {
