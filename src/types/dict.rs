@@ -730,7 +730,11 @@ fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option
             }
             if eh == hash {
                 // SAFETY: ek is a live entry's key.
-                match keys_equal(unsafe { NonNull::new_unchecked(ek) }, key, unicode && key_is_str) {
+                match keys_equal(
+                    unsafe { NonNull::new_unchecked(ek) },
+                    key,
+                    unicode && key_is_str,
+                ) {
                     Ok(true) => return (Ok(Some(ix)), probes),
                     Ok(false) => {}
                     Err(e) => return (Err(e), probes),

@@ -335,10 +335,10 @@ pub fn bench(effort: Effort, progress: &mut dyn FnMut(&str)) -> Vec<BenchResult>
     }
     let gc_n = if quick { 200_000 } else { 1_000_000 };
     step("gc", &mut out, gc_pair(gc_n, if quick { 3 } else { 5 }));
-    let classic_ns: &[usize] = if quick {
-        &[1_000, 10_000]
-    } else {
-        &[100, 1_000, 10_000, 100_000]
+    let classic_ns: &[usize] = match effort {
+        Effort::Smoke => &[100],
+        Effort::Quick => &[100, 1_000, 10_000],
+        Effort::Full => &[100, 1_000, 10_000, 100_000],
     };
     for &n in classic_ns {
         progress("classic");
