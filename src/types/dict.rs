@@ -777,12 +777,9 @@ fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option
                 return (Ok(Some(ix)), probes);
             }
             if eh == hash {
-                // SAFETY: ek is a live entry's key.
-                match keys_equal(
-                    unsafe { NonNull::new_unchecked(ek) },
-                    key,
-                    unicode && key_is_str,
-                ) {
+                // SAFETY: ek is a live entry's key (non-null).
+                let ek = unsafe { NonNull::new_unchecked(ek) };
+                match keys_equal(ek, key, unicode && key_is_str) {
                     Ok(true) => return (Ok(Some(ix)), probes),
                     Ok(false) => {}
                     Err(e) => return (Err(e), probes),
