@@ -649,6 +649,11 @@ trait IndexWord: Copy {
     /// # Safety
     /// `p` is the index array of a keys object with more than `i` slots of this width.
     unsafe fn read(p: *const u8, i: usize) -> isize;
+    /// `dk_indices[i] = ix`.
+    ///
+    /// # Safety
+    /// As [`IndexWord::read`], and `ix` fits the width.
+    unsafe fn write(p: *mut u8, i: usize, ix: isize);
 }
 
 macro_rules! index_word {
@@ -659,10 +664,53 @@ macro_rules! index_word {
                 // SAFETY: forwarded contract.
                 unsafe { p.cast::<$t>().add(i).read_unaligned() as isize }
             }
+            #[inline(always)]
+            unsafe fn write(p: *mut u8, i: usize, ix: isize) {
+                // SAFETY: forwarded contract.
+                unsafe { p.cast::<$t>().add(i).write_unaligned(ix as $t) }
+            }
         }
     )*};
 }
 index_word!(i8, i16, i32, i64);
+
+/// `build_indices_generic` / `build_indices_unicode` for a fresh table with `I`-wide
+/// indices holding `n` entries: each entry's hash probed into the index, in entry order.
+/// Returns the probes made.
+fn build_indices<I: IndexWord>(k: Keys, n: usize) -> usize {
+    let mask = k.mask();
+    let unicode = k.unicode();
+    let log2_bytes = k.h().dk_log2_index_bytes.get();
+    // SAFETY: indices follow the 32-byte header, entries follow the indices.
+    let (indices, entries) = unsafe {
+        let idx = k.base().add(KEYS_HEADER);
+        (idx, idx.add(1 << log2_bytes).cast::<*mut PyObject>())
+    };
+    let mut probes = 0;
+    for ix in 0..n {
+        // SAFETY: entries 0..n are live: a unicode table's keys are hashed strs, a general
+        // entry starts with its hash.
+        let hash = unsafe {
+            if unicode {
+                crate::types::str::cached_hash_of(NonNull::new_unchecked(*entries.add(2 * ix)))
+            } else {
+                *entries.add(3 * ix).cast::<isize>() as PyHash
+            }
+        };
+        let mut i = hash as usize & mask;
+        let mut perturb = hash as usize;
+        probes += 1;
+        // SAFETY: i <= mask, inside the index array.
+        while unsafe { I::read(indices, i) } != DKIX_EMPTY {
+            perturb >>= PERTURB_SHIFT;
+            i = (i * 5 + perturb + 1) & mask;
+            probes += 1;
+        }
+        // SAFETY: as above; ix < usable fits the width chosen for this table size.
+        unsafe { I::write(indices, i, ix as isize) };
+    }
+    probes
+}
 
 /// The comparison after identity failed and the hashes matched: `unicode_eq` when both the
 /// table and the key are str (`unicodekeys_lookup_unicode`), else `==`. Out of line: it
@@ -729,12 +777,9 @@ fn lookup_in<I: IndexWord>(k: Keys, key: &Obj, hash: PyHash) -> (PyResult<Option
                 return (Ok(Some(ix)), probes);
             }
             if eh == hash {
-                // SAFETY: ek is a live entry's key.
-                match keys_equal(
-                    unsafe { NonNull::new_unchecked(ek) },
-                    key,
-                    unicode && key_is_str,
-                ) {
+                // SAFETY: ek is a live entry's key (non-null).
+                let ek = unsafe { NonNull::new_unchecked(ek) };
+                match keys_equal(ek, key, unicode && key_is_str) {
                     Ok(true) => return (Ok(Some(ix)), probes),
                     Ok(false) => {}
                     Err(e) => return (Err(e), probes),
@@ -1049,33 +1094,40 @@ impl PyDict {
         let unicode = unicode && old.unicode();
         let new = new_keys_object(log2_newsize, unicode);
         let numentries = self.len();
-        let mut j = 0;
-        for ix in 0..old.nentries() {
-            let (key, value) = old.key_value(ix);
-            if value.is_null() {
-                continue;
+        if numentries > 0 && old.nentries() == numentries && old.unicode() == new.unicode() {
+            // No holes, same entry kind: the entries are copied as they are (dictresize's
+            // memcpy), the same bytes the loop below would write.
+            // SAFETY: both tables hold at least numentries entries of this size; distinct
+            // blocks.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    old.entry(0).cast::<u8>(),
+                    new.entry(0).cast::<u8>(),
+                    numentries * new.entry_size(),
+                );
             }
-            let hash = old.entry_hash(ix);
-            new.set_entry(j, hash, key, value);
-            j += 1;
+        } else {
+            let mut j = 0;
+            for ix in 0..old.nentries() {
+                let (key, value) = old.key_value(ix);
+                if value.is_null() {
+                    continue;
+                }
+                let hash = old.entry_hash(ix);
+                new.set_entry(j, hash, key, value);
+                j += 1;
+            }
+            debug_assert_eq!(j, numentries);
         }
-        debug_assert_eq!(j, numentries);
         cost::moved(numentries, new.entry_size());
-        // build_indices_*: probe each entry's hash into the fresh index.
-        let mask = new.mask();
-        let mut probes = 0;
-        for ix in 0..numentries {
-            let hash = new.entry_hash(ix);
-            let mut i = hash as usize & mask;
-            let mut perturb = hash as usize;
-            probes += 1;
-            while new.get_index(i) != DKIX_EMPTY {
-                perturb >>= PERTURB_SHIFT;
-                i = (i * 5 + perturb + 1) & mask;
-                probes += 1;
-            }
-            new.set_index(i, ix as isize);
-        }
+        // build_indices_*: probe each entry's hash into the fresh index (one loop per index
+        // width).
+        let probes = match new.h().dk_log2_index_bytes.get() - new.log2_size() {
+            0 => build_indices::<i8>(new, numentries),
+            1 => build_indices::<i16>(new, numentries),
+            2 => build_indices::<i32>(new, numentries),
+            _ => build_indices::<i64>(new, numentries),
+        };
         cost::probed(probes);
         self.raw().ma_keys.set(new.0.as_ptr());
         if !old.is_shared_empty() {
