@@ -433,7 +433,13 @@ fn map_pass_k<K, M: Map<K>>(
     let present: Vec<M::Key> = (0..plan.n)
         .map(|i| M::key(key_hash(plan.keys, i), key(i)))
         .collect();
-    let fresh: Vec<M::Key> = (0..plan.ops())
+    // Keys that are not there: only inserts and misses use them.
+    let fresh_keys = if matches!(plan.op, Op::Insert | Op::LookupMiss) {
+        plan.ops()
+    } else {
+        0
+    };
+    let fresh: Vec<M::Key> = (0..fresh_keys)
         .map(|i| M::key(key_hash(plan.keys, plan.n + i), key(plan.n + i)))
         .collect();
     let sys0 = counting::counts();
