@@ -2892,12 +2892,9 @@ fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<String> {
                     break;
                 }
                 if count == maxcount {
-                    // The rest, right-stripped.
-                    let mut j = n;
-                    while j > i && is_py_space(cps[j - 1]) {
-                        j -= 1;
-                    }
-                    out.push(cps[i..j].iter().collect());
+                    // The rest as it stands: split_whitespace skips the whitespace before it
+                    // and keeps any after it.
+                    out.push(cps[i..].iter().collect());
                     break;
                 }
                 let start = i;

@@ -10,3 +10,5 @@ print('abc' < 'abd', 'é' > 'z', 'a' * 5, 'ab' + 'cd', 'b' in 'abc', 'abc'.start
 print(ord('é'), chr(233), chr(0x1F600), ord('😀'), str(123), str(-4.5), repr("it's"), repr('say "hi"'), repr('a\nb\t\\'))
 print(hash('abc'), hash(''), hash('é'), hash('中文'), hash('😀'))
 print(sys.getsizeof('a' + 'é'), sys.getsizeof('abc' + '中'), sys.getsizeof(str(2**100)))
+# split with maxsplit keeps the whitespace after the last piece
+print(' a b '.split(None, 1), ' a b  '.split(maxsplit=1), 'a  b c '.split(None, 2), ' x '.split(None, 0))
