@@ -423,6 +423,8 @@ fn wrong_kinds_of_arguments_raise_as_python_does() {
         "sum([1], 'a')",
         "list(None)",
         "{}.update(1)",
+        "int('010', 0)",
+        "int('0_7', 0)",
     ];
     compare_snippets(&cases);
 }

@@ -3008,6 +3008,11 @@ fn parse_int(s: &str, base: u32) -> R<Obj> {
     if !clean.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(bad());
     }
+    // Base 0 reads a literal: a decimal one may not start with 0 unless it is zero (no
+    // old-style octal), as long_from_string_base checks.
+    if base == 0 && radix == 10 && clean.starts_with('0') && clean.chars().any(|c| c != '0') {
+        return Err(bad());
+    }
     if radix == 10 && clean.len() > INT_MAX_STR_DIGITS {
         return Err(exc(
             ExcKind::ValueError,
