@@ -1128,6 +1128,12 @@ impl<'s> Lowerer<'s> {
     fn expr_inner(&mut self, n: Node) -> Res<Expr> {
         Ok(match n.kind() {
             "integer" => {
+                if let Some(msg) = bad_underscore(&self.text(n)) {
+                    return Err(CompileError::Syntax {
+                        pos: self.pos(n),
+                        msg: msg.into(),
+                    });
+                }
                 let t = self.text(n).replace('_', "");
                 if t.ends_with(['j', 'J']) {
                     return self.unsupported(n, "complex number");
@@ -1160,6 +1166,12 @@ impl<'s> Lowerer<'s> {
                 self.parsed_lit(PyInt::from_bigint(&v).into_obj())
             }
             "float" => {
+                if let Some(msg) = bad_underscore(&self.text(n)) {
+                    return Err(CompileError::Syntax {
+                        pos: self.pos(n),
+                        msg: msg.into(),
+                    });
+                }
                 let t = self.text(n).replace('_', "");
                 if t.ends_with(['j', 'J']) {
                     return self.unsupported(n, "complex number");
@@ -1838,4 +1850,31 @@ fn fold_allowed(op: BinOp, a: &Obj, b: &Obj) -> bool {
         BinOp::Mod => PyStr::from_obj(a.clone()).is_err(),
         _ => true,
     }
+}
+
+/// The tokenizer's rule for `_` in a number: each one stands between two digits, or right
+/// after a base prefix (`0x_ff`). The message CPython's tokenizer gives otherwise.
+fn bad_underscore(text: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    let (radix_digit, msg): (fn(u8) -> bool, &'static str) =
+        match text.get(..2).map(|p| p.to_ascii_lowercase()).as_deref() {
+            Some("0x") => (|c: u8| c.is_ascii_hexdigit(), "invalid hexadecimal literal"),
+            Some("0o") => (|c: u8| (b'0'..=b'7').contains(&c), "invalid octal literal"),
+            Some("0b") => (|c: u8| c == b'0' || c == b'1', "invalid binary literal"),
+            _ => (|c: u8| c.is_ascii_digit(), "invalid decimal literal"),
+        };
+    let prefixed = msg != "invalid decimal literal";
+    for (i, &c) in b.iter().enumerate() {
+        if c != b'_' {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + 1).copied();
+        let ok_before = before.is_some_and(radix_digit) || (prefixed && i == 2);
+        let ok_after = after.is_some_and(radix_digit);
+        if !(ok_before && ok_after) {
+            return Some(msg);
+        }
+    }
+    None
 }
