@@ -1128,7 +1128,7 @@ impl<'s> Lowerer<'s> {
     fn expr_inner(&mut self, n: Node) -> Res<Expr> {
         Ok(match n.kind() {
             "integer" => {
-                if let Some(msg) = bad_underscore(&self.text(n)) {
+                if let Some(msg) = bad_underscore(self.text(n)) {
                     return Err(CompileError::Syntax {
                         pos: self.pos(n),
                         msg: msg.into(),
@@ -1166,7 +1166,7 @@ impl<'s> Lowerer<'s> {
                 self.parsed_lit(PyInt::from_bigint(&v).into_obj())
             }
             "float" => {
-                if let Some(msg) = bad_underscore(&self.text(n)) {
+                if let Some(msg) = bad_underscore(self.text(n)) {
                     return Err(CompileError::Syntax {
                         pos: self.pos(n),
                         msg: msg.into(),
