@@ -40,8 +40,9 @@ pub struct CostArgs {
     #[arg(long, default_value = "str")]
     keys: String,
     /// Timed passes per structure (the median is reported, with the fastest and slowest)
-    #[arg(long, default_value_t = 7)]
-    reps: usize,
+    /// [default: 7; classic from 50,000 items: the counted pass is the one timing]
+    #[arg(long)]
+    reps: Option<usize>,
     /// Seed of the random positions and values
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -91,6 +92,18 @@ pub fn help() -> String {
     out += "  pylayout cost list insert --at front --sweep 10..100000 --svg insert.svg\n";
     out += "  pylayout cost classic --sweep --svg classic.svg\n";
     out
+}
+
+/// Timed passes when `--reps` is not given.
+const DEFAULT_REPS: usize = 7;
+
+/// `--reps`: 1 to 1000 (the default when absent).
+fn check_reps(reps: Option<usize>) -> Result<usize, CliError> {
+    match reps {
+        None => Ok(DEFAULT_REPS),
+        Some(r) if (1..=1000).contains(&r) => Ok(r),
+        Some(r) => Err(usage(format!("--reps {r}: expected 1 to 1000"))),
+    }
 }
 
 fn usage(msg: impl Into<String>) -> CliError {
@@ -270,11 +283,9 @@ pub fn run(args: &CostArgs) -> Result<(), CliError> {
     if args.keys != "str" && structure != Structure::Dict {
         return Err(usage("--keys applies to dict operations only"));
     }
-    if args.reps == 0 || args.reps > 1000 {
-        return Err(usage(format!("--reps {}: expected 1 to 1000", args.reps)));
-    }
+    let reps = check_reps(args.reps)?;
     spec.ops = args.ops;
-    spec.reps = args.reps;
+    spec.reps = reps;
     spec.seed = args.seed;
     spec.validate(args.at.is_some()).map_err(|e| usage(e.0))?;
     if args.svg.is_some() && args.sweep.is_none() {
@@ -522,11 +533,11 @@ fn run_classic(args: &CostArgs) -> Result<(), CliError> {
         }
         v
     };
-    const CLASSIC_MAX: usize = 1_000_000;
+    const CLASSIC_MAX: usize = 200_000;
     let check = |n: usize| {
         if n > CLASSIC_MAX {
             Err(usage(format!(
-                "cost classic with {} items would run for hours (it is O(n²)): at most {}",
+                "cost classic with {} items would run for hours (it is O(n²)): at most {} items",
                 commas(n),
                 commas(CLASSIC_MAX)
             )))
@@ -549,17 +560,17 @@ fn run_classic(args: &CostArgs) -> Result<(), CliError> {
             })?]
         }
     };
-    if args.reps == 0 || args.reps > 1000 {
-        return Err(usage(format!("--reps {}: expected 1 to 1000", args.reps)));
-    }
+    check_reps(args.reps)?;
     // The big sizes run long: fewer timed passes there unless asked.
     let pb = progress(true);
     let mut reports = Vec::new();
     for &n in &sizes {
-        let reps = if n >= 50_000 {
-            args.reps.min(3)
-        } else {
-            args.reps
+        // From 50,000 items a linked list's pass takes tens of seconds: unless --reps is
+        // given, the counted pass is the one timing there.
+        let reps = match args.reps {
+            Some(r) => r,
+            None if n >= 50_000 => 0,
+            None => DEFAULT_REPS,
         };
         reports.push(cost::classic(n, &peers, reps, args.seed, &mut |m| {
             pb.set_message(m.to_string())
