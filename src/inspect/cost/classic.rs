@@ -200,16 +200,28 @@ fn commas(v: u64) -> String {
     out
 }
 
+/// 40 kB, 3.9 MB, 39.9 GB.
+fn bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.1} kB", b / 1e3)
+    }
+}
+
 fn reading(n: usize, rows: &[ClassicRow]) -> String {
     let ours = &rows[0];
     let linked: Vec<&ClassicRow> = rows.iter().filter(|r| r.counted.hops > 0).collect();
     let mut out = format!(
-        "N = {}: {} compared {} items and moved {} pointers ({:.1} MB, in {} memmoves of sequential memory).",
+        "N = {}: {} compared {} items and moved {} pointers ({}, in {} memmoves of sequential memory).",
         commas(n as u64),
         ours.name,
         commas(ours.counted.compares),
         commas(ours.counted.item_moves),
-        ours.counted.bytes_copied as f64 / 1e6,
+        bytes(ours.counted.bytes_copied),
         commas(2 * n as u64)
     );
     for l in &linked {
