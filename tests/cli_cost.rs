@@ -274,3 +274,29 @@ fn bench_reports_every_pair_in_json() {
         .unwrap();
     assert!(gc["peer_ns"].as_f64().unwrap() > 0.0, "{gc}");
 }
+
+/// A panic — a bug — reaches the user as one line and exit code 70, on the main thread and
+/// in the runner's thread alike; no backtrace unless RUST_BACKTRACE asks for one.
+#[test]
+fn a_panic_is_one_line_and_exit_70() {
+    for (place, args) in [
+        ("main", vec!["pool"]),
+        ("run", vec!["run", "-c", "print(1)"]),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(&args)
+            .env("PYLAYOUT_FORCE_PANIC", place)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run pylayout");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(70), "{place}: {err}");
+        assert_eq!(err.lines().count(), 1, "{place}: {err}");
+        assert!(
+            err.starts_with("pylayout: internal error: forced by PYLAYOUT_FORCE_PANIC"),
+            "{err}"
+        );
+        assert!(err.contains("please report"), "{err}");
+        assert!(!err.contains("stack backtrace"), "{err}");
+    }
+}

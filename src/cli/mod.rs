@@ -1,7 +1,9 @@
 //! Command-line interface: argument parsing (clap), one module per sub-command, and the one
 //! place where errors become exit codes.
 //!
-//! Exit codes: 0 success, 1 failure while running, 2 bad input (usage errors included).
+//! Exit codes: 0 success, 1 failure while running (a script that raised, a failed write),
+//! 2 bad input (usage errors included), 70 an internal error — a bug in pylayout, reported in
+//! one line by the panic hook, never as a backtrace unless `RUST_BACKTRACE` is set.
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
 mod bench;
@@ -63,8 +65,48 @@ impl From<io::Error> for CliError {
     }
 }
 
+/// Exit code of an internal error (a panic: a bug in pylayout), `EX_SOFTWARE` of sysexits.h.
+pub const EXIT_INTERNAL: u8 = 70;
+
+/// A panic reaches the user as one line and exit code [`EXIT_INTERNAL`]; the default report
+/// (with its backtrace) only when `RUST_BACKTRACE` is set.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let first = msg.lines().next().unwrap_or("");
+        eprintln!(
+            "pylayout: internal error: {first}{at}; this is a bug in pylayout, please report it with the command and input that caused it"
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            default(info);
+        }
+        let _ = io::Write::flush(&mut io::stdout());
+        std::process::exit(i32::from(EXIT_INTERNAL));
+    }));
+}
+
+/// `PYLAYOUT_FORCE_PANIC=main` (or `=run`, inside the runner's thread): a deliberate panic,
+/// so that the tests can prove what a user would see.
+pub fn forced_panic(place: &str) {
+    if std::env::var("PYLAYOUT_FORCE_PANIC").is_ok_and(|v| v == place) {
+        panic!("forced by PYLAYOUT_FORCE_PANIC={place}");
+    }
+}
+
 /// Parse arguments, run, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
+    install_panic_hook();
+    forced_panic("main");
     // `cost --help` ends with the structures and operations, derived from the library.
     let command = Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help()));
     let parsed = command

@@ -120,6 +120,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
         .name("pylayout-run".into())
         .stack_size(RUN_STACK_BYTES)
         .spawn(move || {
+            super::forced_panic("run");
             pylayout::runtime::set_hash_seed(seed);
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
