@@ -23,15 +23,7 @@ pub fn table(header: &[&str], right: &[usize]) -> Table {
 
 /// A number with thousands separators, as CPython's `printone` writes it.
 pub fn commas(v: usize) -> String {
-    let digits = v.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    pylayout::inspect::commas(v as u64)
 }
 
 /// One line in the layout of `sys._debugmallocstats()`'s `printone`: the label padded to 35

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Peer;
 use super::run::{Counted, Rng, Timing, counted, snap, timing};
+use crate::inspect::commas;
 use crate::peers::linked::{BumpNodes, LinkedList, PoolNodes};
 use crate::peers::seqs::SeqMut;
 use crate::peers::{Allocator, NoTally, Tallies, Tally};
@@ -186,18 +187,6 @@ pub fn classic_sweep(
     ns.iter()
         .map(|&n| classic(n, peers, reps, seed, progress))
         .collect()
-}
-
-fn commas(v: u64) -> String {
-    let d = v.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// 40 kB, 3.9 MB, 39.9 GB.

@@ -415,16 +415,7 @@ fn per(total: u64, ops: u64) -> f64 {
 
 fn num(v: f64) -> String {
     if v >= 1000.0 {
-        let s = format!("{:.0}", v);
-        let b = s.as_bytes();
-        let mut out = String::new();
-        for (i, c) in b.iter().enumerate() {
-            if i > 0 && (b.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(*c as char);
-        }
-        out
+        crate::inspect::commas(v.round() as u64)
     } else if v >= 100.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else if v < 1.0 {
