@@ -1,7 +1,8 @@
 //! `dict` against python3 (`PYTHONHASHSEED=0`): random operation programs compared after
 //! every step — `sys.getsizeof`, the order (`repr`), and the table read with `ctypes` at our
 //! offsets (`ma_used`, `dk_log2_size`, `dk_log2_index_bytes`, `dk_kind`, `dk_usable`,
-//! `dk_nentries`, every `dk_indices` slot) — and `pylayout grow dict --json`.
+//! `dk_nentries`, every `dk_indices` slot) — `pylayout grow dict --json`, and growth to
+//! 50,000 keys (2- and 4-byte indices) at every resize.
 
 mod common;
 
@@ -248,5 +249,100 @@ fn grow_dict_json_matches_python() {
             .map(|p| format!("{} {}", p["len"], p["size"]))
             .collect();
         assert_eq!(ours, python_growth(stmt, 5000), "{keys} keys");
+    }
+}
+
+/// Keys inserted by the wide-index test: past 2**8 slots (2-byte indices: a 256-slot table
+/// appears at 86 keys) and 2**16 slots (4-byte indices: a 65,536-slot table appears at 21,846 keys, when the
+/// 32,768-slot table's 21,845 usable entries are full) up to a 131,072-slot table (43,691).
+const WIDE_KEYS: u64 = 50_000;
+
+/// `sys.getsizeof` and the keys header (`dk_log2_size`, `dk_log2_index_bytes`, `dk_usable`,
+/// `dk_nentries`) at every resize while inserting `1..=WIDE_KEYS` (as int or str keys) one
+/// by one, and at the end.
+fn wide_points_ours(str_keys: bool) -> Vec<String> {
+    let line = |n: u64, d: &PyDict| {
+        let t = d.table();
+        format!(
+            "{n} {} {} {} {} {}",
+            d.as_obj().getsizeof(),
+            t.dk_log2_size,
+            t.dk_log2_index_bytes,
+            t.dk_usable,
+            t.dk_nentries
+        )
+    };
+    let d = PyDict::new();
+    let mut out = Vec::new();
+    let mut last = d.as_obj().getsizeof();
+    for n in 1..=WIDE_KEYS {
+        let k = if str_keys {
+            PyStr::new(&n.to_string()).into_obj()
+        } else {
+            PyInt::from_i64(n as i64).into_obj()
+        };
+        d.set_item(k, int(0)).unwrap();
+        let size = d.as_obj().getsizeof();
+        if size != last {
+            last = size;
+            out.push(line(n, &d));
+        }
+    }
+    out.push(line(WIDE_KEYS, &d));
+    out
+}
+
+#[test]
+fn growth_past_two_and_four_byte_indices_matches_python() {
+    assert_python_311();
+    let (out, _) = python_io(
+        &format!(
+            "import sys, ctypes\n\
+             def rd(t, a): return t.from_address(a).value\n\
+             def line(n, d):\n    \
+                 k = rd(ctypes.c_void_p, id(d) + {MA_KEYS_OFFSET})\n    \
+                 return '%d %d %d %d %d %d' % (n, sys.getsizeof(d), rd(ctypes.c_uint8, k + 8), rd(ctypes.c_uint8, k + 9), rd(ctypes.c_ssize_t, k + 16), rd(ctypes.c_ssize_t, k + 24))\n\
+             for key in (int, str):\n    \
+                 d = {{}}\n    \
+                 last = sys.getsizeof(d)\n    \
+                 for n in range(1, {WIDE_KEYS} + 1):\n        \
+                     d[key(n)] = 0\n        \
+                     s = sys.getsizeof(d)\n        \
+                     if s != last:\n            \
+                         last = s\n            \
+                         print(line(n, d))\n    \
+                 print(line(n, d))\n    \
+                 print('--')\n"
+        ),
+        "",
+    );
+    let theirs: Vec<&str> = out.lines().collect();
+    let mut blocks = theirs.split(|l| *l == "--");
+    for (name, str_keys) in [("int", false), ("str", true)] {
+        let py: Vec<String> = blocks
+            .next()
+            .expect("python printed fewer blocks")
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        let ours = wide_points_ours(str_keys);
+        // The widths this test is for must be reached, in python3's tables too.
+        for lib_over_log2 in [1u32, 2] {
+            assert!(
+                py.iter().any(|l| {
+                    let f: Vec<u32> = l.split(' ').map(|x| x.parse().unwrap()).collect();
+                    f[3] - f[2] == lib_over_log2
+                }),
+                "{name} keys: python3 never reached {}-byte indices",
+                1 << lib_over_log2
+            );
+        }
+        for (o, p) in ours.iter().zip(&py) {
+            assert_eq!(
+                o, p,
+                "{name} keys: `len size log2 log2_index_bytes usable nentries`"
+            );
+        }
+        assert_eq!(ours.len(), py.len(), "{name} keys: number of resize points");
     }
 }

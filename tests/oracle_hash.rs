@@ -419,7 +419,9 @@ for line in sys.stdin:
     print(sys.getsizeof(s + s[-1]) - sys.getsizeof(s))
 "#;
     let (out, _) = python_io(code, &input);
-    for (s, line) in values.iter().filter(|s| !s.is_empty()).zip(out.lines()) {
+    let strs: Vec<&String> = values.iter().filter(|s| !s.is_empty()).collect();
+    assert_eq!(out.lines().count(), strs.len(), "one line per str");
+    for (s, line) in strs.into_iter().zip(out.lines()) {
         assert_eq!(line, pep393_kind(s).to_string(), "kind of {s:?}");
     }
 }

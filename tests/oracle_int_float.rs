@@ -85,6 +85,8 @@ for line in sys.stdin:
             pylayout::types::int::INT_TYPE.tp_itemsize
         )
     );
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(lines.len(), values.len(), "one line per int");
     let mut checked = 0;
     for (v, line) in values.iter().zip(lines) {
         let ours = PyInt::from_bigint(v);
@@ -173,6 +175,8 @@ for line in sys.stdin:
         lines.next().unwrap(),
         format!("{} 0", pylayout::types::float::FLOAT_TYPE.tp_basicsize)
     );
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(lines.len(), bits.len(), "one line per float");
     for (b, line) in bits.iter().zip(lines) {
         let f = PyFloat::new(f64::from_bits(*b));
         let expect = format!(
@@ -236,7 +240,9 @@ for line in sys.stdin:
     );
     let input: String = (1..=60).map(|k| format!("{k}\n")).collect();
     let (out, _) = python_io(&code, &input);
-    out.lines().map(|l| l.parse().unwrap()).collect()
+    let strides: Vec<usize> = out.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(strides.len(), 60, "one stride per k in 1..=60");
+    strides
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `list` against the real interpreter: random operation programs run by python3 and by our
 //! list, comparing after every step `sys.getsizeof`, the contents, and `ob_size` /
 //! `allocated` read with `ctypes` at our field offsets; and `pylayout grow list --json`
-//! against a list grown by python3.
+//! against a list grown by python3, and, above the allocation limit, against CPython 3.11's
+//! `list_resize` rule evaluated in python3 (after checking it on a real list there).
 
 mod common;
 
@@ -297,4 +298,134 @@ fn computed_growth_continues_the_real_one() {
         .collect();
     let b: Vec<_> = big["points"].as_array().unwrap().iter().map(key).collect();
     assert_eq!(&b[..s.len()], &s[..]);
+}
+
+/// CPython 3.11's `list_resize` capacity rule (Objects/listobject.c), written in python for
+/// the test below, independent of ours: `None` when the array is kept.
+const PY_LIST_RESIZE: &str = "\
+def list_resize(size, allocated, newsize):
+    if allocated >= newsize and newsize >= (allocated >> 1):
+        return None
+    new_allocated = (newsize + (newsize >> 3) + 6) & ~3
+    if newsize - size > new_allocated - newsize:
+        new_allocated = (newsize + 3) & ~3
+    if newsize == 0:
+        new_allocated = 0
+    return new_allocated
+";
+
+/// `--to` values of `pylayout grow list` above `LIST_ALLOC_LIMIT` (10**7), where the points
+/// are computed from the policy and no list is grown.
+const POLICY_TOS: [u64; 5] = [
+    10_000_001,
+    12_345_678,
+    100_000_000,
+    1_000_000_000,
+    5_000_000_000,
+];
+
+#[test]
+fn computed_growth_above_the_allocation_limit_matches_cpythons_formula() {
+    assert_python_311();
+    // (size, allocated, newsize) triples between 10**7 and 10**9, for `resize_policy`:
+    // appends, extends far past the capacity (the "closer to the old size" rule) and shrinks.
+    let mut rng = Rng(0x1157);
+    let mut triples = Vec::new();
+    for _ in 0..300 {
+        let size = 10_000_000 + rng.below(990_000_000) as usize;
+        let allocated = size + rng.below(size as u64 / 8 + 7) as usize;
+        let newsize = match rng.below(4) {
+            0 => allocated + 1,
+            1 => allocated + 1 + rng.below(allocated as u64 / 4) as usize,
+            2 => allocated + rng.below(2 * allocated as u64) as usize,
+            _ => rng.below(allocated as u64 / 2) as usize,
+        };
+        triples.push((size, allocated, newsize));
+    }
+    // Around the edge of that rule (newsize - size against the overallocation, near
+    // newsize = 8 (size + 6) / 7), where `>` and `>=` differ.
+    for _ in 0..20 {
+        let size = 10_000_000 + rng.below(990_000_000) as usize;
+        let edge = 8 * (size + 6) / 7;
+        for newsize in edge - 20..=edge + 20 {
+            triples.push((size, size, newsize));
+        }
+    }
+    let input: String = triples
+        .iter()
+        .map(|(s, a, n)| format!("{s} {a} {n}\n"))
+        .collect();
+    let tos = POLICY_TOS.map(|t| t.to_string()).join(", ");
+    let (out, _) = python_io(
+        &format!(
+            "import sys, ctypes, struct, random\n\
+             {PY_LIST_RESIZE}\
+             # 1. The rule is the interpreter's: appends, extends and tail deletes on a real\n\
+             # list, its `allocated` read with ctypes after each.\n\
+             def allocated(l): return ctypes.c_ssize_t.from_address(id(l) + {ALLOCATED_OFFSET}).value\n\
+             r = random.Random(7)\n\
+             l = []\n\
+             checked = 0\n\
+             for i in range(4000):\n    \
+                 size, alloc = len(l), allocated(l)\n    \
+                 op = r.randrange(3) if l else 0\n    \
+                 if op == 0: l.append(None)\n    \
+                 elif op == 1: l.extend([None] * r.choice([1, 2, 3, 9, 40, 700, 9000]))\n    \
+                 elif len(l) > 1: del l[-r.randrange(1, len(l)):]\n    \
+                 want = list_resize(size, alloc, len(l))\n    \
+                 want = alloc if want is None else want\n    \
+                 assert allocated(l) == want, (op, size, alloc, len(l), allocated(l), want)\n    \
+                 checked += want != alloc\n    \
+                 if len(l) > 200000: del l[100:]\n\
+             assert checked > 500, checked\n\
+             # 2. Appends from [] to each `to`: every point where the capacity changes.\n\
+             empty, ptr = sys.getsizeof([]), struct.calcsize('P')\n\
+             for to in ({tos},):\n    \
+                 pts, n, cap = ['0 0 %d' % empty], 0, 0\n    \
+                 while n < to:\n        \
+                     n = min(cap + 1, to)\n        \
+                     if n > cap:\n            \
+                         cap = list_resize(cap, cap, n)\n            \
+                         pts.append('%d %d %d' % (n, cap, empty + ptr * cap))\n    \
+                 print(' '.join(pts))\n\
+             # 3. The rule on the triples.\n\
+             for line in sys.stdin:\n    \
+                 print(list_resize(*map(int, line.split())))\n"
+        ),
+        &input,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        POLICY_TOS.len() + triples.len(),
+        "python3's lines"
+    );
+    for (to, theirs) in POLICY_TOS.iter().zip(&lines) {
+        let out = pylayout(&["grow", "list", "--to", &to.to_string(), "--json"]);
+        assert!(out.status.success(), "grow list --to {to}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["method"], "policy", "--to {to}");
+        let ours: Vec<String> = v["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{} {} {}", p["len"], p["capacity"], p["size"]))
+            .collect();
+        let theirs: Vec<&str> = theirs.split(' ').collect();
+        let theirs: Vec<String> = theirs.chunks(3).map(|c| c.join(" ")).collect();
+        assert_eq!(
+            ours, theirs,
+            "grow list --to {to}: `len capacity size` points"
+        );
+    }
+    for ((size, allocated, newsize), theirs) in triples.iter().zip(&lines[POLICY_TOS.len()..]) {
+        let ours = match pylayout::types::list::resize_policy(*size, *allocated, *newsize) {
+            Some(n) => n.to_string(),
+            None => "None".to_string(),
+        };
+        assert_eq!(
+            &ours, theirs,
+            "list_resize(size {size}, allocated {allocated}, newsize {newsize})"
+        );
+    }
 }

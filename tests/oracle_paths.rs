@@ -32,6 +32,7 @@ fn list_construction_paths_match_python() {
         ));
     }
     let (out, _) = python_script(&code);
+    assert_eq!(out.lines().count(), 21, "one line per n in 0..=20");
     for (n, line) in (0..=20i64).zip(out.lines()) {
         let constant = if n >= 3 {
             PyList::from_constant_display(ints(n))
@@ -63,6 +64,7 @@ fn str_of_int_matches_python() {
         ));
     }
     let (out, _) = python_script(&code);
+    assert_eq!(out.lines().count(), values.len(), "one line per value");
     for (v, line) in values.iter().zip(out.lines()) {
         let i = PyInt::from_i64(*v);
         let (a, b) = (PyStr::from_int(&i), PyStr::from_int(&i));
@@ -113,6 +115,7 @@ fn mixed_tuple_hashes_match_python() {
         .map(|(src, _)| format!("print(hash({src}), repr({src}))\n"))
         .collect();
     let (out, _) = python_script(&code);
+    assert_eq!(out.lines().count(), cases.len(), "one line per case");
     for ((src, obj), line) in cases.iter().zip(out.lines()) {
         let ours = format!("{} {}", ops::hash(obj).unwrap(), ops::repr(obj));
         assert_eq!(ours, line, "{src}");

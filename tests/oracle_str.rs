@@ -72,6 +72,7 @@ fn strings_match_python_memory() {
              print(sys.getsizeof(s), rd(ctypes.c_ssize_t, a + {LENGTH_OFFSET}), st & 0xff, kind, h0 if len(s) > 1 or (len(s) == 1 and ord(s) > 255) else 'static', h, h1, wstr != 0, extra, raw, repr(s))\n"
     );
     let (out, _) = python_io(&code, &input);
+    assert_eq!(out.lines().count(), strs.len(), "one line per str");
     for (s, line) in strs.iter().zip(out.lines()) {
         let p = PyStr::new(s);
         let st = p.state();

@@ -32,6 +32,8 @@ fn sizes_and_fields_match_python() {
         lines.next().unwrap(),
         format!("{} {}", TUPLE_TYPE.tp_basicsize, TUPLE_TYPE.tp_itemsize)
     );
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(lines.len(), 70, "one line per n in 0..70");
     for (n, line) in (0..70).zip(lines) {
         let t = PyTuple::new((0..n).map(|i| int(1000 + i)).collect());
         let ours = format!(
@@ -86,6 +88,8 @@ fn singleton_and_free_lists_match_python() {
         .map(|n| PyTuple::new((0..n).map(|i| int(9000 + i)).collect()).into_obj())
         .chain((0..100).map(|i| int(100_000 + i)))
         .collect();
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(lines.len(), 24, "one line per n in 1..25");
     for (n, line) in (1..25i64).zip(lines) {
         let t = PyTuple::new((0..n).map(|i| int(5000 + i)).collect());
         let i = t.as_obj().id();

@@ -6,10 +6,20 @@ use indexmap::IndexMap;
 use proptest::prelude::*;
 use pylayout::object::Obj;
 use pylayout::runtime;
-use pylayout::types::dict::{DKIX_DUMMY, DKIX_EMPTY, PyDict, usable_fraction};
+use pylayout::types::dict::PyDict;
 use pylayout::types::int::PyInt;
 use pylayout::types::ops;
 use pylayout::types::str::PyStr;
+
+// The model's numbers, written here from CPython 3.11's Objects/dictobject.c, never taken
+// from the code under test: `DKIX_EMPTY`, `DKIX_DUMMY` and `USABLE_FRACTION(n)`.
+const DKIX_EMPTY: isize = -1;
+const DKIX_DUMMY: isize = -2;
+
+/// `USABLE_FRACTION(n) = (n << 1) / 3`: how many entries a table of `n` slots holds.
+fn usable_fraction(n: usize) -> usize {
+    (n << 1) / 3
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum K {
