@@ -111,15 +111,15 @@ fn usage(msg: impl Into<String>) -> CliError {
 }
 
 fn parse_structure(s: &str) -> Result<Structure, CliError> {
-    match s {
-        "list" => Ok(Structure::List),
-        "tuple" => Ok(Structure::Tuple),
-        "dict" => Ok(Structure::Dict),
-        "str" => Ok(Structure::Str),
-        _ => Err(usage(format!(
-            "unknown structure '{s}': expected list, tuple, dict, str or classic"
-        ))),
-    }
+    Structure::ALL
+        .into_iter()
+        .find(|x| x.name() == s)
+        .ok_or_else(|| {
+            usage(format!(
+                "unknown structure '{s}': expected {} or classic",
+                Structure::ALL.map(|x| x.name()).join(", ")
+            ))
+        })
 }
 
 fn parse_op(s: &str) -> Result<Op, CliError> {
@@ -148,25 +148,15 @@ fn parse_at(s: &str) -> Result<At, CliError> {
 }
 
 fn parse_peer(s: &str) -> Result<Peer, CliError> {
-    const ALL: [Peer; 11] = [
-        Peer::Vec,
-        Peer::Vecdeque,
-        Peer::Linkedlist,
-        Peer::BumpList,
-        Peer::PoolList,
-        Peer::BoxSlice,
-        Peer::Indexmap,
-        Peer::Hashbrown,
-        Peer::Hashmap,
-        Peer::Btreemap,
-        Peer::String,
-    ];
-    ALL.iter().copied().find(|p| p.name() == s).ok_or_else(|| {
-        usage(format!(
-            "--vs '{s}': unknown peer; peers are {}",
-            ALL.map(|p| p.name()).join(", ")
-        ))
-    })
+    Peer::ALL
+        .into_iter()
+        .find(|p| p.name() == s)
+        .ok_or_else(|| {
+            usage(format!(
+                "--vs '{s}': unknown peer; peers are {}",
+                Peer::ALL.map(|p| p.name()).join(", ")
+            ))
+        })
 }
 
 /// `10000`, `10_000`, `10,000`, `1e4`.
@@ -424,9 +414,9 @@ fn row_cells(row: &Row, shown: &[&Column]) -> Vec<String> {
     cells
 }
 
-/// Items moved + nodes walked + compares + probes: the counted work of one operation.
+/// The counted work of one operation (see [`Counted::work`]).
 fn work(c: &Counted, ops: u64) -> f64 {
-    per(c.item_moves + c.hops + c.compares + c.probes, ops)
+    per(c.work(), ops)
 }
 
 fn sweep_panels(title: &str, reports: &[CostReport]) -> Vec<Panel> {

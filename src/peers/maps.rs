@@ -118,6 +118,11 @@ pub trait Map<K>: Sized {
     fn lookup(&self, k: &Self::Key, t: &mut impl Tally) -> Option<usize>;
     /// Visit every entry (`for k in d`); how many.
     fn visit(&self, t: &mut impl Tally) -> usize;
+    /// Bytes held, allocator overhead included, when the structure knows them itself;
+    /// `None` when the counting system allocator measures them.
+    fn held_bytes(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// `CKey`'s maps share everything but their type and name.

@@ -79,7 +79,6 @@ fn pass<S: SeqMut, T: Tally>(inp: &Inputs, items: &[S::Item], t: &mut T) -> usiz
         std::hint::black_box(s.remove(at, t));
     }
     debug_assert!(s.is_empty());
-    let _ = &inp.values;
     peak
 }
 

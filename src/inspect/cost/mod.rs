@@ -136,6 +136,14 @@ pub const MAX_OPS: usize = 1_000_000;
 pub const EXTEND_BATCH: usize = 100;
 
 impl Structure {
+    /// Every structure, in help order.
+    pub const ALL: [Structure; 4] = [
+        Structure::List,
+        Structure::Tuple,
+        Structure::Dict,
+        Structure::Str,
+    ];
+
     /// The name users type.
     pub fn name(self) -> &'static str {
         match self {
@@ -168,11 +176,6 @@ impl Structure {
             Structure::Dict => &[Indexmap, Hashbrown, Hashmap, Btreemap],
             Structure::Str => &[String],
         }
-    }
-
-    /// The peers that can stand beside it at all.
-    pub fn peers(self) -> &'static [Peer] {
-        self.natural_peers()
     }
 }
 
@@ -239,6 +242,21 @@ impl At {
 }
 
 impl Peer {
+    /// Every peer (not ours), in help order.
+    pub const ALL: [Peer; 11] = [
+        Peer::Vec,
+        Peer::Vecdeque,
+        Peer::Linkedlist,
+        Peer::BumpList,
+        Peer::PoolList,
+        Peer::BoxSlice,
+        Peer::Indexmap,
+        Peer::Hashbrown,
+        Peer::Hashmap,
+        Peer::Btreemap,
+        Peer::String,
+    ];
+
     /// The name users type after `--vs`.
     pub fn name(self) -> &'static str {
         match self {
@@ -374,12 +392,12 @@ impl Spec {
             )));
         }
         for p in &self.peers {
-            if !s.peers().contains(p) {
+            if !s.natural_peers().contains(p) {
                 return Err(SpecError(format!(
                     "--vs {}: not a peer of {}; its peers are: {}",
                     p.name(),
                     s.name(),
-                    list_names(s.peers(), |p| p.name())
+                    list_names(s.natural_peers(), |p| p.name())
                 )));
             }
         }

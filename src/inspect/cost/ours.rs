@@ -214,6 +214,9 @@ impl<K: PyKey> Map<K> for PyDict {
             .expect("int and str keys are hashable")
             .map(|v| std::hint::black_box(v).id())
     }
+    fn held_bytes(&self) -> Option<usize> {
+        Some(self.footprint())
+    }
     fn visit(&self, _: &mut impl Tally) -> usize {
         // dictiter_iternextkey: entry by entry, skipping the holes deletions left.
         let mut n = 0;

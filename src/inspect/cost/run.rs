@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::ours::{PyKey, Text};
+use super::ours::Text;
 use super::{At, EXTEND_BATCH, Keys, Op, Peer, Spec, Structure};
 use crate::cost;
 use crate::peers::counting;
@@ -43,6 +43,14 @@ pub struct Counted {
     pub reallocs: u64,
     /// Reallocations that moved the block.
     pub reallocs_moved: u64,
+}
+
+impl Counted {
+    /// Items moved + nodes walked + compares + probes: the structure's own steps, the
+    /// "counted work" the sweep charts draw.
+    pub fn work(&self) -> u64 {
+        self.item_moves + self.hops + self.compares + self.probes
+    }
 }
 
 /// Time per operation over the timed passes.
@@ -206,12 +214,6 @@ pub(crate) fn plan(spec: &Spec) -> Plan {
     }
 }
 
-impl Plan {
-    fn ops(&self) -> usize {
-        self.ops
-    }
-}
-
 /// Counters of both allocators, the containers' own counters and the ordered keys'.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Snap {
@@ -272,7 +274,7 @@ fn drive<T: Tally>(
     mut t: T,
     mut op: impl FnMut(usize, &mut T),
 ) -> (usize, Duration, T) {
-    let total = plan.ops();
+    let total = plan.ops;
     match limit {
         Some(k) => {
             let k = k.min(total);
@@ -344,7 +346,7 @@ macro_rules! pass {
 fn seq_pass<S: SeqMut>(plan: &Plan, limit: Option<usize>) -> PassOut {
     start(limit);
     let items: Vec<S::Item> = (0..plan.n).map(|i| S::item(value(i))).collect();
-    let extra: Vec<S::Item> = (0..plan.ops().max(EXTEND_BATCH))
+    let extra: Vec<S::Item> = (0..plan.ops.max(EXTEND_BATCH))
         .map(|i| S::item(value(plan.n + i)))
         .collect();
     let sys0 = counting::counts();
@@ -435,7 +437,7 @@ fn map_pass_k<K, M: Map<K>>(
         .collect();
     // Keys that are not there: only inserts and misses use them.
     let fresh_keys = if matches!(plan.op, Op::Insert | Op::LookupMiss) {
-        plan.ops()
+        plan.ops
     } else {
         0
     };
@@ -473,7 +475,7 @@ fn map_pass_k<K, M: Map<K>>(
             }
             _ => unreachable!("validated: not a dict operation"),
         },
-        (m.len(), None)
+        (m.len(), m.held_bytes())
     )
 }
 
@@ -482,40 +484,6 @@ fn map_pass<MI: Map<u64>, MS: Map<Rc<str>>>(plan: &Plan, limit: Option<usize>) -
         Keys::Int => map_pass_k::<u64, MI>(plan, limit, value),
         Keys::Str => map_pass_k::<Rc<str>, MS>(plan, limit, str_key),
     }
-}
-
-/// `dict`'s pass: its own footprint (the counting allocator does not see pymalloc).
-fn dict_pass(plan: &Plan, limit: Option<usize>) -> PassOut {
-    let mut out = map_pass::<PyDict, PyDict>(plan, limit);
-    if limit.is_none() {
-        // Rebuild the end state to weigh it: the same keys, the same operations, uncounted.
-        out.held = dict_footprint_after(plan, out.ops) as f64;
-    }
-    out
-}
-
-fn dict_footprint_after(plan: &Plan, ops: usize) -> usize {
-    let d = PyDict::new();
-    let key = |i: usize| match plan.keys {
-        Keys::Int => <u64 as PyKey>::to_obj(&value(i)),
-        Keys::Str => <Rc<str> as PyKey>::to_obj(&str_key(i)),
-    };
-    let one = crate::types::int::PyInt::from_i64(1).into_obj();
-    for i in 0..plan.n {
-        let _ = d.set_item(key(i), one.clone());
-    }
-    for i in 0..ops {
-        match plan.op {
-            Op::Insert => {
-                let _ = d.set_item(key(plan.n + i), one.clone());
-            }
-            Op::Delete => {
-                let _ = d.del_item(&key(plan.positions[i]));
-            }
-            _ => {}
-        }
-    }
-    d.footprint()
 }
 
 fn text_pass<S: Text>(plan: &Plan, limit: Option<usize>) -> PassOut {
@@ -606,11 +574,7 @@ fn pass_of(s: Structure, p: Peer) -> (&'static str, Allocator, Box<Pass>) {
         (Structure::Tuple, Peer::Ours) => tup!(PyTuple),
         (Structure::Tuple, Peer::Vec) => tup!(Vec<usize>),
         (Structure::Tuple, _) => tup!(Box<[usize]>),
-        (Structure::Dict, Peer::Ours) => (
-            <PyDict as Map<u64>>::NAME,
-            Allocator::Pymalloc,
-            b(dict_pass),
-        ),
+        (Structure::Dict, Peer::Ours) => map!(PyDict, PyDict),
         (Structure::Dict, Peer::Indexmap) => map!(
             IndexMap<CKey<u64>, usize, PassThrough>,
             IndexMap<CKey<Rc<str>>, usize, PassThrough>
