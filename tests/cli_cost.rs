@@ -239,6 +239,28 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     );
     bad(&["cost", "classic", "-n", "1e7"], "O(n²)");
     bad(&["cost", "classic", "insert"], "takes no operation");
+    bad(
+        &[
+            "cost",
+            "list",
+            "insert",
+            "--sweep",
+            "10..100",
+            "--svg",
+            "/no/such/folder/x.svg",
+        ],
+        "does not exist",
+    );
+    bad(
+        &[
+            "cost",
+            "classic",
+            "--sweep",
+            "--svg",
+            "/no/such/folder/x.svg",
+        ],
+        "does not exist",
+    );
 }
 
 #[test]

@@ -159,6 +159,34 @@ fn parse_peer(s: &str) -> Result<Peer, CliError> {
         })
 }
 
+/// `--vs a,b,...`: each peer once, in the order given.
+fn parse_peers(names: &[String]) -> Result<Vec<Peer>, CliError> {
+    let mut out = Vec::new();
+    for n in names {
+        let p = parse_peer(n)?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// `--svg FILE` must be writable before minutes of measuring: its folder must exist.
+fn check_svg(path: Option<&PathBuf>) -> Result<(), CliError> {
+    if let Some(p) = path
+        && let Some(dir) = p.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.is_dir()
+    {
+        return Err(usage(format!(
+            "--svg {}: the folder {} does not exist",
+            p.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// `10000`, `10_000`, `10,000`, `1e4`.
 fn parse_size(s: &str, what: &str) -> Result<usize, CliError> {
     let t: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
@@ -259,11 +287,7 @@ pub fn run(args: &CostArgs) -> Result<(), CliError> {
         spec.at = Some(parse_at(a)?);
     }
     if !args.vs.is_empty() {
-        spec.peers = args
-            .vs
-            .iter()
-            .map(|p| parse_peer(p))
-            .collect::<Result<_, _>>()?;
+        spec.peers = parse_peers(&args.vs)?;
     }
     spec.keys = match args.keys.as_str() {
         "str" => Keys::Str,
@@ -283,6 +307,7 @@ pub fn run(args: &CostArgs) -> Result<(), CliError> {
             "--svg draws a sweep: add --sweep (e.g. --sweep 10..100000)",
         ));
     }
+    check_svg(args.svg.as_ref())?;
     let Some(sweep) = &args.sweep else {
         let pb = progress(true);
         pb.set_message(format!("{} {}", structure.name(), op.name()));
@@ -509,11 +534,7 @@ fn run_classic(args: &CostArgs) -> Result<(), CliError> {
     let peers: Vec<Peer> = if args.vs.is_empty() {
         CLASSIC_PEERS.to_vec()
     } else {
-        let v: Vec<Peer> = args
-            .vs
-            .iter()
-            .map(|p| parse_peer(p))
-            .collect::<Result<_, _>>()?;
+        let v = parse_peers(&args.vs)?;
         if let Some(p) = v.iter().find(|p| !CLASSIC_PEERS.contains(p)) {
             return Err(usage(format!(
                 "--vs {}: not a list peer; classic runs against {}",
@@ -551,6 +572,7 @@ fn run_classic(args: &CostArgs) -> Result<(), CliError> {
         }
     };
     check_reps(args.reps)?;
+    check_svg(args.svg.as_ref())?;
     // The big sizes run long: fewer timed passes there unless asked.
     let pb = progress(true);
     let mut reports = Vec::new();
