@@ -14,7 +14,7 @@ use crate::peers::maps::Map;
 use crate::peers::seqs::{Seq, SeqMut};
 use crate::peers::{Allocator, Tally};
 use crate::types::dict::PyDict;
-use crate::types::int::{INT_TYPE, PyInt};
+use crate::types::int::PyInt;
 use crate::types::list::PyList;
 use crate::types::ops;
 use crate::types::str::PyStr;
@@ -24,16 +24,6 @@ const WORD: u64 = size_of::<usize>() as u64;
 
 fn int(v: u64) -> Obj {
     PyInt::from_i64(v as i64).into_obj()
-}
-
-/// The value of an int object (not a bool) that fits an `i64`.
-#[inline]
-fn small_int(o: &Obj) -> Option<i64> {
-    if o.is_type(&INT_TYPE) {
-        crate::types::int::i64_of(o)
-    } else {
-        None
-    }
 }
 
 /// `x < y` for the int objects the runner puts in sequences (`long_richcompare`).
@@ -105,16 +95,10 @@ impl SeqMut for PyList {
     }
     fn insert_sorted(&mut self, x: Obj, t: &mut impl Tally) {
         // for i, y in enumerate(l): if x < y: break  — then l.insert(i, x)
-        // x's value is read once; each y is read through its pointer (long_compare's
-        // digits, as i64 when they fit).
-        let xv = PyInt::from_obj(x.clone()).ok().and_then(|i| i.to_i64());
         let at = self
             .position_where(|y| {
                 t.compares(1);
-                match (xv, small_int(y)) {
-                    (Some(a), Some(b)) => a < b,
-                    _ => less(&x, y),
-                }
+                less(&x, y)
             })
             .unwrap_or(PyList::len(self));
         PyList::insert(self, at as isize, x);
