@@ -52,6 +52,7 @@
 //! `sys._debugmallocstats()` prints, as plain data.
 
 pub mod arena_map;
+mod asan;
 pub mod pymalloc;
 pub mod stats;
 mod system;

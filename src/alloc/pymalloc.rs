@@ -25,6 +25,7 @@
 use std::ptr::{self, null_mut};
 
 use super::arena_map::ArenaMap;
+use super::asan;
 use super::stats::{ArenaSnapshot, ClassStats, MallocStats, PoolSnapshot, PoolState};
 use super::{
     ARENA_SIZE, INITIAL_ARENA_OBJECTS, MAX_POOLS_IN_ARENA, NB_SMALL_SIZE_CLASSES, POOL_OVERHEAD,
@@ -221,6 +222,7 @@ impl Pymalloc {
         self.counters.mallocs += 1;
         let p = self.pymalloc_alloc(nbytes);
         if !p.is_null() {
+            asan::unpoison(p, nbytes);
             return p;
         }
         let p = system::raw_malloc(nbytes);
@@ -261,7 +263,7 @@ impl Pymalloc {
             (*pool).count += 1;
             let bp = (*pool).freeblock;
             debug_assert!(!bp.is_null(), "used pool {pool:p} has no free block");
-            let next = ptr::read(bp.cast::<*mut Block>());
+            let next = asan::read_link(bp);
             (*pool).freeblock = next;
             if next.is_null() {
                 self.pool_extend(pool, class);
@@ -283,7 +285,7 @@ impl Pymalloc {
                 let fb = pool.cast::<Block>().add((*pool).nextoffset as usize);
                 (*pool).freeblock = fb;
                 (*pool).nextoffset += index_to_size(class) as u32;
-                ptr::write(fb.cast::<*mut Block>(), null_mut());
+                asan::write_link(fb, null_mut());
                 return;
             }
             let next = (*pool).nextpool;
@@ -332,6 +334,7 @@ impl Pymalloc {
             let ao = &mut self.arenas[uai];
             debug_assert!(ao.pool_address + POOL_SIZE <= ao.address + ARENA_SIZE);
             pool = ao.pool_address as *mut PoolHeader;
+            asan::unpoison(pool.cast(), POOL_OVERHEAD);
             // SAFETY: pool_address + POOL_SIZE lies inside this arena's mapping (checked
             // above), which is readable and writable and not in use.
             unsafe {
@@ -366,7 +369,7 @@ impl Pymalloc {
                 // The pool last served this class: header and free list are ready.
                 let bp = (*pool).freeblock;
                 debug_assert!(!bp.is_null());
-                (*pool).freeblock = ptr::read(bp.cast::<*mut Block>());
+                (*pool).freeblock = asan::read_link(bp);
                 if (*pool).freeblock.is_null() {
                     // Cannot happen for classes with >= 2 blocks per pool, but keep the
                     // used-pool invariant (a free block exists) honest.
@@ -380,7 +383,7 @@ impl Pymalloc {
             (*pool).nextoffset = (POOL_OVERHEAD + 2 * size) as u32;
             (*pool).maxnextoffset = (POOL_SIZE - size) as u32;
             (*pool).freeblock = bp.add(size);
-            ptr::write((*pool).freeblock.cast::<*mut Block>(), null_mut());
+            asan::write_link((*pool).freeblock, null_mut());
             bp
         }
     }
@@ -484,7 +487,8 @@ impl Pymalloc {
                 "free of {p:p}: not at a block boundary of its pool"
             );
             let lastfree = (*pool).freeblock;
-            ptr::write(p.cast::<*mut Block>(), lastfree);
+            asan::poison(p, index_to_size((*pool).szidx as usize));
+            asan::write_link(p, lastfree);
             (*pool).freeblock = p;
             (*pool).count -= 1;
             if lastfree.is_null() {
@@ -641,6 +645,9 @@ impl Pymalloc {
             let mut copy = size;
             if nbytes <= size {
                 if 4 * nbytes > 3 * size {
+                    // The block stays; what is addressable becomes the new size.
+                    asan::poison(p, size);
+                    asan::unpoison(p, nbytes);
                     return p;
                 }
                 copy = nbytes;
@@ -648,6 +655,8 @@ impl Pymalloc {
             let bp = self.malloc(nbytes);
             self.counters.mallocs -= 1; // one call from the user, not two
             if !bp.is_null() {
+                // CPython copies the whole old block, past what was asked for.
+                asan::unpoison(p, size);
                 // SAFETY: p holds `size` >= copy valid bytes, bp at least nbytes >= copy;
                 // distinct live blocks, so no overlap. p is ours and live (contract).
                 unsafe {
@@ -1002,7 +1011,7 @@ impl Pymalloc {
                 }
                 // SAFETY: free-list blocks are free blocks of this pool; their first word is
                 // the next link.
-                b = unsafe { ptr::read(b.cast::<*mut Block>()) };
+                b = unsafe { asan::read_link(b) };
             }
             let virgin = blocks_per_pool(pool.szidx as usize)
                 - carved.min(blocks_per_pool(pool.szidx as usize));

@@ -68,6 +68,7 @@ pub(crate) fn arena_alloc(size: usize) -> *mut u8 {
     if p == libc::MAP_FAILED {
         ptr::null_mut()
     } else {
+        super::asan::poison(p.cast(), size);
         p.cast()
     }
 }
@@ -77,6 +78,7 @@ pub(crate) fn arena_alloc(size: usize) -> *mut u8 {
 /// # Safety
 /// `p` must be a mapping of exactly `size` bytes from [`arena_alloc`], not used afterwards.
 pub(crate) unsafe fn arena_free(p: *mut u8, size: usize) {
+    super::asan::unpoison(p, size);
     // SAFETY: the caller guarantees p/size describe one mapping from arena_alloc.
     let rc = unsafe { libc::munmap(p.cast(), size) };
     debug_assert_eq!(rc, 0, "munmap({p:p}, {size}) failed");

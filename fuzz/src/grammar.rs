@@ -1,0 +1,537 @@
+//! A grammar of the runner's Python subset, derived with `arbitrary`: any byte string is some
+//! program, and every program parses. `Program::to_source` renders it.
+
+use std::fmt::Write;
+
+use arbitrary::Arbitrary;
+
+/// A module: its statements.
+#[derive(Arbitrary, Debug)]
+pub struct Program {
+    body: Vec<Stmt>,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Var {
+    A,
+    B,
+    C,
+    D,
+    I,
+    J,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Func {
+    F,
+    G,
+}
+
+#[derive(Arbitrary, Debug)]
+enum Stmt {
+    Assign(Var, Expr),
+    Unpack(Var, Var, Expr),
+    AugAssign(Var, BinOp, Expr),
+    SetItem(Var, Expr, Expr),
+    SetSlice(Var, Option<Expr>, Option<Expr>, Expr),
+    DelItem(Var, Expr),
+    DelSlice(Var, Option<Expr>, Option<Expr>, Option<Expr>),
+    Del(Var),
+    Expr(Expr),
+    Print(Vec<Arg>),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    For(Var, Expr, Vec<Stmt>, Vec<Stmt>),
+    While(Expr, Vec<Stmt>),
+    /// A function; `true` declares `a`..`d` global at its top.
+    Def(Func, Vec<Var>, bool, Vec<Stmt>),
+    Return(Option<Expr>),
+    Assert(Expr),
+    Break,
+    Continue,
+    Pass,
+    Collect(Option<u8>),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Expr {
+    Int(i64),
+    SmallInt(i8),
+    /// `2 ** n`, `-(2 ** n)`, `10 ** n`: big ints without a huge literal.
+    Pow(u8, u8),
+    Float(f64),
+    Str(Text),
+    True,
+    False,
+    None,
+    Var(Var),
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Dict(Vec<(Expr, Expr)>),
+    Bin(Box<Expr>, BinOp, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    Compare(Box<Expr>, CmpOp, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    IfElse(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(Builtin, Vec<Arg>),
+    Method(Box<Expr>, Method, Vec<Arg>),
+    CallFunc(Func, Vec<Expr>),
+    Index(Box<Expr>, Box<Expr>),
+    Slice(
+        Box<Expr>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+    ),
+    ListComp(Box<Expr>, Var, Box<Expr>, Option<Box<Expr>>),
+    DictComp(Box<Expr>, Box<Expr>, Var, Box<Expr>),
+    Repeat(Box<Expr>, u8),
+}
+
+/// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
+/// astral), identifier-like or not (interning differs).
+#[derive(Arbitrary, Debug)]
+struct Text(Vec<Ch>);
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Ch {
+    A,
+    Z,
+    Digit,
+    Space,
+    Underscore,
+    Comma,
+    Quote,
+    Backslash,
+    Newline,
+    Latin1,
+    Bmp,
+    Astral,
+}
+
+#[derive(Arbitrary, Debug)]
+enum Arg {
+    Pos(Expr),
+    Kw(Kw, Expr),
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Kw {
+    Key,
+    Reverse,
+    Sep,
+    End,
+    Start,
+    Default,
+    Base,
+    Ndigits,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    And,
+    Or,
+    Xor,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum UnOp {
+    Neg,
+    Pos,
+    Invert,
+    Not,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum CmpOp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+}
+
+macro_rules! names {
+    ($ty:ident { $($v:ident => $s:expr),* $(,)? }) => {
+        #[derive(Arbitrary, Debug, Clone, Copy)]
+        enum $ty { $($v),* }
+        impl $ty {
+            fn name(self) -> &'static str {
+                match self { $($ty::$v => $s),* }
+            }
+        }
+    };
+}
+
+names!(Builtin {
+    Len => "len", Chr => "chr", Ord => "ord", Hash => "hash", Id => "id", Repr => "repr",
+    Sorted => "sorted", Min => "min", Max => "max", Sum => "sum", Isinstance => "isinstance",
+    Abs => "abs", Enumerate => "enumerate", Zip => "zip", Reversed => "reversed",
+    Iter => "iter", Next => "next", Divmod => "divmod", Round => "round", Any => "any",
+    All => "all", Int => "int", Bool => "bool", Float => "float", Str => "str",
+    List => "list", Tuple => "tuple", Dict => "dict", Range => "range", Type => "type",
+    Object => "object", Print => "print",
+    Getsizeof => "sys.getsizeof", Getrefcount => "sys.getrefcount", Intern => "sys.intern",
+    GcCollect => "gc.collect", GcGetCount => "gc.get_count",
+    GcGetThreshold => "gc.get_threshold", GcSetThreshold => "gc.set_threshold",
+    GcEnable => "gc.enable", GcDisable => "gc.disable", GcIsenabled => "gc.isenabled",
+    GcIsTracked => "gc.is_tracked", GcGetStats => "gc.get_stats",
+});
+
+names!(Method {
+    Append => "append", Clear => "clear", Copy => "copy", Count => "count",
+    Endswith => "endswith", Extend => "extend", Find => "find", Get => "get",
+    Index => "index", Insert => "insert", Isalnum => "isalnum", Isalpha => "isalpha",
+    Isdigit => "isdigit", Islower => "islower", Isspace => "isspace", Isupper => "isupper",
+    Items => "items", Join => "join", Keys => "keys", Lower => "lower", Lstrip => "lstrip",
+    Pop => "pop", Popitem => "popitem", Remove => "remove", Replace => "replace",
+    Reverse => "reverse", Rfind => "rfind", Rstrip => "rstrip", Setdefault => "setdefault",
+    Sort => "sort", Split => "split", Startswith => "startswith", Strip => "strip",
+    Update => "update", Upper => "upper", Values => "values", Fromkeys => "fromkeys",
+});
+
+impl Var {
+    fn name(self) -> &'static str {
+        match self {
+            Var::A => "a",
+            Var::B => "b",
+            Var::C => "c",
+            Var::D => "d",
+            Var::I => "i",
+            Var::J => "j",
+        }
+    }
+}
+
+impl Func {
+    fn name(self) -> &'static str {
+        match self {
+            Func::F => "f",
+            Func::G => "g",
+        }
+    }
+}
+
+impl Kw {
+    fn name(self) -> &'static str {
+        match self {
+            Kw::Key => "key",
+            Kw::Reverse => "reverse",
+            Kw::Sep => "sep",
+            Kw::End => "end",
+            Kw::Start => "start",
+            Kw::Default => "default",
+            Kw::Base => "base",
+            Kw::Ndigits => "ndigits",
+        }
+    }
+}
+
+impl BinOp {
+    fn sym(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::And => "&",
+            BinOp::Or => "|",
+            BinOp::Xor => "^",
+        }
+    }
+}
+
+impl UnOp {
+    fn sym(self) -> &'static str {
+        match self {
+            UnOp::Neg => "-",
+            UnOp::Pos => "+",
+            UnOp::Invert => "~",
+            UnOp::Not => "not ",
+        }
+    }
+}
+
+impl CmpOp {
+    fn sym(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
+        }
+    }
+}
+
+impl Ch {
+    fn text(self) -> &'static str {
+        match self {
+            Ch::A => "a",
+            Ch::Z => "Z",
+            Ch::Digit => "7",
+            Ch::Space => " ",
+            Ch::Underscore => "_",
+            Ch::Comma => ",",
+            Ch::Quote => "\\'",
+            Ch::Backslash => "\\\\",
+            Ch::Newline => "\\n",
+            Ch::Latin1 => "é",
+            Ch::Bmp => "€",
+            Ch::Astral => "𝄞",
+        }
+    }
+}
+
+/// Nesting deeper than this is cut short (rendered as `0`): deep enough for every construct
+/// inside every other, shallow enough that the renderer never needs much stack.
+const MAX_DEPTH: usize = 24;
+
+impl Program {
+    /// The program as Python source.
+    pub fn to_source(&self) -> String {
+        // Every variable starts bound, to a different kind of object, so that fewer programs
+        // end at their first line with a NameError.
+        let mut s = String::from(
+            "import sys\nimport gc\na = [1, 'x', 2.5]\nb = {'k': [], 2: (3,)}\nc = 'h\u{e9}llo'\n\
+             d = (1, None, -7)\ni = 3\nj = 2 ** 70\n",
+        );
+        block(&mut s, &self.body, 0, Ctx::default());
+        s
+    }
+}
+
+/// Where a statement is: `return` only renders inside a function, `break` and `continue`
+/// only inside a loop (elsewhere they are SyntaxErrors, which would refuse the whole program).
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    depth: usize,
+    in_func: bool,
+    in_loop: bool,
+}
+
+fn block(s: &mut String, body: &[Stmt], indent: usize, cx: Ctx) {
+    if body.is_empty() {
+        line(s, indent, "pass");
+    }
+    for st in body {
+        stmt(s, st, indent, cx);
+    }
+}
+
+fn line(s: &mut String, indent: usize, text: &str) {
+    for _ in 0..indent {
+        s.push_str("    ");
+    }
+    s.push_str(text);
+    s.push('\n');
+}
+
+fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
+    if cx.depth > MAX_DEPTH {
+        return line(s, indent, "pass");
+    }
+    let d = cx.depth + 1;
+    let inner = Ctx { depth: d, ..cx };
+    let in_loop = Ctx {
+        in_loop: true,
+        ..inner
+    };
+    let e = |x: &Expr| expr(x, d);
+    let oe = |x: &Option<Expr>| x.as_ref().map(|x| expr(x, d)).unwrap_or_default();
+    match st {
+        Stmt::Assign(v, x) => line(s, indent, &format!("{} = {}", v.name(), e(x))),
+        Stmt::Unpack(v, w, x) => {
+            line(s, indent, &format!("{}, {} = {}", v.name(), w.name(), e(x)))
+        }
+        Stmt::AugAssign(v, op, x) => {
+            line(s, indent, &format!("{} {}= {}", v.name(), op.sym(), e(x)))
+        }
+        Stmt::SetItem(v, k, x) => line(s, indent, &format!("{}[{}] = {}", v.name(), e(k), e(x))),
+        Stmt::SetSlice(v, lo, hi, x) => line(
+            s,
+            indent,
+            &format!("{}[{}:{}] = {}", v.name(), oe(lo), oe(hi), e(x)),
+        ),
+        Stmt::DelItem(v, k) => line(s, indent, &format!("del {}[{}]", v.name(), e(k))),
+        Stmt::DelSlice(v, lo, hi, st) => line(
+            s,
+            indent,
+            &format!("del {}[{}:{}:{}]", v.name(), oe(lo), oe(hi), oe(st)),
+        ),
+        Stmt::Del(v) => line(s, indent, &format!("del {}", v.name())),
+        Stmt::Expr(x) => line(s, indent, &e(x)),
+        Stmt::Print(args) => line(s, indent, &format!("print({})", arglist(args, d))),
+        Stmt::If(c, then, other) => {
+            line(s, indent, &format!("if {}:", e(c)));
+            block(s, then, indent + 1, inner);
+            if !other.is_empty() {
+                line(s, indent, "else:");
+                block(s, other, indent + 1, inner);
+            }
+        }
+        Stmt::For(v, it, body, other) => {
+            line(s, indent, &format!("for {} in {}:", v.name(), e(it)));
+            block(s, body, indent + 1, in_loop);
+            if !other.is_empty() {
+                line(s, indent, "else:");
+                block(s, other, indent + 1, inner);
+            }
+        }
+        Stmt::While(c, body) => {
+            line(s, indent, &format!("while {}:", e(c)));
+            block(s, body, indent + 1, in_loop);
+        }
+        Stmt::Def(f, params, globals, body) => {
+            let mut ps: Vec<&str> = params.iter().take(4).map(|p| p.name()).collect();
+            ps.sort_unstable();
+            ps.dedup();
+            if *globals {
+                ps.retain(|p| !"abcd".contains(p));
+            }
+            line(s, indent, &format!("def {}({}):", f.name(), ps.join(", ")));
+            if *globals {
+                line(s, indent + 1, "global a, b, c, d");
+            }
+            let body_cx = Ctx {
+                depth: d,
+                in_func: true,
+                in_loop: false,
+            };
+            block(s, body, indent + 1, body_cx);
+        }
+        Stmt::Return(x) if cx.in_func => line(s, indent, &format!("return {}", oe(x))),
+        Stmt::Return(_) => line(s, indent, "pass"),
+        Stmt::Assert(x) => line(s, indent, &format!("assert {}", e(x))),
+        Stmt::Break if cx.in_loop => line(s, indent, "break"),
+        Stmt::Continue if cx.in_loop => line(s, indent, "continue"),
+        Stmt::Break | Stmt::Continue => line(s, indent, "pass"),
+        Stmt::Pass => line(s, indent, "pass"),
+        Stmt::Collect(g) => match g {
+            Some(g) => line(s, indent, &format!("gc.collect({})", g % 4)),
+            None => line(s, indent, "gc.collect()"),
+        },
+    }
+}
+
+fn arglist(args: &[Arg], depth: usize) -> String {
+    // Positional arguments first: a keyword before a positional one is a SyntaxError.
+    let mut pos = Vec::new();
+    let mut kws = Vec::new();
+    for a in args.iter().take(6) {
+        match a {
+            Arg::Pos(x) => pos.push(expr(x, depth)),
+            Arg::Kw(k, x) => {
+                let kw = format!("{}={}", k.name(), expr(x, depth));
+                if !kws.iter().any(|s: &String| s.starts_with(&format!("{}=", k.name()))) {
+                    kws.push(kw);
+                }
+            }
+        }
+    }
+    pos.extend(kws);
+    pos.join(", ")
+}
+
+fn items(xs: &[Expr], depth: usize) -> Vec<String> {
+    xs.iter().take(40).map(|x| expr(x, depth)).collect()
+}
+
+fn expr(x: &Expr, depth: usize) -> String {
+    if depth > MAX_DEPTH {
+        return "0".into();
+    }
+    let d = depth + 1;
+    let e = |x: &Expr| expr(x, d);
+    let ob = |x: &Option<Box<Expr>>| x.as_ref().map(|x| expr(x, d)).unwrap_or_default();
+    match x {
+        Expr::Int(i) => format!("({i})"),
+        Expr::SmallInt(i) => format!("({i})"),
+        Expr::Pow(base, n) => match base % 3 {
+            0 => format!("2 ** {}", n % 130),
+            1 => format!("-(2 ** {})", n),
+            _ => format!("10 ** {}", n % 40),
+        },
+        Expr::Float(f) => {
+            if f.is_nan() {
+                "float('nan')".into()
+            } else if f.is_infinite() {
+                format!("float('{}inf')", if *f < 0.0 { "-" } else { "" })
+            } else {
+                format!("({f:?})")
+            }
+        }
+        Expr::Str(t) => {
+            let mut s = String::from("'");
+            for c in t.0.iter().take(12) {
+                s.push_str(c.text());
+            }
+            s.push('\'');
+            s
+        }
+        Expr::True => "True".into(),
+        Expr::False => "False".into(),
+        Expr::None => "None".into(),
+        Expr::Var(v) => v.name().into(),
+        Expr::List(xs) => format!("[{}]", items(xs, d).join(", ")),
+        Expr::Tuple(xs) => match xs.len() {
+            0 => "()".into(),
+            1 => format!("({},)", e(&xs[0])),
+            _ => format!("({})", items(xs, d).join(", ")),
+        },
+        Expr::Dict(kv) => {
+            let mut s = String::from("{");
+            for (i, (k, v)) in kv.iter().take(20).enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                let _ = write!(s, "{}: {}", e(k), e(v));
+            }
+            s.push('}');
+            s
+        }
+        Expr::Bin(a, op, b) => format!("({} {} {})", e(a), op.sym(), e(b)),
+        Expr::Unary(op, a) => format!("({}{})", op.sym(), e(a)),
+        Expr::Compare(a, op, b) => format!("({} {} {})", e(a), op.sym(), e(b)),
+        Expr::And(a, b) => format!("({} and {})", e(a), e(b)),
+        Expr::Or(a, b) => format!("({} or {})", e(a), e(b)),
+        Expr::IfElse(a, c, b) => format!("({} if {} else {})", e(a), e(c), e(b)),
+        Expr::Call(f, args) => format!("{}({})", f.name(), arglist(args, d)),
+        Expr::Method(o, m, args) => format!("{}.{}({})", e(o), m.name(), arglist(args, d)),
+        Expr::CallFunc(f, args) => format!("{}({})", f.name(), items(args, d).join(", ")),
+        Expr::Index(o, i) => format!("{}[{}]", e(o), e(i)),
+        Expr::Slice(o, a, b, c) => format!("{}[{}:{}:{}]", e(o), ob(a), ob(b), ob(c)),
+        Expr::ListComp(x, v, it, cond) => match cond {
+            Some(c) => format!("[{} for {} in {} if {}]", e(x), v.name(), e(it), e(c)),
+            None => format!("[{} for {} in {}]", e(x), v.name(), e(it)),
+        },
+        Expr::DictComp(k, x, v, it) => {
+            format!("{{{}: {} for {} in {}}}", e(k), e(x), v.name(), e(it))
+        }
+        Expr::Repeat(x, n) => format!("({} * {})", e(x), n % 50),
+    }
+}
