@@ -155,6 +155,30 @@ fn bad_input_exits_2_with_a_message() {
     }
 }
 
+/// `layout` refuses an object too big to show before building it, not after: a gigabyte
+/// string used to take seconds to build, then was refused for its size.
+#[test]
+fn layout_refuses_a_huge_object_before_building_it() {
+    for expr in [
+        "'a' * 10**9",
+        "[0] * 10**9",
+        "list(range(10**8))",
+        "(0,) * 10**9",
+    ] {
+        let start = std::time::Instant::now();
+        let out = pylayout(&["layout", expr]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{expr}: {err}");
+        assert!(err.contains("memory limit reached"), "{expr}: {err}");
+        assert!(err.contains("64 MiB"), "{expr}: {err}");
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "{expr} took {:?}",
+            start.elapsed()
+        );
+    }
+}
+
 #[test]
 fn help_and_version_exit_0() {
     for args in [&["--help"][..], &["pool", "--help"], &["--version"]] {

@@ -365,9 +365,7 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
     let oe = |x: &Option<Expr>| x.as_ref().map(|x| expr(x, d)).unwrap_or_default();
     match st {
         Stmt::Assign(v, x) => line(s, indent, &format!("{} = {}", v.name(), e(x))),
-        Stmt::Unpack(v, w, x) => {
-            line(s, indent, &format!("{}, {} = {}", v.name(), w.name(), e(x)))
-        }
+        Stmt::Unpack(v, w, x) => line(s, indent, &format!("{}, {} = {}", v.name(), w.name(), e(x))),
         Stmt::AugAssign(v, op, x) => {
             line(s, indent, &format!("{} {}= {}", v.name(), op.sym(), e(x)))
         }
@@ -447,7 +445,10 @@ fn arglist(args: &[Arg], depth: usize) -> String {
             Arg::Pos(x) => pos.push(expr(x, depth)),
             Arg::Kw(k, x) => {
                 let kw = format!("{}={}", k.name(), expr(x, depth));
-                if !kws.iter().any(|s: &String| s.starts_with(&format!("{}=", k.name()))) {
+                if !kws
+                    .iter()
+                    .any(|s: &String| s.starts_with(&format!("{}=", k.name())))
+                {
                     kws.push(kw);
                 }
             }

@@ -5,6 +5,12 @@
 
 use pylayout::script::{self, Limits, RunOptions, Startup};
 
+/// The binary's CLI modules, compiled in here so that `layout_expr` renders exactly what
+/// `pylayout layout` prints (most of it is unused here).
+#[path = "../../src/cli/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod cli;
+
 /// Limits for one input: small, so the fuzzer spends its time on many programs, not on one
 /// long loop. A script that hits one is refused (exit 2), which is a fine outcome.
 pub const LIMITS: Limits = Limits {
@@ -49,3 +55,12 @@ pub fn run_script(src: &str, trace: bool) {
 }
 
 pub mod grammar;
+
+/// What `pylayout layout EXPR --depth DEPTH [--json]` prints, or its one-line error; run on
+/// a fresh thread like a script.
+pub fn layout(expr: &str, depth: u8, json: bool) -> Result<String, String> {
+    let expr = expr.to_owned();
+    on_fresh_thread(move || {
+        cli::layout::render(&expr, depth, json, LIMITS).map_err(|e| format!("{e:?}"))
+    })
+}

@@ -7,7 +7,7 @@ use pylayout::inspect::layout::{Field, ObjectLayout, layout_depth};
 use pylayout::script::{self, Limits};
 
 use super::CliError;
-use super::output::{emit, emit_json, table};
+use super::output::{emit, json_text, table};
 
 /// Deepest `--depth`.
 pub const MAX_DEPTH: u8 = 8;
@@ -15,6 +15,14 @@ pub const MAX_DEPTH: u8 = 8;
 /// The most bytes of objects one layout shows (each occurrence counted): every 8-byte slot is
 /// a line, so `[0] * 10**6` would print 150 MB and take 2 GB to build.
 pub const MAX_LAYOUT_BYTES: usize = 4 << 20;
+
+/// The runner's limits for the expression: memory 16 times what a layout can show, so that
+/// `'a' * 10**9` is refused at once instead of built (a gigabyte, seconds) and then refused.
+pub const LAYOUT_LIMITS: Limits = Limits {
+    max_memory: 16 * MAX_LAYOUT_BYTES,
+    max_steps: Limits::DEFAULT.max_steps,
+    recursion_limit: Limits::DEFAULT.recursion_limit,
+};
 
 /// The bytes of the objects a layout `depth` levels deep would show, stopping once past
 /// `limit`.
@@ -234,27 +242,46 @@ fn render_items(items: &[ObjectLayout], indent: usize, out: &mut String) {
 
 pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
     pylayout::runtime::set_hash_seed(args.hash_seed);
-    let (obj, program) =
-        script::eval_expr(&args.expr, Limits::default()).map_err(CliError::Usage)?;
-    let bytes = layout_bytes(&obj, args.depth as usize, MAX_LAYOUT_BYTES);
+    emit(&render(&args.expr, args.depth, args.json, LAYOUT_LIMITS)?)?;
+    Ok(())
+}
+
+/// What `pylayout layout EXPR --depth DEPTH [--json]` prints (the fuzz target `layout_expr`
+/// calls this too, with smaller limits).
+pub(crate) fn render(
+    expr: &str,
+    depth: u8,
+    json: bool,
+    limits: Limits,
+) -> Result<String, CliError> {
+    let (obj, program) = script::eval_expr(expr, limits).map_err(|e| {
+        CliError::Usage(if e.starts_with("memory limit reached") {
+            format!(
+                "{e} (`pylayout layout` builds at most {} MiB: it shows at most {} MiB)",
+                limits.max_memory >> 20,
+                MAX_LAYOUT_BYTES >> 20
+            )
+        } else {
+            e
+        })
+    })?;
+    let bytes = layout_bytes(&obj, depth as usize, MAX_LAYOUT_BYTES);
     if bytes > MAX_LAYOUT_BYTES {
         return Err(CliError::Usage(format!(
             "the layout would show over {MAX_LAYOUT_BYTES} bytes of objects ({} for the object \
-             itself, --depth {}); `pylayout layout` shows at most {MAX_LAYOUT_BYTES} (a line per \
-             field): try a smaller object or a smaller --depth",
+             itself, --depth {depth}); `pylayout layout` shows at most {MAX_LAYOUT_BYTES} (a line \
+             per field): try a smaller object or a smaller --depth",
             obj.getsizeof(),
-            args.depth
         )));
     }
-    let l = layout_depth(&obj, args.depth as usize);
+    let l = layout_depth(&obj, depth as usize);
     drop(obj);
     drop(program);
-    if args.json {
-        emit_json(&l)?;
+    Ok(if json {
+        json_text(&l)?
     } else {
-        emit(&render_text(&args.expr, &l))?;
-    }
-    Ok(())
+        render_text(expr, &l)
+    })
 }
 
 #[cfg(test)]

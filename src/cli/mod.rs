@@ -11,7 +11,7 @@ mod chart;
 mod cost;
 mod gc;
 mod grow;
-mod layout;
+pub(crate) mod layout;
 mod output;
 mod pool;
 mod run;

@@ -40,10 +40,15 @@ pub fn emit(text: &str) -> io::Result<()> {
 }
 
 /// Pretty JSON of `value`, newline-terminated.
-pub fn emit_json<T: Serialize>(value: &T) -> io::Result<()> {
+pub fn json_text<T: Serialize>(value: &T) -> io::Result<String> {
     let mut s = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     s.push('\n');
-    emit(&s)
+    Ok(s)
+}
+
+/// Write pretty JSON of `value` to stdout.
+pub fn emit_json<T: Serialize>(value: &T) -> io::Result<()> {
+    emit(&json_text(value)?)
 }
 
 #[cfg(test)]

@@ -30,13 +30,18 @@ pub struct Limits {
     pub recursion_limit: usize,
 }
 
+impl Limits {
+    /// The defaults of `pylayout run`.
+    pub const DEFAULT: Limits = Limits {
+        max_steps: 50_000_000,
+        max_memory: 2 << 30,
+        recursion_limit: 1000,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_steps: 50_000_000,
-            max_memory: 2 << 30,
-            recursion_limit: 1000,
-        }
+        Limits::DEFAULT
     }
 }
 
