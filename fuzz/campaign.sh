@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A fuzzing session on one target, recorded in fuzz/campaign.tsv.
+#
+#   fuzz/campaign.sh TARGET SECONDS [WORKDIR]     build, run, record
+#   fuzz/campaign.sh record TARGET SECONDS LOG    record a run made by hand (its log)
+#
+# The run starts from the committed corpus (fuzz/corpus/TARGET, read only) and a working
+# corpus in WORKDIR/TARGET (default /tmp/pylayout-fuzz), where new inputs go; crashes, leaks
+# and timeouts are written to WORKDIR/artifacts. The binary is copied first, so a rebuild
+# during the run does not disturb it. Needs nightly and cargo-fuzz (`cargo install cargo-fuzz`).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+record() { # TARGET SECONDS LOG
+  local target=$1 secs=$2 log=$3
+  local execs cov ft corp found
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  if [ -z "$execs" ]; then # killed before the final stats: the last status line
+    execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  fi
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  corp=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  found=$(grep -cE '^==[0-9]+==ERROR|^SUMMARY: libFuzzer|deadly signal|panicked at' "$log" || true)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%F)" "$target" "$secs" "${execs:-0}" \
+    "${cov:-0}" "${ft:-0}" "${corp:-0}" "$found" >> "$here/campaign.tsv"
+  tail -1 "$here/campaign.tsv"
+}
+
+if [ "${1:-}" = record ]; then
+  record "$2" "$3" "$4"
+  exit 0
+fi
+
+target=${1:?usage: campaign.sh TARGET SECONDS [WORKDIR]}
+secs=${2:?usage: campaign.sh TARGET SECONDS [WORKDIR]}
+work=${3:-/tmp/pylayout-fuzz}
+mkdir -p "$work/$target" "$work/artifacts" "$work/bin" "$work/logs"
+(cd "$here" && cargo +nightly fuzz build "$target")
+bin="$work/bin/$target.$(date +%s)"
+cp "$here/target/x86_64-unknown-linux-gnu/release/$target" "$bin"
+log="$work/logs/$target.$(date +%s).log"
+# -max_len: scripts up to 4 KiB; -len_control=0: use that length from the start (the
+# structured target needs long inputs to build long programs). -timeout: a hang is a finding.
+"$bin" "$work/$target" "$here/corpus/$target" -dict="$here/dict/python.dict" \
+  -max_total_time="$secs" -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=4096 \
+  -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" > "$log" 2>&1 || true
+record "$target" "$secs" "$log"
