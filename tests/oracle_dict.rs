@@ -337,6 +337,11 @@ fn growth_past_two_and_four_byte_indices_matches_python() {
                 1 << lib_over_log2
             );
         }
+        assert_eq!(
+            ours.len(),
+            py.len(),
+            "{name} keys: one line per size on each side"
+        );
         for (o, p) in ours.iter().zip(&py) {
             assert_eq!(
                 o, p,

@@ -84,26 +84,35 @@ fn strings_match_python_memory() {
         };
         let h = p.hash();
         let ascii = st.ascii;
-        let mut packed = (st.interned)
+        let packed = (st.interned)
             | (st.kind << 2)
             | (st.compact as u32) << 5
             | (st.ascii as u32) << 6
             | (st.ready as u32) << 7;
+        let theirs: Vec<&str> = line.split(' ').collect();
+        let mut line = line.to_string();
         if p.len() == 1 {
             // Whether python3 interned a one-character singleton at start-up depends on the
-            // code it compiled (compare `python3 -S`): ignore those two bits.
-            let theirs: Vec<&str> = line.split(' ').collect();
+            // code it compiled (compare `python3 -S`): both sides must say "not interned" or
+            // "interned, mortal" (0 or 1 in the two low bits), and the other bits must match.
             let st_theirs: u32 = theirs[2].parse().unwrap();
-            packed = (packed & !3) | (st_theirs & 3);
+            assert!(
+                st.interned <= 1 && st_theirs & 3 <= 1,
+                "{s:?}: {packed} vs {st_theirs}"
+            );
+            let mut cols: Vec<String> = theirs.iter().map(|c| c.to_string()).collect();
+            cols[2] = ((st_theirs & !3) | st.interned).to_string();
+            line = cols.join(" ");
         }
-        let extra = if ascii {
-            "-".to_string()
-        } else {
-            format!(
-                "0 {} {}",
-                if kind == 4 { p.len() } else { 0 },
-                (kind == 4) as u8
-            )
+        // Read from our object, never derived from the kind: wstr, and past an ASCII
+        // header utf8 (as 0 or an address), wstr_length, and whether wstr shares the data.
+        let (wstr, compact) = p.header_words();
+        let data_address = p.as_obj().id() + p.data_offset();
+        let extra = match compact {
+            None => "-".to_string(),
+            Some((_, utf8, wstr_length)) => {
+                format!("{utf8} {wstr_length} {}", (wstr == data_address) as u8)
+            }
         };
         let mut raw: Vec<u8> = p.data().to_vec();
         raw.extend(std::iter::repeat_n(0, kind));
@@ -116,7 +125,7 @@ fn strings_match_python_memory() {
             h0,
             h,
             p.cached_hash(),
-            if kind == 4 { "True" } else { "False" },
+            if wstr != 0 { "True" } else { "False" },
             extra,
             raw.iter().map(|b| format!("{b:02x}")).collect::<String>(),
             ops::repr(p.as_obj())
