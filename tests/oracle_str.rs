@@ -83,7 +83,6 @@ fn strings_match_python_memory() {
             p.cached_hash().to_string()
         };
         let h = p.hash();
-        let ascii = st.ascii;
         let packed = (st.interned)
             | (st.kind << 2)
             | (st.compact as u32) << 5
