@@ -1,0 +1,86 @@
+//! Every input the fuzz campaign found (fuzz/regressions/TARGET/*), replayed through the
+//! `pylayout` binary on every `cargo test`, on stable: the fuzz targets need nightly, these
+//! need nothing. Each must end as a bad input or a program may end (exit 0, 1 or 2), with no
+//! internal error, quickly. The same files are in the fuzz corpus (fuzz/corpus/TARGET).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+    let mut v: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Run the binary; what it printed on stderr and its exit code.
+fn pylayout(args: &[&str], stdin: &[u8]) -> (Option<i32>, String, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        start.elapsed(),
+    )
+}
+
+fn check(what: &str, (code, err, took): (Option<i32>, String, Duration)) {
+    assert!(matches!(code, Some(0..=2)), "{what}: exit {code:?}\n{err}");
+    assert!(!err.contains("internal error"), "{what}: {err}");
+    assert!(took < Duration::from_secs(20), "{what}: took {took:?}");
+}
+
+/// `run_source`: the first byte turns on `--trace` (odd), the rest is the script.
+#[test]
+fn run_source_findings_stay_fixed() {
+    for (path, bytes) in inputs("run_source") {
+        let Some((&flags, script)) = bytes.split_first() else {
+            continue;
+        };
+        let mut args = vec!["run", "-"];
+        if flags & 1 == 1 {
+            args.push("--trace-file=/dev/null");
+        }
+        check(&path.display().to_string(), pylayout(&args, script));
+    }
+}
+
+/// `layout_expr`: the first byte chooses `--depth` (its two low bits) and `--json` (bit 2).
+#[test]
+fn layout_expr_findings_stay_fixed() {
+    let found = inputs("layout_expr");
+    assert!(!found.is_empty(), "the campaign's first finding is here");
+    for (path, bytes) in found {
+        let Some((&flags, expr)) = bytes.split_first() else {
+            continue;
+        };
+        let Ok(expr) = std::str::from_utf8(expr) else {
+            continue;
+        };
+        let depth = (flags & 3).to_string();
+        let mut args = vec!["layout", "--depth", &depth];
+        if flags & 4 != 0 {
+            args.push("--json");
+        }
+        args.extend(["--", expr]);
+        check(&path.display().to_string(), pylayout(&args, b""));
+    }
+}
