@@ -314,13 +314,28 @@ const MAX_DEPTH: usize = 24;
 impl Program {
     /// The program as Python source.
     pub fn to_source(&self) -> String {
+        self.render(false)
+    }
+
+    /// The program as Python source whose output python3 and pylayout must print alike:
+    /// no `id(x)` value printed (it is an address; `id(x) > 0` keeps the call) and no
+    /// `object()` (its hash and repr are addresses).
+    pub fn to_comparable_source(&self) -> String {
+        self.render(true)
+    }
+
+    fn render(&self, comparable: bool) -> String {
         // Every variable starts bound, to a different kind of object, so that fewer programs
         // end at their first line with a NameError.
         let mut s = String::from(
             "import sys\nimport gc\na = [1, 'x', 2.5]\nb = {'k': [], 2: (3,)}\nc = 'h\u{e9}llo'\n\
              d = (1, None, -7)\ni = 3\nj = 2 ** 70\n",
         );
-        block(&mut s, &self.body, 0, Ctx::default());
+        let cx = Ctx {
+            comparable,
+            ..Ctx::default()
+        };
+        block(&mut s, &self.body, 0, cx);
         s
     }
 }
@@ -332,6 +347,7 @@ struct Ctx {
     depth: usize,
     in_func: bool,
     in_loop: bool,
+    comparable: bool,
 }
 
 fn block(s: &mut String, body: &[Stmt], indent: usize, cx: Ctx) {
@@ -361,8 +377,8 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
         in_loop: true,
         ..inner
     };
-    let e = |x: &Expr| expr(x, d);
-    let oe = |x: &Option<Expr>| x.as_ref().map(|x| expr(x, d)).unwrap_or_default();
+    let e = |x: &Expr| expr(x, inner);
+    let oe = |x: &Option<Expr>| x.as_ref().map(|x| expr(x, inner)).unwrap_or_default();
     match st {
         Stmt::Assign(v, x) => line(s, indent, &format!("{} = {}", v.name(), e(x))),
         Stmt::Unpack(v, w, x) => line(s, indent, &format!("{}, {} = {}", v.name(), w.name(), e(x))),
@@ -383,7 +399,7 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
         ),
         Stmt::Del(v) => line(s, indent, &format!("del {}", v.name())),
         Stmt::Expr(x) => line(s, indent, &e(x)),
-        Stmt::Print(args) => line(s, indent, &format!("print({})", arglist(args, d))),
+        Stmt::Print(args) => line(s, indent, &format!("print({})", arglist(args, inner))),
         Stmt::If(c, then, other) => {
             line(s, indent, &format!("if {}:", e(c)));
             block(s, then, indent + 1, inner);
@@ -416,9 +432,9 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
                 line(s, indent + 1, "global a, b, c, d");
             }
             let body_cx = Ctx {
-                depth: d,
                 in_func: true,
                 in_loop: false,
+                ..inner
             };
             block(s, body, indent + 1, body_cx);
         }
@@ -430,21 +446,21 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
         Stmt::Break | Stmt::Continue => line(s, indent, "pass"),
         Stmt::Pass => line(s, indent, "pass"),
         Stmt::Collect(g) => match g {
-            Some(g) => line(s, indent, &format!("gc.collect({})", g % 4)),
+            Some(g) => line(s, indent, &format!("gc.collect({})", g % 3)),
             None => line(s, indent, "gc.collect()"),
         },
     }
 }
 
-fn arglist(args: &[Arg], depth: usize) -> String {
+fn arglist(args: &[Arg], cx: Ctx) -> String {
     // Positional arguments first: a keyword before a positional one is a SyntaxError.
     let mut pos = Vec::new();
     let mut kws = Vec::new();
     for a in args.iter().take(6) {
         match a {
-            Arg::Pos(x) => pos.push(expr(x, depth)),
+            Arg::Pos(x) => pos.push(expr(x, cx)),
             Arg::Kw(k, x) => {
-                let kw = format!("{}={}", k.name(), expr(x, depth));
+                let kw = format!("{}={}", k.name(), expr(x, cx));
                 if !kws
                     .iter()
                     .any(|s: &String| s.starts_with(&format!("{}=", k.name())))
@@ -458,24 +474,27 @@ fn arglist(args: &[Arg], depth: usize) -> String {
     pos.join(", ")
 }
 
-fn items(xs: &[Expr], depth: usize) -> Vec<String> {
-    xs.iter().take(40).map(|x| expr(x, depth)).collect()
+fn items(xs: &[Expr], cx: Ctx) -> Vec<String> {
+    xs.iter().take(40).map(|x| expr(x, cx)).collect()
 }
 
-fn expr(x: &Expr, depth: usize) -> String {
-    if depth > MAX_DEPTH {
+fn expr(x: &Expr, cx: Ctx) -> String {
+    if cx.depth > MAX_DEPTH {
         return "0".into();
     }
-    let d = depth + 1;
+    let d = Ctx {
+        depth: cx.depth + 1,
+        ..cx
+    };
     let e = |x: &Expr| expr(x, d);
     let ob = |x: &Option<Box<Expr>>| x.as_ref().map(|x| expr(x, d)).unwrap_or_default();
     match x {
         Expr::Int(i) => format!("({i})"),
         Expr::SmallInt(i) => format!("({i})"),
         Expr::Pow(base, n) => match base % 3 {
-            0 => format!("2 ** {}", n % 130),
-            1 => format!("-(2 ** {})", n),
-            _ => format!("10 ** {}", n % 40),
+            0 => format!("(2 ** {})", n % 130),
+            1 => format!("(-(2 ** {}))", n),
+            _ => format!("(10 ** {})", n % 40),
         },
         Expr::Float(f) => {
             if f.is_nan() {
@@ -521,11 +540,13 @@ fn expr(x: &Expr, depth: usize) -> String {
         Expr::And(a, b) => format!("({} and {})", e(a), e(b)),
         Expr::Or(a, b) => format!("({} or {})", e(a), e(b)),
         Expr::IfElse(a, c, b) => format!("({} if {} else {})", e(a), e(c), e(b)),
+        Expr::Call(Builtin::Id, args) if cx.comparable => format!("(id({}) > 0)", arglist(args, d)),
+        Expr::Call(Builtin::Object, args) if cx.comparable => format!("tuple({})", arglist(args, d)),
         Expr::Call(f, args) => format!("{}({})", f.name(), arglist(args, d)),
-        Expr::Method(o, m, args) => format!("{}.{}({})", e(o), m.name(), arglist(args, d)),
+        Expr::Method(o, m, args) => format!("({}).{}({})", e(o), m.name(), arglist(args, d)),
         Expr::CallFunc(f, args) => format!("{}({})", f.name(), items(args, d).join(", ")),
-        Expr::Index(o, i) => format!("{}[{}]", e(o), e(i)),
-        Expr::Slice(o, a, b, c) => format!("{}[{}:{}:{}]", e(o), ob(a), ob(b), ob(c)),
+        Expr::Index(o, i) => format!("({})[{}]", e(o), e(i)),
+        Expr::Slice(o, a, b, c) => format!("({})[{}:{}:{}]", e(o), ob(a), ob(b), ob(c)),
         Expr::ListComp(x, v, it, cond) => match cond {
             Some(c) => format!("[{} for {} in {} if {}]", e(x), v.name(), e(it), e(c)),
             None => format!("[{} for {} in {}]", e(x), v.name(), e(it)),

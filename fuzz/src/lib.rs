@@ -64,3 +64,118 @@ pub fn layout(expr: &str, depth: u8, json: bool) -> Result<String, String> {
         cli::layout::render(&expr, depth, json, LIMITS).map_err(|e| format!("{e:?}"))
     })
 }
+
+/// What a run printed and how it ended: stdout, the exit code, and the last line of the
+/// traceback (the exception) if it raised.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Ending {
+    pub stdout: String,
+    pub code: i32,
+    pub exception: String,
+}
+
+/// Addresses in reprs (`<list_iterator object at 0x7f…>`) differ between any two runs.
+pub fn without_addresses(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" at 0x") {
+        out.push_str(&rest[..i + 6]);
+        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
+        out.push('…');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Limits for a run compared with python3: CPython's recursion limit, so that a deep
+/// recursion fails at the same depth.
+pub const COMPARED_LIMITS: Limits = Limits {
+    recursion_limit: 1000,
+    ..LIMITS
+};
+
+/// Run `src` as `python3 -` would see it (start-up state of stdin); `None` if pylayout
+/// refused it (outside the subset, or a limit: exit 2), which is not compared.
+pub fn ours(src: &str) -> Option<Ending> {
+    let src = src.to_owned();
+    on_fresh_thread(move || {
+        let opts = RunOptions {
+            limits: COMPARED_LIMITS,
+            startup: Some(Startup::Stdin),
+        };
+        let mut out = Vec::new();
+        let (code, exception) = match script::run(&src, &opts, &mut out, None) {
+            script::Outcome::Ok => (0, String::new()),
+            script::Outcome::Exception(f) => {
+                let tb = script::format_traceback(&f, "<stdin>", &src);
+                (1, tb.lines().last().unwrap_or_default().to_owned())
+            }
+            script::Outcome::Refused(_) => return None,
+        };
+        Some(Ending {
+            stdout: without_addresses(&String::from_utf8_lossy(&out)),
+            code,
+            exception: without_addresses(&exception),
+        })
+    })
+}
+
+/// Run `src` with `PYTHONHASHSEED=0 python3 -` (or `$PYLAYOUT_PYTHON`), killed after
+/// `timeout`; `None` if it did not finish in time.
+pub fn python(src: &str, timeout: std::time::Duration) -> Option<Ending> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let exe = std::env::var("PYLAYOUT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = Command::new(exe)
+        .arg("-")
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONIOENCODING", "utf-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(src.as_bytes())
+        .expect("write the script to python3");
+    // Read both pipes on threads, so that a chatty program cannot block on a full pipe.
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = so.read_to_end(&mut b);
+        b
+    });
+    let err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = se.read_to_end(&mut b);
+        b
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait for python3") {
+            break Some(st);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    let status = status?;
+    let err = String::from_utf8_lossy(&err);
+    Some(Ending {
+        stdout: without_addresses(&String::from_utf8_lossy(&out)),
+        code: status.code().unwrap_or(-1),
+        exception: if status.code() == Some(1) {
+            without_addresses(err.lines().last().unwrap_or_default())
+        } else {
+            String::new()
+        },
+    })
+}

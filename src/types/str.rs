@@ -361,6 +361,38 @@ impl PyStr {
         PyStr(unsafe { Obj::from_owned(op) })
     }
 
+    /// A str from code units already in PEP 393 form (`kind` bytes each, little-endian, the
+    /// narrowest kind for these code points): the singletons for length 0 and for one
+    /// Latin-1 character, as [`PyStr::new`] gives.
+    fn from_units(units: &[u8], kind: usize, ascii: bool) -> PyStr {
+        debug_assert!(units.len().is_multiple_of(kind));
+        let len = units.len() / kind;
+        match len {
+            0 => return PyStr::singleton(None),
+            1 if kind == 1 => return PyStr::singleton(Some(units[0])),
+            _ => {}
+        }
+        let size = str_sizeof_for(len, kind, ascii);
+        let op = alloc_object(&STR_TYPE, size)
+            .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
+        // SAFETY: a fresh block of `size` bytes (16-aligned).
+        unsafe { init(op, units, len, kind, ascii, 1) };
+        // SAFETY: fresh object, one owned reference.
+        PyStr(unsafe { Obj::from_owned(op) })
+    }
+
+    /// The code units widened to `kind` bytes each (`kind >= self.kind()`).
+    fn units_as(&self, kind: usize) -> std::borrow::Cow<'_, [u8]> {
+        if kind == self.kind() {
+            return std::borrow::Cow::Borrowed(self.data());
+        }
+        let mut out = Vec::with_capacity(self.len() * kind);
+        for i in 0..self.len() {
+            out.extend_from_slice(&self.code_point_at(i).to_le_bytes()[..kind]);
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     /// `str(i)` for an int: its decimal digits in a new ASCII string.
     pub fn from_int(i: &crate::types::int::PyInt) -> PyStr {
         if i.is_bool() {
@@ -555,13 +587,12 @@ impl PyStr {
         if self.is_empty() {
             return other.clone();
         }
-        if let (Some(a), Some(b)) = (self.as_ascii(), other.as_ascii()) {
-            let mut s = String::with_capacity(a.len() + b.len());
-            s.push_str(a);
-            s.push_str(b);
-            return PyStr::new(&s);
-        }
-        PyStr::new(&(self.to_string() + &other.to_string()))
+        // The result's kind is the wider of the two, which is the narrowest for the whole.
+        let kind = self.kind().max(other.kind());
+        let mut units = Vec::with_capacity((self.len() + other.len()) * kind);
+        units.extend_from_slice(&self.units_as(kind));
+        units.extend_from_slice(&other.units_as(kind));
+        PyStr::from_units(&units, kind, self.state().ascii && other.state().ascii)
     }
 
     /// The text when the string is ASCII (its data is then valid UTF-8 as it stands).
@@ -599,7 +630,11 @@ impl PyStr {
                     "repeated string is too long",
                 )
             })?;
-        Ok(PyStr::new(&self.to_string().repeat(n)))
+        Ok(PyStr::from_units(
+            &self.data().repeat(n),
+            self.kind(),
+            self.state().ascii,
+        ))
     }
 
     /// `s[lo:hi]` with clamped bounds: itself for the whole string, singletons for length
