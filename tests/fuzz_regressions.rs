@@ -57,7 +57,8 @@ fn run_source_findings_stay_fixed() {
         let Some((&flags, script)) = bytes.split_first() else {
             continue;
         };
-        let mut args = vec!["run", "-"];
+        // The fuzz target's limits (fuzz/src/lib.rs): a script may loop forever.
+        let mut args = vec!["run", "--max-steps", "20000", "--max-memory", "64M", "-"];
         if flags & 1 == 1 {
             args.push("--trace-file=/dev/null");
         }
