@@ -234,7 +234,7 @@ fn receiver(r: &mut Rng, kind: &str) -> &'static str {
 /// One snippet (a `-c` program).
 fn snippet(seed: u64) -> String {
     let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let body = match r.below(12) {
+    let body = match r.below(14) {
         0..=2 => format!("print({}({}))", pick(&mut r, BUILTINS), args(&mut r)),
         3..=5 => {
             let kind = pick(&mut r, &["list", "tuple", "dict", "str"]);
@@ -252,6 +252,34 @@ fn snippet(seed: u64) -> String {
                 receiver(&mut r, kind),
                 args(&mut r)
             )
+        }
+        // A method on a receiver of any kind, with an argument that prints when evaluated:
+        // the method lookup fails (LOAD_METHOD) before the arguments run.
+        12 => {
+            let kind = pick(&mut r, &["list", "tuple", "dict", "str"]);
+            let m = pick(
+                &mut r,
+                match kind {
+                    "list" => LIST_METHODS,
+                    "tuple" => TUPLE_METHODS,
+                    "dict" => DICT_METHODS,
+                    _ => STR_METHODS,
+                },
+            );
+            format!(
+                "x = {}\nprint(x.{m}(print('arg'), {}))",
+                pick(&mut r, POOL),
+                pick(&mut r, POOL)
+            )
+        }
+        // A missing key of every kind: KeyError shows the key's repr.
+        13 => {
+            let k = pick(&mut r, POOL);
+            match r.below(3) {
+                0 => format!("x = {{'a': 1}}\nprint(x[{k}])"),
+                1 => format!("x = {{'a': 1}}\ndel x[{k}]\nprint(x)"),
+                _ => format!("x = {{'a': 1}}\nprint(x.pop({k}))"),
+            }
         }
         6 | 7 => {
             let (a, b) = (pick(&mut r, POOL), pick(&mut r, POOL));
@@ -308,7 +336,7 @@ fn snippet(seed: u64) -> String {
 /// python3 runs every snippet in one process; per snippet: (exit code, last stderr line,
 /// stdout), or `None` where python3 itself took too long.
 const HARNESS: &str = r#"
-import sys, io, traceback, contextlib, signal
+import sys, io, traceback, contextlib, signal, gc
 class Slow(BaseException): pass
 def alarm(*a): raise Slow()
 signal.signal(signal.SIGALRM, alarm)
@@ -317,6 +345,7 @@ for line in sys.stdin:
     out = io.StringIO()
     code, last = 0, ''
     signal.alarm(3)
+    gc.enable()  # each snippet starts as a fresh process would, whatever the last one did
     try:
         with contextlib.redirect_stdout(out):
             exec(compile(src, '<string>', 'exec'), {'__name__': '__main__'})

@@ -1533,7 +1533,7 @@ impl Interp<'_> {
                     Some(s) => Ok(obj(s.intern().into_obj())),
                     None => Err(type_err(format!(
                         "intern() argument must be str, not {}",
-                        args[0].type_name()
+                        clinic_type_name(&args[0])
                     ))),
                 }
             }
@@ -1864,7 +1864,7 @@ impl Interp<'_> {
                         {
                             return Err(type_err(format!(
                                 "str() argument '{what}' must be str, not {}",
-                                v.type_name()
+                                clinic_type_name(v)
                             )));
                         }
                     }
@@ -1985,6 +1985,11 @@ impl Interp<'_> {
     }
 
     fn update_from_pairs(&mut self, d: &PyDict, src: Value) -> R<()> {
+        // dict_update_arg: an argument with a `keys` attribute is a mapping, and the type
+        // `dict` has one: its unbound `keys` is called without a dict.
+        if matches!(src, Value::Type(TypeTag::Dict)) {
+            return Err(type_err("unbound method dict.keys() needs an argument"));
+        }
         if !self.is_iterable(&src) {
             return Err(type_err(format!(
                 "'{}' object is not iterable",
@@ -2033,6 +2038,16 @@ impl Interp<'_> {
     }
 
     // ---- methods ----
+
+    /// `LOAD_METHOD`'s failure, before any argument is evaluated: `(1).pop(f())` raises
+    /// `AttributeError` without calling `f`.
+    pub(crate) fn check_method(&mut self, recv: &Value, name: &str) -> R<()> {
+        match recv {
+            Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => Ok(()),
+            Value::Type(TypeTag::Dict) if name == "fromkeys" => Ok(()),
+            _ => self.get_attr(recv.clone(), name).map(drop),
+        }
+    }
 
     pub(crate) fn call_method(
         &mut self,
@@ -2424,13 +2439,13 @@ impl Interp<'_> {
                 let old = as_str(&args[0]).ok_or_else(|| {
                     type_err(format!(
                         "replace() argument 1 must be str, not {}",
-                        args[0].type_name()
+                        clinic_type_name(&args[0])
                     ))
                 })?;
                 let new = as_str(&args[1]).ok_or_else(|| {
                     type_err(format!(
                         "replace() argument 2 must be str, not {}",
-                        args[1].type_name()
+                        clinic_type_name(&args[1])
                     ))
                 })?;
                 let count = match args.get(2) {
@@ -3067,4 +3082,14 @@ fn parse_float(s: &str) -> R<f64> {
 #[allow(dead_code)]
 fn identical(a: &Value, b: &Value) -> bool {
     values_identical(a, b)
+}
+
+/// How Argument Clinic's `_PyArg_BadArgument` names a wrong argument ("... must be str, not
+/// X"): `None` for None, else the type's name.
+fn clinic_type_name(v: &Value) -> &'static str {
+    if v.as_obj().is_some_and(none::is_none) {
+        "None"
+    } else {
+        v.type_name()
+    }
 }

@@ -385,6 +385,18 @@ impl<'o> Interp<'o> {
 
     /// `a op= b`, with CPython's `+=` in "unsupported operand" messages.
     fn inplace(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        // PyNumber_InPlaceMultiply: a left operand with sequence slots but no repeat (dict,
+        // range, the dict views) never lets the right one repeat itself, unlike `a * b`.
+        if op == BinOp::Mul
+            && (matches!(a, Value::Range(..) | Value::View(_))
+                || matches!(&a, Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE)))
+        {
+            return Err(type_err(format!(
+                "unsupported operand type(s) for *=: '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            )));
+        }
         let plain = format!(
             "unsupported operand type(s) for {}:",
             if op == BinOp::Pow {
@@ -755,6 +767,7 @@ impl<'o> Interp<'o> {
                 kwargs,
             } => {
                 let r = self.eval(f, recv)?;
+                self.check_method(&r, name)?;
                 let a = self.eval_values(f, args)?;
                 let k = self.eval_kwargs(f, kwargs)?;
                 self.call_method(r, name, a, k)?
@@ -1324,6 +1337,11 @@ pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
 /// The fault of `a op b` where one operand is not an object in our memory: CPython's
 /// TypeError where it has one, or a refusal where CPython would compute something.
 fn mixed_operands(op: BinOp, a: &Value, b: &Value) -> Fault {
+    // `str % anything` is printf-style formatting (str.__mod__), whatever the right operand
+    // (as in ops::binary_op for two objects).
+    if op == BinOp::Mod && matches!(a, Value::Obj(o) if o.is_type(&crate::types::str::STR_TYPE)) {
+        return Fault::Unsupported("printf-style string formatting (str % ...)".into());
+    }
     if matches!(a, Value::Types(_)) || matches!(b, Value::Types(_)) {
         return Fault::Unsupported("a tuple of types as an operand".into());
     }

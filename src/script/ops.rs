@@ -725,6 +725,24 @@ pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
         CmpOp::IsNot => Ok(!a.is(b)),
         CmpOp::In | CmpOp::NotIn => unreachable!("containment is handled by the evaluator"),
         _ => {
+            // Two lists or two tuples (list_richcompare, tuplerichcompare): the first items
+            // that differ are compared with the same operator, else the lengths.
+            let seqs = match (PyList::from_obj(a.clone()), PyList::from_obj(b.clone())) {
+                (Ok(x), Ok(y)) => Some((x.items(), y.items())),
+                _ => match (PyTuple::from_obj(a.clone()), PyTuple::from_obj(b.clone())) {
+                    (Ok(x), Ok(y)) => Some((x.items(), y.items())),
+                    _ => None,
+                },
+            };
+            if let Some((x, y)) = seqs {
+                let _level = tops::enter_recursive_call(" in comparison")?;
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !tops::eq(p, q)? {
+                        return compare(op, p, q);
+                    }
+                }
+                return Ok(ordered(op, Some(x.len().cmp(&y.len()))));
+            }
             let ord = order(a, b).map_err(|e| match e {
                 Fault::Py(p) if p.kind == ExcKind::TypeError && p.msg.starts_with("'<'") => {
                     type_err(format!(
@@ -736,22 +754,26 @@ pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
                 }
                 other => other,
             })?;
-            Ok(match ord {
-                None => false,
-                Some(o) => match op {
-                    CmpOp::Lt => o == Ordering::Less,
-                    CmpOp::Le => o != Ordering::Greater,
-                    CmpOp::Gt => o == Ordering::Greater,
-                    _ => o != Ordering::Less,
-                },
-            })
+            Ok(ordered(op, ord))
         }
     }
 }
 
-/// The order of two comparable objects (`None`: unordered, a NaN).
+/// Whether an ordering operator holds for `ord` (`None`: unordered, a NaN).
+fn ordered(op: CmpOp, ord: Option<Ordering>) -> bool {
+    match ord {
+        None => false,
+        Some(o) => match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        },
+    }
+}
+
+/// The order of two numbers or two strs (`None`: unordered, a NaN).
 fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
-    let _level = tops::enter_recursive_call(" in comparison")?;
     if let (Some(_), Some(_)) = (as_num(a), as_num(b)) {
         if tops::eq(a, b)? {
             return Ok(Some(Ordering::Equal));
@@ -766,21 +788,6 @@ fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
     }
     if let (Ok(x), Ok(y)) = (PyStr::from_obj(a.clone()), PyStr::from_obj(b.clone())) {
         return Ok(Some(x.code_points().cmp(&y.code_points())));
-    }
-    let seqs = match (PyList::from_obj(a.clone()), PyList::from_obj(b.clone())) {
-        (Ok(x), Ok(y)) => Some((x.items(), y.items())),
-        _ => match (PyTuple::from_obj(a.clone()), PyTuple::from_obj(b.clone())) {
-            (Ok(x), Ok(y)) => Some((x.items(), y.items())),
-            _ => None,
-        },
-    };
-    if let Some((x, y)) = seqs {
-        for (p, q) in x.iter().zip(y.iter()) {
-            if !tops::eq(p, q)? {
-                return order(p, q);
-            }
-        }
-        return Ok(Some(x.len().cmp(&y.len())));
     }
     Err(type_err(format!(
         "'<' not supported between instances of '{}' and '{}'",

@@ -352,6 +352,9 @@ pub fn float_repr(f: f64) -> String {
 
 /// `repr(obj)` for the types built so far.
 pub fn repr(o: &Obj) -> String {
+    if crate::types::none::is_none(o) {
+        return "None".into();
+    }
     if let Ok(i) = PyInt::from_obj(o.clone()) {
         if i.is_bool() {
             return if i.to_i64() == Some(1) {
