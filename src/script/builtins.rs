@@ -16,7 +16,7 @@ use crate::types::float::PyFloat;
 use crate::types::int::PyInt;
 use crate::types::list::PyList;
 use crate::types::none;
-use crate::types::str::PyStr;
+use crate::types::str::{PyStr, StrPredicate};
 use crate::types::tuple::PyTuple;
 
 type Args = Vec<Value>;
@@ -2553,22 +2553,13 @@ impl Interp<'_> {
                     None => Ok(int_v(-1)),
                 }
             }
-            "isdigit" | "isalpha" | "isspace" | "isupper" | "islower" | "isalnum" => {
-                no_args(&format!("str.{name}"), &args)?;
-                let t = text();
-                let r = match name {
-                    "isdigit" => !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()),
-                    "isalpha" => !t.is_empty() && t.chars().all(char::is_alphabetic),
-                    "isalnum" => !t.is_empty() && t.chars().all(char::is_alphanumeric),
-                    "isspace" => !t.is_empty() && t.chars().all(is_py_space),
-                    "isupper" => {
-                        t.chars().any(char::is_uppercase) && !t.chars().any(char::is_lowercase)
-                    }
-                    _ => t.chars().any(char::is_lowercase) && !t.chars().any(char::is_uppercase),
-                };
-                Ok(bool_v(r))
-            }
-            _ => Err(Fault::Unsupported(format!("str.{name}"))),
+            _ => match StrPredicate::from_name(name) {
+                Some(p) => {
+                    no_args(&format!("str.{name}"), &args)?;
+                    Ok(bool_v(s.test(p)))
+                }
+                None => Err(Fault::Unsupported(format!("str.{name}"))),
+            },
         }
     }
 }
@@ -2786,29 +2777,25 @@ fn method_exists(tag: TypeTag, name: &str) -> bool {
                 | "setdefault"
                 | "fromkeys"
         ),
-        TypeTag::Str => matches!(
-            name,
-            "join"
-                | "upper"
-                | "lower"
-                | "split"
-                | "strip"
-                | "lstrip"
-                | "rstrip"
-                | "replace"
-                | "find"
-                | "rfind"
-                | "index"
-                | "count"
-                | "startswith"
-                | "endswith"
-                | "isdigit"
-                | "isalpha"
-                | "isspace"
-                | "isupper"
-                | "islower"
-                | "isalnum"
-        ),
+        TypeTag::Str => {
+            matches!(
+                name,
+                "join"
+                    | "upper"
+                    | "lower"
+                    | "split"
+                    | "strip"
+                    | "lstrip"
+                    | "rstrip"
+                    | "replace"
+                    | "find"
+                    | "rfind"
+                    | "index"
+                    | "count"
+                    | "startswith"
+                    | "endswith"
+            ) || StrPredicate::from_name(name).is_some()
+        }
         _ => false,
     }
 }
@@ -2824,12 +2811,7 @@ fn real_attribute(tag: TypeTag, name: &str) -> bool {
         "expandtabs",
         "format",
         "format_map",
-        "isascii",
-        "isdecimal",
         "isidentifier",
-        "isnumeric",
-        "isprintable",
-        "istitle",
         "ljust",
         "maketrans",
         "partition",
@@ -2868,11 +2850,9 @@ fn real_attribute(tag: TypeTag, name: &str) -> bool {
         }
 }
 
+/// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.
 fn is_py_space(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\x1f' | '\u{85}'
-    ) || (c as u32 > 127 && c.is_whitespace())
+    crate::types::unicode::is_space(c)
 }
 
 /// `str.split` pieces (CPython's whitespace and separator algorithms).
