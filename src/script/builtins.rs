@@ -7,6 +7,7 @@ use std::rc::Rc;
 use num_bigint::{BigInt, Sign};
 
 use super::eval::{Index, Interp, LoopIter, R, range_len, seq_items, values_identical};
+use super::numparse::{INT_MAX_STR_DIGITS, parse_float, parse_int};
 use super::ops::{self, Fault, exc, type_err};
 use super::value::*;
 use crate::error::ExcKind;
@@ -21,9 +22,6 @@ use crate::types::tuple::PyTuple;
 
 type Args = Vec<Value>;
 type Kwargs = Vec<(Rc<str>, Value)>;
-
-/// `sys.get_int_max_str_digits()` default.
-const INT_MAX_STR_DIGITS: usize = 4300;
 
 fn none_v() -> Value {
     Value::Obj(none::none())
@@ -1789,7 +1787,10 @@ impl Interp<'_> {
                             "int() can't convert non-string with explicit base",
                         ));
                     };
-                    return Ok(obj(parse_int(&s.to_string(), base as u32)?));
+                    return Ok(obj(ops::int_obj(
+                        parse_int(&s.to_string(), base as u32)
+                            .map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 let o = arg_obj(a)?;
                 if let Ok(i) = PyInt::from_obj(o.clone()) {
@@ -1816,7 +1817,9 @@ impl Interp<'_> {
                     return Ok(obj(ops::int_obj(float_to_bigint(v.trunc()))));
                 }
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
-                    return Ok(obj(parse_int(&s.to_string(), 10)?));
+                    return Ok(obj(ops::int_obj(
+                        parse_int(&s.to_string(), 10).map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 Err(type_err(format!(
                     "int() argument must be a string, a bytes-like object or a real number, not '{}'",
@@ -1836,7 +1839,9 @@ impl Interp<'_> {
                     return Ok(obj(ops::float_obj(ops::int_to_f64(&i)?)));
                 }
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
-                    return Ok(obj(ops::float_obj(parse_float(&s.to_string())?)));
+                    return Ok(obj(ops::float_obj(
+                        parse_float(&s.to_string()).map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 Err(type_err(format!(
                     "float() argument must be a string or a real number, not '{}'",
@@ -2944,104 +2949,6 @@ fn int_digits_error() -> Fault {
             "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
         ),
     )
-}
-
-/// `int(s, base)`.
-fn parse_int(s: &str, base: u32) -> R<Obj> {
-    let bad = || {
-        exc(
-            ExcKind::ValueError,
-            format!(
-                "invalid literal for int() with base {base}: {}",
-                crate::types::str::repr(s)
-            ),
-        )
-    };
-    if base != 0 && !(2..=36).contains(&base) {
-        return Err(exc(
-            ExcKind::ValueError,
-            "int() base must be >= 2 and <= 36, or 0",
-        ));
-    }
-    let t = s.trim_matches(is_py_space);
-    let (neg, body) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (mut radix, mut digits) = (if base == 0 { 10 } else { base }, body);
-    let lower = body.to_ascii_lowercase();
-    for (p, r) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if lower.starts_with(p) && (base == r || base == 0) {
-            radix = r;
-            digits = &body[2..];
-            digits = digits.strip_prefix('_').unwrap_or(digits);
-        }
-    }
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-    {
-        return Err(bad());
-    }
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    if !clean.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(bad());
-    }
-    // Base 0 reads a literal: a decimal one may not start with 0 unless it is zero (no
-    // old-style octal), as long_from_string_base checks.
-    if base == 0 && radix == 10 && clean.starts_with('0') && clean.chars().any(|c| c != '0') {
-        return Err(bad());
-    }
-    if radix == 10 && clean.len() > INT_MAX_STR_DIGITS {
-        return Err(exc(
-            ExcKind::ValueError,
-            format!(
-                "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit",
-                clean.len()
-            ),
-        ));
-    }
-    let v = BigInt::parse_bytes(clean.as_bytes(), radix).ok_or_else(bad)?;
-    Ok(ops::int_obj(if neg { -v } else { v }))
-}
-
-/// `float(s)`.
-fn parse_float(s: &str) -> R<f64> {
-    let t = s.trim_matches(is_py_space);
-    let bad = || {
-        exc(
-            ExcKind::ValueError,
-            format!(
-                "could not convert string to float: {}",
-                crate::types::str::repr(s)
-            ),
-        )
-    };
-    let lower = t.to_ascii_lowercase();
-    let (neg, body) = match lower.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, lower.strip_prefix('+').unwrap_or(&lower).to_string()),
-    };
-    let v = match body.as_str() {
-        "inf" | "infinity" => f64::INFINITY,
-        "nan" => f64::NAN,
-        _ => {
-            if body.is_empty()
-                || body.starts_with('_')
-                || body.ends_with('_')
-                || body.contains("__")
-                || !body
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'))
-            {
-                return Err(bad());
-            }
-            let clean: String = body.chars().filter(|c| *c != '_').collect();
-            clean.parse::<f64>().map_err(|_| bad())?
-        }
-    };
-    Ok(if neg { -v } else { v })
 }
 
 #[allow(dead_code)]
