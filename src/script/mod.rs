@@ -12,7 +12,7 @@ pub mod ast;
 mod builtins;
 pub mod eval;
 pub mod lower;
-mod numparse;
+pub mod numparse;
 pub mod ops;
 pub mod startup;
 pub mod value;

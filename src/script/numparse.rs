@@ -21,7 +21,7 @@ use crate::types::unicode::{is_space, to_decimal};
 
 /// `sys.get_int_max_str_digits()`'s default: longer decimal (non-power-of-two base)
 /// literals are refused.
-pub(crate) const INT_MAX_STR_DIGITS: usize = 4300;
+pub const INT_MAX_STR_DIGITS: usize = 4300;
 
 /// `_PyUnicode_TransformDecimalAndSpaceToASCII`.
 fn to_ascii(s: &str) -> Vec<u8> {
@@ -57,9 +57,11 @@ fn digit_value(b: u8) -> u32 {
 }
 
 /// `int(s, base)` (`PyLong_FromUnicodeObject`); `Err` is the `ValueError` message. The
-/// base is 0 or in 2..=36 (the caller has checked it).
-pub(crate) fn parse_int(s: &str, base: u32) -> Result<BigInt, String> {
-    debug_assert!(base == 0 || (2..=36).contains(&base), "base {base}");
+/// base is 0 or in 2..=36 (`int()` checks it first, with its own message).
+pub fn parse_int(s: &str, base: u32) -> Result<BigInt, String> {
+    if base == 1 || base > 36 {
+        return Err("int() arg 2 must be >= 2 and <= 36".into());
+    }
     let bytes = to_ascii(s);
     long_from_string(&bytes, base).map_err(|e| match e {
         LongError::Invalid => {
@@ -160,7 +162,7 @@ fn long_from_string(b: &[u8], base: u32) -> Result<BigInt, LongError> {
 }
 
 /// `float(s)` (`PyFloat_FromString`); `Err` is the `ValueError` message.
-pub(crate) fn parse_float(s: &str) -> Result<f64, String> {
+pub fn parse_float(s: &str) -> Result<f64, String> {
     let bytes = to_ascii(s);
     without_underscores(&bytes)
         .and_then(|b| float_from_ascii(&b))

@@ -48,4 +48,5 @@ mod printable;
 pub mod str;
 pub mod tuple;
 pub mod unicode;
+#[rustfmt::skip] // generated: byte for byte what tools/gen_unicode.py prints
 mod unicode_db;

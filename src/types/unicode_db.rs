@@ -3455,4 +3455,7 @@ pub(crate) static LOWER_RUNS: [(u32, u32, i32, u32); 181] = [
 ];
 
 /// `lower()` of one character where it is several (SpecialCasing).
-pub(crate) static LOWER_FULL: [(u32, &str); 1] = [(0x130, "\u{69}\u{307}")];
+pub(crate) static LOWER_FULL: [(u32, &str); 1] = [
+    (0x130, "\u{69}\u{307}"),
+];
+
