@@ -511,7 +511,10 @@ impl Interp<'_> {
                     }
                 }
             }
-            Value::Range(a, b, s) => Iter::Range(a, s, range_len(a, b, s)),
+            Value::Range(r) => {
+                let (a, b, s) = *r;
+                Iter::Range(a, s, range_len(a, b, s))
+            }
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
                 let n = d.len();
@@ -577,7 +580,7 @@ impl Interp<'_> {
                     seq_len(o)
                 }
             }
-            Value::Range(a, b, s) => range_len(*a, *b, *s) as usize,
+            Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
             Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
             Value::Iter(it) => match &it.borrow().value {
                 Iter::Seq(o, i, _) => seq_len(o).saturating_sub(*i),
@@ -631,7 +634,8 @@ impl Interp<'_> {
                     t.name()
                 )));
             }
-            Value::Range(a, b, s) => {
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
                 let Index::Item(i) = idx else {
                     return Err(Fault::Unsupported("slicing a range".into()));
                 };
@@ -890,9 +894,7 @@ impl Interp<'_> {
             },
             Value::Type(t) => match name {
                 "__name__" => Ok(str_v(t.name())),
-                "fromkeys" if *t == TypeTag::Dict => {
-                    Ok(Value::Method(Box::new(v.clone()), name.into()))
-                }
+                "fromkeys" if *t == TypeTag::Dict => Ok(Value::method(v.clone(), name)),
                 _ => Err(Fault::Unsupported(format!(
                     "the attribute {name} of type {}",
                     t.name()
@@ -902,7 +904,7 @@ impl Interp<'_> {
             Value::Obj(o) => {
                 let tag = TypeTag::of_obj(o);
                 if method_exists(tag, name) {
-                    return Ok(Value::Method(Box::new(v.clone()), name.into()));
+                    return Ok(Value::method(v.clone(), name));
                 }
                 if real_attribute(tag, name) {
                     return Err(Fault::Unsupported(format!(
@@ -947,7 +949,11 @@ impl Interp<'_> {
             }
             Value::Builtin(b) => self.call_builtin(b, args, kwargs),
             Value::Type(t) => self.construct(t, args, kwargs),
-            Value::Method(recv, name) => self.call_method(*recv, &name, args, kwargs),
+            Value::Method(m) => {
+                // The method object lives until the call returns, as on CPython's stack.
+                let recv = m.value.recv.clone();
+                self.call_method(recv, &m.value.name, args, kwargs)
+            }
             other => Err(type_err(format!(
                 "'{}' object is not callable",
                 other.type_name()
@@ -1090,12 +1096,7 @@ impl Interp<'_> {
             }
             Builtin::Id => {
                 one_arg("id", &args)?;
-                let id = match &args[0] {
-                    Value::Obj(o) => o.id(),
-                    Value::Func(f) => Rc::as_ptr(f) as usize,
-                    other => other as *const Value as usize,
-                };
-                Ok(obj(ops::int_obj(BigInt::from(id))))
+                Ok(obj(ops::int_obj(BigInt::from(args[0].identity()))))
             }
             Builtin::Repr => {
                 one_arg("repr", &args)?;
@@ -1286,7 +1287,8 @@ impl Interp<'_> {
                         )))))
                     }
                     // range_reverse: a range iterator from the last item backwards.
-                    Value::Range(a, b, s) => {
+                    Value::Range(r) => {
+                        let (a, b, s) = &**r;
                         let n = range_len(*a, *b, *s);
                         let last = *a as i128 + (n as i128 - 1) * *s as i128;
                         match (i64::try_from(last), s.checked_neg()) {
@@ -1716,7 +1718,8 @@ impl Interp<'_> {
                     o.type_name()
                 )))
             }
-            Value::Range(a, b, s) => {
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
                 let n = range_len(*a, *b, *s);
                 if n > isize::MAX as u64 {
                     return Err(exc(
@@ -1967,7 +1970,7 @@ impl Interp<'_> {
                 if s == 0 {
                     return Err(exc(ExcKind::ValueError, "range() arg 3 must not be zero"));
                 }
-                Ok(Value::Range(a, b, s))
+                Ok(Value::Range(Rc::new((a, b, s))))
             }
             other => Err(Fault::Unsupported(format!("calling {}()", other.name()))),
         }
