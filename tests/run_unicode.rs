@@ -1,5 +1,5 @@
-//! Scripts that put non-ASCII text through str's predicates, `upper()`/`lower()` and
-//! `int()`/`float()`, run by `pylayout run` and by python3 (`PYTHONHASHSEED=0`), output
+//! Scripts that put non-ASCII text through str's predicates, `upper()`/`lower()`,
+//! `split()`/`strip()` and `int()`/`float()`, run by `pylayout run` and by python3 (`PYTHONHASHSEED=0`), output
 //! compared line by line.
 //!
 //! The strings are drawn at random from pieces chosen to sit on the rules' edges: ASCII,
@@ -161,7 +161,7 @@ fn compare_file(name: &str, src: &str, min_lines: usize) {
 }
 
 #[test]
-fn predicates_and_case_mappings_of_random_text() {
+fn predicates_case_mappings_and_whitespace_of_random_text() {
     common::assert_python_311();
     let mut r = Rng(0x5eed_0001);
     let mut strings: Vec<String> = TEXT.iter().map(|s| s.to_string()).collect();
@@ -178,9 +178,10 @@ fn predicates_and_case_mappings_of_random_text() {
     u = s.upper()
     l = s.lower()
     print(repr(u), len(u), repr(l), len(l), u.isupper(), l.islower())
+    print(s.split(), repr(s.strip()), s.split(None, 1), repr(s.rstrip()))
 ",
     );
-    compare_file("unicode-text", &src, 3000);
+    compare_file("unicode-text", &src, 4500);
 }
 
 #[test]
