@@ -158,6 +158,11 @@ const STR_METHODS: &[&str] = &[
     "isupper",
     "islower",
     "isalnum",
+    "isdecimal",
+    "isnumeric",
+    "istitle",
+    "isascii",
+    "isprintable",
 ];
 
 const KEYWORDS: &[&str] = &[

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use num_bigint::{BigInt, Sign};
 
 use super::eval::{Index, Interp, LoopIter, R, range_len, seq_items, values_identical};
+use super::numparse::{INT_MAX_STR_DIGITS, parse_float, parse_int};
 use super::ops::{self, Fault, exc, type_err};
 use super::value::*;
 use crate::error::ExcKind;
@@ -16,14 +17,11 @@ use crate::types::float::PyFloat;
 use crate::types::int::PyInt;
 use crate::types::list::PyList;
 use crate::types::none;
-use crate::types::str::PyStr;
+use crate::types::str::{PyStr, StrPredicate};
 use crate::types::tuple::PyTuple;
 
 type Args = Vec<Value>;
 type Kwargs = Vec<(Rc<str>, Value)>;
-
-/// `sys.get_int_max_str_digits()` default.
-const INT_MAX_STR_DIGITS: usize = 4300;
 
 fn none_v() -> Value {
     Value::Obj(none::none())
@@ -513,7 +511,10 @@ impl Interp<'_> {
                     }
                 }
             }
-            Value::Range(a, b, s) => Iter::Range(a, s, range_len(a, b, s)),
+            Value::Range(r) => {
+                let (a, b, s) = *r;
+                Iter::Range(a, s, range_len(a, b, s))
+            }
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
                 let n = d.len();
@@ -579,7 +580,7 @@ impl Interp<'_> {
                     seq_len(o)
                 }
             }
-            Value::Range(a, b, s) => range_len(*a, *b, *s) as usize,
+            Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
             Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
             Value::Iter(it) => match &it.borrow().value {
                 Iter::Seq(o, i, _) => seq_len(o).saturating_sub(*i),
@@ -633,7 +634,8 @@ impl Interp<'_> {
                     t.name()
                 )));
             }
-            Value::Range(a, b, s) => {
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
                 let Index::Item(i) = idx else {
                     return Err(Fault::Unsupported("slicing a range".into()));
                 };
@@ -892,9 +894,7 @@ impl Interp<'_> {
             },
             Value::Type(t) => match name {
                 "__name__" => Ok(str_v(t.name())),
-                "fromkeys" if *t == TypeTag::Dict => {
-                    Ok(Value::Method(Box::new(v.clone()), name.into()))
-                }
+                "fromkeys" if *t == TypeTag::Dict => Ok(Value::method(v.clone(), name)),
                 _ => Err(Fault::Unsupported(format!(
                     "the attribute {name} of type {}",
                     t.name()
@@ -904,7 +904,7 @@ impl Interp<'_> {
             Value::Obj(o) => {
                 let tag = TypeTag::of_obj(o);
                 if method_exists(tag, name) {
-                    return Ok(Value::Method(Box::new(v.clone()), name.into()));
+                    return Ok(Value::method(v.clone(), name));
                 }
                 if real_attribute(tag, name) {
                     return Err(Fault::Unsupported(format!(
@@ -949,7 +949,11 @@ impl Interp<'_> {
             }
             Value::Builtin(b) => self.call_builtin(b, args, kwargs),
             Value::Type(t) => self.construct(t, args, kwargs),
-            Value::Method(recv, name) => self.call_method(*recv, &name, args, kwargs),
+            Value::Method(m) => {
+                // The method object lives until the call returns, as on CPython's stack.
+                let recv = m.value.recv.clone();
+                self.call_method(recv, &m.value.name, args, kwargs)
+            }
             other => Err(type_err(format!(
                 "'{}' object is not callable",
                 other.type_name()
@@ -1092,12 +1096,7 @@ impl Interp<'_> {
             }
             Builtin::Id => {
                 one_arg("id", &args)?;
-                let id = match &args[0] {
-                    Value::Obj(o) => o.id(),
-                    Value::Func(f) => Rc::as_ptr(f) as usize,
-                    other => other as *const Value as usize,
-                };
-                Ok(obj(ops::int_obj(BigInt::from(id))))
+                Ok(obj(ops::int_obj(BigInt::from(args[0].identity()))))
             }
             Builtin::Repr => {
                 one_arg("repr", &args)?;
@@ -1288,7 +1287,8 @@ impl Interp<'_> {
                         )))))
                     }
                     // range_reverse: a range iterator from the last item backwards.
-                    Value::Range(a, b, s) => {
+                    Value::Range(r) => {
+                        let (a, b, s) = &**r;
                         let n = range_len(*a, *b, *s);
                         let last = *a as i128 + (n as i128 - 1) * *s as i128;
                         match (i64::try_from(last), s.checked_neg()) {
@@ -1718,7 +1718,8 @@ impl Interp<'_> {
                     o.type_name()
                 )))
             }
-            Value::Range(a, b, s) => {
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
                 let n = range_len(*a, *b, *s);
                 if n > isize::MAX as u64 {
                     return Err(exc(
@@ -1789,7 +1790,10 @@ impl Interp<'_> {
                             "int() can't convert non-string with explicit base",
                         ));
                     };
-                    return Ok(obj(parse_int(&s.to_string(), base as u32)?));
+                    return Ok(obj(ops::int_obj(
+                        parse_int(&s.to_string(), base as u32)
+                            .map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 let o = arg_obj(a)?;
                 if let Ok(i) = PyInt::from_obj(o.clone()) {
@@ -1816,7 +1820,9 @@ impl Interp<'_> {
                     return Ok(obj(ops::int_obj(float_to_bigint(v.trunc()))));
                 }
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
-                    return Ok(obj(parse_int(&s.to_string(), 10)?));
+                    return Ok(obj(ops::int_obj(
+                        parse_int(&s.to_string(), 10).map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 Err(type_err(format!(
                     "int() argument must be a string, a bytes-like object or a real number, not '{}'",
@@ -1836,7 +1842,9 @@ impl Interp<'_> {
                     return Ok(obj(ops::float_obj(ops::int_to_f64(&i)?)));
                 }
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
-                    return Ok(obj(ops::float_obj(parse_float(&s.to_string())?)));
+                    return Ok(obj(ops::float_obj(
+                        parse_float(&s.to_string()).map_err(|m| exc(ExcKind::ValueError, m))?,
+                    )));
                 }
                 Err(type_err(format!(
                     "float() argument must be a string or a real number, not '{}'",
@@ -1962,7 +1970,7 @@ impl Interp<'_> {
                 if s == 0 {
                     return Err(exc(ExcKind::ValueError, "range() arg 3 must not be zero"));
                 }
-                Ok(Value::Range(a, b, s))
+                Ok(Value::Range(Rc::new((a, b, s))))
             }
             other => Err(Fault::Unsupported(format!("calling {}()", other.name()))),
         }
@@ -2568,22 +2576,13 @@ impl Interp<'_> {
                     None => Ok(int_v(-1)),
                 }
             }
-            "isdigit" | "isalpha" | "isspace" | "isupper" | "islower" | "isalnum" => {
-                no_args(&format!("str.{name}"), &args)?;
-                let t = text();
-                let r = match name {
-                    "isdigit" => !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()),
-                    "isalpha" => !t.is_empty() && t.chars().all(char::is_alphabetic),
-                    "isalnum" => !t.is_empty() && t.chars().all(char::is_alphanumeric),
-                    "isspace" => !t.is_empty() && t.chars().all(is_py_space),
-                    "isupper" => {
-                        t.chars().any(char::is_uppercase) && !t.chars().any(char::is_lowercase)
-                    }
-                    _ => t.chars().any(char::is_lowercase) && !t.chars().any(char::is_uppercase),
-                };
-                Ok(bool_v(r))
-            }
-            _ => Err(Fault::Unsupported(format!("str.{name}"))),
+            _ => match StrPredicate::from_name(name) {
+                Some(p) => {
+                    no_args(&format!("str.{name}"), &args)?;
+                    Ok(bool_v(s.test(p)))
+                }
+                None => Err(Fault::Unsupported(format!("str.{name}"))),
+            },
         }
     }
 }
@@ -2801,29 +2800,25 @@ fn method_exists(tag: TypeTag, name: &str) -> bool {
                 | "setdefault"
                 | "fromkeys"
         ),
-        TypeTag::Str => matches!(
-            name,
-            "join"
-                | "upper"
-                | "lower"
-                | "split"
-                | "strip"
-                | "lstrip"
-                | "rstrip"
-                | "replace"
-                | "find"
-                | "rfind"
-                | "index"
-                | "count"
-                | "startswith"
-                | "endswith"
-                | "isdigit"
-                | "isalpha"
-                | "isspace"
-                | "isupper"
-                | "islower"
-                | "isalnum"
-        ),
+        TypeTag::Str => {
+            matches!(
+                name,
+                "join"
+                    | "upper"
+                    | "lower"
+                    | "split"
+                    | "strip"
+                    | "lstrip"
+                    | "rstrip"
+                    | "replace"
+                    | "find"
+                    | "rfind"
+                    | "index"
+                    | "count"
+                    | "startswith"
+                    | "endswith"
+            ) || StrPredicate::from_name(name).is_some()
+        }
         _ => false,
     }
 }
@@ -2839,12 +2834,7 @@ fn real_attribute(tag: TypeTag, name: &str) -> bool {
         "expandtabs",
         "format",
         "format_map",
-        "isascii",
-        "isdecimal",
         "isidentifier",
-        "isnumeric",
-        "isprintable",
-        "istitle",
         "ljust",
         "maketrans",
         "partition",
@@ -2883,11 +2873,9 @@ fn real_attribute(tag: TypeTag, name: &str) -> bool {
         }
 }
 
+/// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.
 fn is_py_space(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\x1f' | '\u{85}'
-    ) || (c as u32 > 127 && c.is_whitespace())
+    crate::types::unicode::is_space(c)
 }
 
 /// `str.split` pieces (CPython's whitespace and separator algorithms).
@@ -2979,104 +2967,6 @@ fn int_digits_error() -> Fault {
             "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
         ),
     )
-}
-
-/// `int(s, base)`.
-fn parse_int(s: &str, base: u32) -> R<Obj> {
-    let bad = || {
-        exc(
-            ExcKind::ValueError,
-            format!(
-                "invalid literal for int() with base {base}: {}",
-                crate::types::str::repr(s)
-            ),
-        )
-    };
-    if base != 0 && !(2..=36).contains(&base) {
-        return Err(exc(
-            ExcKind::ValueError,
-            "int() base must be >= 2 and <= 36, or 0",
-        ));
-    }
-    let t = s.trim_matches(is_py_space);
-    let (neg, body) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (mut radix, mut digits) = (if base == 0 { 10 } else { base }, body);
-    let lower = body.to_ascii_lowercase();
-    for (p, r) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if lower.starts_with(p) && (base == r || base == 0) {
-            radix = r;
-            digits = &body[2..];
-            digits = digits.strip_prefix('_').unwrap_or(digits);
-        }
-    }
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-    {
-        return Err(bad());
-    }
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    if !clean.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(bad());
-    }
-    // Base 0 reads a literal: a decimal one may not start with 0 unless it is zero (no
-    // old-style octal), as long_from_string_base checks.
-    if base == 0 && radix == 10 && clean.starts_with('0') && clean.chars().any(|c| c != '0') {
-        return Err(bad());
-    }
-    if radix == 10 && clean.len() > INT_MAX_STR_DIGITS {
-        return Err(exc(
-            ExcKind::ValueError,
-            format!(
-                "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit",
-                clean.len()
-            ),
-        ));
-    }
-    let v = BigInt::parse_bytes(clean.as_bytes(), radix).ok_or_else(bad)?;
-    Ok(ops::int_obj(if neg { -v } else { v }))
-}
-
-/// `float(s)`.
-fn parse_float(s: &str) -> R<f64> {
-    let t = s.trim_matches(is_py_space);
-    let bad = || {
-        exc(
-            ExcKind::ValueError,
-            format!(
-                "could not convert string to float: {}",
-                crate::types::str::repr(s)
-            ),
-        )
-    };
-    let lower = t.to_ascii_lowercase();
-    let (neg, body) = match lower.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, lower.strip_prefix('+').unwrap_or(&lower).to_string()),
-    };
-    let v = match body.as_str() {
-        "inf" | "infinity" => f64::INFINITY,
-        "nan" => f64::NAN,
-        _ => {
-            if body.is_empty()
-                || body.starts_with('_')
-                || body.ends_with('_')
-                || body.contains("__")
-                || !body
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'))
-            {
-                return Err(bad());
-            }
-            let clean: String = body.chars().filter(|c| *c != '_').collect();
-            clean.parse::<f64>().map_err(|_| bad())?
-        }
-    };
-    Ok(if neg { -v } else { v })
 }
 
 #[allow(dead_code)]

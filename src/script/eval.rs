@@ -697,7 +697,8 @@ impl<'o> Interp<'o> {
                                 Value::Type(t) => *t,
                                 _ => unreachable!(),
                             })
-                            .collect(),
+                            .collect::<Vec<_>>()
+                            .into(),
                     ));
                 }
                 let objs = vals
@@ -1018,7 +1019,7 @@ impl<'o> Interp<'o> {
     pub(crate) fn truthy(&mut self, v: &Value) -> R<bool> {
         match v {
             Value::Obj(o) => ops::truthy(o),
-            Value::Range(a, b, s) => Ok(range_len(*a, *b, *s) > 0),
+            Value::Range(r) => Ok(range_len(r.0, r.1, r.2) > 0),
             Value::View(vw) => Ok(!PyDict::from_obj(vw.value.0.clone())
                 .expect("dict")
                 .is_empty()),
@@ -1039,9 +1040,8 @@ impl<'o> Interp<'o> {
         }
         match (a, b) {
             (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
-            (Value::Range(a0, a1, a2), Value::Range(b0, b1, b2))
-                if matches!(op, CmpOp::Eq | CmpOp::Ne) =>
-            {
+            (Value::Range(ra), Value::Range(rb)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                let ((a0, a1, a2), (b0, b1, b2)) = (&**ra, &**rb);
                 // range_equals: the same sequence of numbers.
                 let (n, m) = (range_len(*a0, *a1, *a2), range_len(*b0, *b1, *b2));
                 let same = n == m && (n == 0 || (a0 == b0 && (n == 1 || a2 == b2)));
@@ -1103,7 +1103,8 @@ impl<'o> Interp<'o> {
                     c.type_name()
                 )))
             }
-            Value::Range(a, b, s) if item.as_obj().is_some_and(|o| ops::int_value(o).is_some()) => {
+            Value::Range(r) if item.as_obj().is_some_and(|o| ops::int_value(o).is_some()) => {
+                let (a, b, s) = &**r;
                 // range_contains_long: arithmetic, in 128 bits (an int past 64 bits is
                 // outside every range we hold).
                 let Some(x) = item.as_obj().and_then(ops::int_i64) else {
@@ -1227,20 +1228,18 @@ impl<'o> Interp<'o> {
         }
         Ok(match v {
             Value::Obj(o) => ops::repr(o)?,
-            Value::Func(func) => format!(
-                "<function {} at {:#x}>",
-                func.name,
-                Rc::as_ptr(func) as usize
-            ),
+            Value::Func(func) => format!("<function {} at {:#x}>", func.name, v.identity()),
             Value::Builtin(b) => format!("<built-in function {}>", b.name()),
             Value::Type(t) => format!("<class '{}'>", t.name()),
             Value::Module(m) => format!("<module '{}' (built-in)>", m.name()),
-            Value::Method(recv, name) => format!(
-                "<built-in method {name} of {} object at {:#x}>",
-                recv.type_name(),
-                recv.as_obj().map_or(0, |o| o.id())
+            Value::Method(m) => format!(
+                "<built-in method {} of {} object at {:#x}>",
+                m.value.name,
+                m.value.recv.type_name(),
+                m.value.recv.identity()
             ),
-            Value::Range(a, b, s) => {
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
                 if *s == 1 {
                     format!("range({a}, {b})")
                 } else {
@@ -1272,7 +1271,7 @@ impl<'o> Interp<'o> {
             Value::Iter(it) => format!(
                 "<{} object at {:#x}>",
                 it.borrow().value.tag().name(),
-                Rc::as_ptr(it) as usize
+                v.identity()
             ),
             Value::Types(ts) => {
                 let parts: Vec<String> = ts
@@ -1322,16 +1321,7 @@ fn arity_error(func: &Function, given: usize) -> Fault {
 
 /// `is` between values.
 pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Obj(x), Value::Obj(y)) => x.is(y),
-        (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
-        (Value::Builtin(x), Value::Builtin(y)) => x == y,
-        (Value::Type(x), Value::Type(y)) => x == y,
-        (Value::Module(x), Value::Module(y)) => x == y,
-        (Value::View(x), Value::View(y)) => Rc::ptr_eq(x, y),
-        (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
-        _ => false,
-    }
+    a.identity() == b.identity()
 }
 
 /// The fault of `a op b` where one operand is not an object in our memory: CPython's

@@ -12,6 +12,7 @@ pub mod ast;
 mod builtins;
 pub mod eval;
 pub mod lower;
+pub mod numparse;
 pub mod ops;
 pub mod startup;
 pub mod value;

@@ -30,16 +30,32 @@ pub enum Value {
     Type(TypeTag),
     /// An imported module.
     Module(Module),
-    /// A bound method (`l.append` not called at once).
-    Method(Box<Value>, Rc<str>),
+    /// A bound method (`l.append` not called at once): a `builtin_function_or_method`,
+    /// a GC object in CPython.
+    Method(Rc<GcCounted<BoundMethod>>),
     /// `range(start, stop, step)`.
-    Range(i64, i64, i64),
+    Range(Rc<(i64, i64, i64)>),
     /// `d.keys()`, `d.values()`, `d.items()`.
     View(Rc<GcCounted<(Obj, ViewKind)>>),
     /// An iterator object (`enumerate(...)`, `zip(...)`, `reversed(...)`, `iter(...)`).
     Iter(Rc<RefCell<GcCounted<Iter>>>),
     /// A tuple of types (`(int, float)`, for `isinstance`).
-    Types(Vec<TypeTag>),
+    Types(Rc<[TypeTag]>),
+}
+
+/// What a value not in our memory is, as far as `is` and `id()` can tell: every copy of a
+/// value shares the `Rc` it lives in, as every reference to a CPython object shares its
+/// address; builtins, types and modules, which CPython allocates once for the whole run,
+/// stand on a static slot each. None of these addresses can be an object's.
+static IDENTITY_SLOTS: [u8; 3 * 256] = [0; 3 * 256];
+
+/// A method bound to its receiver (`PyCFunctionObject` with `m_self`).
+#[derive(Debug)]
+pub struct BoundMethod {
+    /// `m_self`.
+    pub recv: Value,
+    /// The method's name.
+    pub name: Rc<str>,
 }
 
 impl Value {
@@ -49,6 +65,32 @@ impl Value {
             Value::Obj(o) => Some(o),
             _ => None,
         }
+    }
+
+    /// `id(v)`: the object's address, or for a value not in our memory the address that
+    /// stands for it (see [`IDENTITY_SLOTS`]). `a is b` is `a.identity() == b.identity()`.
+    pub fn identity(&self) -> usize {
+        let slot = |i: usize| &IDENTITY_SLOTS[i] as *const u8 as usize;
+        match self {
+            Value::Obj(o) => o.id(),
+            Value::Func(f) => Rc::as_ptr(f) as usize,
+            Value::Builtin(b) => slot(*b as u8 as usize),
+            Value::Type(t) => slot(256 + t.identity() as u8 as usize),
+            Value::Module(m) => slot(512 + *m as u8 as usize),
+            Value::Method(m) => Rc::as_ptr(m) as usize,
+            Value::Range(r) => Rc::as_ptr(r) as usize,
+            Value::View(v) => Rc::as_ptr(v) as usize,
+            Value::Iter(it) => Rc::as_ptr(it) as usize,
+            Value::Types(ts) => Rc::as_ptr(ts) as *const TypeTag as usize,
+        }
+    }
+
+    /// A bound method.
+    pub fn method(recv: Value, name: &str) -> Value {
+        Value::Method(Rc::new(GcCounted::new(BoundMethod {
+            recv,
+            name: name.into(),
+        })))
     }
 
     /// `type(v).__name__`.
@@ -235,9 +277,20 @@ impl TypeTag {
         }
     }
 
+    /// The type object this tag stands for: two tags name one CPython type
+    /// (`builtin_function_or_method` is both builtins' and bound methods' type).
+    pub fn identity(self) -> TypeTag {
+        match self {
+            TypeTag::BuiltinMethod => TypeTag::BuiltinFunction,
+            t => t,
+        }
+    }
+
     /// Whether an instance of `self` is an instance of `of` (`bool` is an `int`).
     pub fn is_subtype(self, of: TypeTag) -> bool {
-        self == of || (self == TypeTag::Bool && of == TypeTag::Int) || of == TypeTag::Object
+        self.identity() == of.identity()
+            || (self == TypeTag::Bool && of == TypeTag::Int)
+            || of == TypeTag::Object
     }
 }
 

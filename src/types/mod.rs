@@ -7,6 +7,7 @@
 //! | [`list`] | `Objects/listobject.c` | `list_resize` growth, exact-allocation paths, free list of 80 |
 //! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
 //! | [`str`] | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
+//! | [`unicode`] | `Objects/unicodectype.c` | the character database of `str`'s predicates, case mappings and `int()`/`float()` of text (Unicode 14.0 tables generated from python3) |
 //! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
 //! | [`none`] | `Objects/object.c` | the `None` singleton (16 bytes, counted, never freed) |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
@@ -46,3 +47,6 @@ pub mod ops;
 mod printable;
 pub mod str;
 pub mod tuple;
+pub mod unicode;
+#[rustfmt::skip] // generated: byte for byte what tools/gen_unicode.py prints
+mod unicode_db;

@@ -688,14 +688,114 @@ impl PyStr {
         )
     }
 
-    /// `s.upper()` (Rust's Unicode tables; CPython 3.11 uses Unicode 14.0).
-    pub fn upper(&self) -> PyStr {
-        PyStr::new(&self.to_string().to_uppercase())
+    /// The characters, in order.
+    fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        (0..self.len())
+            .map(|i| char::from_u32(self.code_point_at(i)).expect("str holds no surrogates"))
     }
 
-    /// `s.lower()`.
+    /// `s.isdigit()`, `s.isupper()`, ... (`unicode_isdigit_impl` and friends) with CPython
+    /// 3.11's character database ([`super::unicode`]).
+    pub fn test(&self, p: StrPredicate) -> bool {
+        use super::unicode as u;
+        let all = |f: fn(char) -> bool| !self.is_empty() && self.chars().all(f);
+        match p {
+            StrPredicate::IsAscii => self.state().ascii,
+            StrPredicate::IsDecimal => all(u::is_decimal),
+            StrPredicate::IsDigit => all(u::is_digit),
+            StrPredicate::IsNumeric => all(u::is_numeric),
+            StrPredicate::IsAlpha => all(u::is_alpha),
+            StrPredicate::IsAlnum => all(u::is_alnum),
+            StrPredicate::IsSpace => all(u::is_space),
+            // The only one that is true for ''.
+            StrPredicate::IsPrintable => self.chars().all(is_printable),
+            StrPredicate::IsUpper => self.cased_without(u::is_upper, u::is_lower),
+            StrPredicate::IsLower => self.cased_without(u::is_lower, u::is_upper),
+            StrPredicate::IsTitle => self.is_title(),
+        }
+    }
+
+    /// `unicode_isupper_impl` / `unicode_islower_impl`: one character answers by itself;
+    /// a longer string needs one `cased` character and none of the other case or titlecase.
+    fn cased_without(&self, cased: fn(char) -> bool, other: fn(char) -> bool) -> bool {
+        use super::unicode::is_title;
+        if self.len() == 1 {
+            return self.chars().all(cased);
+        }
+        let mut found = false;
+        for c in self.chars() {
+            if other(c) || is_title(c) {
+                return false;
+            }
+            found |= cased(c);
+        }
+        found
+    }
+
+    /// `unicode_istitle_impl`: uppercase and titlecase characters only at the start of a
+    /// cased run, lowercase ones only inside one, and at least one cased character.
+    fn is_title(&self) -> bool {
+        use super::unicode::{is_lower, is_title, is_upper};
+        if self.len() == 1 {
+            return self.chars().all(|c| is_title(c) || is_upper(c));
+        }
+        let (mut cased, mut previous_is_cased) = (false, false);
+        for c in self.chars() {
+            if is_upper(c) || is_title(c) {
+                if previous_is_cased {
+                    return false;
+                }
+                (previous_is_cased, cased) = (true, true);
+            } else if is_lower(c) {
+                if !previous_is_cased {
+                    return false;
+                }
+                (previous_is_cased, cased) = (true, true);
+            } else {
+                previous_is_cased = false;
+            }
+        }
+        cased
+    }
+
+    /// `s.upper()` (`unicode_upper_impl`): full case mapping (`'ß'` becomes `"SS"`) with
+    /// CPython 3.11's tables. Always a new string (`PyUnicode_New`), never a one-character
+    /// singleton: `'a'.upper() is 'A'` is `False`; only `''` gives `''`.
+    pub fn upper(&self) -> PyStr {
+        let mut out = String::with_capacity(self.len());
+        for c in self.chars() {
+            super::unicode::push_upper(&mut out, c);
+        }
+        PyStr::new_case_result(&out)
+    }
+
+    /// `s.lower()` (`unicode_lower_impl`): full case mapping, and a capital sigma becomes
+    /// the final `'ς'` at the end of a word (`handle_capital_sigma`).
     pub fn lower(&self) -> PyStr {
-        PyStr::new(&self.to_string().to_lowercase())
+        let cs: Vec<char> = self.chars().collect();
+        let mut out = String::with_capacity(cs.len());
+        for (i, &c) in cs.iter().enumerate() {
+            if c == '\u{3a3}' {
+                out.push(if final_sigma(&cs, i) {
+                    '\u{3c2}'
+                } else {
+                    '\u{3c3}'
+                });
+            } else {
+                super::unicode::push_lower(&mut out, c);
+            }
+        }
+        PyStr::new_case_result(&out)
+    }
+
+    /// What `case_operation` and `ascii_upper_or_lower` return: `PyUnicode_New` of the
+    /// result's length, the empty singleton for `''` and a fresh object otherwise.
+    fn new_case_result(s: &str) -> PyStr {
+        if s.is_empty() {
+            PyStr::new(s)
+        } else {
+            PyStr::new_uncached(s)
+        }
     }
 
     /// `ord(s)`: `TypeError` unless exactly one character.
@@ -753,6 +853,83 @@ pub fn repr(s: &str) -> String {
     }
     out.push(quote);
     out
+}
+
+/// `handle_capital_sigma`: the sigma at `i` is final when a cased character comes before
+/// it and none after it, skipping case-ignorable characters both ways
+/// (`\p{cased}\p{case-ignorable}*Σ!(\p{case-ignorable}*\p{cased})`).
+fn final_sigma(cs: &[char], i: usize) -> bool {
+    use super::unicode::{is_case_ignorable, is_cased};
+    let before = cs[..i].iter().rev().find(|&&c| !is_case_ignorable(c));
+    let after = cs[i + 1..].iter().find(|&&c| !is_case_ignorable(c));
+    before.is_some_and(|&c| is_cased(c)) && !after.is_some_and(|&c| is_cased(c))
+}
+
+/// The `str.isX()` predicates, one registry: the runner's method dispatch and its list of
+/// supported methods are derived from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrPredicate {
+    /// `isascii`
+    IsAscii,
+    /// `isdecimal`
+    IsDecimal,
+    /// `isdigit`
+    IsDigit,
+    /// `isnumeric`
+    IsNumeric,
+    /// `isalpha`
+    IsAlpha,
+    /// `isalnum`
+    IsAlnum,
+    /// `isspace`
+    IsSpace,
+    /// `isprintable`
+    IsPrintable,
+    /// `isupper`
+    IsUpper,
+    /// `islower`
+    IsLower,
+    /// `istitle`
+    IsTitle,
+}
+
+impl StrPredicate {
+    /// Every predicate.
+    pub const ALL: [StrPredicate; 11] = [
+        StrPredicate::IsAscii,
+        StrPredicate::IsDecimal,
+        StrPredicate::IsDigit,
+        StrPredicate::IsNumeric,
+        StrPredicate::IsAlpha,
+        StrPredicate::IsAlnum,
+        StrPredicate::IsSpace,
+        StrPredicate::IsPrintable,
+        StrPredicate::IsUpper,
+        StrPredicate::IsLower,
+        StrPredicate::IsTitle,
+    ];
+
+    /// The method's name (`"isdigit"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StrPredicate::IsAscii => "isascii",
+            StrPredicate::IsDecimal => "isdecimal",
+            StrPredicate::IsDigit => "isdigit",
+            StrPredicate::IsNumeric => "isnumeric",
+            StrPredicate::IsAlpha => "isalpha",
+            StrPredicate::IsAlnum => "isalnum",
+            StrPredicate::IsSpace => "isspace",
+            StrPredicate::IsPrintable => "isprintable",
+            StrPredicate::IsUpper => "isupper",
+            StrPredicate::IsLower => "islower",
+            StrPredicate::IsTitle => "istitle",
+        }
+    }
+
+    /// The predicate a method name stands for.
+    pub fn from_name(name: &str) -> Option<StrPredicate> {
+        StrPredicate::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// `Py_UNICODE_ISPRINTABLE` with CPython 3.11's Unicode database (generated table).
