@@ -3,6 +3,7 @@
 #
 #   fuzz/campaign.sh TARGET SECONDS [WORKDIR]     build, run, record
 #   fuzz/campaign.sh record TARGET SECONDS LOG    record a run made by hand (its log)
+#   fuzz/campaign.sh totals                       campaign.tsv summed per target (markdown)
 #
 # The run starts from the committed corpus (fuzz/corpus/TARGET, read only) and a working
 # corpus in WORKDIR/TARGET (default /tmp/pylayout-fuzz), where new inputs go; crashes, leaks
@@ -27,6 +28,23 @@ record() { # TARGET SECONDS LOG
   tail -1 "$here/campaign.tsv"
 }
 
+if [ "${1:-}" = totals ]; then
+  awk -F'\t' 'NR > 1 {
+      t = $2; runs[t]++; secs[t] += $3; execs[t] += $4; found[t] += $8
+      if ($5 > cov[t]) cov[t] = $5
+      if (!(t in order)) { order[t] = ++n; names[n] = t }
+      all_secs += $3; all_execs += $4; all_found += $8
+    }
+    END {
+      print "| target | runs | hours | executions | coverage (edges, best run) | findings |"
+      print "|---|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= n; i++) { t = names[i]
+        printf "| `%s` | %d | %.2f | %d | %d | %d |\n", t, runs[t], secs[t] / 3600, execs[t], cov[t], found[t] }
+      printf "| all | | %.2f | %d | | %d |\n", all_secs / 3600, all_execs, all_found
+    }' "$here/campaign.tsv"
+  exit 0
+fi
+
 if [ "${1:-}" = record ]; then
   record "$2" "$3" "$4"
   exit 0
@@ -45,4 +63,5 @@ log="$work/logs/$target.$(date +%s).log"
 "$bin" "$work/$target" "$here/corpus/$target" -dict="$here/dict/python.dict" \
   -max_total_time="$secs" -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=4096 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" > "$log" 2>&1 || true
-record "$target" "$secs" "$log"
+# The time it really ran: a finding stops the run early.
+record "$target" "$(( $(date +%s) - $(stat -c %Y "$bin") ))" "$log"

@@ -1,7 +1,10 @@
 //! Every input the fuzz campaign found (fuzz/regressions/TARGET/*), replayed through the
 //! `pylayout` binary on every `cargo test`, on stable: the fuzz targets need nightly, these
-//! need nothing. Each must end as a bad input or a program may end (exit 0, 1 or 2), with no
-//! internal error, quickly. The same files are in the fuzz corpus (fuzz/corpus/TARGET).
+//! need nothing. A crash-class input must end as a bad input or a program may end (exit 0,
+//! 1 or 2), with no internal error, quickly; a `diff_python` finding (a program, as rendered)
+//! must print what python3 prints. The inputs are in the fuzz corpus too (fuzz/corpus/TARGET).
+
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,5 +88,50 @@ fn layout_expr_findings_stay_fixed() {
         }
         args.extend(["--", expr]);
         check(&path.display().to_string(), pylayout(&args, b""));
+    }
+}
+
+/// `diff_python`: the programs on which pylayout and python3 differed print the same stdout,
+/// exit with the same code and end with the same exception line (or are refused as outside
+/// the subset).
+#[test]
+fn diff_python_findings_print_what_python_prints() {
+    let found = inputs("diff_python");
+    assert!(found.len() >= 8, "the campaign's findings are here");
+    for (path, bytes) in found {
+        let src = String::from_utf8(bytes).unwrap();
+        let what = path.display().to_string();
+        let ours = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(["run", "-"])
+            .env_remove("RUST_BACKTRACE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(src.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let err = String::from_utf8_lossy(&ours.stderr);
+        if ours.status.code() == Some(2) && err.contains("unsupported") {
+            continue;
+        }
+        let theirs = Command::new(common::python_exe())
+            .arg("-")
+            .env("PYTHONHASHSEED", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(src.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let last = |b: &[u8]| String::from_utf8_lossy(b).lines().last().unwrap_or("").to_owned();
+        assert_eq!(ours.stdout, theirs.stdout, "{what}: stdout");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{what}: {err}");
+        assert_eq!(last(&ours.stderr), last(&theirs.stderr), "{what}");
     }
 }

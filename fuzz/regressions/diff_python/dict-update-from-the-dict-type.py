@@ -1,0 +1,2 @@
+x = {}
+print(x.update(dict))

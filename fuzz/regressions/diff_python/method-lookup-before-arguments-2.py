@@ -1,0 +1,1 @@
+print(('').pop((({},) and 0).append() and 0))

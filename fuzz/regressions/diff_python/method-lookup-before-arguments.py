@@ -1,0 +1,1 @@
+assert (-59).startswith(base=(2 ** 53).append())
