@@ -32,6 +32,8 @@ pub enum ExcKind {
     RuntimeError,
     /// `AssertionError`
     AssertionError,
+    /// `ImportError`
+    ImportError,
     /// `StopIteration`
     StopIteration,
     /// `NotImplementedError`
@@ -55,6 +57,7 @@ impl ExcKind {
             ExcKind::RecursionError => "RecursionError",
             ExcKind::RuntimeError => "RuntimeError",
             ExcKind::AssertionError => "AssertionError",
+            ExcKind::ImportError => "ImportError",
             ExcKind::StopIteration => "StopIteration",
             ExcKind::NotImplementedError => "NotImplementedError",
         }

@@ -395,6 +395,17 @@ impl<'o> Interp<'o> {
                     None => Value::Module(*module),
                     Some(a) => match Builtin::of_module(*module, a) {
                         Some(b) => Value::Builtin(b),
+                        // IMPORT_FROM: a built-in module has no `__file__` to name.
+                        None if !suggest::module_has(*module, a) => {
+                            return Err(exc(
+                                ExcKind::ImportError,
+                                format!(
+                                    "cannot import name {} from '{}' (unknown location)",
+                                    crate::types::str::repr(a),
+                                    module.name()
+                                ),
+                            ));
+                        }
                         None => {
                             return Err(Fault::Unsupported(format!(
                                 "{}.{a} (pylayout's {} module has only {})",
