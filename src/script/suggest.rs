@@ -305,6 +305,7 @@ mod tests {
             T::ListIterator,
             T::TupleIterator,
             T::StrIterator,
+            T::StrAsciiIterator,
             T::DictKeyIterator,
             T::DictValueIterator,
             T::DictItemIterator,
@@ -335,6 +336,7 @@ mod tests {
                 | T::ListIterator
                 | T::TupleIterator
                 | T::StrIterator
+                | T::StrAsciiIterator
                 | T::DictKeyIterator
                 | T::DictValueIterator
                 | T::DictItemIterator

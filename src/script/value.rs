@@ -207,7 +207,9 @@ pub enum TypeTag {
     DictItems,
     ListIterator,
     TupleIterator,
+    /// Over a str with a non-ASCII character (`unicode_iter` picks the type by the kind).
     StrIterator,
+    StrAsciiIterator,
     DictKeyIterator,
     DictValueIterator,
     DictItemIterator,
@@ -241,7 +243,8 @@ impl TypeTag {
             TypeTag::DictItems => "dict_items",
             TypeTag::ListIterator => "list_iterator",
             TypeTag::TupleIterator => "tuple_iterator",
-            TypeTag::StrIterator => "str_ascii_iterator",
+            TypeTag::StrIterator => "str_iterator",
+            TypeTag::StrAsciiIterator => "str_ascii_iterator",
             TypeTag::DictKeyIterator => "dict_keyiterator",
             TypeTag::DictValueIterator => "dict_valueiterator",
             TypeTag::DictItemIterator => "dict_itemiterator",
@@ -477,7 +480,15 @@ impl Iter {
         match self {
             Iter::Seq(_, _, TypeTag::List) => TypeTag::ListIterator,
             Iter::Seq(_, _, TypeTag::Tuple) => TypeTag::TupleIterator,
-            Iter::Seq(..) => TypeTag::StrIterator,
+            Iter::Seq(s, ..) => {
+                let ascii =
+                    crate::types::str::PyStr::from_obj(s.clone()).is_ok_and(|s| s.state().ascii);
+                if ascii {
+                    TypeTag::StrAsciiIterator
+                } else {
+                    TypeTag::StrIterator
+                }
+            }
             Iter::Dict(_, _, ViewKind::Keys, ..) => TypeTag::DictKeyIterator,
             Iter::Dict(_, _, ViewKind::Values, ..) => TypeTag::DictValueIterator,
             Iter::Dict(..) => TypeTag::DictItemIterator,
