@@ -87,6 +87,9 @@ const ATTR_EXPRS: &[&str] = &[
     "type({}.keys())",
     "type(iter([]))",
     "type(zip())",
+    "enumerate",
+    "zip",
+    "reversed",
 ];
 
 const PRELUDE: &str = "import sys\nimport gc\ndef f(x):\n    return x\n";
@@ -757,7 +760,8 @@ values = {'INT': 1, 'BOOL': False, 'FLOAT': 1.5, 'STR': 'a', 'LIST': [1], 'TUPLE
           'STR_ITERATOR': iter('\u20ac'), 'DICT_KEYITERATOR': iter({}),
           'DICT_VALUEITERATOR': iter({}.values()), 'DICT_ITEMITERATOR': iter({}.items()),
           'RANGE_ITERATOR': iter(range(1)), 'ENUMERATE': enumerate(()), 'ZIP': zip(),
-          'LIST_REVERSEITERATOR': reversed([]), 'OBJECT': object()}
+          'LIST_REVERSEITERATOR': reversed([]), 'REVERSED': reversed(()),
+          'OBJECT': object()}
 for name, v in values.items():
     show('DIR_' + name, dir(v))
 show('DIR_TYPE', dir(type))

@@ -77,6 +77,7 @@ TYPES = [
     ("enumerate", enumerate([])),
     ("zip", zip()),
     ("list_reverseiterator", reversed([])),
+    ("reversed", reversed(())),
     ("object", object()),
 ]
 for name, value in TYPES:

@@ -910,20 +910,28 @@ impl Interp<'_> {
                     )),
                 };
             }
-            Value::Type(t) => {
-                return match name {
-                    "__name__" => Ok(str_v(t.name())),
-                    "fromkeys" if *t == TypeTag::Dict => Ok(Value::method(v.clone(), name)),
-                    _ if suggest::type_object_has(*t, name) => Err(Fault::Unsupported(format!(
-                        "the attribute {name} of type {}",
-                        t.name()
-                    ))),
-                    _ => Err(attribute_error(
-                        format!("type object '{}' has no attribute '{name}'", t.name()),
-                        suggest::dir_of(*t),
-                        name,
-                    )),
+            Value::Type(_) | Value::Builtin(_) => {
+                let class = match &v {
+                    Value::Type(t) => Some(t.name()),
+                    Value::Builtin(b) => b.class_name(),
+                    _ => None,
                 };
+                if let Some(class) = class {
+                    return match name {
+                        "__name__" => Ok(str_v(class)),
+                        "fromkeys" if matches!(v, Value::Type(TypeTag::Dict)) => {
+                            Ok(Value::method(v.clone(), name))
+                        }
+                        _ if suggest::class_has(class, name) => Err(Fault::Unsupported(format!(
+                            "the attribute {name} of type {class}"
+                        ))),
+                        _ => Err(attribute_error(
+                            format!("type object '{class}' has no attribute '{name}'"),
+                            suggest::dir_of_class(class),
+                            name,
+                        )),
+                    };
+                }
             }
             Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
             Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => {

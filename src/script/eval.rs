@@ -1302,7 +1302,10 @@ impl<'o> Interp<'o> {
         Ok(match v {
             Value::Obj(o) => ops::repr(o)?,
             Value::Func(func) => format!("<function {} at {:#x}>", func.name, v.identity()),
-            Value::Builtin(b) => format!("<built-in function {}>", b.name()),
+            Value::Builtin(b) => match b.class_name() {
+                Some(class) => format!("<class '{class}'>"),
+                None => format!("<built-in function {}>", b.name()),
+            },
             Value::Type(t) => format!("<class '{}'>", t.name()),
             Value::Module(m) => format!("<module '{}' (built-in)>", m.name()),
             Value::Method(m) => format!(

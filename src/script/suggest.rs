@@ -173,7 +173,12 @@ pub(crate) fn for_attribute_error(dir: &[&str], name: &str) -> Option<String> {
 
 /// `dir(x)` for an instance of `tag` (and `dir(T)` of the type object `T`).
 pub(crate) fn dir_of(tag: TypeTag) -> &'static [&'static str] {
-    tables::dir_of_type(tag.name()).expect("every runner type has its dir() table")
+    dir_of_class(tag.name())
+}
+
+/// `dir(T)` of the class named `class` (a runner type, or `reversed`).
+pub(crate) fn dir_of_class(class: &str) -> &'static [&'static str] {
+    tables::dir_of_type(class).expect("every runner type has its dir() table")
 }
 
 /// `dir(module)` as the traceback printer sees it.
@@ -193,10 +198,10 @@ pub(crate) fn module_has(m: Module, name: &str) -> bool {
         || tables::DIR_MODULE.contains(&name)
 }
 
-/// Whether `T.name` finds something: `T`'s own attributes or those of `type` (`__mro__`,
-/// `mro`, `__name__`).
-pub(crate) fn type_object_has(t: TypeTag, name: &str) -> bool {
-    dir_of(t).contains(&name) || tables::DIR_TYPE.contains(&name)
+/// Whether `T.name` finds something for the class `T` named `class`: `T`'s own attributes or
+/// those of `type` (`__mro__`, `mro`, `__name__`).
+pub(crate) fn class_has(class: &str, name: &str) -> bool {
+    dir_of_class(class).contains(&name) || tables::DIR_TYPE.contains(&name)
 }
 
 /// Whether `name` is a key of `builtins.__dict__`.
@@ -216,6 +221,7 @@ pub(crate) fn main_globals(startup: Option<Startup>) -> &'static [&'static str] 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::value::Builtin;
 
     fn suggest(dir: &[&str], name: &str) -> Option<String> {
         calculate_suggestions(dir, name).map(|k| dir[k].to_string())
@@ -353,7 +359,10 @@ mod tests {
         assert!(module_has(Module::Sys, "__dict__"));
         assert!(!module_has(Module::Sys, "last_type"));
         assert!(dir_of_module(Module::Sys).contains(&"last_type"));
-        assert!(type_object_has(TypeTag::Int, "mro"));
-        assert!(!type_object_has(TypeTag::Int, "append"));
+        assert!(class_has("int", "mro"));
+        assert!(!class_has("int", "append"));
+        for b in [Builtin::Enumerate, Builtin::Zip, Builtin::Reversed] {
+            assert!(class_has(b.class_name().expect("a class"), "__next__"));
+        }
     }
 }

@@ -1459,6 +1459,38 @@ pub(crate) static DIR_LIST_REVERSEITERATOR: [&str; 28] = [
     "__subclasshook__",
 ];
 
+/// `dir(reversed)`, the same as `dir()` of an instance.
+pub(crate) static DIR_REVERSED: [&str; 28] = [
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__iter__",
+    "__le__",
+    "__length_hint__",
+    "__lt__",
+    "__ne__",
+    "__new__",
+    "__next__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__setstate__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+];
+
 /// `dir(object)`, the same as `dir()` of an instance.
 pub(crate) static DIR_OBJECT: [&str; 24] = [
     "__class__",
@@ -1517,6 +1549,7 @@ pub(crate) fn dir_of_type(name: &str) -> Option<&'static [&'static str]> {
         "enumerate" => &DIR_ENUMERATE,
         "zip" => &DIR_ZIP,
         "list_reverseiterator" => &DIR_LIST_REVERSEITERATOR,
+        "reversed" => &DIR_REVERSED,
         "object" => &DIR_OBJECT,
         _ => return None,
     })

@@ -103,6 +103,7 @@ impl Value {
         match self {
             Value::Obj(o) => TypeTag::of_obj(o),
             Value::Func(_) => TypeTag::Function,
+            Value::Builtin(b) if b.class_name().is_some() => TypeTag::Type,
             Value::Builtin(_) => TypeTag::BuiltinFunction,
             Value::Type(_) => TypeTag::Type,
             Value::Module(_) => TypeTag::Module,
@@ -374,6 +375,17 @@ impl Builtin {
             Builtin::GcIsenabled => "isenabled",
             Builtin::GcIsTracked => "is_tracked",
             Builtin::GcGetStats => "get_stats",
+        }
+    }
+
+    /// The builtins that are classes in CPython (`enumerate`, `zip`, `reversed`): the class's
+    /// name. (They are called like the others here, but `type(zip)` is `type`.)
+    pub fn class_name(self) -> Option<&'static str> {
+        match self {
+            Builtin::Enumerate => Some("enumerate"),
+            Builtin::Zip => Some("zip"),
+            Builtin::Reversed => Some("reversed"),
+            _ => None,
         }
     }
 
