@@ -4,10 +4,9 @@
 //! `sys.getrefcount` agrees.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
-
-use indexmap::IndexMap;
 
 use super::ast::*;
 use super::ops::{self, Fault, exc, type_err};
@@ -47,6 +46,43 @@ impl Default for Limits {
     }
 }
 
+/// The module's dict: values by name, and the insertion order a dict keeps (which only "Did
+/// you mean" reads: kept as a sequence number per key, so `del` stays O(1)).
+#[derive(Debug, Default)]
+pub(crate) struct Globals {
+    map: HashMap<Rc<str>, (u64, Value)>,
+    next: u64,
+}
+
+impl Globals {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(name).map(|(_, v)| v)
+    }
+
+    /// Bind `name`; a key already there keeps its place. Returns the old value.
+    pub(crate) fn insert(&mut self, name: Rc<str>, v: Value) -> Option<Value> {
+        match self.map.get_mut(&name) {
+            Some((_, old)) => Some(std::mem::replace(old, v)),
+            None => {
+                self.next += 1;
+                self.map.insert(name, (self.next, v));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name).map(|(_, v)| v)
+    }
+
+    /// The names in insertion order.
+    fn keys_in_order(&self) -> Vec<&str> {
+        let mut keys: Vec<(u64, &str)> = self.map.iter().map(|(k, (n, _))| (*n, &**k)).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+}
+
 /// Control flow out of a statement.
 pub(crate) enum Flow {
     Normal,
@@ -80,8 +116,8 @@ pub type TraceSink = Rc<RefCell<Box<dyn Write>>>;
 /// The interpreter state of one run.
 #[allow(missing_debug_implementations)]
 pub struct Interp<'o> {
-    /// The module's globals the script made, in insertion order (a dict's).
-    pub(crate) globals: IndexMap<Rc<str>, Value>,
+    /// The module's globals the script made.
+    pub(crate) globals: Globals,
     /// The keys `__main__`'s dict has before the first line (`__name__`, ..., `__file__`),
     /// which the runner does not model but "Did you mean" lists first.
     main_globals: &'static [&'static str],
@@ -106,7 +142,7 @@ impl<'o> Interp<'o> {
     /// A fresh interpreter writing `print` output to `out`.
     pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
         let mut interp = Interp {
-            globals: IndexMap::new(),
+            globals: Globals::default(),
             main_globals: &[],
             main_deleted: Vec::new(),
             out,
@@ -147,8 +183,8 @@ impl<'o> Interp<'o> {
             .map(|(g, _)| *g)
             .collect();
         let first = names.len();
-        for k in self.globals.keys() {
-            if !names[..first].contains(&&**k) {
+        for k in self.globals.keys_in_order() {
+            if !names[..first].contains(&k) {
                 names.push(k);
             }
         }
@@ -240,10 +276,10 @@ impl<'o> Interp<'o> {
     /// Drop every global in insertion-independent but deterministic order (sorted names),
     /// as module teardown would.
     pub fn clear_globals(&mut self) {
-        let mut names: Vec<Rc<str>> = self.globals.keys().cloned().collect();
+        let mut names: Vec<Rc<str>> = self.globals.map.keys().cloned().collect();
         names.sort();
         for n in names {
-            self.globals.shift_remove(&n);
+            self.globals.remove(&n);
         }
     }
 
@@ -652,7 +688,7 @@ impl<'o> Interp<'o> {
 
     fn delete(&mut self, f: &mut Frame, t: &Target) -> R<()> {
         match t {
-            Target::Name(Name::Global(id)) => match self.globals.shift_remove(id) {
+            Target::Name(Name::Global(id)) => match self.globals.remove(id) {
                 Some(old) => {
                     if let Some(i) = self.main_global(id) {
                         self.main_deleted[i] = true;
