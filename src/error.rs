@@ -32,6 +32,8 @@ pub enum ExcKind {
     RuntimeError,
     /// `AssertionError`
     AssertionError,
+    /// `ImportError`
+    ImportError,
     /// `StopIteration`
     StopIteration,
     /// `NotImplementedError`
@@ -55,6 +57,7 @@ impl ExcKind {
             ExcKind::RecursionError => "RecursionError",
             ExcKind::RuntimeError => "RuntimeError",
             ExcKind::AssertionError => "AssertionError",
+            ExcKind::ImportError => "ImportError",
             ExcKind::StopIteration => "StopIteration",
             ExcKind::NotImplementedError => "NotImplementedError",
         }
@@ -68,6 +71,9 @@ pub struct PyErr {
     pub kind: ExcKind,
     /// The message.
     pub msg: String,
+    /// What the traceback printer adds after the message (". Did you mean: 'len'?",
+    /// `_Py_Offer_Suggestions`); not part of `str(e)`.
+    pub suggestion: Option<String>,
 }
 
 impl PyErr {
@@ -76,7 +82,14 @@ impl PyErr {
         PyErr {
             kind,
             msg: msg.into(),
+            suggestion: None,
         }
+    }
+
+    /// The same exception with the printer's "Did you mean" trailer.
+    pub fn with_suggestion(mut self, suggestion: Option<String>) -> PyErr {
+        self.suggestion = suggestion;
+        self
     }
 
     /// `TypeError(msg)`.
@@ -101,13 +114,15 @@ impl PyErr {
 }
 
 impl fmt::Display for PyErr {
-    /// CPython's last traceback line: `IndexError: list index out of range`.
+    /// CPython's last traceback line: `IndexError: list index out of range`,
+    /// `NameError: name 'lenn' is not defined. Did you mean: 'len'?`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.msg.is_empty() {
-            f.write_str(self.kind.name())
+            f.write_str(self.kind.name())?;
         } else {
-            write!(f, "{}: {}", self.kind.name(), self.msg)
+            write!(f, "{}: {}", self.kind.name(), self.msg)?;
         }
+        f.write_str(self.suggestion.as_deref().unwrap_or_default())
     }
 }
 

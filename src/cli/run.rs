@@ -76,21 +76,21 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 }
 
 pub fn run(args: &RunArgs) -> Result<u8, CliError> {
-    let (src, filename, from_file) = match (&args.code, &args.file) {
-        (Some(code), _) => (code.clone(), "<string>".to_string(), false),
+    let (src, filename, startup) = match (&args.code, &args.file) {
+        (Some(code), _) => (code.clone(), "<string>".to_string(), Startup::Command),
         (None, Some(p)) if p.as_os_str() == "-" => {
             let mut s = String::new();
             io::stdin()
                 .read_to_string(&mut s)
                 .map_err(|e| CliError::Usage(format!("cannot read the script from stdin: {e}")))?;
-            (s, "<stdin>".to_string(), false)
+            (s, "<stdin>".to_string(), Startup::Stdin)
         }
         (None, Some(p)) => {
             let bytes = std::fs::read(p)
                 .map_err(|e| CliError::Usage(format!("cannot read '{}': {e}", p.display())))?;
             let s = String::from_utf8(bytes)
                 .map_err(|_| CliError::Usage(format!("'{}' is not UTF-8 text", p.display())))?;
-            (s, p.display().to_string(), true)
+            (s, p.display().to_string(), Startup::File)
         }
         (None, None) => unreachable!("clap requires one"),
     };
@@ -108,11 +108,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
             max_memory: args.max_memory,
             ..Limits::default()
         },
-        startup: Some(if from_file {
-            Startup::File
-        } else {
-            Startup::Stdin
-        }),
+        startup: Some(startup),
     };
     let seed = args.hash_seed;
     // Run on a thread with a large stack: the evaluator recurses for Python calls.

@@ -260,8 +260,12 @@ pub struct Code {
     pub name: Rc<str>,
     /// `co_consts` (what `Expr::Const` indexes).
     pub consts: Vec<Obj>,
-    /// Names of the fast locals, by slot (`co_varnames`).
+    /// Names of the locals, by slot (the runner's frame layout).
     pub locals: Vec<Rc<str>>,
+    /// `co_varnames` as CPython's compiler orders it: the parameters, then the other fast
+    /// locals as code generation first meets them; locals a comprehension reads (cells) are
+    /// not among them. A `NameError`'s suggestion looks here first.
+    pub varnames: Vec<Rc<str>>,
     /// The statements (empty for comprehensions).
     pub body: Vec<Stmt>,
     /// The source's shape: its column, then where its tokens are (every non-blank byte

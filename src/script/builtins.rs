@@ -9,8 +9,9 @@ use num_bigint::{BigInt, Sign};
 use super::eval::{Index, Interp, LoopIter, R, range_len, seq_items, values_identical};
 use super::numparse::{INT_MAX_STR_DIGITS, parse_float, parse_int};
 use super::ops::{self, Fault, exc, type_err};
+use super::suggest;
 use super::value::*;
-use crate::error::ExcKind;
+use crate::error::{ExcKind, PyErr};
 use crate::object::Obj;
 use crate::types::dict::{FromKeysSource, PyDict};
 use crate::types::float::PyFloat;
@@ -37,6 +38,13 @@ fn int_v(v: i64) -> Value {
 
 fn bool_v(b: bool) -> Value {
     Value::Obj(ops::bool_obj(b))
+}
+
+/// An `AttributeError` carrying its name and object, as `PyObject_GetAttr` leaves it: the
+/// printer suggests the closest of `dir`.
+fn attribute_error(msg: String, dir: &[&str], name: &str) -> Fault {
+    let s = suggest::for_attribute_error(dir, name);
+    Fault::Py(PyErr::new(ExcKind::AttributeError, msg).with_suggestion(s))
 }
 
 fn str_v(s: &str) -> Value {
@@ -883,61 +891,67 @@ impl Interp<'_> {
 
     // ---- attributes and calls ----
 
+    /// `getattr(v, name)` (`PyObject_GetAttr`, or `LOAD_METHOD`'s `_PyObject_GetMethod`):
+    /// what the runner models, a refusal for what CPython has but the runner does not, an
+    /// `AttributeError` (with its "Did you mean", from `dir(v)`) for what CPython lacks too.
     pub(crate) fn get_attr(&mut self, v: Value, name: &str) -> R<Value> {
         match &v {
-            Value::Module(m) => match Builtin::of_module(*m, name) {
-                Some(b) => Ok(Value::Builtin(b)),
-                None => Err(Fault::Unsupported(format!(
-                    "{}.{name} (not modelled by pylayout)",
-                    m.name()
-                ))),
-            },
-            Value::Type(t) => match name {
-                "__name__" => Ok(str_v(t.name())),
-                "fromkeys" if *t == TypeTag::Dict => Ok(Value::method(v.clone(), name)),
-                _ => Err(Fault::Unsupported(format!(
-                    "the attribute {name} of type {}",
-                    t.name()
-                ))),
-            },
-            Value::Func(f) if name == "__name__" => Ok(str_v(&f.name)),
-            Value::Obj(o) => {
-                let tag = TypeTag::of_obj(o);
-                if method_exists(tag, name) {
-                    return Ok(Value::method(v.clone(), name));
-                }
-                if real_attribute(tag, name) {
-                    return Err(Fault::Unsupported(format!(
+            Value::Module(m) => {
+                return match Builtin::of_module(*m, name) {
+                    Some(b) => Ok(Value::Builtin(b)),
+                    None if suggest::module_has(*m, name) => Err(Fault::Unsupported(format!(
                         "{}.{name} (not modelled by pylayout)",
-                        tag.name()
-                    )));
-                }
-                Err(exc(
-                    ExcKind::AttributeError,
-                    format!("'{}' object has no attribute '{name}'", tag.name()),
-                ))
+                        m.name()
+                    ))),
+                    None => Err(attribute_error(
+                        format!("module '{}' has no attribute '{name}'", m.name()),
+                        suggest::dir_of_module(*m),
+                        name,
+                    )),
+                };
             }
-            other => {
-                let real = name.starts_with("__")
-                    || match other {
-                        Value::Range(..) => {
-                            matches!(name, "start" | "stop" | "step" | "index" | "count")
+            Value::Type(_) | Value::Builtin(_) => {
+                let class = match &v {
+                    Value::Type(t) => Some(t.name()),
+                    Value::Builtin(b) => b.class_name(),
+                    _ => None,
+                };
+                if let Some(class) = class {
+                    return match name {
+                        "__name__" => Ok(str_v(class)),
+                        "fromkeys" if matches!(v, Value::Type(TypeTag::Dict)) => {
+                            Ok(Value::method(v.clone(), name))
                         }
-                        Value::View(_) => matches!(name, "isdisjoint" | "mapping"),
-                        _ => false,
+                        _ if suggest::class_has(class, name) => Err(Fault::Unsupported(format!(
+                            "the attribute {name} of type {class}"
+                        ))),
+                        _ => Err(attribute_error(
+                            format!("type object '{class}' has no attribute '{name}'"),
+                            suggest::dir_of_class(class),
+                            name,
+                        )),
                     };
-                if real {
-                    return Err(Fault::Unsupported(format!(
-                        "{}.{name} (not modelled by pylayout)",
-                        other.type_name()
-                    )));
                 }
-                Err(exc(
-                    ExcKind::AttributeError,
-                    format!("'{}' object has no attribute '{name}'", other.type_name()),
-                ))
             }
+            Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
+            Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => {
+                return Ok(Value::method(v.clone(), name));
+            }
+            _ => {}
         }
+        let tag = v.type_tag();
+        let dir = suggest::dir_of(tag);
+        if dir.contains(&name) {
+            return Err(Fault::Unsupported(format!(
+                "{}.{name} (not modelled by pylayout)",
+                tag.name()
+            )));
+        }
+        Err(attribute_error(
+            format!("'{}' object has no attribute '{name}'", tag.name()),
+            dir,
+            name,
+        ))
     }
 
     /// Call a callable value.
@@ -2821,56 +2835,6 @@ fn method_exists(tag: TypeTag, name: &str) -> bool {
         }
         _ => false,
     }
-}
-
-/// Attributes CPython has that pylayout does not model (refused as unsupported rather than
-/// reported as missing).
-fn real_attribute(tag: TypeTag, name: &str) -> bool {
-    let str_attrs = [
-        "capitalize",
-        "casefold",
-        "center",
-        "encode",
-        "expandtabs",
-        "format",
-        "format_map",
-        "isidentifier",
-        "ljust",
-        "maketrans",
-        "partition",
-        "removeprefix",
-        "removesuffix",
-        "rindex",
-        "rjust",
-        "rpartition",
-        "rsplit",
-        "splitlines",
-        "swapcase",
-        "title",
-        "translate",
-        "zfill",
-    ];
-    let num_attrs = [
-        "as_integer_ratio",
-        "bit_count",
-        "bit_length",
-        "conjugate",
-        "denominator",
-        "from_bytes",
-        "imag",
-        "numerator",
-        "real",
-        "to_bytes",
-        "fromhex",
-        "hex",
-        "is_integer",
-    ];
-    name.starts_with("__")
-        || match tag {
-            TypeTag::Str => str_attrs.contains(&name),
-            TypeTag::Int | TypeTag::Bool | TypeTag::Float => num_attrs.contains(&name),
-            _ => false,
-        }
 }
 
 /// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.

@@ -10,8 +10,9 @@ use std::rc::Rc;
 
 use super::ast::*;
 use super::ops::{self, Fault, exc, type_err};
+use super::suggest;
 use super::value::*;
-use crate::error::ExcKind;
+use crate::error::{ExcKind, PyErr};
 use crate::object::Obj;
 use crate::types::dict::PyDict;
 use crate::types::list::PyList;
@@ -42,6 +43,43 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT
+    }
+}
+
+/// The module's dict: values by name, and the insertion order a dict keeps (which only "Did
+/// you mean" reads: kept as a sequence number per key, so `del` stays O(1)).
+#[derive(Debug, Default)]
+pub(crate) struct Globals {
+    map: HashMap<Rc<str>, (u64, Value)>,
+    next: u64,
+}
+
+impl Globals {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(name).map(|(_, v)| v)
+    }
+
+    /// Bind `name`; a key already there keeps its place. Returns the old value.
+    pub(crate) fn insert(&mut self, name: Rc<str>, v: Value) -> Option<Value> {
+        match self.map.get_mut(&name) {
+            Some((_, old)) => Some(std::mem::replace(old, v)),
+            None => {
+                self.next += 1;
+                self.map.insert(name, (self.next, v));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name).map(|(_, v)| v)
+    }
+
+    /// The names in insertion order.
+    fn keys_in_order(&self) -> Vec<&str> {
+        let mut keys: Vec<(u64, &str)> = self.map.iter().map(|(k, (n, _))| (*n, &**k)).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, k)| k).collect()
     }
 }
 
@@ -78,7 +116,13 @@ pub type TraceSink = Rc<RefCell<Box<dyn Write>>>;
 /// The interpreter state of one run.
 #[allow(missing_debug_implementations)]
 pub struct Interp<'o> {
-    pub(crate) globals: HashMap<Rc<str>, Value>,
+    /// The module's globals the script made.
+    pub(crate) globals: Globals,
+    /// The keys `__main__`'s dict has before the first line (`__name__`, ..., `__file__`),
+    /// which the runner does not model but "Did you mean" lists first.
+    main_globals: &'static [&'static str],
+    /// Which of [`Self::main_globals`] a `del` removed.
+    main_deleted: Vec<bool>,
     pub(crate) out: &'o mut dyn Write,
     pub(crate) limits: Limits,
     pub(crate) steps: u64,
@@ -98,7 +142,9 @@ impl<'o> Interp<'o> {
     /// A fresh interpreter writing `print` output to `out`.
     pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
         let mut interp = Interp {
-            globals: HashMap::new(),
+            globals: Globals::default(),
+            main_globals: &[],
+            main_deleted: Vec::new(),
             out,
             limits,
             steps: 0,
@@ -110,7 +156,58 @@ impl<'o> Interp<'o> {
             caller_quickened: false,
         };
         interp.set_depth(1);
+        interp.set_startup(None);
         interp
+    }
+
+    /// How CPython was started decides `__main__`'s first keys (only suggestions see them).
+    pub fn set_startup(&mut self, startup: Option<super::Startup>) {
+        self.main_globals = suggest::main_globals(startup);
+        self.main_deleted = vec![false; self.main_globals.len()];
+    }
+
+    /// The slot of `name` among `__main__`'s first keys, if it is still there.
+    fn main_global(&self, name: &str) -> Option<usize> {
+        let i = self.main_globals.iter().position(|&g| g == name)?;
+        (!self.main_deleted[i]).then_some(i)
+    }
+
+    /// The keys of the module's dict, in its order: the first keys CPython put there, then
+    /// the script's (a script's assignment to `__doc__` keeps its place).
+    fn global_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .main_globals
+            .iter()
+            .zip(&self.main_deleted)
+            .filter(|(_, deleted)| !**deleted)
+            .map(|(g, _)| *g)
+            .collect();
+        let first = names.len();
+        for k in self.globals.keys_in_order() {
+            if !names[..first].contains(&k) {
+                names.push(k);
+            }
+        }
+        names
+    }
+
+    /// A `NameError` for `id` raised in frame `f`, with the suggestion CPython's traceback
+    /// printer would add (the frame's `co_varnames`, the globals, the builtins).
+    fn name_error(&self, f: &Frame, id: &str, msg: String) -> Fault {
+        let s = suggest::for_name_error(id, &f.code.varnames, &self.global_names());
+        Fault::Py(PyErr::new(ExcKind::NameError, msg).with_suggestion(s))
+    }
+
+    /// A global name with no value: what CPython has there the runner does not model
+    /// (`__file__`, `map`) is refused; anything else is a `NameError`.
+    fn missing_global(&self, f: &Frame, id: &str) -> Fault {
+        if self.main_global(id).is_some() {
+            Fault::Unsupported(format!("the module global {id}"))
+        } else if suggest::is_builtin(id) {
+            Fault::Unsupported(format!("the builtin {id}"))
+        } else {
+            self.name_error(f, id, format!("name '{id}' is not defined"))
+        }
     }
 
     /// `print`'s first GC side effect in 3.11.7: the argument parser's keyword tuple
@@ -179,7 +276,7 @@ impl<'o> Interp<'o> {
     /// Drop every global in insertion-independent but deterministic order (sorted names),
     /// as module teardown would.
     pub fn clear_globals(&mut self) {
-        let mut names: Vec<Rc<str>> = self.globals.keys().cloned().collect();
+        let mut names: Vec<Rc<str>> = self.globals.map.keys().cloned().collect();
         names.sort();
         for n in names {
             self.globals.remove(&n);
@@ -334,6 +431,17 @@ impl<'o> Interp<'o> {
                     None => Value::Module(*module),
                     Some(a) => match Builtin::of_module(*module, a) {
                         Some(b) => Value::Builtin(b),
+                        // IMPORT_FROM: a built-in module has no `__file__` to name.
+                        None if !suggest::module_has(*module, a) => {
+                            return Err(exc(
+                                ExcKind::ImportError,
+                                format!(
+                                    "cannot import name {} from '{}' (unknown location)",
+                                    crate::types::str::repr(a),
+                                    module.name()
+                                ),
+                            ));
+                        }
                         None => {
                             return Err(Fault::Unsupported(format!(
                                 "{}.{a} (pylayout's {} module has only {})",
@@ -582,6 +690,9 @@ impl<'o> Interp<'o> {
         match t {
             Target::Name(Name::Global(id)) => match self.globals.remove(id) {
                 Some(old) => {
+                    if let Some(i) = self.main_global(id) {
+                        self.main_deleted[i] = true;
+                    }
                     if let Value::Obj(o) = &old {
                         self.trace_line(format_args!(
                             "unbind {id}: {} at {:#x} (refcnt {} -> {})",
@@ -593,10 +704,13 @@ impl<'o> Interp<'o> {
                     }
                     Ok(())
                 }
-                None => Err(exc(
-                    ExcKind::NameError,
-                    format!("name '{id}' is not defined"),
-                )),
+                None => match self.main_global(id) {
+                    Some(i) => {
+                        self.main_deleted[i] = true;
+                        Ok(())
+                    }
+                    None => Err(self.name_error(f, id, format!("name '{id}' is not defined"))),
+                },
             },
             Target::Name(Name::Local(i, id)) => match f.locals[*i].take() {
                 Some(_) => Ok(()),
@@ -640,21 +754,16 @@ impl<'o> Interp<'o> {
                     fr = fr.parent.expect("enclosing frame");
                 }
                 fr.locals[*i].clone().ok_or_else(|| {
-                    exc(
-                        ExcKind::NameError,
+                    self.name_error(
+                        f,
+                        id,
                         format!("cannot access free variable '{id}' where it is not associated with a value in enclosing scope"),
                     )
                 })
             }
             Name::Global(id) => match self.globals.get(id) {
                 Some(v) => Ok(v.clone()),
-                None => Builtin::lookup(id).ok_or_else(|| {
-                    if UNMODELLED_BUILTINS.contains(&&**id) {
-                        Fault::Unsupported(format!("the builtin {id}"))
-                    } else {
-                        exc(ExcKind::NameError, format!("name '{id}' is not defined"))
-                    }
-                }),
+                None => Builtin::lookup(id).ok_or_else(|| self.missing_global(f, id)),
             },
         }
     }
@@ -1229,7 +1338,10 @@ impl<'o> Interp<'o> {
         Ok(match v {
             Value::Obj(o) => ops::repr(o)?,
             Value::Func(func) => format!("<function {} at {:#x}>", func.name, v.identity()),
-            Value::Builtin(b) => format!("<built-in function {}>", b.name()),
+            Value::Builtin(b) => match b.class_name() {
+                Some(class) => format!("<class '{class}'>"),
+                None => format!("<built-in function {}>", b.name()),
+            },
             Value::Type(t) => format!("<class '{}'>", t.name()),
             Value::Module(m) => format!("<module '{}' (built-in)>", m.name()),
             Value::Method(m) => format!(
@@ -1432,59 +1544,6 @@ pub fn footprint() -> usize {
     let arenas = crate::runtime::malloc_stats().arenas_allocated_current * crate::alloc::ARENA_SIZE;
     arenas + crate::alloc::system_allocated_bytes()
 }
-
-/// Builtins CPython has that the runner does not: refused by name rather than reported as
-/// undefined.
-const UNMODELLED_BUILTINS: &[&str] = &[
-    "map",
-    "filter",
-    "set",
-    "frozenset",
-    "bytes",
-    "bytearray",
-    "memoryview",
-    "open",
-    "input",
-    "exec",
-    "eval",
-    "compile",
-    "globals",
-    "locals",
-    "vars",
-    "dir",
-    "getattr",
-    "setattr",
-    "hasattr",
-    "delattr",
-    "callable",
-    "format",
-    "bin",
-    "hex",
-    "oct",
-    "pow",
-    "slice",
-    "super",
-    "property",
-    "staticmethod",
-    "classmethod",
-    "complex",
-    "ascii",
-    "breakpoint",
-    "help",
-    "issubclass",
-    "__import__",
-    "exit",
-    "quit",
-    "Exception",
-    "ValueError",
-    "TypeError",
-    "KeyError",
-    "IndexError",
-    "StopIteration",
-    "NotImplemented",
-    "Ellipsis",
-    "__name__",
-];
 
 fn module_members(m: Module) -> &'static str {
     match m {

@@ -115,6 +115,8 @@ struct Scope {
     locals: Vec<Rc<str>>,
     index: HashMap<Rc<str>, usize>,
     globals: HashSet<Rc<str>>,
+    /// Slots a nested comprehension reads: cells in CPython, not in `co_varnames`.
+    cells: HashSet<usize>,
 }
 
 impl Scope {
@@ -124,6 +126,7 @@ impl Scope {
             locals: Vec::new(),
             index: HashMap::new(),
             globals: HashSet::new(),
+            cells: HashSet::new(),
         }
     }
 
@@ -170,7 +173,7 @@ pub fn compile(src: &str) -> Res<Program> {
     l.scopes.push(Scope::new(ScopeKind::Module));
     let body = l.block_children(tree.root_node())?;
     let scope = l.scopes.pop().expect("module scope");
-    let mut code = l.finish_code("<module>".into(), scope, body)?;
+    let mut code = l.finish_code("<module>".into(), scope, 0, body)?;
     code.docstring = has_docstring(tree.root_node());
     Ok(Program {
         code: Rc::new(code),
@@ -350,7 +353,7 @@ impl<'s> Lowerer<'s> {
     }
 
     /// The name as a load in the current scope.
-    fn load_name(&self, n: Node, ident: &str) -> Res<Name> {
+    fn load_name(&mut self, n: Node, ident: &str) -> Res<Name> {
         let top = self.scopes.len() - 1;
         let sc = &self.scopes[top];
         if sc.kind == ScopeKind::Module || sc.globals.contains(ident) {
@@ -378,6 +381,7 @@ impl<'s> Lowerer<'s> {
                         ),
                     );
                 }
+                self.scopes[k].cells.insert(i);
                 return Ok(Name::Outer(depth, i, ident.into()));
             }
             inner_kind = outer.kind;
@@ -556,14 +560,23 @@ impl<'s> Lowerer<'s> {
         consts.len() - 1
     }
 
-    fn finish_code(&mut self, name: Rc<str>, scope: Scope, mut body: Vec<Stmt>) -> Res<Code> {
+    fn finish_code(
+        &mut self,
+        name: Rc<str>,
+        scope: Scope,
+        nparams: usize,
+        mut body: Vec<Stmt>,
+    ) -> Res<Code> {
         let mut t = ConstTable::default();
         for s in &mut body {
             self.consts_stmt(s, &mut t);
         }
+        let mut v = Varnames::new(&scope, nparams);
+        body.iter().for_each(|s| v.stmt(s));
         Ok(Code {
             name,
             consts: t.consts,
+            varnames: v.finish(),
             locals: scope.locals,
             body,
             shape: String::new(),
@@ -1094,7 +1107,7 @@ impl<'s> Lowerer<'s> {
         let stmts = self.block_children(body);
         let scope = self.scopes.pop().expect("function scope");
         let stmts = stmts?;
-        let mut code = self.finish_code(fname.into(), scope, stmts)?;
+        let mut code = self.finish_code(fname.into(), scope, nparams, stmts)?;
         // The line table records nothing of the `def` line itself (RESUME has no columns):
         // the body's place relative to it, and the body.
         code.docstring = has_docstring(body);
@@ -1564,9 +1577,23 @@ impl<'s> Lowerer<'s> {
         if let Some(v) = &mut value {
             self.consts_expr(v, &mut t);
         }
+        // `.0` is the parameter; the first iterable was evaluated outside.
+        let mut v = Varnames::new(&scope, 1);
+        for (i, g) in gens.iter().enumerate() {
+            if i > 0 {
+                v.expr(&g.iter);
+            }
+            v.target(&g.target);
+            g.ifs.iter().for_each(|x| v.expr(x));
+        }
+        v.expr(&elt);
+        if let Some(x) = &value {
+            v.expr(x);
+        }
         let code = Rc::new(Code {
             name: if dict { "<dictcomp>" } else { "<listcomp>" }.into(),
             consts: t.consts,
+            varnames: v.finish(),
             locals: scope.locals,
             body: Vec::new(),
             shape: self.shape(n),
@@ -1877,4 +1904,156 @@ fn bad_underscore(text: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Builds `co_varnames` (3.11's `compiler_nameop` adds a fast local to `u_varnames` the first
+/// time it emits a load, store or delete of it, after the parameters): walks a code unit in
+/// the order code generation visits it — the order [`Lowerer::consts_stmt`] registers
+/// constants in (an assignment's value before its targets, a `for`'s iterable before its
+/// target, dead code too).
+struct Varnames<'s> {
+    locals: &'s [Rc<str>],
+    cells: &'s HashSet<usize>,
+    seen: Vec<bool>,
+    out: Vec<Rc<str>>,
+}
+
+impl<'s> Varnames<'s> {
+    fn new(scope: &'s Scope, nparams: usize) -> Self {
+        let mut v = Varnames {
+            locals: &scope.locals,
+            cells: &scope.cells,
+            seen: vec![false; scope.locals.len()],
+            out: Vec::new(),
+        };
+        // Parameters come first, cells or not.
+        for i in 0..nparams {
+            v.seen[i] = true;
+            v.out.push(scope.locals[i].clone());
+        }
+        v
+    }
+
+    fn name(&mut self, n: &Name) {
+        if let Name::Local(i, _) = n
+            && !self.seen[*i]
+        {
+            self.seen[*i] = true;
+            if !self.cells.contains(i) {
+                self.out.push(self.locals[*i].clone());
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Rc<str>> {
+        debug_assert!(
+            self.seen.iter().all(|&s| s),
+            "every local of {:?} is met by the walk ({:?} were)",
+            self.locals,
+            self.out
+        );
+        self.out
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) => self.expr(e),
+            StmtKind::Assign(targets, e) => {
+                self.expr(e);
+                targets.iter().for_each(|t| self.target(t));
+            }
+            StmtKind::AugAssign(t, _, e) => {
+                self.target(t);
+                self.expr(e);
+            }
+            StmtKind::Del(ts) => ts.iter().for_each(|t| self.target(t)),
+            StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
+                self.expr(c);
+                a.iter().chain(b).for_each(|s| self.stmt(s));
+            }
+            StmtKind::For(t, it, a, b) => {
+                self.expr(it);
+                self.target(t);
+                a.iter().chain(b).for_each(|s| self.stmt(s));
+            }
+            StmtKind::Assert(c, m) => {
+                self.expr(c);
+                if let Some(m) = m {
+                    self.expr(m);
+                }
+            }
+            StmtKind::Def(n, _) | StmtKind::Import { name: n, .. } => self.name(n),
+            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
+        }
+    }
+
+    fn target(&mut self, t: &Target) {
+        match t {
+            Target::Name(n) => self.name(n),
+            Target::Subscript(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| self.target(t)),
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Lit(_) | Expr::Const(_) => {}
+            Expr::Name(n) => self.name(n),
+            Expr::List { items, .. } | Expr::Tuple(items) | Expr::BoolOp(_, items) => {
+                items.iter().for_each(|x| self.expr(x))
+            }
+            Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => self.expr(x),
+            Expr::Dict(chunks) => {
+                for c in chunks {
+                    match c {
+                        DictChunk::Map(ps) | DictChunk::Big(ps) => {
+                            for (k, v) in ps {
+                                self.expr(k);
+                                self.expr(v);
+                            }
+                        }
+                        DictChunk::ConstKeys(k, vs) => {
+                            vs.iter().for_each(|x| self.expr(x));
+                            self.expr(k);
+                        }
+                    }
+                }
+            }
+            Expr::BinOp(_, a, b) | Expr::Subscript(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            Expr::Compare(a, rest) => {
+                self.expr(a);
+                rest.iter().for_each(|(_, x)| self.expr(x));
+            }
+            Expr::IfExp(a, b, c) => {
+                self.expr(a);
+                self.expr(b);
+                self.expr(c);
+            }
+            Expr::Call { func, args, kwargs } => {
+                self.expr(func);
+                args.iter().for_each(|x| self.expr(x));
+                kwargs.iter().for_each(|(_, x)| self.expr(x));
+            }
+            Expr::MethodCall {
+                recv, args, kwargs, ..
+            } => {
+                self.expr(recv);
+                args.iter().for_each(|x| self.expr(x));
+                kwargs.iter().for_each(|(_, x)| self.expr(x));
+            }
+            Expr::Slice(a, b, c) => {
+                for x in [a, b, c].into_iter().flatten() {
+                    self.expr(x);
+                }
+            }
+            // Only the outermost iterable is evaluated here; the rest is the comprehension's.
+            Expr::Comp(c) => self.expr(&c.gens[0].iter),
+        }
+    }
 }

@@ -15,6 +15,8 @@ pub mod lower;
 pub mod numparse;
 pub mod ops;
 pub mod startup;
+mod suggest;
+mod suggest_tables;
 pub mod value;
 
 use std::io::Write;
@@ -30,9 +32,11 @@ use crate::object::Obj;
 pub enum Startup {
     /// `python3 FILE`.
     File,
-    /// `python3 -` or `python3 -c CODE`: one object fewer before the first line (no
-    /// `SourceFileLoader`).
+    /// `python3 -`: one object fewer before the first line (no `SourceFileLoader`).
     Stdin,
+    /// `python3 -c CODE`: as [`Startup::Stdin`], but `__main__` has no `__file__` or
+    /// `__cached__` (which "Did you mean" can suggest).
+    Command,
 }
 
 /// How a run ended.
@@ -131,6 +135,7 @@ pub fn run(
         crate::gc::set_phantom_long_lived(STARTUP_LONG_LIVED);
     }
     let mut interp = Interp::new(out, opts.limits);
+    interp.set_startup(opts.startup);
     if let Some(t) = trace {
         let sink: eval::TraceSink = std::rc::Rc::new(std::cell::RefCell::new(t));
         interp.set_trace(sink.clone());

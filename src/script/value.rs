@@ -103,6 +103,7 @@ impl Value {
         match self {
             Value::Obj(o) => TypeTag::of_obj(o),
             Value::Func(_) => TypeTag::Function,
+            Value::Builtin(b) if b.class_name().is_some() => TypeTag::Type,
             Value::Builtin(_) => TypeTag::BuiltinFunction,
             Value::Type(_) => TypeTag::Type,
             Value::Module(_) => TypeTag::Module,
@@ -207,7 +208,9 @@ pub enum TypeTag {
     DictItems,
     ListIterator,
     TupleIterator,
+    /// Over a str with a non-ASCII character (`unicode_iter` picks the type by the kind).
     StrIterator,
+    StrAsciiIterator,
     DictKeyIterator,
     DictValueIterator,
     DictItemIterator,
@@ -241,7 +244,8 @@ impl TypeTag {
             TypeTag::DictItems => "dict_items",
             TypeTag::ListIterator => "list_iterator",
             TypeTag::TupleIterator => "tuple_iterator",
-            TypeTag::StrIterator => "str_ascii_iterator",
+            TypeTag::StrIterator => "str_iterator",
+            TypeTag::StrAsciiIterator => "str_ascii_iterator",
             TypeTag::DictKeyIterator => "dict_keyiterator",
             TypeTag::DictValueIterator => "dict_valueiterator",
             TypeTag::DictItemIterator => "dict_itemiterator",
@@ -374,6 +378,17 @@ impl Builtin {
         }
     }
 
+    /// The builtins that are classes in CPython (`enumerate`, `zip`, `reversed`): the class's
+    /// name. (They are called like the others here, but `type(zip)` is `type`.)
+    pub fn class_name(self) -> Option<&'static str> {
+        match self {
+            Builtin::Enumerate => Some("enumerate"),
+            Builtin::Zip => Some("zip"),
+            Builtin::Reversed => Some("reversed"),
+            _ => None,
+        }
+    }
+
     /// What `_PyObject_FunctionStr` calls it in messages: `len`, `sys.intern`, `gc.disable`.
     pub fn qualname(self) -> String {
         let module = match self {
@@ -477,7 +492,15 @@ impl Iter {
         match self {
             Iter::Seq(_, _, TypeTag::List) => TypeTag::ListIterator,
             Iter::Seq(_, _, TypeTag::Tuple) => TypeTag::TupleIterator,
-            Iter::Seq(..) => TypeTag::StrIterator,
+            Iter::Seq(s, ..) => {
+                let ascii =
+                    crate::types::str::PyStr::from_obj(s.clone()).is_ok_and(|s| s.state().ascii);
+                if ascii {
+                    TypeTag::StrAsciiIterator
+                } else {
+                    TypeTag::StrIterator
+                }
+            }
             Iter::Dict(_, _, ViewKind::Keys, ..) => TypeTag::DictKeyIterator,
             Iter::Dict(_, _, ViewKind::Values, ..) => TypeTag::DictValueIterator,
             Iter::Dict(..) => TypeTag::DictItemIterator,
