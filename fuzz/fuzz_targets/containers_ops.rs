@@ -146,6 +146,10 @@ fn key_repr(m: &str) -> String {
     }
 }
 
+/// The longest text the str model grows to (a join could otherwise grow it exponentially,
+/// which is the harness running out of memory, not a finding).
+const MAX_TEXT: usize = 4096;
+
 struct State {
     list: PyList,
     list_m: Vec<i64>,
@@ -309,7 +313,7 @@ impl State {
                 self.dict.clear();
                 self.dict_m.clear();
             }
-            Op::Concat(t) => {
+            Op::Concat(t) if self.text_m.len() <= MAX_TEXT => {
                 let other = PyStr::new(&t.string());
                 self.text = self.text.concat(&other);
                 self.text_m.extend(t.chars());
@@ -328,7 +332,8 @@ impl State {
                     self.text_m = self.text_m.repeat(k);
                 }
             }
-            Op::Join(parts) => {
+            // The separator is the text itself: without the cap it grows eightfold a step.
+            Op::Join(parts) if self.text_m.len() <= MAX_TEXT / 8 => {
                 let texts: Vec<Vec<char>> = parts.iter().take(8).map(Text::chars).collect();
                 let strs: Vec<PyStr> = texts
                     .iter()

@@ -541,7 +541,9 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         Expr::Or(a, b) => format!("({} or {})", e(a), e(b)),
         Expr::IfElse(a, c, b) => format!("({} if {} else {})", e(a), e(c), e(b)),
         Expr::Call(Builtin::Id, args) if cx.comparable => format!("(id({}) > 0)", arglist(args, d)),
-        Expr::Call(Builtin::Object, args) if cx.comparable => format!("tuple({})", arglist(args, d)),
+        Expr::Call(Builtin::Object, args) if cx.comparable => {
+            format!("tuple({})", arglist(args, d))
+        }
         Expr::Call(f, args) => format!("{}({})", f.name(), arglist(args, d)),
         Expr::Method(o, m, args) => format!("({}).{}({})", e(o), m.name(), arglist(args, d)),
         Expr::CallFunc(f, args) => format!("{}({})", f.name(), items(args, d).join(", ")),
