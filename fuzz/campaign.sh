@@ -5,6 +5,9 @@
 #   fuzz/campaign.sh record TARGET SECONDS LOG    record a run made by hand (its log)
 #   fuzz/campaign.sh totals                       campaign.tsv summed per target (markdown)
 #
+# FUZZ_ARGS adds libFuzzer flags, e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on after a
+# finding (diff_python: every difference is kept in the artifacts folder).
+#
 # The run starts from the committed corpus (fuzz/corpus/TARGET, read only) and a working
 # corpus in WORKDIR/TARGET (default /tmp/pylayout-fuzz), where new inputs go; crashes, leaks
 # and timeouts are written to WORKDIR/artifacts. The binary is copied first, so a rebuild
@@ -62,6 +65,6 @@ log="$work/logs/$target.$(date +%s).log"
 # structured target needs long inputs to build long programs). -timeout: a hang is a finding.
 "$bin" "$work/$target" "$here/corpus/$target" -dict="$here/dict/python.dict" \
   -max_total_time="$secs" -max_len=4096 -len_control=0 -timeout=10 -rss_limit_mb=4096 \
-  -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" > "$log" 2>&1 || true
+  -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" ${FUZZ_ARGS:-} > "$log" 2>&1 || true
 # The time it really ran: a finding stops the run early.
 record "$target" "$(( $(date +%s) - $(stat -c %Y "$bin") ))" "$log"
