@@ -129,7 +129,13 @@ fn diff_python_findings_print_what_python_prints() {
                 c.wait_with_output()
             })
             .unwrap();
-        let last = |b: &[u8]| String::from_utf8_lossy(b).lines().last().unwrap_or("").to_owned();
+        let last = |b: &[u8]| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .last()
+                .unwrap_or("")
+                .to_owned()
+        };
         assert_eq!(ours.stdout, theirs.stdout, "{what}: stdout");
         assert_eq!(ours.status.code(), theirs.status.code(), "{what}: {err}");
         assert_eq!(last(&ours.stderr), last(&theirs.stderr), "{what}");

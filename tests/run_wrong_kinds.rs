@@ -341,24 +341,39 @@ fn snippet(seed: u64) -> String {
 /// python3 runs every snippet in one process; per snippet: (exit code, last stderr line,
 /// stdout), or `None` where python3 itself took too long.
 const HARNESS: &str = r#"
-import sys, io, traceback, contextlib, signal, gc
+import sys, io, contextlib, signal, gc, builtins
 class Slow(BaseException): pass
 def alarm(*a): raise Slow()
 signal.signal(signal.SIGALRM, alarm)
+loader = __loader__
 for line in sys.stdin:
     src = bytes.fromhex(line.strip()).decode()
     out = io.StringIO()
     code, last = 0, ''
     signal.alarm(3)
     gc.enable()  # each snippet starts as a fresh process would, whatever the last one did
+    # __main__'s first keys under -c, in order: NameError suggestions come from them.
+    g = {'__name__': '__main__', '__doc__': None, '__package__': None, '__loader__': loader,
+         '__spec__': None, '__annotations__': {}, '__builtins__': builtins}
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(src, '<string>', 'exec'), {'__name__': '__main__'})
+            exec(compile(src, '<string>', 'exec'), g)
     except Slow:
         code = -1
     except BaseException as e:
+        signal.alarm(0)
         code = 1
-        last = traceback.format_exception_only(e)[-1].rstrip('\n')
+        # What PyErr_Print does before it calls the hook, then CPython's own printer (its
+        # "Did you mean" is C code; the traceback module's is a Python copy that differs).
+        sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
+        err = io.StringIO()
+        sys.stderr, real = err, sys.stderr
+        try:
+            sys.__excepthook__(type(e), e, e.__traceback__)
+        finally:
+            sys.stderr = real
+            del sys.last_type, sys.last_value, sys.last_traceback
+        last = err.getvalue().rstrip('\n').split('\n')[-1]
     signal.alarm(0)
     print(code, last.encode().hex() or '-', out.getvalue().encode().hex() or '-')
 "#;
