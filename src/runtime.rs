@@ -235,6 +235,11 @@ pub fn malloc_stats() -> MallocStats {
     with_heap(|h| h.stats())
 }
 
+/// Memory this thread's heap holds: arenas plus large blocks ([`Pymalloc::footprint_bytes`]).
+pub fn heap_footprint() -> usize {
+    with_heap(|h| h.footprint_bytes())
+}
+
 /// `sys.getallocatedblocks()`: blocks currently allocated (pools and system).
 pub fn allocated_blocks() -> usize {
     with_heap(|h| h.allocated_blocks())

@@ -312,19 +312,37 @@ impl Ch {
 const MAX_DEPTH: usize = 24;
 
 impl Program {
+    /// A program of one statement per chunk of bytes (random bytes make one deep statement
+    /// of a whole buffer, so a generator outside libFuzzer builds programs this way).
+    pub fn from_chunks(chunks: &[&[u8]]) -> Program {
+        Program {
+            body: chunks
+                .iter()
+                .filter_map(|c| Stmt::arbitrary(&mut arbitrary::Unstructured::new(c)).ok())
+                .collect(),
+        }
+    }
+
     /// The program as Python source.
     pub fn to_source(&self) -> String {
-        self.render(false)
+        self.render(false, false)
     }
 
     /// The program as Python source whose output python3 and pylayout must print alike:
     /// no `id(x)` value printed (it is an address; `id(x) > 0` keeps the call) and no
     /// `object()` (its hash and repr are addresses).
     pub fn to_comparable_source(&self) -> String {
-        self.render(true)
+        self.render(true, false)
     }
 
-    fn render(&self, comparable: bool) -> String {
+    /// As [`to_comparable_source`](Self::to_comparable_source), for python3 running many
+    /// programs in one process: nothing that reads the process's history (the collector's
+    /// counts, stats and results, `sys.getrefcount`), since earlier programs change it.
+    pub fn to_batch_source(&self) -> String {
+        self.render(true, true)
+    }
+
+    fn render(&self, comparable: bool, batch: bool) -> String {
         // Every variable starts bound, to a different kind of object, so that fewer programs
         // end at their first line with a NameError.
         let mut s = String::from(
@@ -333,6 +351,7 @@ impl Program {
         );
         let cx = Ctx {
             comparable,
+            batch,
             ..Ctx::default()
         };
         block(&mut s, &self.body, 0, cx);
@@ -348,6 +367,8 @@ struct Ctx {
     in_func: bool,
     in_loop: bool,
     comparable: bool,
+    /// No collector and no reference counts (see [`Program::to_batch_source`]).
+    batch: bool,
 }
 
 fn block(s: &mut String, body: &[Stmt], indent: usize, cx: Ctx) {
@@ -445,6 +466,7 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
         Stmt::Continue if cx.in_loop => line(s, indent, "continue"),
         Stmt::Break | Stmt::Continue => line(s, indent, "pass"),
         Stmt::Pass => line(s, indent, "pass"),
+        Stmt::Collect(_) if cx.batch => line(s, indent, "pass"),
         Stmt::Collect(g) => match g {
             Some(g) => line(s, indent, &format!("gc.collect({})", g % 3)),
             None => line(s, indent, "gc.collect()"),
@@ -540,6 +562,11 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         Expr::And(a, b) => format!("({} and {})", e(a), e(b)),
         Expr::Or(a, b) => format!("({} or {})", e(a), e(b)),
         Expr::IfElse(a, c, b) => format!("({} if {} else {})", e(a), e(c), e(b)),
+        Expr::Call(f, args)
+            if cx.batch && (f.name().starts_with("gc.") || f.name() == "sys.getrefcount") =>
+        {
+            format!("len({})", arglist(args, d))
+        }
         Expr::Call(Builtin::Id, args) if cx.comparable => format!("(id({}) > 0)", arglist(args, d)),
         Expr::Call(Builtin::Object, args) if cx.comparable => {
             format!("tuple({})", arglist(args, d))

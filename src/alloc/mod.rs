@@ -59,7 +59,6 @@ mod system;
 
 pub use pymalloc::{BlockInfo, Pymalloc};
 pub use stats::{ArenaSnapshot, ClassStats, MallocStats, PoolSnapshot, PoolState};
-pub use system::allocated_bytes as system_allocated_bytes;
 pub use system::reserved_bytes as system_reserved_bytes;
 
 /// Block alignment and size-class granularity (`ALIGNMENT`, 16 on 64-bit since 3.8).

@@ -155,6 +155,9 @@ pub struct Pymalloc {
     ntimes_arena_allocated: usize,
     narenas_highwater: usize,
     raw_allocated_blocks: usize,
+    /// Bytes the C library reserved for those blocks (`malloc_usable_size` plus its chunk
+    /// header), kept as they come and go so the runner's memory limit is O(1) to check.
+    raw_allocated_bytes: usize,
     arena_map: ArenaMap,
     counters: AllocCounters,
 }
@@ -200,6 +203,7 @@ impl Pymalloc {
             ntimes_arena_allocated: 0,
             narenas_highwater: 0,
             raw_allocated_blocks: 0,
+            raw_allocated_bytes: 0,
             arena_map: ArenaMap::new(),
             counters: AllocCounters::default(),
         }
@@ -228,6 +232,8 @@ impl Pymalloc {
         let p = system::raw_malloc(nbytes);
         if !p.is_null() {
             self.raw_allocated_blocks += 1;
+            // SAFETY: p is a live block from the C allocator.
+            self.raw_allocated_bytes += unsafe { system::reserved_bytes(p) };
         }
         p
     }
@@ -462,8 +468,12 @@ impl Pymalloc {
         if unsafe { !self.pymalloc_free(p) } {
             debug_assert!(self.raw_allocated_blocks > 0, "free of unknown block {p:p}");
             self.raw_allocated_blocks -= 1;
-            // SAFETY: not ours, so (by the contract) a live block from the system allocator.
-            unsafe { system::raw_free(p) };
+            // SAFETY: not ours, so (by the contract) a live block from the system allocator,
+            // freed once after it is weighed.
+            unsafe {
+                self.raw_allocated_bytes -= system::reserved_bytes(p);
+                system::raw_free(p);
+            }
         }
     }
 
@@ -667,8 +677,17 @@ impl Pymalloc {
             }
             bp
         } else {
-            // SAFETY: not ours, so a live system block (contract).
-            unsafe { system::raw_realloc(p, nbytes) }
+            // SAFETY: not ours, so a live system block (contract); it is weighed before the
+            // realloc and the result (if any) after.
+            unsafe {
+                let before = system::reserved_bytes(p);
+                let q = system::raw_realloc(p, nbytes);
+                if !q.is_null() {
+                    self.raw_allocated_bytes =
+                        self.raw_allocated_bytes - before + system::reserved_bytes(q);
+                }
+                q
+            }
         };
         if !out.is_null() && out != p {
             self.counters.reallocs_moved += 1;
@@ -723,6 +742,12 @@ impl Pymalloc {
     /// Call counters since creation.
     pub fn counters(&self) -> AllocCounters {
         self.counters
+    }
+
+    /// Memory held now: the mapped arenas plus what the C library reserved for the large
+    /// blocks. O(1): the runner checks it before every large allocation.
+    pub fn footprint_bytes(&self) -> usize {
+        self.narenas_currently_allocated * ARENA_SIZE + self.raw_allocated_bytes
     }
 
     /// Blocks currently allocated, pools and system (`sys.getallocatedblocks()`,
@@ -1138,6 +1163,28 @@ mod tests {
         // SAFETY: live block, freed once.
         unsafe { m.free(q) };
         m.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn the_footprint_counts_arenas_and_large_blocks_as_they_come_and_go() {
+        let mut m = Pymalloc::new();
+        assert_eq!(m.footprint_bytes(), 0);
+        let small = m.malloc(16);
+        assert_eq!(m.footprint_bytes(), ARENA_SIZE, "one arena mapped");
+        let big = m.malloc(100_000);
+        let with_big = m.footprint_bytes() - ARENA_SIZE;
+        assert!((100_000..100_000 + 4096).contains(&with_big), "{with_big}");
+        // SAFETY: big is live; it grows, moving or not.
+        let big = unsafe { m.realloc(big, 300_000) };
+        let grown = m.footprint_bytes() - ARENA_SIZE;
+        assert!((300_000..300_000 + 4096).contains(&grown), "{grown}");
+        // SAFETY: both live, freed once.
+        unsafe {
+            m.free(big);
+            m.free(small);
+        }
+        // The last wholly free arena is kept (bpo-37257).
+        assert_eq!(m.footprint_bytes(), ARENA_SIZE);
     }
 
     #[test]

@@ -83,11 +83,3 @@ pub(crate) unsafe fn arena_free(p: *mut u8, size: usize) {
     let rc = unsafe { libc::munmap(p.cast(), size) };
     debug_assert_eq!(rc, 0, "munmap({p:p}, {size}) failed");
 }
-
-/// Bytes the C allocator has handed out and not taken back (`mallinfo2`: in-use heap chunks
-/// plus mmapped blocks): the large blocks of this process, for the runner's memory limit.
-pub fn allocated_bytes() -> usize {
-    // SAFETY: mallinfo2 only reads the allocator's statistics.
-    let mi = unsafe { libc::mallinfo2() };
-    mi.uordblks + mi.hblkhd
-}

@@ -1011,30 +1011,27 @@ impl Interp<'_> {
                         "'{k}' is an invalid keyword argument for print()"
                     )));
                 }
-                for (k, v) in &kw {
-                    let text = match v.as_obj() {
-                        Some(o) if none::is_none(o) => None,
+                // builtin_print_impl looks at file, then sep, then end, whatever order the
+                // call gave them in.
+                if kw.iter().any(|(k, _)| &**k == "file") {
+                    return Err(Fault::Unsupported("print(file=...)".into()));
+                }
+                for (name, slot, default) in [("sep", &mut sep, " "), ("end", &mut end, "\n")] {
+                    let Some((_, v)) = kw.iter().find(|(k, _)| &**k == name) else {
+                        continue;
+                    };
+                    *slot = match v.as_obj() {
+                        Some(o) if none::is_none(o) => default.to_string(),
                         _ => match as_str(v) {
-                            Some(s) => Some(s.to_string()),
+                            Some(s) => s.to_string(),
                             None => {
                                 return Err(type_err(format!(
-                                    "{k} must be None or a string, not {}",
+                                    "{name} must be None or a string, not {}",
                                     v.type_name()
                                 )));
                             }
                         },
                     };
-                    match &**k {
-                        "sep" => sep = text.unwrap_or_else(|| " ".into()),
-                        "end" => end = text.unwrap_or_else(|| "\n".into()),
-                        "flush" => {}
-                        "file" => return Err(Fault::Unsupported("print(file=...)".into())),
-                        other => {
-                            return Err(type_err(format!(
-                                "'{other}' is an invalid keyword argument for print()"
-                            )));
-                        }
-                    }
                 }
                 // builtin_print (Argument Clinic, `*args`): the parser's keyword tuple on the
                 // first call, the argument tuple (non-objects stand in as None), then one

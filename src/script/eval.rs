@@ -1538,11 +1538,11 @@ pub(crate) enum LoopIter {
     Shared(Rc<RefCell<GcCounted<Iter>>>),
 }
 
-/// Memory in use: pymalloc's arenas plus what the C allocator handed out (large blocks,
-/// and this process's own bookkeeping).
+/// Memory in use: pymalloc's arenas plus the large blocks objects took from the C
+/// allocator. (It was `mallinfo2`, which walks the C heap: slow on a fragmented heap, for a
+/// check made before every large allocation, and blind under AddressSanitizer.)
 pub fn footprint() -> usize {
-    let arenas = crate::runtime::malloc_stats().arenas_allocated_current * crate::alloc::ARENA_SIZE;
-    arenas + crate::alloc::system_allocated_bytes()
+    crate::runtime::heap_footprint()
 }
 
 fn module_members(m: Module) -> &'static str {

@@ -1,0 +1,231 @@
+//! Programs from the fuzz targets' grammar (`fuzz/src/grammar.rs`: statements, every builtin
+//! and method the runner knows, keyword arguments, nested displays, comprehensions,
+//! functions), drawn from seeded random bytes, run by pylayout and by python3: stdout, exit
+//! code and exception line must be identical (addresses in reprs masked). This is the
+//! `diff_python` fuzz target's comparison on stable and at volume: python3 runs every program
+//! in one process (`exec` in a dict shaped like `__main__`'s, exceptions printed by CPython's
+//! own `sys.__excepthook__`), so the programs leave out what depends on the process's history
+//! (the collector, reference counts: `Program::to_batch_source`); the fuzz target, one
+//! python3 per program, keeps them.
+//!
+//! `PYLAYOUT_GRAMMAR_PROGRAMS` sets how many (default 400); `PYLAYOUT_GRAMMAR_SEED` where the
+//! seeds start.
+
+mod common;
+#[path = "../fuzz/src/grammar.rs"]
+#[allow(dead_code)]
+mod grammar;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{Rng, python_exe};
+use grammar::Program;
+use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
+
+/// (exit code, exception line, stdout), addresses masked.
+type Ending = (i32, String, String);
+
+fn without_addresses(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" at 0x") {
+        out.push_str(&rest[..i + 6]);
+        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
+        out.push('…');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// pylayout's ending, through the library on a fresh thread as `pylayout run -` runs it;
+/// `None` if refused (outside the subset, or a limit).
+fn ours(src: &str) -> Option<Ending> {
+    let src = src.to_owned();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let opts = RunOptions {
+                limits: Limits {
+                    max_steps: 200_000,
+                    max_memory: 256 << 20,
+                    recursion_limit: 1000,
+                },
+                startup: Some(Startup::Stdin),
+            };
+            let mut out = Vec::new();
+            let (code, last) = match script::run(&src, &opts, &mut out, None) {
+                Outcome::Ok => (0, String::new()),
+                Outcome::Exception(f) => {
+                    let tb = script::format_traceback(&f, "<stdin>", &src);
+                    (1, tb.lines().last().unwrap_or_default().to_owned())
+                }
+                Outcome::Refused(_) => return None,
+            };
+            let out = String::from_utf8_lossy(&out);
+            Some((code, without_addresses(&last), without_addresses(&out)))
+        })
+        .expect("spawn")
+        .join()
+        .expect("pylayout panicked")
+}
+
+const HARNESS: &str = r#"
+import sys, io, signal, gc, builtins
+class Slow(BaseException): pass
+def alarm(*a): raise Slow()
+signal.signal(signal.SIGALRM, alarm)
+loader = __loader__
+stdout = sys.stdout
+for line in sys.stdin:
+    src = bytes.fromhex(line.strip()).decode()
+    # __main__'s first keys for `python3 -`, in order (NameError suggestions read them).
+    g = {'__name__': '__main__', '__doc__': None, '__package__': None, '__loader__': loader,
+         '__spec__': None, '__annotations__': {}, '__builtins__': builtins,
+         '__file__': '<stdin>', '__cached__': None}
+    code, last = 0, ''
+    sys.stdout = out = io.StringIO()
+    signal.alarm(5)
+    try:
+        exec(compile(src, '<stdin>', 'exec'), g)
+    except Slow:
+        code = -1
+    except BaseException as e:
+        signal.alarm(0)
+        code = 1
+        sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
+        err = io.StringIO()
+        sys.stderr, real = err, sys.stderr
+        try:
+            sys.__excepthook__(type(e), e, e.__traceback__)
+        finally:
+            sys.stderr = real
+            del sys.last_type, sys.last_value, sys.last_traceback
+        last = err.getvalue().rstrip('\n').split('\n')[-1]
+    finally:
+        signal.alarm(0)
+        sys.stdout = stdout
+    del g
+    gc.collect()
+    print(code, last.encode().hex() or '-', out.getvalue().encode().hex() or '-', flush=True)
+"#;
+
+fn unhex(s: &str) -> String {
+    if s == "-" {
+        return String::new();
+    }
+    let b: Vec<u8> = (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// python3's endings for every program, in one process; `None` where it took too long.
+fn theirs(programs: &[String]) -> Vec<Option<Ending>> {
+    let mut child = Command::new(python_exe())
+        .args(["-c", HARNESS])
+        .env("PYTHONHASHSEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start python3");
+    let mut input = String::new();
+    for p in programs {
+        for b in p.as_bytes() {
+            input.push_str(&format!("{b:02x}"));
+        }
+        input.push('\n');
+    }
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3");
+    writer.join().unwrap().expect("feed python3");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        programs.len(),
+        "one line per program from python3"
+    );
+    lines
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            let code: i32 = f[0].parse().unwrap();
+            (code >= 0).then(|| {
+                (
+                    code,
+                    without_addresses(&unhex(f[1])),
+                    without_addresses(&unhex(f[2])),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Program `seed`: 2 to 12 statements, each from 8 to 200 random bytes.
+fn program(seed: u64) -> Program {
+    let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let chunks: Vec<Vec<u8>> = (0..2 + r.below(11))
+        .map(|_| (0..8 + r.below(193)).map(|_| r.next() as u8).collect())
+        .collect();
+    let refs: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
+    Program::from_chunks(&refs)
+}
+
+#[test]
+fn grammar_programs_match_python() {
+    common::assert_python_311();
+    let n: u64 = std::env::var("PYLAYOUT_GRAMMAR_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut programs = Vec::new();
+    for seed in first..first + n {
+        programs.push(program(seed).to_batch_source());
+    }
+    // Only what pylayout ran goes to python3 (a refused program may be one python3 would
+    // take seconds over, like a huge power).
+    let mut ran: Vec<(&String, Ending)> = Vec::new();
+    for (k, p) in programs.iter().enumerate() {
+        let start = std::time::Instant::now();
+        let ending = ours(p);
+        // A run is refused at its step limit long before this: slower is a hang.
+        let took = start.elapsed();
+        assert!(
+            took.as_secs() < 10,
+            "program {} (PYLAYOUT_GRAMMAR_SEED) took {took:?}:\n{p}",
+            first + k as u64
+        );
+        ran.extend(ending.map(|e| (p, e)));
+    }
+    let py = theirs(&ran.iter().map(|(p, _)| (*p).clone()).collect::<Vec<_>>());
+    let (mut compared, mut raised, mut bad) = (0, 0, Vec::new());
+    for ((src, m), t) in ran.iter().zip(&py) {
+        let Some(t) = t else {
+            continue;
+        };
+        compared += 1;
+        raised += usize::from(t.0 == 1);
+        if m != t {
+            bad.push(format!("{src}\n  ours:    {m:?}\n  python3: {t:?}"));
+        }
+    }
+    eprintln!("{n} programs: {compared} compared ({raised} raised)");
+    assert!(
+        bad.is_empty(),
+        "{} of {compared} programs differ; the first:\n{}",
+        bad.len(),
+        bad.iter().take(3).cloned().collect::<Vec<_>>().join("\n\n")
+    );
+    assert!(
+        compared * 2 > n as usize,
+        "most programs must be compared: {compared} of {n}"
+    );
+    assert!(raised > 0 && raised < compared, "both endings occur");
+}
