@@ -83,7 +83,9 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" (at {}:{})", l.file(), l.line()))
             .unwrap_or_default();
+        // `unreachable!` says "internal error: ..." itself.
         let first = msg.lines().next().unwrap_or("");
+        let first = first.strip_prefix("internal error: ").unwrap_or(first);
         eprintln!(
             "pylayout: internal error: {first}{at}; this is a bug in pylayout, please report it with the command and input that caused it"
         );

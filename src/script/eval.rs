@@ -891,7 +891,13 @@ impl<'o> Interp<'o> {
                 let idx = self.eval_index(f, i)?;
                 Value::Obj(self.getitem(&obj, &idx)?)
             }
-            Expr::Slice(..) => unreachable!("slices only appear as subscripts"),
+            // `x[a, b:c]`: a slice inside a tuple of subscripts (a slice object, which the
+            // runner does not build).
+            Expr::Slice(..) => {
+                return Err(Fault::Unsupported(
+                    "a slice inside a tuple subscript (x[a, b:c])".into(),
+                ));
+            }
             Expr::Comp(c) => self.comprehension(f, c)?,
         })
     }
