@@ -25,7 +25,13 @@ record() { # TARGET SECONDS LOG
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
   corp=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
-  found=$(grep -cE '^==[0-9]+==ERROR|^SUMMARY: libFuzzer|deadly signal|panicked at' "$log" || true)
+  # Findings: the inputs written out (a plain run stops at its first); fork mode counts them
+  # in its status lines instead ("oom/timeout/crash: A/B/C").
+  found=$(grep -c 'Test unit written to' "$log" || true)
+  if [ "$found" = 0 ]; then
+    found=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 |
+      awk -F'[ /]' '{print $2 + $3 + $4}')
+  fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%F)" "$target" "$secs" "${execs:-0}" \
     "${cov:-0}" "${ft:-0}" "${corp:-0}" "$found" >> "$here/campaign.tsv"
   tail -1 "$here/campaign.tsv"
