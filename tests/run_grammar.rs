@@ -19,7 +19,7 @@ mod grammar;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{Rng, python_exe};
+use common::{Rng, hex_lines, python_exe, unhex};
 use grammar::Program;
 use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
@@ -110,16 +110,6 @@ for line in sys.stdin:
     print(code, last.encode().hex() or '-', out.getvalue().encode().hex() or '-', flush=True)
 "#;
 
-fn unhex(s: &str) -> String {
-    if s == "-" {
-        return String::new();
-    }
-    let b: Vec<u8> = (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
-    String::from_utf8_lossy(&b).into_owned()
-}
-
 /// python3's endings for every program, in one process; `None` where it took too long.
 fn theirs(programs: &[String]) -> Vec<Option<Ending>> {
     let mut child = Command::new(python_exe())
@@ -130,13 +120,7 @@ fn theirs(programs: &[String]) -> Vec<Option<Ending>> {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start python3");
-    let mut input = String::new();
-    for p in programs {
-        for b in p.as_bytes() {
-            input.push_str(&format!("{b:02x}"));
-        }
-        input.push('\n');
-    }
+    let input = hex_lines(programs);
     let mut pipe = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
     let out = child.wait_with_output().expect("python3");

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{Rng, hex_lines, python_exe, python_io};
+use common::{Rng, hex_lines, python_exe, python_io, unhex};
 use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
 /// Names the programs bind: near each other, near builtins, non-ASCII too.
@@ -540,16 +540,6 @@ for line in sys.stdin:
         sys.stdout = stdout
     print(code, last.encode().hex() or '-')
 "#;
-
-fn unhex(s: &str) -> String {
-    if s == "-" {
-        return String::new();
-    }
-    let b: Vec<u8> = (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
-    String::from_utf8(b).expect("utf-8")
-}
 
 /// How a run ended: `Ok((exit code, exception line))`, or why pylayout refused the program
 /// (outside the subset, or a limit).

@@ -13,7 +13,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Rng, hex_lines, python_exe, python_io};
+use common::{Rng, hex_lines, python_exe, python_io, unhex};
 use pylayout::script::{self, Outcome, RunOptions};
 
 /// Pieces of text for the predicates and case mappings.
@@ -214,16 +214,6 @@ for line in sys.stdin:
         last = traceback.format_exception_only(e)[-1].rstrip('\n')
     print(out.getvalue().encode().hex() or '-', last.encode().hex() or '-')
 "#;
-
-fn unhex(s: &str) -> String {
-    if s == "-" {
-        return String::new();
-    }
-    let b: Vec<u8> = (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
-    String::from_utf8(b).expect("utf-8")
-}
 
 /// Our runner on one snippet, in this process (the code `pylayout run` runs): its stdout
 /// and its exception line.

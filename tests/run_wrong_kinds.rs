@@ -15,7 +15,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Rng, hex_lines, python_io};
+use common::{Rng, hex_lines, python_io, unhex};
 
 /// Values of every kind the runner has (and a few it only names).
 const POOL: &[&str] = &[
@@ -377,16 +377,6 @@ for line in sys.stdin:
     signal.alarm(0)
     print(code, last.encode().hex() or '-', out.getvalue().encode().hex() or '-')
 "#;
-
-fn unhex(s: &str) -> String {
-    if s == "-" {
-        return String::new();
-    }
-    let b: Vec<u8> = (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
-    String::from_utf8(b).expect("utf-8")
-}
 
 struct Ours {
     code: Option<i32>,

@@ -119,6 +119,17 @@ pub fn hex_lines(strs: &[String]) -> String {
         .collect()
 }
 
+/// A field python3 printed as the hex of its UTF-8 (`-` for empty), back as text.
+pub fn unhex(s: &str) -> String {
+    if s == "-" {
+        return String::new();
+    }
+    let b: Vec<u8> = (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    String::from_utf8(b).expect("utf-8")
+}
+
 /// Run operation programs through python3 and compare with our per-step states.
 ///
 /// `prelude` defines `state(x)`; each program starts with `init`, then every statement runs
