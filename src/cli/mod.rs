@@ -6,6 +6,7 @@
 //! one line by the panic hook, never as a backtrace unless `RUST_BACKTRACE` is set.
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
+mod after;
 mod bench;
 mod chart;
 mod cost;
@@ -57,6 +58,8 @@ pub enum CliError {
     Io(io::Error),
     /// Arguments that parse but do not make sense together: exit code 2.
     Usage(String),
+    /// The script of `--after FILE` raised: its output and traceback, exit code 1.
+    Script(String),
 }
 
 impl From<io::Error> for CliError {
@@ -133,6 +136,10 @@ pub fn main() -> ExitCode {
                 eprintln!("pylayout: error: {e}");
                 ExitCode::from(1)
             }
+            Err(CliError::Script(text)) => {
+                eprintln!("{text}");
+                ExitCode::from(1)
+            }
         };
     }
     let result = match cli.command {
@@ -155,6 +162,10 @@ pub fn main() -> ExitCode {
         Err(CliError::Usage(msg)) => {
             eprintln!("error: {msg}\n\nFor more information, try '--help'.");
             ExitCode::from(2)
+        }
+        Err(CliError::Script(text)) => {
+            eprintln!("{text}");
+            ExitCode::from(1)
         }
     }
 }

@@ -9,6 +9,7 @@ use pylayout::runtime;
 use pylayout::types::float;
 
 use super::CliError;
+use super::after::{AfterArgs, ScriptSummary, run_after};
 
 const FLOAT_SIZE: usize = float::FLOAT_TYPE.tp_basicsize;
 use super::output::{emit, emit_json, printone, table};
@@ -18,6 +19,8 @@ pub const MAX_COUNT: u32 = 1_000_000;
 
 #[derive(Debug, Args)]
 pub struct PoolArgs {
+    #[command(flatten)]
+    after: AfterArgs,
     /// Print JSON instead of tables
     #[arg(long)]
     json: bool,
@@ -52,38 +55,59 @@ impl From<WorkloadArg> for WorkloadKind {
     }
 }
 
-/// The JSON document: the workload, then every statistic at the top level.
+/// The JSON document: the workload (or the script), then every statistic at the top level.
 #[derive(Serialize)]
 struct PoolReport {
-    workload: WorkloadSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workload: Option<WorkloadSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    script: Option<ScriptSummary>,
     #[serde(flatten)]
     stats: MallocStats,
     free_float_objects: usize,
 }
 
 pub fn run(args: &PoolArgs) -> Result<(), CliError> {
-    let work = Workload::run(args.workload.into(), args.count as usize);
-    let report = PoolReport {
-        workload: work.summary(),
-        stats: runtime::malloc_stats(),
-        free_float_objects: float::free_list_len(),
+    let report = if args.after.after.is_some() {
+        let after = run_after(&args.after, |_| PoolReport {
+            workload: None,
+            script: None,
+            stats: runtime::malloc_stats(),
+            free_float_objects: float::free_list_len(),
+        })?;
+        PoolReport {
+            script: Some(after.summary()),
+            ..after.view
+        }
+    } else {
+        let work = Workload::run(args.workload.into(), args.count as usize);
+        PoolReport {
+            workload: Some(work.summary()),
+            script: None,
+            stats: runtime::malloc_stats(),
+            free_float_objects: float::free_list_len(),
+        }
     };
     if args.json {
         emit_json(&report)?;
     } else {
         emit(&render(&report, args.all_classes))?;
     }
-    drop(work);
     Ok(())
 }
 
 fn render(r: &PoolReport, all_classes: bool) -> String {
     let s = &r.stats;
     let mut out = String::new();
-    out.push_str(&format!(
-        "Workload: {} (count {}): {}.\n\n",
-        r.workload.name, r.workload.count, r.workload.description
-    ));
+    if let Some(w) = &r.workload {
+        out.push_str(&format!(
+            "Workload: {} (count {}): {}.\n\n",
+            w.name, w.count, w.description
+        ));
+    }
+    if let Some(sc) = &r.script {
+        out.push_str(&sc.render_text());
+    }
     out.push_str(&format!(
         "Small block threshold = {}, in {} size classes.\n\n",
         s.small_request_threshold,

@@ -1,6 +1,6 @@
 //! `pylayout run`: run a Python snippet on pylayout's objects.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -9,8 +9,7 @@ use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
 use super::CliError;
 
-/// The stack of the thread that runs scripts (deep recursion up to the recursion limit).
-const RUN_STACK_BYTES: usize = 512 << 20;
+use super::after::RUN_STACK_BYTES;
 
 #[derive(Debug, Args)]
 #[command(after_help = SUBSET_HELP)]
@@ -78,21 +77,15 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     let (src, filename, startup) = match (&args.code, &args.file) {
         (Some(code), _) => (code.clone(), "<string>".to_string(), Startup::Command),
-        (None, Some(p)) if p.as_os_str() == "-" => {
-            let mut s = String::new();
-            io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::Usage(format!("cannot read the script from stdin: {e}")))?;
-            (s, "<stdin>".to_string(), Startup::Stdin)
-        }
         (None, Some(p)) => {
-            let bytes = std::fs::read(p)
-                .map_err(|e| CliError::Usage(format!("cannot read '{}': {e}", p.display())))?;
-            let s = String::from_utf8(bytes)
-                .map_err(|_| CliError::Usage(format!("'{}' is not UTF-8 text", p.display())))?;
-            (s, p.display().to_string(), Startup::File)
+            let s = super::after::read_source(p)?;
+            (s.text, s.filename, s.startup)
         }
-        (None, None) => unreachable!("clap requires one"),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give a script (FILE, or - for stdin) or -c CODE".into(),
+            ));
+        }
     };
     let trace: Option<Box<dyn Write + Send>> = match (&args.trace_file, args.trace) {
         (Some(p), _) => Some(Box::new(io::BufWriter::new(

@@ -268,6 +268,11 @@ impl<'o> Interp<'o> {
         }
     }
 
+    /// The script's own global names, in the order they were first bound.
+    pub fn script_globals(&self) -> Vec<&str> {
+        self.globals.keys_in_order()
+    }
+
     /// The value a global name holds.
     pub fn global(&self, name: &str) -> Option<&Value> {
         self.globals.get(name)

@@ -119,9 +119,21 @@ pub fn run(
     out: &mut dyn Write,
     trace: Option<Box<dyn Write>>,
 ) -> Outcome {
+    run_inspect(src, opts, out, trace, |_| ()).0
+}
+
+/// As [`run`], and when the program finished, call `inspect` on the state it left (its
+/// globals alive, before module teardown): the `--after FILE` views.
+pub fn run_inspect<T>(
+    src: &str,
+    opts: &RunOptions,
+    out: &mut dyn Write,
+    trace: Option<Box<dyn Write>>,
+    inspect: impl FnOnce(&Interp) -> T,
+) -> (Outcome, Option<T>) {
     let program = match compile(src) {
         Ok(p) => p,
-        Err(e) => return Outcome::Refused(e.to_string()),
+        Err(e) => return (Outcome::Refused(e.to_string()), None),
     };
     if let Some(how) = opts.startup {
         let st = startup::start_state(&program);
@@ -165,12 +177,13 @@ pub fn run(
             Fault::Output(Some(e)) => Outcome::Refused(format!("writing the output failed: {e}")),
         },
     };
+    let seen = matches!(outcome, Outcome::Ok).then(|| inspect(&interp));
     // Module teardown: the globals go, then the program's constants.
     interp.clear_globals();
     drop(interp);
     drop(program);
     crate::runtime::set_tracer(None);
-    outcome
+    (outcome, seen)
 }
 
 /// One `--trace` line for an event of the object layer.
