@@ -61,7 +61,7 @@ pub mod grammar;
 pub fn layout(expr: &str, depth: u8, json: bool) -> Result<String, String> {
     let expr = expr.to_owned();
     on_fresh_thread(move || {
-        cli::layout::render(&expr, depth, json, LIMITS).map_err(|e| format!("{e:?}"))
+        cli::layout::render(&expr, depth, json, cli::layout::View::default(), LIMITS).map_err(|e| format!("{e:?}"))
     })
 }
 

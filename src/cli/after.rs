@@ -21,8 +21,8 @@ pub struct AfterArgs {
     /// Run this script first (`-` reads it from standard input), then show the state it left
     #[arg(long, value_name = "FILE")]
     pub after: Option<PathBuf>,
-    /// Hash seed for the script, as PYTHONHASHSEED
-    #[arg(long, default_value_t = 0, requires = "after")]
+    /// Hash seed, as PYTHONHASHSEED (0 gives the hashes of `PYTHONHASHSEED=0 python3`)
+    #[arg(long, default_value_t = 0)]
     pub hash_seed: u32,
     /// The script's step limit (statements, loop iterations, items walked by builtins)
     #[arg(long, default_value_t = Limits::default().max_steps, requires = "after")]

@@ -1,13 +1,17 @@
 //! `pylayout layout EXPR`: build EXPR as `x = EXPR` would in CPython, then show the object.
 
-use clap::Args;
+use std::path::PathBuf;
 
-use pylayout::alloc::BlockInfo;
+use clap::Args;
+use serde::Serialize;
+
 use pylayout::inspect::layout::{Field, ObjectLayout, layout_depth};
+use pylayout::script::value::Value;
 use pylayout::script::{self, Limits};
 
 use super::CliError;
-use super::output::{emit, json_text, table};
+use super::after::{AfterArgs, ScriptSummary, run_after};
+use super::output::{commas, emit, json_text, table};
 
 /// Deepest `--depth`.
 pub const MAX_DEPTH: u8 = 8;
@@ -50,20 +54,68 @@ fn layout_bytes(obj: &pylayout::object::Obj, depth: usize, limit: usize) -> usiz
     total
 }
 
+/// Default `--max-items`: array elements (and referenced objects) shown before eliding.
+pub const DEFAULT_MAX_ITEMS: usize = 16;
+
 #[derive(Debug, Args)]
+#[command(after_help = LAYOUT_EXAMPLES)]
 pub struct LayoutArgs {
-    /// The expression, in the runner's Python subset (e.g. "[1, 2, 3]", "{'a': 1}", "'héllo'")
-    #[arg(allow_hyphen_values = true)]
-    expr: String,
+    /// The expression, in the runner's Python subset (e.g. "[1, 2, 3]", "{'a': 1}", "'héllo'");
+    /// `-` reads it from standard input. With --after: the global names to show
+    #[arg(allow_hyphen_values = true, value_name = "EXPR | NAME")]
+    target: Option<String>,
+    /// With --after: more global names to show
+    #[arg(value_name = "NAME", requires = "after")]
+    more_names: Vec<String>,
+    /// Read the expression from this file
+    #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with_all = ["after", "target"])]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    after: AfterArgs,
     /// How many levels of referenced objects to lay out
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=MAX_DEPTH as i64))]
     depth: u8,
-    /// Print JSON instead of text
+    /// Array elements and referenced objects shown before the rest is elided with a count
+    #[arg(long, default_value_t = DEFAULT_MAX_ITEMS, value_name = "N", value_parser = parse_max_items)]
+    max_items: usize,
+    /// Draw the object's bytes as a box, word by word, instead of the field table
+    #[arg(long)]
+    diagram: bool,
+    /// Print JSON instead of text (every field; nothing elided)
     #[arg(long)]
     json: bool,
-    /// Hash seed, as PYTHONHASHSEED
-    #[arg(long, default_value_t = 0)]
-    hash_seed: u32,
+}
+
+const LAYOUT_EXAMPLES: &str = "\
+Examples:
+  pylayout layout \"[1, 2, 3]\"                 a list, its item array, the ints it holds
+  pylayout layout \"{'a': 1, 'b': 2}\" --diagram  the dict's keys object, byte by byte
+  pylayout layout --after study.py a d         the globals a and d that study.py left
+  echo \"'héllo' * 3\" | pylayout layout -       the expression from standard input";
+
+fn parse_max_items(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) if s.starts_with('-') => Err("must be at least 1".into()),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// How the text view elides and draws.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct View {
+    pub max_items: usize,
+    pub diagram: bool,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            max_items: DEFAULT_MAX_ITEMS,
+            diagram: false,
+        }
+    }
 }
 
 fn show(v: &serde_json::Value) -> String {
@@ -87,9 +139,47 @@ fn field_value(f: &Field) -> String {
     }
 }
 
-fn fields_table(fields: &[Field]) -> String {
+/// `ob_item[12]` → (`ob_item`, 12); `dk_entries[3].me_key` → (`dk_entries`, 3).
+fn array_index(name: &str) -> Option<(&str, usize)> {
+    let open = name.find('[')?;
+    let close = open + name[open..].find(']')?;
+    let i = name[open + 1..close].parse().ok()?;
+    Some((&name[..open], i))
+}
+
+/// Whether the view elides this field (an array element past `max_items`).
+fn elided(f: &Field, max_items: usize) -> bool {
+    array_index(&f.name).is_some_and(|(_, i)| i >= max_items)
+}
+
+/// A long value (a str's data) cut to fit a table cell, saying how much is left out.
+fn short_value(v: String) -> String {
+    const MAX: usize = 48;
+    let n = v.chars().count();
+    if n <= MAX {
+        v
+    } else {
+        format!(
+            "{}… ({} characters)",
+            v.chars().take(MAX).collect::<String>(),
+            commas(n)
+        )
+    }
+}
+
+fn fields_table(fields: &[Field], view: View) -> String {
     let mut t = table(&["offset", "size", "field", "value"], &[0, 1]);
+    // Elided elements per array, reported once where the array's shown part ends.
+    let mut hidden: Vec<(String, usize, usize)> = Vec::new();
     for f in fields {
+        if elided(f, view.max_items) {
+            let (array, i) = array_index(&f.name).unwrap_or(("", 0));
+            match hidden.iter_mut().find(|h| h.0 == array) {
+                Some(h) => h.2 = h.2.max(i),
+                None => hidden.push((array.to_string(), i, i)),
+            }
+            continue;
+        }
         t.add_row(vec![
             format!("{:+}", f.offset),
             if f.size == 0 {
@@ -98,21 +188,32 @@ fn fields_table(fields: &[Field]) -> String {
                 f.size.to_string()
             },
             f.name.clone(),
-            field_value(f),
+            short_value(field_value(f)),
+        ]);
+    }
+    for (array, first, last) in &hidden {
+        t.add_row(vec![
+            "⋮".to_string(),
+            String::new(),
+            format!("{array}[{first}..={last}]"),
+            format!(
+                "{} more elements elided (--max-items {})",
+                commas(last - first + 1),
+                view.max_items
+            ),
         ]);
     }
     t.to_string()
 }
 
-/// Eight bytes per row: which fields fill each word of the object.
-fn byte_diagram(l: &ObjectLayout) -> String {
+/// Eight bytes per row: which fields fill each word of the object. Runs of words that read
+/// the same (a str's characters, padding) and array elements past `max_items` are elided.
+fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
+    let rule = "+------------------------------------------+";
     let mut out = String::new();
     let gc = l.gc_head as isize;
     if gc > 0 {
-        out.push_str(&format!(
-            "{:>6} +------------------------------------------+\n",
-            -gc
-        ));
+        out.push_str(&format!("{:>6} {rule}\n", -gc));
         out.push_str("       | PyGC_Head: _gc_next, _gc_prev (16)       |\n");
     }
     // The object's own block: up to its last field (a list's array and a dict's keys are
@@ -125,11 +226,7 @@ fn byte_diagram(l: &ObjectLayout) -> String {
         .unwrap_or(16)
         .max(16);
     let end = (end + 7) / 8 * 8;
-    let mut at = 0isize;
-    out.push_str(&format!(
-        "{:>6} +------------------------------------------+\n",
-        0
-    ));
+    out.push_str(&format!("{:>6} {rule}\n", 0));
     // Fields by offset, and a window over them that moves with the word: linear in the
     // fields (an int of 25,000 digits has 25,000 fields over 12,500 words).
     let mut by_offset: Vec<&Field> = l.fields.iter().filter(|f| f.name != "data").collect();
@@ -137,6 +234,9 @@ fn byte_diagram(l: &ObjectLayout) -> String {
     let data = l.fields.iter().find(|f| f.name == "data");
     let field_end = |f: &Field| f.offset + f.size.max(1) as isize;
     let (mut lo, mut hi) = (0, 0);
+    let mut rows: Vec<(isize, String)> = Vec::new();
+    let mut skipped = 0usize;
+    let mut at = 0isize;
     while at < end {
         while hi < by_offset.len() && by_offset[hi].offset < at + 8 {
             hi += 1;
@@ -144,10 +244,25 @@ fn byte_diagram(l: &ObjectLayout) -> String {
         while lo < hi && field_end(by_offset[lo]) <= at {
             lo += 1;
         }
-        let names: Vec<String> = by_offset[lo..hi]
+        let here: Vec<&Field> = by_offset[lo..hi]
             .iter()
             .copied()
             .filter(|f| field_end(f) > at)
+            .collect();
+        if !here.is_empty() && here.iter().all(|f| elided(f, max_items)) {
+            skipped += 1;
+            at += 8;
+            continue;
+        }
+        if skipped > 0 {
+            rows.push((
+                -1,
+                format!("⋮ {} words elided (--max-items)", commas(skipped)),
+            ));
+            skipped = 0;
+        }
+        let names: Vec<String> = here
+            .iter()
             .map(|f| {
                 let v = field_value(f);
                 let v = if v.chars().count() > 14 {
@@ -171,71 +286,107 @@ fn byte_diagram(l: &ObjectLayout) -> String {
         } else {
             text
         };
-        out.push_str(&format!("{:>6} | {:<40} |\n", format!("+{at}"), text));
+        rows.push((at, text));
         at += 8;
     }
-    out.push_str(&format!(
-        "{:>6} +------------------------------------------+\n",
-        format!("+{end}")
-    ));
+    if skipped > 0 {
+        rows.push((
+            -1,
+            format!("⋮ {} words elided (--max-items)", commas(skipped)),
+        ));
+    }
+    // Runs of identical rows: the first two, then a count.
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i + 1;
+        while j < rows.len() && rows[j].1 == rows[i].1 && rows[j].0 >= 0 {
+            j += 1;
+        }
+        let run = j - i;
+        let shown = if run > 3 { 2 } else { run };
+        for (at, text) in &rows[i..i + shown] {
+            let label = if *at >= 0 {
+                format!("+{at}")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("{label:>6} | {text:<40} |\n"));
+        }
+        if run > shown {
+            let text = format!("⋮ the same for {} more words", commas(run - shown));
+            out.push_str(&format!("{:>6} | {text:<40} |\n", ""));
+        }
+        i = j;
+    }
+    out.push_str(&format!("{:>6} {rule}\n", format!("+{end}")));
     out
 }
 
-fn placement(p: &Option<BlockInfo>, is_static: bool) -> String {
-    match p {
-        Some(b) => format!(
-            "block {} of pool {} (size class {}, {}-byte blocks) in arena {}",
-            b.block_index, b.pool_index, b.size_class, b.block_size, b.arena_index
-        ),
-        None if is_static => "statically allocated by the runtime: in no pool".into(),
-        None => "a system-allocator block (over 512 bytes), or shared static data".into(),
+/// "88 bytes = 16 PyGC_Head + 40 PyListObject + 32 ob_item (separate block)".
+fn size_line(l: &ObjectLayout) -> String {
+    let parts: Vec<String> = l
+        .size_parts
+        .iter()
+        .map(|p| {
+            if p.separate {
+                format!("{} {} (a separate block)", p.bytes, p.name)
+            } else {
+                format!("{} {}", p.bytes, p.name)
+            }
+        })
+        .collect();
+    if parts.len() <= 1 {
+        format!("sys.getsizeof: {} bytes", l.size)
+    } else {
+        format!("sys.getsizeof: {} bytes = {}", l.size, parts.join(" + "))
     }
 }
 
-/// The text view.
-pub fn render_text(expr: &str, l: &ObjectLayout) -> String {
+/// The text view; `label` says what is shown (`x = [1, 2]`, `a (a global study.py left)`).
+pub(crate) fn render_text(label: &str, l: &ObjectLayout, view: View) -> String {
     let mut out = format!(
-        "x = {expr}\n\ntype {}: sys.getsizeof {} bytes ({} object{}), deep size {} bytes\nplacement: {}\n\n",
+        "{label}\n\ntype {} at {:#x}\n{}, deep size {} bytes\nplacement: {}\n\n",
         l.type_name,
-        l.size,
-        l.sizeof,
-        if l.gc_head > 0 {
-            format!(" + {} GC head", l.gc_head)
-        } else {
-            String::new()
-        },
+        l.address,
+        size_line(l),
         l.deep_size,
-        placement(&l.block, l.is_static)
+        l.placement.describe()
     );
-    out.push_str(&fields_table(&l.fields));
-    out.push_str("\n\n");
-    out.push_str(&byte_diagram(l));
+    if view.diagram {
+        out.push_str(&byte_diagram(l, view.max_items));
+    } else {
+        out.push_str(&fields_table(&l.fields, view));
+        out.push('\n');
+    }
     for b in &l.blocks {
         out.push_str(&format!(
             "\nblock {} at {:#x}: {} bytes, {}\n",
             b.name,
             b.address,
             b.size,
-            placement(&b.pool, false)
+            b.placement.describe()
         ));
-        out.push_str(&fields_table(&b.fields));
+        out.push_str(&fields_table(&b.fields, view));
         out.push('\n');
+    }
+    if l.placement_is_pool() || l.blocks.iter().any(|b| b.placement_is_pool()) {
+        out.push_str("\n(the pools: `pylayout pool --map`)\n");
     }
     if !l.items.is_empty() {
         out.push_str("\nreferenced objects:\n");
-        render_items(&l.items, 1, &mut out);
+        render_items(&l.items, 1, view.max_items, &mut out);
     }
     out
 }
 
-fn render_items(items: &[ObjectLayout], indent: usize, out: &mut String) {
-    for it in items {
+fn render_items(items: &[ObjectLayout], indent: usize, max_items: usize, out: &mut String) {
+    for it in items.iter().take(max_items) {
         let summary: Vec<String> = it
             .fields
             .iter()
             .filter(|f| !matches!(f.name.as_str(), "ob_type" | "wstr" | "utf8"))
             .take(6)
-            .map(|f| format!("{}={}", f.name, field_value(f)))
+            .map(|f| format!("{}={}", f.name, short_value(field_value(f))))
             .collect();
         out.push_str(&format!(
             "{}- {} at {:#x}: {} bytes{}{}\n",
@@ -246,14 +397,153 @@ fn render_items(items: &[ObjectLayout], indent: usize, out: &mut String) {
             if summary.is_empty() { "" } else { "; " },
             summary.join(", ")
         ));
-        render_items(&it.items, indent + 1, out);
+        render_items(&it.items, indent + 1, max_items, out);
+    }
+    if items.len() > max_items {
+        out.push_str(&format!(
+            "{}- … {} more (--max-items {max_items})\n",
+            "  ".repeat(indent),
+            commas(items.len() - max_items)
+        ));
     }
 }
 
 pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
-    pylayout::runtime::set_hash_seed(args.hash_seed);
-    emit(&render(&args.expr, args.depth, args.json, LAYOUT_LIMITS)?)?;
+    let view = View {
+        max_items: args.max_items,
+        diagram: args.diagram,
+    };
+    if args.after.after.is_some() {
+        return run_after_names(args, view);
+    }
+    let targets: Vec<String> = args
+        .target
+        .iter()
+        .chain(&args.more_names)
+        .cloned()
+        .collect();
+    let expr = match (&args.file, targets.as_slice()) {
+        (Some(p), _) => read_expr(
+            std::fs::read(p)
+                .map_err(|e| CliError::Usage(format!("cannot read '{}': {e}", p.display())))?,
+        )?,
+        (None, [dash]) if dash == "-" => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| {
+                CliError::Usage(format!("cannot read the expression from stdin: {e}"))
+            })?;
+            read_expr(bytes)?
+        }
+        (None, [expr]) => expr.clone(),
+        (None, []) => {
+            return Err(CliError::Usage(
+                "give an expression (or -f FILE, or - for stdin, or --after FILE NAME...)".into(),
+            ));
+        }
+        (None, [_, second, ..]) => {
+            return Err(CliError::Usage(format!(
+                "one expression at a time (got a second argument {second:?}); quote the \
+                 expression, or use --after FILE NAME... for several names"
+            )));
+        }
+    };
+    pylayout::runtime::set_hash_seed(args.after.hash_seed);
+    emit(&render(&expr, args.depth, args.json, view, LAYOUT_LIMITS)?)?;
     Ok(())
+}
+
+/// An expression read from a file or stdin: UTF-8, surrounding whitespace dropped.
+fn read_expr(bytes: Vec<u8>) -> Result<String, CliError> {
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::Usage("the expression is not UTF-8".into()))?;
+    Ok(text.trim().to_string())
+}
+
+/// `layout --after FILE NAME...`: the named globals of the state the script left.
+fn run_after_names(args: &LayoutArgs, view: View) -> Result<(), CliError> {
+    let names: Vec<String> = args
+        .target
+        .iter()
+        .chain(&args.more_names)
+        .cloned()
+        .collect();
+    if names.is_empty() {
+        return Err(CliError::Usage(
+            "--after FILE needs the names of the script's globals to show (e.g. --after study.py a b)"
+                .into(),
+        ));
+    }
+    let depth = args.depth as usize;
+    let after = run_after(&args.after, move |interp| {
+        let mut shown = Vec::new();
+        for name in &names {
+            let obj = match interp.global(name) {
+                Some(Value::Obj(o)) => o,
+                Some(other) => {
+                    return Err(format!(
+                        "'{name}' is a {}, which pylayout does not build in memory",
+                        other.type_name()
+                    ));
+                }
+                None => {
+                    let globals = interp.script_globals();
+                    return Err(format!(
+                        "the script left no global named '{name}' (its globals: {})",
+                        if globals.is_empty() {
+                            "none".to_string()
+                        } else {
+                            globals.join(", ")
+                        }
+                    ));
+                }
+            };
+            let bytes = layout_bytes(obj, depth, MAX_LAYOUT_BYTES);
+            if bytes > MAX_LAYOUT_BYTES {
+                return Err(format!(
+                    "'{name}' would show over {MAX_LAYOUT_BYTES} bytes of objects at --depth \
+                     {depth}; try a smaller --depth"
+                ));
+            }
+            // The global's own reference is CPython's; the inspector borrows it.
+            shown.push(NamedLayout {
+                name: name.clone(),
+                layout: layout_depth(obj, depth),
+            });
+        }
+        Ok(shown)
+    })?;
+    let layouts = after.view.clone().map_err(CliError::Usage)?;
+    if args.json {
+        emit(&json_text(&AfterLayouts {
+            script: after.summary(),
+            layouts,
+        })?)?;
+    } else {
+        let mut out = after.summary().render_text();
+        for (i, n) in layouts.iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
+            let label = format!("{} (a global that {} left)", n.name, after.filename);
+            out.push_str(&render_text(&label, &n.layout, view));
+        }
+        emit(&out)?;
+    }
+    Ok(())
+}
+
+/// One global's layout.
+#[derive(Clone, Debug, Serialize)]
+struct NamedLayout {
+    name: String,
+    layout: ObjectLayout,
+}
+
+/// The JSON of `layout --after`.
+#[derive(Debug, Serialize)]
+struct AfterLayouts {
+    script: ScriptSummary,
+    layouts: Vec<NamedLayout>,
 }
 
 /// What `pylayout layout EXPR --depth DEPTH [--json]` prints (the fuzz target `layout_expr`
@@ -262,6 +552,7 @@ pub(crate) fn render(
     expr: &str,
     depth: u8,
     json: bool,
+    view: View,
     limits: Limits,
 ) -> Result<String, CliError> {
     let (obj, program) = script::eval_expr(expr, limits).map_err(|e| {
@@ -290,7 +581,9 @@ pub(crate) fn render(
     Ok(if json {
         json_text(&l)?
     } else {
-        render_text(expr, &l)
+        let shown: String = expr.chars().take(200).collect();
+        let more = if shown.len() < expr.len() { "…" } else { "" };
+        render_text(&format!("x = {shown}{more}"), &l, view)
     })
 }
 
@@ -304,12 +597,12 @@ mod tests {
     fn diagram_covers_every_word_of_a_list() {
         let l = PyList::with_items(vec![PyStr::new("ab").into_obj()]);
         let lay = layout_depth(l.as_obj(), 0);
-        let d = byte_diagram(&lay);
+        let d = byte_diagram(&lay, 16);
         for word in ["+0", "+8", "+16", "+24", "+32", "-16"] {
             assert!(d.contains(word), "{word} missing in\n{d}");
         }
         assert!(d.contains("allocated=1"));
-        let text = render_text("[x]", &lay);
+        let text = render_text("[x]", &lay, View::default());
         assert!(text.contains("block ob_item"));
     }
 }

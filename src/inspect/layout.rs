@@ -40,6 +40,83 @@ pub struct Field {
     pub value: serde_json::Value,
 }
 
+/// Where an allocation sits: said precisely, never "X or Y".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Placement {
+    /// A block of a pymalloc pool (requests of 1..=512 bytes).
+    Pool(BlockInfo),
+    /// A block from the system allocator (`PyObject_Malloc` of over 512 bytes goes to
+    /// `malloc`).
+    System {
+        /// The bytes requested.
+        bytes: usize,
+    },
+    /// Static data of the runtime (small ints, None, the empty tuple and str, the one-character
+    /// Latin-1 strs, `Py_EMPTY_KEYS`): allocated by no allocator.
+    Static,
+}
+
+impl Placement {
+    /// Where an allocation of `bytes` at `address` sits (`is_static`: the runtime's own).
+    pub fn of(address: usize, bytes: usize, is_static: bool) -> Placement {
+        if is_static {
+            return Placement::Static;
+        }
+        match pool_of(address) {
+            Some(b) => Placement::Pool(b),
+            None => {
+                debug_assert!(
+                    bytes > crate::alloc::SMALL_REQUEST_THRESHOLD,
+                    "a request of {bytes} bytes outside the pools"
+                );
+                Placement::System { bytes }
+            }
+        }
+    }
+
+    /// One line: "block 3 of pool 7 (size class 3, 64-byte blocks) in arena 0", "the system
+    /// allocator (malloc: 840 bytes, over pymalloc's 512)", "static data of the runtime".
+    pub fn describe(&self) -> String {
+        match self {
+            Placement::Pool(b) => format!(
+                "block {} of pool {} (size class {}, {}-byte blocks) in arena {}",
+                b.block_index, b.pool_index, b.size_class, b.block_size, b.arena_index
+            ),
+            Placement::System { bytes } => format!(
+                "the system allocator (malloc of {bytes} bytes: over pymalloc's {})",
+                crate::alloc::SMALL_REQUEST_THRESHOLD
+            ),
+            Placement::Static => "static data of the runtime: in no pool, never freed".into(),
+        }
+    }
+}
+
+impl ObjectLayout {
+    /// Whether the object sits in a pymalloc pool.
+    pub fn placement_is_pool(&self) -> bool {
+        matches!(self.placement, Placement::Pool(_))
+    }
+}
+
+impl Block {
+    /// Whether the block sits in a pymalloc pool.
+    pub fn placement_is_pool(&self) -> bool {
+        matches!(self.placement, Placement::Pool(_))
+    }
+}
+
+/// One part of `sys.getsizeof(obj)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SizePart {
+    /// What it is: `PyGC_Head`, the C struct (`PyListObject`), or an owned block (`ob_item`).
+    pub name: String,
+    /// Its bytes.
+    pub bytes: usize,
+    /// Whether it is allocated separately from the object.
+    pub separate: bool,
+}
+
 /// A block the object owns besides itself (the list's `ob_item` array, the dict's keys).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Block {
@@ -51,6 +128,10 @@ pub struct Block {
     pub size: usize,
     /// Where it sits in pymalloc (`None`: from the system allocator, over 512 bytes).
     pub pool: Option<BlockInfo>,
+    /// Where it sits, said precisely.
+    pub placement: Placement,
+    /// Whether `sys.getsizeof` of the owner counts it (not the shared `Py_EMPTY_KEYS`).
+    pub counted: bool,
     /// Its fields.
     pub fields: Vec<Field>,
 }
@@ -75,6 +156,11 @@ pub struct ObjectLayout {
     /// Whether the object is statically allocated by the runtime (small ints, bools, None,
     /// the empty tuple and string, one-character Latin-1 strings).
     pub is_static: bool,
+    /// Where it sits, said precisely.
+    pub placement: Placement,
+    /// `sys.getsizeof` split: GC head, the object's own block, the blocks it owns that
+    /// `__sizeof__` counts. The parts add up to `size`.
+    pub size_parts: Vec<SizePart>,
     /// The fields in memory order.
     pub fields: Vec<Field>,
     /// Separately allocated blocks the object owns.
@@ -177,6 +263,8 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
                 address: l.ob_item_address(),
                 size: l.allocated() * 8,
                 pool: pool_of(l.ob_item_address()),
+                placement: Placement::of(l.ob_item_address(), l.allocated() * 8, false),
+                counted: true,
                 fields: bf,
             });
         }
@@ -263,14 +351,43 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
         })
         .collect();
     let items = if depth == 0 { Vec::new() } else { items };
+    let gc_head = obj.type_object().pre_header_size();
+    let sizeof = obj.sizeof();
+    let owned: usize = blocks.iter().filter(|b| b.counted).map(|b| b.size).sum();
+    let mut size_parts = Vec::new();
+    if gc_head > 0 {
+        size_parts.push(SizePart {
+            name: "PyGC_Head".into(),
+            bytes: gc_head,
+            separate: false,
+        });
+    }
+    size_parts.push(SizePart {
+        name: struct_name(obj).into(),
+        bytes: sizeof - owned.min(sizeof),
+        separate: false,
+    });
+    for b in blocks.iter().filter(|b| b.counted) {
+        size_parts.push(SizePart {
+            name: b.name.clone(),
+            bytes: b.size,
+            separate: true,
+        });
+    }
     ObjectLayout {
         type_name: obj.type_name().into(),
         size: obj.getsizeof(),
-        sizeof: obj.sizeof(),
-        gc_head: obj.type_object().pre_header_size(),
+        sizeof,
+        gc_head,
         address: obj.id(),
         block,
         is_static,
+        placement: Placement::of(
+            obj.mem_address(),
+            gc_head + (sizeof - owned.min(sizeof)),
+            is_static,
+        ),
+        size_parts,
         fields,
         blocks,
         deep_size: deep,
@@ -278,16 +395,58 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
     }
 }
 
+/// The C struct CPython 3.11 lays the object out as.
+fn struct_name(o: &Obj) -> &'static str {
+    match o.type_name() {
+        "int" | "bool" => "PyLongObject",
+        "float" => "PyFloatObject",
+        "list" => "PyListObject",
+        "tuple" => "PyTupleObject",
+        "dict" => "PyDictObject",
+        "NoneType" => "PyObject",
+        "str" => match PyStr::from_obj(o.clone()) {
+            Ok(s) if s.state().ascii => "PyASCIIObject",
+            _ => "PyCompactUnicodeObject",
+        },
+        _ => "PyObject",
+    }
+}
+
+/// Whether the runtime allocated `o` statically (small ints, None, the empty tuple and str,
+/// one-character Latin-1 strs).
+fn is_static_obj(o: &Obj) -> bool {
+    if none::is_none(o) {
+        true
+    } else if let Ok(i) = PyInt::from_obj(o.clone()) {
+        i.is_static()
+    } else if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        t.is_static()
+    } else if let Ok(s) = PyStr::from_obj(o.clone()) {
+        s.is_static()
+    } else {
+        false
+    }
+}
+
 /// Type, size and address only.
 fn shallow(o: &Obj) -> ObjectLayout {
+    let is_static = is_static_obj(o);
+    let gc_head = o.type_object().pre_header_size();
+    let block = if is_static {
+        None
+    } else {
+        pool_of(o.mem_address())
+    };
     ObjectLayout {
         type_name: o.type_name().into(),
         size: o.getsizeof(),
         sizeof: o.sizeof(),
-        gc_head: o.type_object().pre_header_size(),
+        gc_head,
         address: o.id(),
-        block: None,
-        is_static: false,
+        block,
+        is_static,
+        placement: Placement::of(o.mem_address(), gc_head + o.sizeof(), is_static),
+        size_parts: Vec::new(),
         fields: Vec::new(),
         blocks: Vec::new(),
         deep_size: o.getsizeof(),
@@ -367,6 +526,8 @@ fn keys_block(d: &PyDict, t: &dict::TableInfo) -> Block {
         } else {
             pool_of(t.keys_address)
         },
+        placement: Placement::of(t.keys_address, size, t.shared_empty_keys),
+        counted: !t.shared_empty_keys,
         fields: f,
     }
 }
