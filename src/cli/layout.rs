@@ -11,7 +11,7 @@ use pylayout::script::{self, Limits};
 
 use super::CliError;
 use super::after::{AfterArgs, ScriptSummary, run_after};
-use super::output::{commas, emit, json_text, table};
+use super::output::{Role, cell, commas, emit, json_text, paint, table};
 
 /// Deepest `--depth`.
 pub const MAX_DEPTH: u8 = 8;
@@ -125,14 +125,23 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
-fn field_value(f: &Field) -> String {
-    let v = show(&f.value);
-    let pointer = f.name == "ob_item"
+/// Whether the field holds an address (shown in hex, NULL for 0, dimmed in colour).
+fn is_pointer(f: &Field) -> bool {
+    f.name == "ob_item"
         || f.name.starts_with("ob_item[")
         || f.name.ends_with("me_key")
         || f.name.ends_with("me_value")
-        || matches!(f.name.as_str(), "ma_keys" | "ma_values" | "wstr" | "utf8");
-    match (&f.value, pointer) {
+        || matches!(f.name.as_str(), "ma_keys" | "ma_values" | "wstr" | "utf8")
+}
+
+/// The header every object starts with (set apart in colour).
+fn is_header(f: &Field) -> bool {
+    matches!(f.name.as_str(), "ob_refcnt" | "ob_type")
+}
+
+fn field_value(f: &Field) -> String {
+    let v = show(&f.value);
+    match (&f.value, is_pointer(f)) {
         (serde_json::Value::Number(n), true) if n.as_u64() == Some(0) => "NULL".into(),
         (serde_json::Value::Number(n), true) => format!("{:#x}", n.as_u64().unwrap_or(0)),
         _ => v,
@@ -180,26 +189,39 @@ fn fields_table(fields: &[Field], view: View) -> String {
             }
             continue;
         }
+        let role = if is_header(f) {
+            Some(Role::Header)
+        } else if is_pointer(f) {
+            Some(Role::Pointer)
+        } else {
+            None
+        };
         t.add_row(vec![
-            format!("{:+}", f.offset),
-            if f.size == 0 {
-                "bits".into()
-            } else {
-                f.size.to_string()
-            },
-            f.name.clone(),
-            short_value(field_value(f)),
+            cell(format!("{:+}", f.offset), None),
+            cell(
+                if f.size == 0 {
+                    "bits".into()
+                } else {
+                    f.size.to_string()
+                },
+                None,
+            ),
+            cell(f.name.clone(), is_header(f).then_some(Role::Header)),
+            cell(short_value(field_value(f)), role),
         ]);
     }
     for (array, first, last) in &hidden {
         t.add_row(vec![
-            "⋮".to_string(),
-            String::new(),
-            format!("{array}[{first}..={last}]"),
-            format!(
-                "{} more elements elided (--max-items {})",
-                commas(last - first + 1),
-                view.max_items
+            cell("⋮", None),
+            cell("", None),
+            cell(format!("{array}[{first}..={last}]"), None),
+            cell(
+                format!(
+                    "{} more elements elided (--max-items {})",
+                    commas(last - first + 1),
+                    view.max_items
+                ),
+                Some(Role::Event),
             ),
         ]);
     }
@@ -214,7 +236,10 @@ fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
     let gc = l.gc_head as isize;
     if gc > 0 {
         out.push_str(&format!("{:>6} {rule}\n", -gc));
-        out.push_str("       | PyGC_Head: _gc_next, _gc_prev (16)       |\n");
+        out.push_str(&format!(
+            "       | {} |\n",
+            paint("PyGC_Head: _gc_next, _gc_prev (16)      ", Role::Header)
+        ));
     }
     // The object's own block: up to its last field (a list's array and a dict's keys are
     // separate blocks, shown below).
@@ -310,7 +335,13 @@ fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
             } else {
                 String::new()
             };
-            out.push_str(&format!("{label:>6} | {text:<40} |\n"));
+            let text = format!("{text:<40}");
+            let text = if *at >= 0 && *at < 16 {
+                paint(&text, Role::Header)
+            } else {
+                text
+            };
+            out.push_str(&format!("{label:>6} | {text} |\n"));
         }
         if run > shown {
             let text = format!("⋮ the same for {} more words", commas(run - shown));
@@ -322,34 +353,54 @@ fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
     out
 }
 
-/// "88 bytes = 16 PyGC_Head + 40 PyListObject + 32 ob_item (separate block)".
-fn size_line(l: &ObjectLayout) -> String {
-    let parts: Vec<String> = l
+/// `sys.getsizeof: 88 bytes = 16 PyGC_Head`, then `+ 40 PyListObject` ... one part a line.
+fn size_lines(l: &ObjectLayout) -> String {
+    let lead = format!("sys.getsizeof: {} bytes", l.size);
+    if l.size_parts.len() <= 1 {
+        return lead;
+    }
+    let width = l
         .size_parts
         .iter()
-        .map(|p| {
-            if p.separate {
-                format!("{} {} (a separate block)", p.bytes, p.name)
-            } else {
-                format!("{} {}", p.bytes, p.name)
-            }
-        })
-        .collect();
-    if parts.len() <= 1 {
-        format!("sys.getsizeof: {} bytes", l.size)
+        .map(|p| p.bytes.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (i, p) in l.size_parts.iter().enumerate() {
+        let sep = if i == 0 {
+            format!("{lead} = ")
+        } else {
+            format!("{:>w$}+ ", "", w = lead.len() + 1)
+        };
+        let what = if p.separate {
+            format!("{} (a separate block)", p.name)
+        } else {
+            p.name.clone()
+        };
+        out.push_str(&format!("{sep}{:>width$} {what}\n", p.bytes));
+    }
+    out.pop();
+    out
+}
+
+/// A line cut to `max` characters, ending in `…` when cut.
+fn fit(line: String, max: usize) -> String {
+    if line.chars().count() <= max {
+        line
     } else {
-        format!("sys.getsizeof: {} bytes = {}", l.size, parts.join(" + "))
+        format!("{}…", line.chars().take(max - 1).collect::<String>())
     }
 }
 
 /// The text view; `label` says what is shown (`x = [1, 2]`, `a (a global study.py left)`).
 pub(crate) fn render_text(label: &str, l: &ObjectLayout, view: View) -> String {
     let mut out = format!(
-        "{label}\n\ntype {} at {:#x}\n{}, deep size {} bytes\nplacement: {}\n\n",
+        "{}\n\ntype {} at {} (deep size {} bytes)\n{}\nplacement: {}\n\n",
+        paint(label, Role::Heading),
         l.type_name,
-        l.address,
-        size_line(l),
+        paint(&format!("{:#x}", l.address), Role::Pointer),
         l.deep_size,
+        size_lines(l),
         l.placement.describe()
     );
     if view.diagram {
@@ -360,9 +411,9 @@ pub(crate) fn render_text(label: &str, l: &ObjectLayout, view: View) -> String {
     }
     for b in &l.blocks {
         out.push_str(&format!(
-            "\nblock {} at {:#x}: {} bytes, {}\n",
+            "\nblock {} at {}: {} bytes\n  in {}\n",
             b.name,
-            b.address,
+            paint(&format!("{:#x}", b.address), Role::Pointer),
             b.size,
             b.placement.describe()
         ));
@@ -388,15 +439,17 @@ fn render_items(items: &[ObjectLayout], indent: usize, max_items: usize, out: &m
             .take(6)
             .map(|f| format!("{}={}", f.name, short_value(field_value(f))))
             .collect();
-        out.push_str(&format!(
-            "{}- {} at {:#x}: {} bytes{}{}\n",
+        let line = format!(
+            "{}- {} at {:#x}: {} bytes{}{}",
             "  ".repeat(indent),
             it.type_name,
             it.address,
             it.size,
             if summary.is_empty() { "" } else { "; " },
             summary.join(", ")
-        ));
+        );
+        out.push_str(&fit(line, 79));
+        out.push('\n');
         render_items(&it.items, indent + 1, max_items, out);
     }
     if items.len() > max_items {

@@ -27,6 +27,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "pylayout", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto, value_name = "WHEN")]
+    color: output::ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,10 +115,18 @@ pub fn forced_panic(place: &str) {
 pub fn main() -> ExitCode {
     install_panic_hook();
     forced_panic("main");
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let colour = output::init_color(output::ColorChoice::from_args(&args));
     // `cost --help` ends with the structures and operations, derived from the library.
-    let command = Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help()));
+    let command = Cli::command()
+        .mut_subcommand("cost", |c| c.after_help(cost::help()))
+        .color(if colour {
+            clap::ColorChoice::Always
+        } else {
+            clap::ColorChoice::Never
+        });
     let parsed = command
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
