@@ -52,6 +52,35 @@ enum Command {
     Cost(cost::CostArgs),
     /// The headline pairs side by side (list vs Vec, dict vs IndexMap, pymalloc vs malloc, gc vs CPython)
     Bench(bench::BenchArgs),
+    /// Print a shell completion script: `pylayout completions bash > ~/.local/share/bash-completion/completions/pylayout`
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `pylayout man > pylayout.1 && man ./pylayout.1`
+    Man,
+}
+
+/// The command line as clap sees it, with the help texts derived from the library.
+fn command() -> clap::Command {
+    // `cost --help` ends with the structures and operations, derived from the library.
+    Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help()))
+}
+
+/// `pylayout completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut command(), "pylayout", &mut buf);
+    output::emit(&String::from_utf8_lossy(&buf))?;
+    Ok(())
+}
+
+/// `pylayout man`.
+fn man_page() -> Result<(), CliError> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(command()).render(&mut buf)?;
+    output::emit(&String::from_utf8_lossy(&buf))?;
+    Ok(())
 }
 
 /// Errors of a command run. (Bad arguments are caught by the parser, which exits with 2.)
@@ -117,14 +146,11 @@ pub fn main() -> ExitCode {
     forced_panic("main");
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let colour = output::init_color(output::ColorChoice::from_args(&args));
-    // `cost --help` ends with the structures and operations, derived from the library.
-    let command = Cli::command()
-        .mut_subcommand("cost", |c| c.after_help(cost::help()))
-        .color(if colour {
-            clap::ColorChoice::Always
-        } else {
-            clap::ColorChoice::Never
-        });
+    let command = command().color(if colour {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Never
+    });
     let parsed = command
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -162,6 +188,8 @@ pub fn main() -> ExitCode {
         Command::Layout(args) => layout::run(&args),
         Command::Cost(args) => cost::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

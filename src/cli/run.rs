@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use serde::Serialize;
 
 use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
@@ -36,6 +37,55 @@ pub struct RunArgs {
     /// Write the trace to this file instead of stderr (implies --trace)
     #[arg(long, value_name = "FILE")]
     trace_file: Option<PathBuf>,
+    /// Print one JSON document: the script's stdout and stderr, its exit code, and the
+    /// collector's and allocator's final counts (the exit code is the same as without it)
+    #[arg(long)]
+    json: bool,
+}
+
+/// `run --json`.
+#[derive(Debug, Serialize)]
+struct RunReport {
+    exit_code: u8,
+    stdout: String,
+    stderr: String,
+    /// The state when the script ended (before module teardown); absent if it never started.
+    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
+    final_counts: Option<FinalCounts>,
+}
+
+/// Counts at the end of a script, as `gc` and `sys` would show them on its last line.
+#[derive(Debug, Serialize)]
+struct FinalCounts {
+    /// `gc.get_count()`.
+    gc_count: [isize; 3],
+    /// `gc.get_threshold()`.
+    gc_threshold: [isize; 3],
+    /// `gc.get_stats()`.
+    gc_stats: [pylayout::gc::GenStats; 3],
+    /// Tracked objects per generation (`len(gc.get_objects(g))` for the script's own).
+    gc_tracked: [usize; 3],
+    /// `sys.getallocatedblocks()` of pylayout's heap (the script's objects and the runtime's).
+    allocated_blocks: usize,
+    /// Bytes in pymalloc blocks in use.
+    bytes_in_allocated_blocks: usize,
+    /// pymalloc arenas held.
+    arenas: usize,
+}
+
+impl FinalCounts {
+    fn now() -> FinalCounts {
+        let stats = pylayout::runtime::malloc_stats();
+        FinalCounts {
+            gc_count: pylayout::gc::get_count(),
+            gc_threshold: pylayout::gc::get_threshold(),
+            gc_stats: pylayout::gc::get_stats(),
+            gc_tracked: pylayout::gc::generation_sizes(),
+            allocated_blocks: pylayout::runtime::allocated_blocks(),
+            bytes_in_allocated_blocks: stats.bytes_in_allocated_blocks,
+            arenas: stats.arenas_allocated_current,
+        }
+    }
 }
 
 const SUBSET_HELP: &str = "\
@@ -104,6 +154,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
         startup: Some(startup),
     };
     let seed = args.hash_seed;
+    if args.json {
+        return run_json(src, filename, opts, seed, trace);
+    }
     // Run on a thread with a large stack: the evaluator recurses for Python calls.
     let handle = std::thread::Builder::new()
         .name("pylayout-run".into())
@@ -140,6 +193,44 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     handle
         .join()
         .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))
+}
+
+/// `run --json`: the same run, its output captured into one JSON document.
+fn run_json(
+    src: String,
+    filename: String,
+    opts: RunOptions,
+    seed: u32,
+    trace: Option<Box<dyn Write + Send>>,
+) -> Result<u8, CliError> {
+    let handle = std::thread::Builder::new()
+        .name("pylayout-run".into())
+        .stack_size(RUN_STACK_BYTES)
+        .spawn(move || {
+            super::forced_panic("run");
+            pylayout::runtime::set_hash_seed(seed);
+            let mut out = Vec::new();
+            let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
+            let (outcome, counts) =
+                script::run_inspect(&src, &opts, &mut out, trace, |_| FinalCounts::now());
+            let (exit_code, stderr) = match outcome {
+                Outcome::Ok => (0, String::new()),
+                Outcome::Exception(f) => (1, script::format_traceback(&f, &filename, &src)),
+                Outcome::Refused(msg) => (2, format!("pylayout: {msg}\n")),
+            };
+            RunReport {
+                exit_code,
+                stdout: String::from_utf8_lossy(&out).into_owned(),
+                stderr,
+                final_counts: counts,
+            }
+        })
+        .map_err(CliError::Io)?;
+    let report = handle
+        .join()
+        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))?;
+    super::output::emit_json(&report)?;
+    Ok(report.exit_code)
 }
 
 #[cfg(test)]

@@ -122,8 +122,9 @@ pub fn run(
     run_inspect(src, opts, out, trace, |_| ()).0
 }
 
-/// As [`run`], and when the program finished, call `inspect` on the state it left (its
-/// globals alive, before module teardown): the `--after FILE` views.
+/// As [`run`], then call `inspect` on the state the program left (its globals alive, before
+/// module teardown): the `--after FILE` views, `run --json`'s final counts. Not called when
+/// the program did not compile.
 pub fn run_inspect<T>(
     src: &str,
     opts: &RunOptions,
@@ -177,7 +178,7 @@ pub fn run_inspect<T>(
             Fault::Output(Some(e)) => Outcome::Refused(format!("writing the output failed: {e}")),
         },
     };
-    let seen = matches!(outcome, Outcome::Ok).then(|| inspect(&interp));
+    let seen = Some(inspect(&interp));
     // Module teardown: the globals go, then the program's constants.
     interp.clear_globals();
     drop(interp);
