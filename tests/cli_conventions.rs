@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{assert_python_311, python_script};
+use common::assert_python_311;
 use serde_json::Value;
 
 /// Run pylayout with extra environment variables (and without the ones a developer's shell
