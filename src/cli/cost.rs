@@ -190,6 +190,9 @@ fn check_svg(path: Option<&PathBuf>) -> Result<(), CliError> {
 /// `10000`, `10_000`, `10,000`, `1e4`.
 fn parse_size(s: &str, what: &str) -> Result<usize, CliError> {
     let t: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
+    if t.starts_with('-') {
+        return Err(usage(format!("{what} '{s}': must be ≥ 0")));
+    }
     let bad = || {
         usage(format!(
             "{what} '{s}': expected a whole number such as 10000 or 1e4"

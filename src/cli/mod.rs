@@ -64,7 +64,54 @@ enum Command {
 /// The command line as clap sees it, with the help texts derived from the library.
 fn command() -> clap::Command {
     // `cost --help` ends with the structures and operations, derived from the library.
-    Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help()))
+    allow_negatives(Cli::command().mut_subcommand("cost", |c| c.after_help(cost::help())))
+}
+
+/// Let every option's value start with `-` when it is a number, so that `--count -5` reaches
+/// the value parser (and [`negative_number`] says "must be ≥ 0") instead of clap's
+/// "to pass '-5' as a value, use '-- -5'".
+fn allow_negatives(cmd: clap::Command) -> clap::Command {
+    let ids: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_positional() && a.get_action().takes_values())
+        .map(|a| a.get_id().clone())
+        .collect();
+    let mut cmd = ids.into_iter().fold(cmd, |c, id| {
+        c.mut_arg(id, |a| a.allow_negative_numbers(true))
+    });
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for s in subs {
+        cmd = cmd.mut_subcommand(s, allow_negatives);
+    }
+    cmd
+}
+
+/// A negative number given to an option that counts: "invalid value '-5' for '--count
+/// <COUNT>': must be ≥ 0" (clap's own text would be the parser's, e.g. "invalid digit").
+fn negative_number(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let value = text(ContextKind::InvalidValue)?;
+    let arg = text(ContextKind::InvalidArg)?;
+    let number = value.strip_prefix('-')?;
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    // A parser that states its own bound ("must be at least 1") is left to say it.
+    let own = std::error::Error::source(e).map(|s| s.to_string());
+    let rule = own
+        .filter(|m| m.starts_with("must be"))
+        .unwrap_or_else(|| "must be ≥ 0".to_string());
+    Some(format!("invalid value '{value}' for '{arg}': {rule}"))
 }
 
 /// `pylayout completions SHELL`.
@@ -157,6 +204,10 @@ pub fn main() -> ExitCode {
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(msg) = negative_number(&e) {
+                eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+                return ExitCode::from(2);
+            }
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = e.print();
             return ExitCode::from(e.exit_code() as u8);

@@ -89,6 +89,12 @@ impl FinalCounts {
 }
 
 const SUBSET_HELP: &str = "\
+Examples:
+  pylayout run study.py                    run a script as python3 would, on pylayout's objects
+  pylayout run -c 'import sys; a = [1]; print(sys.getsizeof(a))'
+  pylayout run --trace study.py 2>trace.txt  every allocation, free, resize and binding
+  pylayout run --json study.py             stdout, stderr, exit code and the final gc counts
+
 The subset: import sys / import gc / from sys import ...; assignment to names, subscripts,
 slices and tuples; augmented assignment; del; if/elif/else, for, while, break, continue, pass;
 def with positional parameters, return, global; int/float/str/None/True/False literals,
