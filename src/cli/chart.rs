@@ -61,7 +61,7 @@ pub struct Panel {
 }
 
 /// The colour of vertical markers (tests find them by it).
-pub const MARKER_COLOUR: RGBColor = RGBColor(0xaa, 0xaa, 0xaa);
+pub const MARKER_COLOUR: RGBColor = RGBColor(0xf4, 0xb4, 0x7c);
 
 const COLOURS: [RGBColor; 8] = [
     RGBColor(0x1f, 0x77, 0xb4),
