@@ -852,6 +852,19 @@ impl Pymalloc {
         }
     }
 
+    /// The arenas with a free pool, in `usable_arenas` order (indices into `arenas[]`): the
+    /// head is where the next new pool is carved from (the arena with the fewest free pools,
+    /// so nearly empty arenas can drain). Read-only, for pool maps.
+    pub fn usable_arena_order(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.usable_arenas;
+        while cur != NONE && out.len() < self.arenas.len() {
+            out.push(cur as usize);
+            cur = self.arenas[cur as usize].nextarena;
+        }
+        out
+    }
+
     /// Every live arena with every pool and its state, for pool maps.
     pub fn snapshot(&self) -> Vec<ArenaSnapshot> {
         let mut out = Vec::new();
@@ -1281,5 +1294,27 @@ mod tests {
             "one wholly free arena is kept"
         );
         assert_eq!(s3.total, s3.arena_bytes);
+    }
+
+    #[test]
+    fn usable_arena_order_is_sorted_and_keeps_the_free_arena_last() {
+        let mut m = Pymalloc::new();
+        assert!(m.usable_arena_order().is_empty(), "no arena yet");
+        let per_arena = MAX_POOLS_IN_ARENA * 31;
+        let blocks: Vec<_> = (0..2 * per_arena).map(|_| m.malloc(512)).collect();
+        let order = m.usable_arena_order();
+        let snap = m.snapshot();
+        let nfree = |a: usize| snap.iter().find(|s| s.index == a).unwrap().nfreepools;
+        assert!(order.windows(2).all(|w| nfree(w[0]) <= nfree(w[1])));
+        assert!(order.iter().all(|&a| nfree(a) > 0));
+        for p in blocks {
+            // SAFETY: live block, freed once.
+            unsafe { m.free(p) };
+        }
+        let order = m.usable_arena_order();
+        let snap = m.snapshot();
+        assert_eq!(order.len(), 1, "one wholly free arena is kept");
+        assert_eq!(snap[0].nfreepools, snap[0].ntotalpools);
+        assert_eq!(order[0], snap[0].index);
     }
 }

@@ -462,6 +462,7 @@ fn sweep_panels(title: &str, reports: &[CostReport]) -> Vec<Panel> {
                     .iter()
                     .filter_map(|r| r.rows.get(i).map(|row| (r.spec.n as f64, f(row))))
                     .collect(),
+                ..Series::default()
             })
             .collect()
     };
@@ -471,12 +472,14 @@ fn sweep_panels(title: &str, reports: &[CostReport]) -> Vec<Panel> {
             x_label: "items (n)".into(),
             y_label: "ns per operation (median)".into(),
             series: series(&|row| row.time.median_ns),
+            ..Panel::default()
         },
         Panel {
             title: format!("{title}: counted work per operation"),
             x_label: "items (n)".into(),
             y_label: "items moved + nodes walked + compares + probes".into(),
             series: series(&|row| work(&row.counted, row.ops)),
+            ..Panel::default()
         },
     ]
 }
@@ -698,6 +701,7 @@ fn classic_panels(reports: &[ClassicReport]) -> Vec<Panel> {
                     .iter()
                     .filter_map(|r| r.rows.get(i).map(|row| (r.n as f64, f(row))))
                     .collect(),
+                ..Series::default()
             })
             .collect()
     };
@@ -707,12 +711,14 @@ fn classic_panels(reports: &[ClassicReport]) -> Vec<Panel> {
             x_label: "N (items inserted, then removed)".into(),
             y_label: "ns for the whole run (median)".into(),
             series: series(&|row| row.time.median_ns),
+            ..Panel::default()
         },
         Panel {
             title: "classic experiment: counted work".into(),
             x_label: "N (items inserted, then removed)".into(),
             y_label: "items moved + nodes walked".into(),
             series: series(&|row| (row.counted.item_moves + row.counted.hops) as f64),
+            ..Panel::default()
         },
     ]
 }

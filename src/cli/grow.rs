@@ -1,17 +1,29 @@
 //! `pylayout grow`: grow a container one element at a time and show every resize.
 
+use std::path::PathBuf;
+
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use pylayout::inspect::grow::{
-    self, DICT_ALLOC_LIMIT, DICT_MAX_LEN, DictGrowth, DictKeys, LIST_ALLOC_LIMIT, LIST_MAX_LEN,
-    ListGrowth, Method,
+    self, DICT_ALLOC_LIMIT, DICT_MAX_LEN, DictGrowth, DictKeys, GrowthSummary, LIST_ALLOC_LIMIT,
+    LIST_MAX_LEN, ListGrowth, Method,
 };
 
 use super::CliError;
+use super::chart::{self, Panel, Scale, Series};
 use super::output::{commas, emit, emit_json, table};
 
+const EXAMPLES: &str = "\
+Examples:
+  pylayout grow list --to 1000                   every resize of l.append(x), with its cost
+  pylayout grow list --to 1000000 --svg list.svg --log
+                                                 capacity and bytes against length, log axes
+  pylayout grow dict --keys int --to 100000 --json
+                                                 d[i] = None: the table sizes, as data";
+
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct GrowArgs {
     /// The container to grow
     #[arg(value_enum)]
@@ -23,9 +35,16 @@ pub struct GrowArgs {
     /// Key type for dict: str (d[str(i)] = None) or int (d[i] = None)
     #[arg(long, value_enum)]
     keys: Option<KeysArg>,
-    /// Print JSON: {"container", "to", "method", "points": [{"len", "capacity", "size", ...}]}
+    /// Print JSON: {"container", "to", "method", "points": [{"len", "capacity", "size", ...}],
+    /// "summary": {"resizes", "items_copied", "bytes_copied", "copies_per_append", ...}}
     #[arg(long)]
     json: bool,
+    /// Also draw capacity and sys.getsizeof against length, resizes marked, into FILE (SVG)
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Log axes for --svg (linear by default)
+    #[arg(long, requires = "svg")]
+    log: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,6 +64,9 @@ enum KeysArg {
 }
 
 pub fn run(args: &GrowArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.svg {
+        chart::check_path(path).map_err(CliError::Usage)?;
+    }
     match args.container {
         Container::List => {
             if args.keys.is_some() {
@@ -56,7 +78,9 @@ pub fn run(args: &GrowArgs) -> Result<(), CliError> {
                     args.to
                 )));
             }
-            show(&grow::list_growth(args.to), args.json, render_list)
+            let g = grow::list_growth(args.to);
+            draw(args, list_panels(&g, args.log))?;
+            show(&g, args, render_list)
         }
         Container::Dict => {
             if args.to > DICT_MAX_LEN {
@@ -69,18 +93,168 @@ pub fn run(args: &GrowArgs) -> Result<(), CliError> {
                 KeysArg::Str => DictKeys::Str,
                 KeysArg::Int => DictKeys::Int,
             };
-            show(&grow::dict_growth(keys, args.to), args.json, render_dict)
+            let g = grow::dict_growth(keys, args.to);
+            draw(args, dict_panels(&g, args.log))?;
+            show(&g, args, render_dict)
         }
     }
 }
 
-fn show<T: Serialize>(g: &T, json: bool, render: fn(&T) -> String) -> Result<(), CliError> {
-    if json {
+fn show<T: Serialize>(g: &T, args: &GrowArgs, render: fn(&T) -> String) -> Result<(), CliError> {
+    if args.json {
         emit_json(g)?;
     } else {
-        emit(&render(g))?;
+        let mut text = render(g);
+        if let Some(path) = &args.svg {
+            text.push_str(&format!("\nWrote the chart to {}.\n", path.display()));
+        }
+        emit(&text)?;
     }
     Ok(())
+}
+
+fn draw(args: &GrowArgs, panels: Vec<Panel>) -> Result<(), CliError> {
+    if let Some(path) = &args.svg {
+        chart::write_svg(path, &panels).map_err(CliError::Usage)?;
+    }
+    Ok(())
+}
+
+/// The x positions of the resizes (every point but the empty container).
+fn resize_markers(lens: impl Iterator<Item = u64>) -> Vec<f64> {
+    lens.filter(|&l| l > 0).map(|l| l as f64).collect()
+}
+
+fn panel(title: String, y_label: &str, log: bool, series: Vec<Series>, markers: Vec<f64>) -> Panel {
+    let scale = if log { Scale::Log } else { Scale::Linear };
+    Panel {
+        title,
+        x_label: "length (items appended)".into(),
+        y_label: y_label.into(),
+        x_scale: scale,
+        y_scale: scale,
+        series,
+        markers_label: format!("resizes ({})", markers.len()),
+        markers,
+    }
+}
+
+fn steps(name: &str, to: u64, points: Vec<(f64, f64)>) -> Series {
+    Series {
+        name: name.into(),
+        points,
+        steps_to: Some(to as f64),
+        no_dots: false,
+    }
+}
+
+fn diagonal(to: u64) -> Series {
+    Series {
+        name: "length".into(),
+        // (1, 1) keeps the line on log axes, which leave (0, 0) out.
+        points: vec![(0.0, 0.0), (1.0, 1.0), (to as f64, to as f64)],
+        no_dots: true,
+        ..Series::default()
+    }
+}
+
+/// Two panels: `allocated` and `sys.getsizeof(l)` against `len(l)`.
+fn list_panels(g: &ListGrowth, log: bool) -> Vec<Panel> {
+    let markers = || resize_markers(g.points.iter().map(|p| p.len));
+    let at = |f: fn(&grow::ListPoint) -> u64| -> Vec<(f64, f64)> {
+        g.points
+            .iter()
+            .map(|p| (p.len as f64, f(p) as f64))
+            .collect()
+    };
+    vec![
+        panel(
+            format!(
+                "list: capacity against length, to {}",
+                commas(g.to as usize)
+            ),
+            "item slots",
+            log,
+            vec![steps("allocated", g.to, at(|p| p.capacity)), diagonal(g.to)],
+            markers(),
+        ),
+        panel(
+            "list: bytes against length".into(),
+            "bytes",
+            log,
+            vec![steps("sys.getsizeof(l)", g.to, at(|p| p.size))],
+            markers(),
+        ),
+    ]
+}
+
+/// Two panels: the table (usable entries, index slots) and `sys.getsizeof(d)` against `len(d)`.
+fn dict_panels(g: &DictGrowth, log: bool) -> Vec<Panel> {
+    let markers = || resize_markers(g.points.iter().map(|p| p.len));
+    let at = |f: fn(&grow::DictPoint) -> u64| -> Vec<(f64, f64)> {
+        g.points
+            .iter()
+            .map(|p| (p.len as f64, f(p) as f64))
+            .collect()
+    };
+    vec![
+        panel(
+            format!("dict: table against length, to {}", commas(g.to as usize)),
+            "entries / index slots",
+            log,
+            vec![
+                steps("usable entries", g.to, at(|p| p.capacity)),
+                steps("dk_size (index slots)", g.to, at(|p| p.table_size)),
+                diagonal(g.to),
+            ],
+            markers(),
+        ),
+        panel(
+            "dict: bytes against length".into(),
+            "bytes",
+            log,
+            vec![steps("sys.getsizeof(d)", g.to, at(|p| p.size))],
+            markers(),
+        ),
+    ]
+}
+
+/// The lines under a growth table: resizes, what they copied, the amortised cost.
+fn render_summary(s: &GrowthSummary, to: u64, what: &str, unit: &str) -> String {
+    let first = u64::from(s.resizes > 0);
+    let rest = s.resizes - first;
+    let mut out = format!(
+        "Resizes: {} ({} first allocation + {} {what}",
+        commas(s.resizes as usize),
+        first,
+        commas(rest as usize),
+    );
+    if s.copying_resizes != rest {
+        out.push_str(&format!(
+            "; {} moved and copied, {} grew in place",
+            commas(s.copying_resizes as usize),
+            commas((rest - s.copying_resizes) as usize)
+        ));
+    }
+    out.push_str(").\n");
+    out.push_str(&format!(
+        "Copied by resizes: {} {unit} = {} bytes{}.\n",
+        commas(s.items_copied as usize),
+        commas(s.bytes_copied as usize),
+        if s.measured {
+            ""
+        } else {
+            " (computed: at most)"
+        }
+    ));
+    out.push_str(&format!(
+        "Amortised: {:.2} {unit} copied per append ({} copied / {} appends).\n",
+        s.copies_per_append,
+        commas(s.items_copied as usize),
+        commas(to as usize)
+    ));
+    out.push_str(&format!("How: {}.\n", s.counting));
+    out
 }
 
 fn method_note(method: Method, limit: u64, what: &str) -> String {
@@ -148,7 +322,13 @@ fn render_list(g: &ListGrowth) -> String {
         ]);
     }
     out.push_str(&t.to_string());
-    out.push('\n');
+    out.push_str("\n\n");
+    out.push_str(&render_summary(
+        &g.summary,
+        g.to,
+        "reallocations",
+        "item pointers",
+    ));
     out
 }
 
@@ -188,6 +368,12 @@ fn render_dict(g: &DictGrowth) -> String {
         ]);
     }
     out.push_str(&t.to_string());
-    out.push('\n');
+    out.push_str("\n\n");
+    out.push_str(&render_summary(
+        &g.summary,
+        g.to,
+        "table rebuilds",
+        "entries",
+    ));
     out
 }

@@ -55,6 +55,92 @@ pub struct ListGrowth {
     pub method: Method,
     /// Every point where the size changed, starting with the empty list.
     pub points: Vec<ListPoint>,
+    /// Resizes and what they copied.
+    pub summary: GrowthSummary,
+}
+
+/// What all the resizes of a growth cost together.
+///
+/// How it counts (`counting` says it in words for the reader of the JSON):
+/// - a **resize** is an append (insertion) after which `allocated` (the table) changed; the
+///   first one allocates the array (table) of an empty container and copies nothing;
+/// - a list's resize copies only when `realloc` moved the array: it then copies the old
+///   pointer array, `8 * old allocated` bytes (the allocator's counter). Appends resize only
+///   when the array is full, so that is exactly the live items. pymalloc moves every block
+///   that changes size class; the system allocator (arrays over 512 bytes) may grow in place;
+/// - a dict's resize (`dictresize`) always builds a new table and copies every live entry
+///   (16 bytes in a unicode table, 24 in a general one); rebuilding the index is not copying;
+/// - `copies_per_append` is items copied divided by the final length: the amortised cost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GrowthSummary {
+    /// Appends (insertions) that resized, the first allocation included.
+    pub resizes: u64,
+    /// Resizes that copied: lists, reallocs that moved the array; dicts, every resize but
+    /// the first allocation.
+    pub copying_resizes: u64,
+    /// Items copied by the resizes: item pointers (list) or entries (dict).
+    pub items_copied: u64,
+    /// Bytes those copies moved.
+    pub bytes_copied: u64,
+    /// `items_copied / to` (0 for an empty growth).
+    pub copies_per_append: f64,
+    /// Whether the copies were counted on real objects (`true`) or computed from the policy.
+    /// A computed list counts every realloc as moving: an upper bound.
+    pub measured: bool,
+    /// How the numbers are counted, in one sentence.
+    pub counting: String,
+}
+
+fn per_append(items: u64, to: u64) -> f64 {
+    if to == 0 {
+        0.0
+    } else {
+        items as f64 / to as f64
+    }
+}
+
+/// The summary of a list's growth points.
+fn list_summary(points: &[ListPoint], to: u64, method: Method) -> GrowthSummary {
+    let resizes = points.iter().filter(|p| p.len > 0).count() as u64;
+    let (mut copying, mut items, mut bytes) = (0u64, 0u64, 0u64);
+    for w in points.windows(2) {
+        let (old, new) = (&w[0], &w[1]);
+        if old.capacity == 0 {
+            continue; // the first allocation: nothing to copy
+        }
+        match &new.cost {
+            Some(c) if c.reallocs_moved > 0 => {
+                copying += 1;
+                items += c.bytes_copied / 8;
+                bytes += c.bytes_copied;
+            }
+            Some(_) => {}
+            None => {
+                copying += 1;
+                items += old.capacity;
+                bytes += 8 * old.capacity;
+            }
+        }
+    }
+    let measured = method == Method::Allocated;
+    let counting = if measured {
+        "a resize is an append that changed `allocated`; it copies only when realloc moved the \
+         array, and then copies the old pointer array (8 bytes * old allocated = the live items, \
+         since appends resize a full array); the first allocation copies nothing"
+    } else {
+        "computed from list_resize's policy without allocating, counting every realloc as moving \
+         the old pointer array (8 bytes * old allocated): an upper bound, since the system \
+         allocator may grow a large array in place"
+    };
+    GrowthSummary {
+        resizes,
+        copying_resizes: copying,
+        items_copied: items,
+        bytes_copied: bytes,
+        copies_per_append: per_append(items, to),
+        measured,
+        counting: counting.to_string(),
+    }
 }
 
 fn list_size(capacity: u64) -> u64 {
@@ -106,11 +192,13 @@ pub fn list_growth(to: u64) -> ListGrowth {
         }
         Method::Policy
     };
+    let summary = list_summary(&points, to, method);
     ListGrowth {
         container: "list",
         to,
         method,
         points,
+        summary,
     }
 }
 
@@ -159,6 +247,36 @@ mod tests {
                     .collect()
             };
             assert_eq!(strip(&real), strip(&computed), "{keys:?}");
+        }
+    }
+
+    #[test]
+    fn summaries_count_the_copies() {
+        let g = list_growth(1000);
+        let s = &g.summary;
+        assert_eq!(s.resizes, g.points.len() as u64 - 1);
+        // Every resize but the first moved (pool blocks change class; the system blocks of
+        // the last few may not): the copies are at most the old capacities.
+        let bound: u64 = g.points[1..g.points.len() - 1]
+            .iter()
+            .map(|p| p.capacity)
+            .sum();
+        assert!(s.items_copied <= bound && s.items_copied > 0, "{s:?}");
+        assert_eq!(s.bytes_copied, 8 * s.items_copied);
+        assert!(s.measured);
+        let computed = list_growth(LIST_ALLOC_LIMIT + 1);
+        assert!(!computed.summary.measured);
+        assert_eq!(list_growth(0).summary.resizes, 0);
+        assert_eq!(list_growth(0).summary.copies_per_append, 0.0);
+        for keys in [DictKeys::Str, DictKeys::Int] {
+            let real = dict_growth(keys, 50_000);
+            let computed = dict_growth(keys, DICT_ALLOC_LIMIT + 1);
+            let upto: Vec<&DictPoint> =
+                computed.points.iter().filter(|p| p.len <= 50_000).collect();
+            let moved: u64 = upto.iter().skip(2).map(|p| p.len - 1).sum();
+            assert_eq!(real.summary.items_copied, moved, "{keys:?}");
+            assert_eq!(real.summary.resizes, upto.len() as u64 - 1);
+            assert_eq!(real.summary.copying_resizes, real.summary.resizes - 1);
         }
     }
 
@@ -221,6 +339,58 @@ pub struct DictGrowth {
     pub method: Method,
     /// Every point where the size changed, starting with `{}`.
     pub points: Vec<DictPoint>,
+    /// Resizes and what they copied.
+    pub summary: GrowthSummary,
+}
+
+/// The summary of a dict's growth points: every resize after the first allocation moves the
+/// entries the full table held (`capacity` of the previous point), measured or computed.
+fn dict_summary(points: &[DictPoint], keys: DictKeys, to: u64, method: Method) -> GrowthSummary {
+    let entry = match keys {
+        DictKeys::Str => 16,
+        DictKeys::Int => 24,
+    };
+    let resizes = points.iter().filter(|p| p.len > 0).count() as u64;
+    let (mut copying, mut items, mut bytes) = (0u64, 0u64, 0u64);
+    for w in points.windows(2) {
+        let (old, new) = (&w[0], &w[1]);
+        if old.table_size == 0 {
+            continue; // insert_to_emptydict: the first table, nothing to copy
+        }
+        copying += 1;
+        match &new.cost {
+            Some(c) => {
+                items += c.item_moves;
+                bytes += c.item_moves * entry;
+            }
+            None => {
+                // The insertion that found the table full: len - 1 live entries move.
+                items += new.len - 1;
+                bytes += (new.len - 1) * entry;
+            }
+        }
+    }
+    let measured = method == Method::Allocated;
+    let counting = format!(
+        "a resize is an insertion that found no usable entry (or the first, which allocates \
+         the first table); dictresize builds a new table and copies every live entry \
+         ({entry} bytes each in a {} table); rebuilding the index is not counted as copying{}",
+        if entry == 16 { "unicode" } else { "general" },
+        if measured {
+            ""
+        } else {
+            "; computed from the policy (the same counts: a dict resize always copies)"
+        }
+    );
+    GrowthSummary {
+        resizes,
+        copying_resizes: copying,
+        items_copied: items,
+        bytes_copied: bytes,
+        copies_per_append: per_append(items, to),
+        measured,
+        counting,
+    }
 }
 
 fn dict_point(len: u64, log2: Option<u8>, unicode: bool, cost: Option<Costs>) -> DictPoint {
@@ -295,11 +465,13 @@ pub fn dict_growth(keys: DictKeys, to: u64) -> DictGrowth {
         }
         Method::Policy
     };
+    let summary = dict_summary(&points, keys, to, method);
     DictGrowth {
         container: "dict",
         keys,
         to,
         method,
         points,
+        summary,
     }
 }
