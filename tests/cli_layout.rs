@@ -286,3 +286,43 @@ fn bad_input_is_one_line_and_exit_2() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// `layout --after` names the pool an object sits in; `pool --map --after` of the same script
+/// rebuilds the same heap and shows that pool in use with the object's size class.
+#[test]
+fn layout_after_points_into_the_pool_map() {
+    let file = script(
+        "mapped.py",
+        "junk = [[i] for i in range(3000)]\na = [1, 2, 3]\nd = {'k': a}\ndel junk\n",
+    );
+    let file = file.to_str().unwrap();
+    let v = ok_json(&["layout", "--json", "--after", file, "a", "d"]);
+    let map = ok_json(&["pool", "--map", "--json", "--after", file]);
+    let arenas = map["map"]["arenas"].as_array().unwrap();
+    let text = ok_text(&["layout", "--after", file, "a"]);
+    assert!(text.contains("On the pool map"), "{text}");
+    for l in v["layouts"].as_array().unwrap() {
+        let lay = &l["layout"];
+        let mut places = vec![&lay["placement"]];
+        places.extend(
+            lay["blocks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| &b["placement"]),
+        );
+        for p in places {
+            assert_eq!(p["kind"], "pool", "{p}");
+            let arena = arenas
+                .iter()
+                .find(|a| a["index"] == p["arena_index"])
+                .expect("the arena is on the map");
+            let pool = &arena["pools"][p["pool_index"].as_u64().unwrap() as usize];
+            assert_eq!(pool["size_class"], p["size_class"], "{pool} vs {p}");
+            assert_ne!(pool["state"], "empty");
+            assert!(
+                pool["blocks_in_use"].as_u64().unwrap() > p["block_index"].as_u64().unwrap() / 1000
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use pylayout::inspect::layout::{Field, ObjectLayout, layout_depth};
+use pylayout::inspect::layout::{Field, ObjectLayout, Placement, layout_depth};
 use pylayout::script::value::Value;
 use pylayout::script::{self, Limits};
 
@@ -107,6 +107,8 @@ fn parse_max_items(s: &str) -> Result<usize, String> {
 pub(crate) struct View {
     pub max_items: usize,
     pub diagram: bool,
+    /// The objects are a script's (`--after`): the map to look at is the script's too.
+    pub after: bool,
 }
 
 impl Default for View {
@@ -114,6 +116,7 @@ impl Default for View {
         View {
             max_items: DEFAULT_MAX_ITEMS,
             diagram: false,
+            after: false,
         }
     }
 }
@@ -420,8 +423,27 @@ pub(crate) fn render_text(label: &str, l: &ObjectLayout, view: View) -> String {
         out.push_str(&fields_table(&b.fields, view));
         out.push('\n');
     }
-    if l.placement_is_pool() || l.blocks.iter().any(|b| b.placement_is_pool()) {
-        out.push_str("\n(the pools: `pylayout pool --map`)\n");
+    // Where to find the pools on the map: `pool --map` draws arena A's pool P at row A,
+    // column P.
+    let mut on_map: Vec<String> = Vec::new();
+    let mut note = |what: &str, p: &Placement| {
+        if let Placement::Pool(b) = p {
+            on_map.push(format!(
+                "{what} in arena {} column {}",
+                b.arena_index, b.pool_index
+            ));
+        }
+    };
+    note("the object", &l.placement);
+    for b in &l.blocks {
+        note(&b.name, &b.placement);
+    }
+    // Only a script's objects: `pool --map --after FILE` rebuilds the very same heap.
+    if view.after && !on_map.is_empty() {
+        out.push_str(&format!(
+            "\nOn the pool map (`pylayout pool --map --after FILE`): {}.\n",
+            on_map.join("; ")
+        ));
     }
     if !l.items.is_empty() {
         out.push_str("\nreferenced objects:\n");
@@ -465,6 +487,7 @@ pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
     let view = View {
         max_items: args.max_items,
         diagram: args.diagram,
+        after: args.after.after.is_some(),
     };
     if args.after.after.is_some() {
         return run_after_names(args, view);
