@@ -816,6 +816,17 @@ pub struct TableInfo {
     pub keys_address: usize,
 }
 
+/// One slot a lookup visits ([`PyDict::probe_path`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProbeStep {
+    /// The slot in `dk_indices`.
+    pub slot: usize,
+    /// `perturb` when the slot was read (the hash, shifted right 5 bits per step before it).
+    pub perturb: usize,
+    /// What the slot holds: an entry index, `DKIX_EMPTY` (-1) or `DKIX_DUMMY` (-2).
+    pub index: isize,
+}
+
 /// A handle to a `dict`.
 #[derive(Clone, Debug)]
 pub struct PyDict(Obj);
@@ -977,6 +988,38 @@ impl PyDict {
         };
         cost::probed(probes);
         result
+    }
+
+    /// The slots a lookup of `key` visits, in order, as `_Py_dict_lookup` walks them:
+    /// `i = hash & mask`, then `perturb >>= PERTURB_SHIFT; i = (i*5 + perturb + 1) & mask`,
+    /// until the slot holding the key's entry or a `DKIX_EMPTY` slot (`DKIX_DUMMY` slots are
+    /// stepped over). Empty for the shared empty keys. For the explorer: it reads the live
+    /// index array, so what it shows is what a lookup does.
+    pub fn probe_path(&self, key: &Obj) -> PyResult<Vec<ProbeStep>> {
+        let hash = key_hash(key)?;
+        let k = self.keys_obj();
+        if k.is_shared_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self.lookup(key, hash)?;
+        let mask = k.mask();
+        let mut i = hash as usize & mask;
+        let mut perturb = hash as usize;
+        let mut path = Vec::new();
+        loop {
+            let ix = k.get_index(i);
+            path.push(ProbeStep {
+                slot: i,
+                perturb,
+                index: ix,
+            });
+            if ix == DKIX_EMPTY || found.is_some_and(|f| ix == f as isize) {
+                return Ok(path);
+            }
+            debug_assert!(path.len() <= k.size() * 64, "probe path does not end");
+            perturb >>= PERTURB_SHIFT;
+            i = (i * 5 + perturb + 1) & mask;
+        }
     }
 
     /// `d[key]`: `KeyError` when missing.
@@ -1462,6 +1505,27 @@ mod tests {
         assert_eq!(estimate_log2_keysize(21), 6);
         assert_eq!(dict_getsizeof(3, true), 184);
         assert_eq!(dict_getsizeof(8, false), 4688);
+    }
+
+    #[test]
+    fn probe_path_walks_the_perturbed_sequence() {
+        // 64 collides with 0 in slot 0; perturb 64 >> 5 = 2 -> slot (0*5 + 2 + 1) & 7 = 3.
+        let d = PyDict::new();
+        for k in [0, 64] {
+            d.set_item(int(k), int(k)).unwrap();
+        }
+        let path = d.probe_path(&int(64)).unwrap();
+        let slots: Vec<(usize, usize, isize)> =
+            path.iter().map(|p| (p.slot, p.perturb, p.index)).collect();
+        assert_eq!(slots, vec![(0, 64, 0), (3, 2, 1)]);
+        // A deleted first key leaves a dummy the walk steps over; a missing key ends on empty.
+        d.del_item(&int(0)).unwrap();
+        let path = d.probe_path(&int(64)).unwrap();
+        assert_eq!(path[0].index, DKIX_DUMMY);
+        assert_eq!(path.last().unwrap().index, 1);
+        let miss = d.probe_path(&int(8)).unwrap();
+        assert_eq!(miss.last().unwrap().index, DKIX_EMPTY);
+        assert!(PyDict::new().probe_path(&int(1)).unwrap().is_empty());
     }
 
     #[test]
