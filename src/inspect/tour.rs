@@ -20,7 +20,8 @@ use crate::inspect::layout::{Field, layout};
 use crate::object::{Obj, STATIC_REFCNT};
 use crate::runtime;
 use crate::types::dict::{
-    DKIX_DUMMY, DKIX_EMPTY, GENERAL_ENTRY, PERTURB_SHIFT, ProbeStep, PyDict, UNICODE_ENTRY,
+    self as dict, DKIX_DUMMY, DKIX_EMPTY, GENERAL_ENTRY, PERTURB_SHIFT, ProbeStep, PyDict,
+    UNICODE_ENTRY,
 };
 use crate::types::float::{self, PYFLOAT_MAXFREELIST, PyFloat};
 use crate::types::int::{NSMALLNEGINTS, NSMALLPOSINTS, PyInt};
@@ -300,6 +301,8 @@ pub fn str_widths() -> StrWidths {
 pub struct Tuples {
     /// `sys.getsizeof((a, b, c))`.
     pub getsizeof_3: usize,
+    /// Bytes of the GC head in front of the tuple.
+    pub gc_head: usize,
     /// Offsets of `ob_item[0..3]` inside the tuple object.
     pub item_offsets: Vec<isize>,
     /// Blocks the tuple owns besides itself (none: the items are inline).
@@ -374,6 +377,7 @@ pub fn tuples() -> Tuples {
     let grown = big.concat(&PyTuple::new(vec![items[0].clone()]));
     Tuples {
         getsizeof_3: tl.size,
+        gc_head: tl.gc_head,
         item_offsets,
         separate_blocks: tl.blocks.len(),
         list_getsizeof_3: ll.size,
@@ -416,6 +420,10 @@ pub struct TableView {
     pub size: usize,
     /// Bytes per index.
     pub index_width: usize,
+    /// Entries the table has room for (`USABLE_FRACTION(size)`).
+    pub entry_capacity: usize,
+    /// Bytes per entry: 16 (all keys str) or 24.
+    pub entry_size: usize,
     /// `dk_usable`.
     pub usable: isize,
     /// `dk_nentries`.
@@ -456,6 +464,12 @@ fn table_view(d: &PyDict) -> TableView {
         used: t.ma_used,
         size: 1 << t.dk_log2_size,
         index_width: 1 << (t.dk_log2_index_bytes - t.dk_log2_size),
+        entry_capacity: dict::usable_fraction(1 << t.dk_log2_size),
+        entry_size: if t.dk_kind == dict::DICT_KEYS_UNICODE {
+            UNICODE_ENTRY
+        } else {
+            GENERAL_ENTRY
+        },
         usable: t.dk_usable,
         nentries: t.dk_nentries,
         indices: t.indices,
@@ -496,6 +510,8 @@ pub struct Dicts {
     pub before_resize: TableView,
     /// The key whose insertion resizes.
     pub resize_key: i64,
+    /// `GROWTH_RATE` at that insertion: `len(d) * 3`, the minimum size asked for.
+    pub growth_rate: usize,
     /// The table after the resize: twice the slots, the dummy gone, entries compacted.
     pub after_resize: TableView,
     /// `list(d)` at the end: insertion order.
@@ -542,6 +558,7 @@ pub fn dicts() -> Dicts {
         next += 1;
     }
     let before_resize = table_view(&d);
+    let growth_rate = dict::growth_rate(before_resize.used);
     d.set_item(int(next), none()).expect("int keys hash");
     let after_resize = table_view(&d);
     let order = d
@@ -573,6 +590,7 @@ pub fn dicts() -> Dicts {
         fill_keys,
         before_resize,
         resize_key: next,
+        growth_rate,
         after_resize,
         order,
         compare_keys: DICT_COMPARE_KEYS.len(),

@@ -183,6 +183,12 @@ pub fn calculate_log2_keysize(minsize: usize) -> u8 {
     (usize::BITS - (m | (PYDICT_MINSIZE - 1)).leading_zeros()) as u8
 }
 
+/// `GROWTH_RATE(d)`: the minimum size `insertion_resize` asks for, `ma_used * 3` (since 3.7,
+/// bpo-33205; the table becomes the next power of two above it, [`calculate_log2_keysize`]).
+pub const fn growth_rate(ma_used: usize) -> usize {
+    ma_used * 3
+}
+
 /// `estimate_log2_keysize(n)`: a table for `n` entries, as presizing computes it.
 #[allow(clippy::manual_div_ceil)] // written as in dictobject.c
 pub fn estimate_log2_keysize(n: usize) -> u8 {
@@ -1077,8 +1083,7 @@ impl PyDict {
 
     /// `insertion_resize(mp, unicode)`.
     fn insertion_resize(&self, unicode: bool) {
-        let growth = self.len() * 3; // GROWTH_RATE
-        self.dictresize(calculate_log2_keysize(growth), unicode);
+        self.dictresize(calculate_log2_keysize(growth_rate(self.len())), unicode);
     }
 
     /// `insertdict`.
