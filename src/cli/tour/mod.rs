@@ -67,7 +67,9 @@ pub(crate) const SECTIONS: &[Section] = &[
     Section {
         name: "refcount",
         title: "Reference counting",
-        dig: &["pylayout run --trace -c \"x = [1.5]; y = x; del y; del x\""],
+        dig: &[
+            "pylayout run --trace -c \"import sys; x = [1.5]; y = x; print(sys.getrefcount(x)); del y\"",
+        ],
         show: sections::refcounts,
     },
     Section {
