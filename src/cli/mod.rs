@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// A guided tour: the pymalloc pyramid, the object header, ints, floats, refcounts
+    /// A guided tour through live objects: pymalloc, int, refcounts, float, list, str, tuple, dict, gc, costs
     Tour(tour::TourArgs),
     /// pymalloc's state in the layout of CPython's sys._debugmallocstats()
     Pool(pool::PoolArgs),

@@ -6,6 +6,7 @@ pub mod cost;
 pub mod grow;
 pub mod layout;
 pub mod poolmap;
+pub mod tour;
 pub mod workload;
 
 /// A number with thousands separators (`1,234,567`), as CPython's `printone` writes it and as

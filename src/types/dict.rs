@@ -183,6 +183,12 @@ pub fn calculate_log2_keysize(minsize: usize) -> u8 {
     (usize::BITS - (m | (PYDICT_MINSIZE - 1)).leading_zeros()) as u8
 }
 
+/// `GROWTH_RATE(d)`: the minimum size `insertion_resize` asks for, `ma_used * 3` (since 3.7,
+/// bpo-33205; the table becomes the next power of two above it, [`calculate_log2_keysize`]).
+pub const fn growth_rate(ma_used: usize) -> usize {
+    ma_used * 3
+}
+
 /// `estimate_log2_keysize(n)`: a table for `n` entries, as presizing computes it.
 #[allow(clippy::manual_div_ceil)] // written as in dictobject.c
 pub fn estimate_log2_keysize(n: usize) -> u8 {
@@ -816,6 +822,17 @@ pub struct TableInfo {
     pub keys_address: usize,
 }
 
+/// One slot a lookup visits ([`PyDict::probe_path`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProbeStep {
+    /// The slot in `dk_indices`.
+    pub slot: usize,
+    /// `perturb` when the slot was read (the hash, shifted right 5 bits per step before it).
+    pub perturb: usize,
+    /// What the slot holds: an entry index, `DKIX_EMPTY` (-1) or `DKIX_DUMMY` (-2).
+    pub index: isize,
+}
+
 /// A handle to a `dict`.
 #[derive(Clone, Debug)]
 pub struct PyDict(Obj);
@@ -979,6 +996,38 @@ impl PyDict {
         result
     }
 
+    /// The slots a lookup of `key` visits, in order, as `_Py_dict_lookup` walks them:
+    /// `i = hash & mask`, then `perturb >>= PERTURB_SHIFT; i = (i*5 + perturb + 1) & mask`,
+    /// until the slot holding the key's entry or a `DKIX_EMPTY` slot (`DKIX_DUMMY` slots are
+    /// stepped over). Empty for the shared empty keys. For the explorer: it reads the live
+    /// index array, so what it shows is what a lookup does.
+    pub fn probe_path(&self, key: &Obj) -> PyResult<Vec<ProbeStep>> {
+        let hash = key_hash(key)?;
+        let k = self.keys_obj();
+        if k.is_shared_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self.lookup(key, hash)?;
+        let mask = k.mask();
+        let mut i = hash as usize & mask;
+        let mut perturb = hash as usize;
+        let mut path = Vec::new();
+        loop {
+            let ix = k.get_index(i);
+            path.push(ProbeStep {
+                slot: i,
+                perturb,
+                index: ix,
+            });
+            if ix == DKIX_EMPTY || found.is_some_and(|f| ix == f as isize) {
+                return Ok(path);
+            }
+            debug_assert!(path.len() <= k.size() * 64, "probe path does not end");
+            perturb >>= PERTURB_SHIFT;
+            i = (i * 5 + perturb + 1) & mask;
+        }
+    }
+
     /// `d[key]`: `KeyError` when missing.
     pub fn get_item(&self, key: &Obj) -> PyResult<Obj> {
         self.get(key)?
@@ -1034,8 +1083,7 @@ impl PyDict {
 
     /// `insertion_resize(mp, unicode)`.
     fn insertion_resize(&self, unicode: bool) {
-        let growth = self.len() * 3; // GROWTH_RATE
-        self.dictresize(calculate_log2_keysize(growth), unicode);
+        self.dictresize(calculate_log2_keysize(growth_rate(self.len())), unicode);
     }
 
     /// `insertdict`.
@@ -1462,6 +1510,27 @@ mod tests {
         assert_eq!(estimate_log2_keysize(21), 6);
         assert_eq!(dict_getsizeof(3, true), 184);
         assert_eq!(dict_getsizeof(8, false), 4688);
+    }
+
+    #[test]
+    fn probe_path_walks_the_perturbed_sequence() {
+        // 64 collides with 0 in slot 0; perturb 64 >> 5 = 2 -> slot (0*5 + 2 + 1) & 7 = 3.
+        let d = PyDict::new();
+        for k in [0, 64] {
+            d.set_item(int(k), int(k)).unwrap();
+        }
+        let path = d.probe_path(&int(64)).unwrap();
+        let slots: Vec<(usize, usize, isize)> =
+            path.iter().map(|p| (p.slot, p.perturb, p.index)).collect();
+        assert_eq!(slots, vec![(0, 64, 0), (3, 2, 1)]);
+        // A deleted first key leaves a dummy the walk steps over; a missing key ends on empty.
+        d.del_item(&int(0)).unwrap();
+        let path = d.probe_path(&int(64)).unwrap();
+        assert_eq!(path[0].index, DKIX_DUMMY);
+        assert_eq!(path.last().unwrap().index, 1);
+        let miss = d.probe_path(&int(8)).unwrap();
+        assert_eq!(miss.last().unwrap().index, DKIX_EMPTY);
+        assert!(PyDict::new().probe_path(&int(1)).unwrap().is_empty());
     }
 
     #[test]
