@@ -25,7 +25,13 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// CPython 3.11's core objects rebuilt byte for byte in Rust: look inside them.
 #[derive(Debug, Parser)]
-#[command(name = "pylayout", version, about, long_about = None, propagate_version = true)]
+#[command(name = "pylayout", version, about, long_about = None, propagate_version = true,
+    after_help = "Examples:
+  pylayout tour                                 the main job: every layer, from live objects
+  pylayout layout \"{'a': 1, 'b': [2]}\"          a dict's keys object, its entries, its pools
+  pylayout run study.py                         your script, as python3 runs it
+  pylayout gc --explain --after study.py        what the collector sees in the state it left
+  pylayout pool --map --after study.py          where its objects sit in the pools")]
 struct Cli {
     /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto, value_name = "WHEN")]
@@ -52,12 +58,19 @@ enum Command {
     Cost(cost::CostArgs),
     /// The headline pairs side by side (list vs Vec, dict vs IndexMap, pymalloc vs malloc, gc vs CPython)
     Bench(bench::BenchArgs),
-    /// Print a shell completion script: `pylayout completions bash > ~/.local/share/bash-completion/completions/pylayout`
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = "Examples:
+  pylayout completions bash > ~/.local/share/bash-completion/completions/pylayout
+  pylayout completions zsh > ~/.zfunc/_pylayout     # with fpath+=~/.zfunc in ~/.zshrc
+  pylayout completions fish > ~/.config/fish/completions/pylayout.fish")]
     Completions {
         /// The shell
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `pylayout man > pylayout.1 && man ./pylayout.1`
+    /// Print the man page (roff), generated from this help
+    #[command(after_help = "Examples:
+  pylayout man > pylayout.1 && man ./pylayout.1
+  pylayout man | gzip > ~/.local/share/man/man1/pylayout.1.gz")]
     Man,
 }
 
