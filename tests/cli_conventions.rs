@@ -30,10 +30,13 @@ fn has_escapes(out: &std::process::Output) -> bool {
 }
 
 /// Commands whose text output has something to colour.
-const COLOURED: [&[&str]; 3] = [
+const COLOURED: [&[&str]; 6] = [
     &["layout", "[1, 'a', {2: 3}]"],
     &["layout", "[1, 2]", "--diagram"],
     &["layout", "list(range(100))"],
+    &["grow", "dict", "--to", "100"],
+    &["pool", "--map"],
+    &["tour", "--section", "pyramid"],
 ];
 
 #[test]

@@ -12,7 +12,7 @@ use pylayout::inspect::grow::{
 
 use super::CliError;
 use super::chart::{self, Panel, Scale, Series};
-use super::output::{commas, emit, emit_json, table};
+use super::output::{Role, cell, commas, emit, emit_json, table};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -220,7 +220,8 @@ fn dict_panels(g: &DictGrowth, log: bool) -> Vec<Panel> {
 }
 
 /// The lines under a growth table: resizes, what they copied, the amortised cost.
-fn render_summary(s: &GrowthSummary, to: u64, what: &str, unit: &str) -> String {
+/// `op`: what one step is (`append`, `insertion`).
+fn render_summary(s: &GrowthSummary, to: u64, what: &str, unit: &str, op: &str) -> String {
     let first = u64::from(s.resizes > 0);
     let rest = s.resizes - first;
     let mut out = format!(
@@ -248,7 +249,7 @@ fn render_summary(s: &GrowthSummary, to: u64, what: &str, unit: &str) -> String 
         }
     ));
     out.push_str(&format!(
-        "Amortised: {:.2} {unit} copied per append ({} copied / {} appends).\n",
+        "Amortised: {:.2} {unit} copied per {op} ({} copied / {} {op}s).\n",
         s.copies_per_append,
         commas(s.items_copied as usize),
         commas(to as usize)
@@ -285,6 +286,14 @@ fn cost_text(c: &Option<pylayout::cost::Costs>, first: bool) -> String {
     }
 }
 
+/// The resize cost cell: a resize that copied is highlighted in colour.
+fn cost_cell(c: &Option<pylayout::cost::Costs>, first: bool) -> comfy_table::Cell {
+    let copied = c
+        .as_ref()
+        .is_some_and(|c| c.item_moves > 0 || c.reallocs_moved > 0);
+    cell(cost_text(c, first), copied.then_some(Role::Event))
+}
+
 fn per_item(len: u64, v: f64) -> String {
     if len == 0 {
         "-".into()
@@ -313,12 +322,12 @@ fn render_list(g: &ListGrowth) -> String {
     );
     for p in &g.points {
         t.add_row(vec![
-            commas(p.len as usize),
-            commas(p.capacity as usize),
-            commas(p.size as usize),
-            per_item(p.len, p.bytes_per_element),
-            commas(p.spare as usize),
-            cost_text(&p.cost, p.len == 0),
+            cell(commas(p.len as usize), None),
+            cell(commas(p.capacity as usize), None),
+            cell(commas(p.size as usize), None),
+            cell(per_item(p.len, p.bytes_per_element), None),
+            cell(commas(p.spare as usize), None),
+            cost_cell(&p.cost, p.len == 0),
         ]);
     }
     out.push_str(&t.to_string());
@@ -328,6 +337,7 @@ fn render_list(g: &ListGrowth) -> String {
         g.to,
         "reallocations",
         "item pointers",
+        "append",
     ));
     out
 }
@@ -358,13 +368,13 @@ fn render_dict(g: &DictGrowth) -> String {
     );
     for p in &g.points {
         t.add_row(vec![
-            commas(p.len as usize),
-            commas(p.capacity as usize),
-            commas(p.table_size as usize),
-            p.index_bytes.to_string(),
-            commas(p.size as usize),
-            per_item(p.len, p.bytes_per_element),
-            cost_text(&p.cost, p.len == 0),
+            cell(commas(p.len as usize), None),
+            cell(commas(p.capacity as usize), None),
+            cell(commas(p.table_size as usize), None),
+            cell(p.index_bytes.to_string(), None),
+            cell(commas(p.size as usize), None),
+            cell(per_item(p.len, p.bytes_per_element), None),
+            cost_cell(&p.cost, p.len == 0),
         ]);
     }
     out.push_str(&t.to_string());
@@ -374,6 +384,7 @@ fn render_dict(g: &DictGrowth) -> String {
         g.to,
         "table rebuilds",
         "entries",
+        "insertion",
     ));
     out
 }
