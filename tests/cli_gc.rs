@@ -273,7 +273,8 @@ fn explain_fixed_graph_by_hand() {
         "list keep[0]  [1, 2]",
         "dict b  {'a': #3}",
         "reachable (via #2)",
-        "returned 3: it cleared #3, #4, #5",
+        "returned 3. It cleared the unreachable objects",
+        "freed them:\n  #3, #4, #5\n",
         "It agreed with the table on every object",
     ] {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");

@@ -295,8 +295,34 @@ fn render_state(r: &AfterReport) -> String {
     out
 }
 
+/// `items` joined with ", " on lines of at most `width` characters, indented by two.
+fn wrap(items: &[String], width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for (i, it) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{it},")
+        } else {
+            it.clone()
+        };
+        let line = lines.last_mut().expect("one line");
+        if !line.is_empty() && line.len() + 1 + piece.len() > width {
+            lines.push(piece);
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&piece);
+        }
+    }
+    lines
+        .iter()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Longest list of freed rows printed before "and N more".
-const FREED_ROWS_SHOWN: usize = 20;
+const FREED_ROWS_SHOWN: usize = 10;
 
 fn render_explain(r: &ExplainReport) -> String {
     let e = &r.explanation;
@@ -399,9 +425,10 @@ fn render_explain(r: &ExplainReport) -> String {
         out.push_str(": nothing was garbage.\n");
     } else {
         out.push_str(&format!(
-            ": it cleared {} with tp_clear,\n\
-             and reference counting freed them (pymalloc blocks in use {} -> {}).\n",
-            freed.join(", "),
+            ". It cleared the unreachable objects\n\
+             with tp_clear and reference counting freed them:\n{}\n\
+             (pymalloc blocks in use {} -> {}).\n",
+            wrap(&freed, 88),
             commas(e.blocks_before),
             commas(e.blocks_after)
         ));
