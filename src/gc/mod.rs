@@ -39,6 +39,9 @@ use crate::types::dict::DICT_TYPE;
 use crate::types::list::LIST_TYPE;
 use crate::types::tuple::TUPLE_TYPE;
 
+mod explain;
+pub use explain::{CollectionPlan, Fate, PlannedObject, plan_collection};
+
 /// `NUM_GENERATIONS`.
 pub const NUM_GENERATIONS: usize = 3;
 /// Default thresholds (`gc.get_threshold()`).
@@ -240,6 +243,12 @@ fn init_refs(h: &PyGCHead, op: NonNull<PyObject>) {
     let rc = unsafe { op.as_ref().ob_refcnt.get() };
     debug_assert!(rc > 0);
     reset_refs(h, rc as usize);
+}
+
+/// `ob_refcnt` of a tracked object.
+fn refcnt(op: NonNull<PyObject>) -> isize {
+    // SAFETY: callers pass tracked objects, which are live.
+    unsafe { op.as_ref().ob_refcnt.get() }
 }
 
 fn decref_refs(h: &PyGCHead) {
@@ -699,4 +708,63 @@ pub fn last_collection() -> Option<CollectionReport> {
 /// Number of objects tracked in each generation.
 pub fn generation_sizes() -> [usize; NUM_GENERATIONS] {
     runtime::with(|rt| std::array::from_fn(|i| list_size(&rt.gc.heads[i])))
+}
+
+/// The objects on generation `g`'s list, in list order.
+fn generation_members(g: usize) -> Vec<NonNull<PyObject>> {
+    runtime::with(|rt| {
+        let h = &rt.gc.heads[g];
+        let mut out = Vec::new();
+        let mut a = next(h);
+        while a != addr(h) {
+            out.push(from_gc(a));
+            a = next(head(a));
+        }
+        out
+    })
+}
+
+/// The tracked objects of each generation counted by type name (`len(gc.get_objects(g))`
+/// split by `type(o).__name__`), most common first, then by name.
+pub fn tracked_by_type() -> [Vec<(&'static str, usize)>; NUM_GENERATIONS] {
+    std::array::from_fn(|g| {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for op in generation_members(g) {
+            let name = type_of(op).tp_name;
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts
+    })
+}
+
+/// `(long_lived_total, long_lived_pending)`: a full collection is due automatically only
+/// when generation 2 is over its threshold and `pending > total / 4`.
+pub fn long_lived() -> (isize, isize) {
+    runtime::with(|rt| (rt.gc.long_lived_total.get(), rt.gc.long_lived_pending.get()))
+}
+
+/// Call `f` with a handle to each object of `ids` (`id()` values) that is tracked right now;
+/// ids of untracked or dead objects are skipped. Every listed object is held (one extra
+/// reference each) until the last call returns, so `f` may do anything with them.
+pub fn visit_tracked(ids: &[usize], mut f: impl FnMut(usize, &Obj)) {
+    let tracked: std::collections::HashSet<usize> = (0..NUM_GENERATIONS)
+        .flat_map(generation_members)
+        .map(|op| op.as_ptr() as usize)
+        .collect();
+    let held: Vec<Obj> = ids
+        .iter()
+        .filter(|id| tracked.contains(id))
+        .map(|&id| {
+            let op = NonNull::new(id as *mut PyObject).expect("tracked objects are non-null");
+            // SAFETY: `id` is the address of an object on a generation list: tracked, so live.
+            unsafe { Obj::from_borrowed(op) }
+        })
+        .collect();
+    for o in &held {
+        f(o.id(), o);
+    }
 }

@@ -3,6 +3,7 @@
 //! so what is printed is what is tested.
 
 pub mod cost;
+pub mod gc;
 pub mod grow;
 pub mod layout;
 pub mod poolmap;
