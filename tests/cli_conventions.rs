@@ -35,7 +35,7 @@ const COLOURED: [&[&str]; 6] = [
     &["layout", "[1, 2]", "--diagram"],
     &["layout", "list(range(100))"],
     &["grow", "dict", "--to", "100"],
-    &["pool", "--map"],
+    &["gc", "--explain"],
     &["tour", "--section", "pyramid"],
 ];
 
@@ -235,4 +235,60 @@ fn run_json_reports_what_python_shows() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["exit_code"], 2);
     assert!(v.get("final").is_none());
+}
+
+/// Every subcommand's `--help` is its own, with examples; `grow list --help` too.
+#[test]
+fn every_help_has_its_own_examples() {
+    let mut seen = std::collections::HashSet::new();
+    for args in [
+        &["--help"][..],
+        &["tour", "--help"],
+        &["pool", "--help"],
+        &["grow", "--help"],
+        &["gc", "--help"],
+        &["run", "--help"],
+        &["layout", "--help"],
+        &["cost", "--help"],
+        &["bench", "--help"],
+        &["completions", "--help"],
+        &["man", "--help"],
+    ] {
+        let out = pylayout_env(args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let examples = text
+            .split_once("Examples:")
+            .unwrap_or_else(|| panic!("{args:?} has no examples:\n{text}"))
+            .1;
+        let lines = examples
+            .lines()
+            .filter(|l| l.trim_start().starts_with("pylayout ") || l.contains("| pylayout "))
+            .count();
+        assert!(lines >= 2, "{args:?}: {lines} example lines");
+        assert!(
+            seen.insert(examples.to_string()),
+            "{args:?} repeats another help's examples"
+        );
+    }
+}
+
+/// A negative number says what the option accepts, not clap's "use '-- -5'" tip.
+#[test]
+fn negative_numbers_are_refused_plainly() {
+    for (args, needle) in [
+        (&["pool", "--count", "-5"][..], "must be ≥ 0"),
+        (&["gc", "--cycles", "-1"], "must be ≥ 0"),
+        (&["grow", "list", "--to", "-3"], "must be ≥ 0"),
+        (&["layout", "[1]", "--depth", "-1"], "must be ≥ 0"),
+        (&["layout", "[1]", "--max-items", "-1"], "at least 1"),
+        (&["run", "--max-steps", "-9", "-c", "1"], "must be ≥ 0"),
+        (&["cost", "list", "append", "-n", "-4"], "must be ≥ 0"),
+    ] {
+        let out = pylayout_env(args, &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("-- -"), "{args:?}: {err}");
+    }
 }
