@@ -379,6 +379,7 @@ fn render_explain(r: &ExplainReport) -> String {
             };
             let result = match o.fate {
                 Fate::Freed => "unreachable: freed".to_string(),
+                Fate::FreedAfter => format!("{why}; freed with the garbage"),
                 Fate::Untracked => format!("{why}, untracked"),
                 Fate::Survives if e.generation == next_gen => why,
                 Fate::Survives => format!("{why} -> gen {next_gen}"),
@@ -433,10 +434,17 @@ fn render_explain(r: &ExplainReport) -> String {
             commas(e.blocks_after)
         ));
     }
+    if e.planned_freed_after > 0 {
+        out.push_str(&format!(
+            "{} of them were reachable, but only through the garbage: when tp_clear dropped the\n\
+             garbage's references, their counts fell to zero too.\n",
+            commas(e.planned_freed_after)
+        ));
+    }
     if e.agrees {
         out.push_str(&format!(
             "It agreed with the table on every object: {} freed, {} untracked, {} still tracked.\n",
-            commas(e.planned_unreachable),
+            commas(e.planned_unreachable + e.planned_freed_after),
             commas(e.planned_untracked),
             commas(e.planned_survivors)
         ));

@@ -22,7 +22,9 @@ use std::ptr::NonNull;
 
 use serde::Serialize;
 
-use super::{NUM_GENERATIONS, generation_members, may_be_tracked, refcnt, traverse, type_of};
+use super::{
+    NUM_GENERATIONS, generation_members, is_gc_object, may_be_tracked, refcnt, traverse, type_of,
+};
 use crate::object::PyObject;
 use crate::types::dict::DICT_TYPE;
 use crate::types::tuple::TUPLE_TYPE;
@@ -38,6 +40,10 @@ pub enum Fate {
     Untracked,
     /// Unreachable: cleared with `tp_clear`, then freed by reference counting.
     Freed,
+    /// Reachable, but only through the garbage (its outside references come from objects
+    /// that die with it, e.g. an older generation's list only the garbage holds): it survives
+    /// the scan, then reference counting frees it when the garbage is cleared.
+    FreedAfter,
 }
 
 /// One object of the collected set and the numbers the algorithm computes for it.
@@ -78,10 +84,13 @@ pub struct CollectionPlan {
     pub objects: Vec<PlannedObject>,
     /// Objects found unreachable: what `gc.collect(generation)` will return.
     pub unreachable: usize,
-    /// Reachable objects the collection untracks.
+    /// Reachable objects the collection untracks (some may then be freed with the garbage).
     pub untracked: usize,
-    /// Reachable objects that stay tracked.
+    /// Reachable objects that stay tracked after the scan (moved to the next generation;
+    /// those of them only the garbage holds are freed right after, see [`Fate::FreedAfter`]).
     pub survivors: usize,
+    /// Reachable objects freed by reference counting once the garbage is cleared.
+    pub freed_after: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -202,9 +211,11 @@ pub fn plan_collection(generation: usize) -> CollectionPlan {
         }
     }
 
+    let dies_after = freed_with_the_garbage(&members, &rc, &state);
     let objects: Vec<PlannedObject> = (0..n)
         .map(|i| {
             let fate = match state[i] {
+                Scan::Reachable | Scan::Untracked if dies_after[i] => Fate::FreedAfter,
                 Scan::Reachable => Fate::Survives,
                 Scan::Untracked => Fate::Untracked,
                 Scan::Unreachable => Fate::Freed,
@@ -229,14 +240,68 @@ pub fn plan_collection(generation: usize) -> CollectionPlan {
             }
         })
         .collect();
-    let count = |f: Fate| objects.iter().filter(|o| o.fate == f).count();
+    // What the scan decides (the collector's report counts these), whatever happens after.
+    let count = |s: Scan| state.iter().filter(|&&x| x == s).count();
     CollectionPlan {
         generation,
-        unreachable: count(Fate::Freed),
-        untracked: count(Fate::Untracked),
-        survivors: count(Fate::Survives),
+        unreachable: count(Scan::Unreachable),
+        untracked: count(Scan::Untracked),
+        survivors: count(Scan::Reachable),
+        freed_after: dies_after.iter().filter(|&&d| d).count(),
         objects,
     }
+}
+
+/// Which reachable members die by reference counting once the unreachable ones are cleared:
+/// every reference the garbage holds goes away, and an object whose count reaches zero that
+/// way lets go of its own references in turn (members or not: a list of an older generation
+/// that only the garbage holds takes its items with it).
+fn freed_with_the_garbage(
+    members: &[(NonNull<PyObject>, usize)],
+    rc: &[isize],
+    state: &[Scan],
+) -> Vec<bool> {
+    let row: HashMap<usize, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (op, _))| (op.as_ptr() as usize, i))
+        .collect();
+    let mut lost: HashMap<usize, isize> = HashMap::new();
+    let mut dead: std::collections::HashSet<usize> = members
+        .iter()
+        .zip(state)
+        .filter(|(_, s)| **s == Scan::Unreachable)
+        .map(|((op, _), _)| op.as_ptr() as usize)
+        .collect();
+    let mut work: Vec<NonNull<PyObject>> = members
+        .iter()
+        .zip(state)
+        .filter(|(_, s)| **s == Scan::Unreachable)
+        .map(|((op, _), _)| *op)
+        .collect();
+    while let Some(op) = work.pop() {
+        if !is_gc_object(op) {
+            continue;
+        }
+        traverse(op, &mut |child| {
+            let a = child.as_ptr() as usize;
+            if dead.contains(&a) {
+                return;
+            }
+            let n = lost.entry(a).or_default();
+            *n += 1;
+            let count = row.get(&a).map_or_else(|| refcnt(child), |&i| rc[i]);
+            if count - *n == 0 {
+                dead.insert(a);
+                work.push(child);
+            }
+        });
+    }
+    members
+        .iter()
+        .zip(state)
+        .map(|((op, _), s)| *s != Scan::Unreachable && dead.contains(&(op.as_ptr() as usize)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -161,9 +161,12 @@ pub struct Explanation {
     pub planned_untracked: usize,
     /// Reachable objects that stay tracked.
     pub planned_survivors: usize,
+    /// Reachable objects only the garbage held: freed by reference counting right after.
+    pub planned_freed_after: usize,
     /// What the real `gc.collect(generation)` returned.
     pub collect_returned: usize,
-    /// Rows (1-based) of the objects the collection freed.
+    /// Rows (1-based) of the objects the collection freed (the unreachable ones, and those
+    /// only they held).
     pub freed_rows: Vec<usize>,
     /// The real collection's report.
     pub report: Option<CollectionReport>,
@@ -243,13 +246,18 @@ pub fn explain_collection(
         objects_not_shown: plan.objects.len() - shown,
         planned_unreachable: plan.unreachable,
         planned_untracked: plan.untracked,
-        planned_survivors: plan.survivors,
+        planned_survivors: plan
+            .objects
+            .iter()
+            .filter(|p| p.fate == Fate::Survives)
+            .count(),
+        planned_freed_after: plan.freed_after,
         collect_returned,
         freed_rows: plan
             .objects
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.fate == Fate::Freed)
+            .filter(|(_, p)| matches!(p.fate, Fate::Freed | Fate::FreedAfter))
             .map(|(i, _)| i + 1)
             .collect(),
         report,
