@@ -212,11 +212,7 @@ fn memory_pyramid_fills_empties_and_returns() {
     assert!(out.contains("Full, 31 / 31 blocks of 512 bytes"));
     assert!(out.contains("Empty (on its arena's free pools)"));
     assert!(out.contains("the empty pool took a new class: true"));
-    let last = out
-        .lines()
-        .filter(|l| l.starts_with("arenas:"))
-        .next_back()
-        .unwrap();
+    let last = out.lines().rfind(|l| l.starts_with("arenas:")).unwrap();
     // Three arenas' worth freed (how many arenas that took depends on their alignment): all
     // but the arena still holding a pool, and the one kept wholly free, were unmapped.
     let num = |key: &str| -> usize {
