@@ -468,6 +468,9 @@ fn claims_rows(file: &str, text: &str) -> Result<Vec<(String, String, String)>, 
             }
             continue;
         }
+        if t.chars().all(|ch| matches!(ch, '|' | '-' | ':' | ' ')) {
+            continue;
+        }
         let cells: Vec<&str> = t.trim_matches('|').split(" | ").map(str::trim).collect();
         if !header_seen {
             if cells.first() == Some(&"#") {
