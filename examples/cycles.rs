@@ -61,6 +61,7 @@ fn main() {
     for o in &e.objects {
         let result = match (o.fate, o.reached_from) {
             (Fate::Freed, _) => "unreachable: freed".to_string(),
+            (Fate::FreedAfter, _) => "reachable only through the garbage: freed".to_string(),
             (_, Some(r)) => format!("reachable from #{r}"),
             (Fate::Untracked, None) => "reachable, untracked".to_string(),
             (Fate::Survives, None) => "reachable (held from outside)".to_string(),
