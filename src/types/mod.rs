@@ -5,8 +5,8 @@
 //! | [`int`] | `Objects/longobject.c`, `Objects/boolobject.c` | 30-bit digits, small-int cache, `True`/`False` |
 //! | [`float`] | `Objects/floatobject.c` | 24 bytes, free list of 100 |
 //! | [`list`] | `Objects/listobject.c` | `list_resize` growth, exact-allocation paths, free list of 80 |
-//! | [`tuple`] | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
-//! | [`str`] | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
+//! | [`tuple`](mod@tuple) | `Objects/tupleobject.c` | items inline, static `()`, free lists by length |
+//! | [`str`](mod@str) | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
 //! | [`unicode`] | `Objects/unicodectype.c` | the character database of `str`'s predicates, case mappings and `int()`/`float()` of text (Unicode 14.0 tables generated from python3) |
 //! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
 //! | [`none`] | `Objects/object.c` | the `None` singleton (16 bytes, counted, never freed) |
