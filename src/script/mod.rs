@@ -113,6 +113,37 @@ fn prefill_free_lists(lists: usize, dicts: usize, floats: usize, tuples: &[usize
 }
 
 /// Compile and run `src`, writing `print` output to `out` and trace events to `trace`.
+///
+/// ```
+/// use pylayout::script::{Outcome, RunOptions, Startup, run};
+///
+/// let src = "\
+/// import sys
+/// x = [1, 2, 3]
+/// y = x
+/// print(sys.getsizeof(x), sys.getrefcount(x))
+/// x.append(4)
+/// print(sys.getsizeof(x))
+/// x.append(5)
+/// print(sys.getsizeof(x), len(y))
+/// ";
+/// // Start where `python3 FILE` would be at line 1 (free lists, GC counts).
+/// let opts = RunOptions { startup: Some(Startup::File), ..RunOptions::default() };
+/// let mut out = Vec::new();
+/// assert!(matches!(run(src, &opts, &mut out, None), Outcome::Ok));
+/// // What python3.11 prints for the same file: the constant display got 4 slots (3
+/// // rounded up to even), so the 4th item fits; the 5th resizes to 8.
+/// assert_eq!(String::from_utf8(out).unwrap(), "88 3\n88\n120 5\n");
+///
+/// // A Python exception ends the run as CPython's would (exit code 1) ...
+/// let mut out = Vec::new();
+/// let outcome = run("print([][0])\n", &RunOptions::default(), &mut out, None);
+/// assert!(matches!(outcome, Outcome::Exception(_)));
+/// // ... and code outside the subset is refused before anything runs (exit code 2).
+/// let outcome = run("class C: pass\n", &RunOptions::default(), &mut out, None);
+/// assert!(matches!(outcome, Outcome::Refused(_)));
+/// assert!(out.is_empty());
+/// ```
 pub fn run(
     src: &str,
     opts: &RunOptions,
