@@ -6,6 +6,28 @@
 //! lazy-initialisation check (a few per operation, not per byte); allocation counters come from pymalloc's own
 //! [`AllocCounters`](crate::alloc::pymalloc::AllocCounters). Take a [`snapshot`] before and
 //! after, or use [`measure`].
+//!
+//! ```
+//! use pylayout::cost::measure;
+//! use pylayout::types::int::PyInt;
+//! use pylayout::types::list::PyList;
+//! use pylayout::types::str::PyStr;
+//!
+//! let l = PyList::new();
+//! for i in 0..5 {
+//!     l.append(PyInt::from_i64(i).into_obj());
+//! }
+//! assert_eq!(l.allocated(), 8);
+//! // `l.insert(0, x)` with room to spare: no reallocation, but all 5 items shift right.
+//! let x = PyInt::from_i64(9).into_obj();
+//! let ((), c) = measure(|| l.insert(0, x));
+//! assert_eq!((c.item_moves, c.bytes_copied, c.allocs, c.reallocs), (5, 40, 0, 0));
+//!
+//! // A str hashes once; later hashes read the cached value.
+//! let s = PyStr::new("hello");
+//! assert_eq!(measure(|| s.hash()).1.hash_calls, 1);
+//! assert_eq!(measure(|| s.hash()).1.hash_calls, 0);
+//! ```
 
 use std::cell::Cell;
 use std::ops::Sub;

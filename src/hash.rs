@@ -13,6 +13,31 @@
 //! Every function returns a [`PyHash`] (`Py_hash_t`) and, like CPython, never returns `-1`
 //! (reserved there for "an exception is set").
 //!
+//! Each value below is what `PYTHONHASHSEED=0 python3 -c 'print(hash(...))'` prints (and
+//! `PYTHONHASHSEED=1` for the last line):
+//!
+//! ```
+//! use pylayout::hash::{HashSecret, hash_bytes, hash_f64, hash_i64, hash_str, hash_tuple};
+//!
+//! let zero = HashSecret::ZERO; // PYTHONHASHSEED=0
+//! assert_eq!(hash_str(&zero, "abc"), -4594863902769663758);
+//! // A str hashes its PEP 393 data: 'é' is the one Latin-1 byte 0xe9, like b'\xe9'.
+//! assert_eq!(hash_str(&zero, "é"), 6047309291227476195);
+//! assert_eq!(hash_bytes(&zero, b"\xe9"), 6047309291227476195);
+//! // Numbers: reduction modulo 2**61 - 1, and -1 is never a hash.
+//! assert_eq!((hash_i64(-1), hash_i64((1 << 61) - 1)), (-2, 0));
+//! assert_eq!(hash_f64(1.5), Some(1152921504606846977));
+//! assert_eq!(hash_f64(f64::INFINITY), Some(314159));
+//! assert_eq!(hash_tuple(&[hash_i64(1), hash_i64(2)]), -3550055125485641917);
+//! assert_eq!(hash_tuple(&[]), 5740354900026072187);
+//! assert_eq!(hash_str(&HashSecret::from_seed(1), "abc"), -4667308735975688587);
+//! ```
+//!
+//! A dict's probe sequence starts at `hash & mask`, so these values decide which index slot
+//! each key lands in, which keys collide, and the probe paths `pylayout` shows (the order of
+//! the entries is insertion order whatever the hashes). The runtime uses
+//! `PYTHONHASHSEED=0` unless told otherwise ([`crate::runtime::set_hash_seed`]).
+//!
 //! # SipHash-1-3
 //!
 //! 3.11 hashes bytes with SipHash-1-3 (`sys.hash_info.algorithm == 'siphash13'`,

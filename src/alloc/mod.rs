@@ -47,9 +47,65 @@
 //! free pool sit in `usable_arenas`, sorted by ascending `nfreepools` so the busiest arena is
 //! used first and nearly empty ones can drain and be unmapped.
 //!
-//! Modules: [`pymalloc`] is the unsafe core (the only file here allowed `unsafe`), [`arena_map`]
-//! the radix tree that answers "is this address ours?", [`stats`] the numbers
-//! `sys._debugmallocstats()` prints, as plain data.
+//! # Sizes, in code
+//!
+//! The policy is a handful of `const fn`s, usable without an allocator:
+//!
+//! ```
+//! use pylayout::alloc::{block_size_for, blocks_per_pool, quantization_per_pool, size_class};
+//!
+//! assert_eq!(size_class(24), Some(1)); // a float: 24 bytes -> class 1 ...
+//! assert_eq!(block_size_for(24), Some(32)); // ... a 32-byte block
+//! assert_eq!(block_size_for(56), Some(64)); // an empty list with its GC head
+//! assert_eq!(size_class(512), Some(31)); // the largest small request
+//! assert_eq!(size_class(513), None); // goes to malloc
+//! assert_eq!(size_class(0), None); // so does malloc(0)
+//! assert_eq!((blocks_per_pool(1), quantization_per_pool(1)), (510, 16));
+//! ```
+//!
+//! and a [`Pymalloc`] hands out real blocks and says where each one sits:
+//!
+//! ```
+//! use pylayout::alloc::Pymalloc;
+//!
+//! let mut heap = Pymalloc::new();
+//! let a = heap.malloc(24);
+//! let b = heap.malloc(24);
+//! let big = heap.malloc(600);
+//! let (ia, ib) = (heap.block_info(a).unwrap(), heap.block_info(b).unwrap());
+//! // The first two blocks of the first class-1 pool, side by side:
+//! assert_eq!((ia.size_class, ia.block_size, ia.block_index), (1, 32, 0));
+//! assert_eq!((ib.pool_index, ib.block_index), (ia.pool_index, 1));
+//! assert_eq!(b as usize - a as usize, 32);
+//! assert_eq!(heap.block_info(big), None); // over 512 bytes: the system allocator's
+//! assert_eq!(heap.allocated_blocks(), 3);
+//! let stats = heap.stats();
+//! let class1 = stats.size_classes.iter().find(|c| c.index == 1).unwrap();
+//! assert_eq!((class1.pools, class1.blocks_in_use, class1.size), (1, 2, 32));
+//! for p in [a, b, big] {
+//!     // SAFETY: each pointer came from this heap's `malloc` and is freed once.
+//!     unsafe { heap.free(p) };
+//! }
+//! assert_eq!(heap.allocated_blocks(), 0);
+//! ```
+//!
+//! # Files
+//!
+//! Read this page, then [`pymalloc`] (its pool-header diagram, then `malloc` and `free`: the
+//! fast path is a few lines, the new-pool and new-arena paths are `#[cold]`).
+//!
+//! - [`pymalloc`]: the unsafe core, [`Pymalloc`]: pools, arenas, the free and realloc paths,
+//!   `check_invariants`.
+//! - [`arena_map`]: the radix tree that answers "is this address ours?" (safe code).
+//! - [`stats`]: the numbers `sys._debugmallocstats()` prints, and pool-by-pool snapshots, as
+//!   plain data.
+//! - `system` (private): layer 0, the C library's `malloc`/`free` and `mmap`/`munmap` of
+//!   arenas.
+//! - `asan` (private, feature `asan`): tells AddressSanitizer which bytes of an arena are in
+//!   use.
+//!
+//! `pymalloc`, `system` and `asan` are the files of this layer that use `unsafe`
+//! (`grep -rl 'allow(unsafe_code)' src/alloc` lists them); the rest is safe code.
 
 pub mod arena_map;
 mod asan;

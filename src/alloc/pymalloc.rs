@@ -2,7 +2,7 @@
 //! `Objects/obmalloc.c` (3.11; the algorithm is the same from 3.8 to 3.13).
 //!
 //! Differences from the C code, none of them visible in behaviour:
-//! - arena objects are linked by index (`u32`, [`NONE`] = NULL) instead of pointers;
+//! - arena objects are linked by index (`u32`, `NONE` = `u32::MAX` = NULL) instead of pointers;
 //! - `usedpools[]` is an array of 32 real sentinel headers instead of C's "fudged-up pointer"
 //!   trick (same circular lists, same front/back semantics);
 //! - under valgrind we do **not** step aside (CPython's `WITH_VALGRIND` routes everything to

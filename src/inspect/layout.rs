@@ -5,6 +5,18 @@
 //! Field names are CPython 3.11's (`Include/cpython/*.h`, `Objects/dict-common.h`). Pointer
 //! fields hold addresses in pylayout's memory; they differ from CPython's run to run, but
 //! NULL/non-NULL and everything else match.
+//!
+//! ```text
+//!  ObjectLayout                         for [1, 2, 3] built by appends
+//!  ├── size, sizeof, gc_head            88 = 16 + 72;  72 = 40 + 8 * 4
+//!  ├── size_parts                       PyGC_Head 16 | PyListObject 40 | ob_item 32 (separate)
+//!  ├── placement                        a block of a pool of size class 3 (64-byte blocks)
+//!  ├── fields    (offset, size, value)  ob_refcnt 0 8 | ob_type 8 8 | ob_size 16 8 | ob_item 24 8 | allocated 32 8
+//!  ├── blocks    (owned, with fields)   ob_item: ob_item[0..4], its own 32-byte block
+//!  └── items     (ObjectLayout each)    int 1, int 2, int 3: static, 28 bytes each
+//! ```
+//!
+//! Start with [`layout`]; its example asserts these numbers.
 
 use std::collections::HashSet;
 
@@ -206,6 +218,44 @@ fn pool_of(address: usize) -> Option<BlockInfo> {
 }
 
 /// The layout of `obj` with its referenced objects one level deep.
+///
+/// `[1, 2, 3]` built by appends (so 4 slots), as `pylayout layout` shows it:
+///
+/// ```
+/// use pylayout::inspect::layout::layout;
+/// use pylayout::types::int::PyInt;
+/// use pylayout::types::list::PyList;
+///
+/// let l = PyList::new();
+/// for i in 1..=3 {
+///     l.append(PyInt::from_i64(i).into_obj());
+/// }
+/// let lay = layout(l.as_obj());
+/// assert_eq!((lay.type_name.as_str(), lay.size, lay.sizeof, lay.gc_head), ("list", 88, 72, 16));
+///
+/// // The C fields of PyListObject, in memory order, with their offsets and values:
+/// let fields: Vec<(&str, isize, usize)> =
+///     lay.fields.iter().map(|f| (f.name.as_str(), f.offset, f.size)).collect();
+/// assert_eq!(
+///     fields,
+///     [("ob_refcnt", 0, 8), ("ob_type", 8, 8), ("ob_size", 16, 8), ("ob_item", 24, 8), ("allocated", 32, 8)]
+/// );
+/// assert_eq!(lay.fields[2].value, 3); // ob_size == len
+/// assert_eq!(lay.fields[4].value, 4); // allocated
+///
+/// // sys.getsizeof split into its parts: the GC head, the object, the item array.
+/// let parts: Vec<(&str, usize, bool)> =
+///     lay.size_parts.iter().map(|p| (p.name.as_str(), p.bytes, p.separate)).collect();
+/// assert_eq!(parts, [("PyGC_Head", 16, false), ("PyListObject", 40, false), ("ob_item", 32, true)]);
+///
+/// // The list (56 bytes with its head) sits in a 64-byte block, size class 3; the item
+/// // array is its own pymalloc block (32 bytes: size class 1); the items, small ints, are
+/// // static: in no pool at all.
+/// assert_eq!(lay.block.map(|b| (b.size_class, b.block_size)), Some((3, 64)));
+/// assert_eq!(lay.blocks[0].pool.map(|b| b.block_size), Some(32));
+/// assert_eq!(lay.items.len(), 3);
+/// assert!(lay.items.iter().all(|i| i.is_static && i.size == 28));
+/// ```
 pub fn layout(obj: &Obj) -> ObjectLayout {
     layout_depth(obj, 1)
 }

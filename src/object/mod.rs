@@ -20,11 +20,45 @@
 //!   and the functions the runtime needs (dealloc, `__sizeof__`).
 //! - For GC types the allocation is `PyObject_Malloc(16 + size)` and the object pointer is
 //!   `mem + 16` (`_PyType_PreHeaderSize`); `sys.getsizeof` adds those 16 bytes to `__sizeof__`
-//!   whether or not the object is currently tracked. The collector itself comes later; until
-//!   then the head is zeroed (`_gc_next == 0` means "not tracked").
+//!   whether or not the object is currently tracked. The cycle collector ([`crate::gc`])
+//!   links tracked objects into its generation lists through this head; `_gc_next == 0`
+//!   means "not tracked".
 //!
 //! Handles are `!Send` and `!Sync`: each thread has its own runtime (allocator, caches, free
 //! lists), exactly like one interpreter.
+//!
+//! # Reference counting with handles
+//!
+//! ```
+//! use pylayout::types::float::PyFloat;
+//! use pylayout::types::list::PyList;
+//!
+//! let x = PyFloat::new(1.5).into_obj();
+//! assert_eq!(x.refcnt(), 1);
+//! let y = x.clone(); // Py_INCREF: `y = x`
+//! assert!(y.is(&x));
+//! assert_eq!(x.refcnt(), 2);
+//! drop(y); // Py_DECREF
+//! assert_eq!(x.refcnt(), 1);
+//!
+//! // A float is not a GC type: no head, getsizeof == __sizeof__ == 24.
+//! assert_eq!((x.sizeof(), x.getsizeof(), x.gc_head().is_none()), (24, 24, true));
+//! // A list is: the 16-byte PyGC_Head sits in front of the object, in the same block.
+//! let l = PyList::new().into_obj();
+//! assert_eq!((l.sizeof(), l.getsizeof()), (40, 56));
+//! assert_eq!(l.mem_address(), l.id() - 16);
+//! assert!(l.gc_head().is_some());
+//!
+//! // The last reference goes: the float is deallocated at once, onto the float free list,
+//! // and the next float reuses its memory (CPython's `id` reuse).
+//! let old_id = x.id();
+//! drop(x);
+//! assert_eq!(PyFloat::new(2.5).as_obj().id(), old_id);
+//! ```
+//!
+//! Read [`PyObject`], [`TypeObject`] and [`Obj`] first; [`alloc_object`] and the private
+//! dealloc path (with its "trashcan", [`TRASH_UNWIND_LEVEL`]) are what every type's
+//! constructor and destructor call.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;

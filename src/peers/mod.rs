@@ -20,6 +20,30 @@
 //!   (`malloc_usable_size` plus glibc's chunk header); pymalloc keeps its own counters.
 //!
 //! Timed runs use [`NoTally`], whose methods compile to nothing.
+//!
+//! The classic comparison, counted: inserting in the middle of an array moves the tail, a
+//! linked list moves nothing but walks to the spot.
+//!
+//! ```
+//! use pylayout::peers::linked::{LinkedList, PoolNodes};
+//! use pylayout::peers::seqs::{Seq, SeqMut};
+//! use pylayout::peers::Tallies;
+//!
+//! let items: Vec<usize> = (0..10).collect();
+//! let (mut v, mut t) = (<Vec<usize> as Seq>::build(&items), Tallies::default());
+//! SeqMut::insert(&mut v, 3, 99, &mut t);
+//! assert_eq!((t.item_moves, t.bytes_copied, t.hops), (7, 56, 0)); // items 3..10 shift right
+//!
+//! let (mut l, mut t) = (LinkedList::<PoolNodes>::build(&items), Tallies::default());
+//! l.insert(3, 99, &mut t);
+//! assert_eq!((t.item_moves, t.hops), (0, 3)); // three `next` pointers followed
+//! assert_eq!(l.held_bytes(), 11 * 32); // 24-byte nodes in 32-byte pymalloc blocks
+//! ```
+//!
+//! Read [`seqs`] (the [`seqs::Seq`] and [`seqs::SeqMut`] traits, `Vec`, `VecDeque`, std's
+//! `LinkedList`, `Box<[usize]>`), then [`linked`] for a list whose allocator can be swapped,
+//! [`maps`] for the dict peers, [`counting`] for how the system allocator is counted, and
+//! [`batch`] for pymalloc against `malloc` with nothing else around.
 
 pub mod batch;
 pub mod counting;

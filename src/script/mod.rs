@@ -7,6 +7,28 @@
 //!
 //! The subset: see `pylayout run --help` and `docs/runner.md`. Anything else is refused before
 //! the program starts, with the construct's name, line and column.
+//!
+//! The runner exists so that a snippet people already know (`x = []; y = x;
+//! print(sys.getrefcount(x))`) does to our objects exactly what CPython 3.11 does to its own:
+//! the same allocation path per construct (a constant display, `list(range(n))` and `[0] * n`
+//! allocate differently), the same references held by the eval loop, the same free-list and
+//! GC state at the first line. [`run`] is the entry point (its example runs a snippet into a
+//! `Vec<u8>`); [`eval_expr`] evaluates one expression and hands back the live object, which
+//! is how `pylayout layout EXPR` gets what it shows.
+//!
+//! | file | mirrors | read it for |
+//! |---|---|---|
+//! | [`lower`] | `Python/symtable.c`, `Python/ast_opt.c`, `Python/compile.c` | the subset's checks, scopes, constant folding, how displays are built |
+//! | [`ast`] | CPython's AST after `symtable.c` and `ast_opt.c` (the subset) | the tree the evaluator walks |
+//! | [`eval`] | `Python/ceval.c` | which references a frame holds, so `sys.getrefcount` agrees |
+//! | `builtins` (private) | `Python/bltinmodule.c`, the types' methods | which allocation path each builtin and method takes |
+//! | [`ops`] | `Objects/abstract.c`, `longobject.c`, `floatobject.c` | operators and their error messages |
+//! | [`numparse`] | `PyLong_FromString`, `_PyOS_ascii_strtod` | `int(text)`, `float(text)` |
+//! | [`startup`] | `Python/pythonrun.c` and the compiler's own allocations | the GC count and free lists at line 1 |
+//! | [`value`] | — | what a name can hold besides an object (functions, modules, ranges ...) |
+//! | `suggest` (private) | `Python/suggestions.c` | "Did you mean" |
+//!
+//! Read [`run`], then [`lower`]'s module docs, then [`eval`].
 
 pub mod ast;
 mod builtins;
@@ -113,6 +135,37 @@ fn prefill_free_lists(lists: usize, dicts: usize, floats: usize, tuples: &[usize
 }
 
 /// Compile and run `src`, writing `print` output to `out` and trace events to `trace`.
+///
+/// ```
+/// use pylayout::script::{Outcome, RunOptions, Startup, run};
+///
+/// let src = "\
+/// import sys
+/// x = [1, 2, 3]
+/// y = x
+/// print(sys.getsizeof(x), sys.getrefcount(x))
+/// x.append(4)
+/// print(sys.getsizeof(x))
+/// x.append(5)
+/// print(sys.getsizeof(x), len(y))
+/// ";
+/// // Start where `python3 FILE` would be at line 1 (free lists, GC counts).
+/// let opts = RunOptions { startup: Some(Startup::File), ..RunOptions::default() };
+/// let mut out = Vec::new();
+/// assert!(matches!(run(src, &opts, &mut out, None), Outcome::Ok));
+/// // What python3.11 prints for the same file: the constant display got 4 slots (3
+/// // rounded up to even), so the 4th item fits; the 5th resizes to 8.
+/// assert_eq!(String::from_utf8(out).unwrap(), "88 3\n88\n120 5\n");
+///
+/// // A Python exception ends the run as CPython's would (exit code 1) ...
+/// let mut out = Vec::new();
+/// let outcome = run("print([][0])\n", &RunOptions::default(), &mut out, None);
+/// assert!(matches!(outcome, Outcome::Exception(_)));
+/// // ... and code outside the subset is refused before anything runs (exit code 2).
+/// let outcome = run("class C: pass\n", &RunOptions::default(), &mut out, None);
+/// assert!(matches!(outcome, Outcome::Refused(_)));
+/// assert!(out.is_empty());
+/// ```
 pub fn run(
     src: &str,
     opts: &RunOptions,

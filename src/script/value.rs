@@ -68,7 +68,7 @@ impl Value {
     }
 
     /// `id(v)`: the object's address, or for a value not in our memory the address that
-    /// stands for it (see [`IDENTITY_SLOTS`]). `a is b` is `a.identity() == b.identity()`.
+    /// stands for it (a byte of a private static table, one per builtin, type and module). `a is b` is `a.identity() == b.identity()`.
     pub fn identity(&self) -> usize {
         let slot = |i: usize| &IDENTITY_SLOTS[i] as *const u8 as usize;
         match self {

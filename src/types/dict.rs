@@ -1051,6 +1051,36 @@ impl PyDict {
     }
 
     /// `d[key] = value` (`PyDict_SetItem` → `insert_to_emptydict` or `insertdict`).
+    ///
+    /// ```
+    /// use pylayout::types::dict::PyDict;
+    /// use pylayout::types::int::PyInt;
+    /// use pylayout::types::str::PyStr;
+    ///
+    /// # fn main() -> Result<(), pylayout::error::PyErr> {
+    /// let d = PyDict::new();
+    /// assert!(d.table().shared_empty_keys); // `{}` owns no table ...
+    /// assert_eq!(d.as_obj().getsizeof(), 64); // ... so it is 16 + 48 bytes
+    ///
+    /// let one = PyInt::from_i64(1).into_obj();
+    /// d.set_item(PyStr::new("a").into_obj(), one.clone())?;
+    /// let t = d.table();
+    /// // An 8-slot table of the unicode kind (every key a str): 1-byte indices, 5 usable
+    /// // 16-byte entries {me_key, me_value}: 16 + 48 + 32 + 8 + 5 * 16 = 184.
+    /// assert_eq!((t.dk_log2_size, t.dk_kind, t.dk_usable, t.dk_nentries), (3, 1, 4, 1));
+    /// assert_eq!(d.as_obj().getsizeof(), 184);
+    /// let got = d.get(PyStr::new("a").as_obj())?.expect("present");
+    /// assert!(got.is(&one));
+    /// assert!(d.get(PyStr::new("b").as_obj())?.is_none());
+    ///
+    /// // A key that is not a str turns the table general (24-byte entries with the hash)
+    /// // and resizes it to 16 slots: 16 + 48 + 32 + 16 + 10 * 24 = 352.
+    /// d.set_item(one.clone(), one)?;
+    /// assert_eq!((d.table().dk_log2_size, d.table().dk_kind), (4, 0));
+    /// assert_eq!(d.as_obj().getsizeof(), 352);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_item(&self, key: Obj, value: Obj) -> PyResult<()> {
         let hash = key_hash(&key)?;
         self.insert_hashed(key, hash, value)

@@ -130,6 +130,19 @@ typed_handle!(PyFloat, FLOAT_TYPE, "float");
 
 impl PyFloat {
     /// `PyFloat_FromDouble(v)`: reuse a dead float from the free list, else a 24-byte block.
+    ///
+    /// ```
+    /// use pylayout::types::float::{PyFloat, free_list_len};
+    ///
+    /// let x = PyFloat::new(1.5);
+    /// assert_eq!((x.value(), x.as_obj().getsizeof()), (1.5, 24));
+    /// let block = x.as_obj().mem_address();
+    /// let on_free_list = free_list_len();
+    /// drop(x); // refcount 0: onto the free list, its pool block still "in use"
+    /// assert_eq!(free_list_len(), on_free_list + 1);
+    /// let y = PyFloat::new(2.5); // LIFO: the block that was just freed
+    /// assert_eq!((y.as_obj().mem_address(), free_list_len()), (block, on_free_list));
+    /// ```
     pub fn new(v: f64) -> PyFloat {
         let recycled = runtime::with(|rt| rt.floats.pop());
         let op = match recycled {

@@ -256,6 +256,25 @@ fn small_index(v: i64) -> Option<usize> {
 
 impl PyInt {
     /// `PyLong_FromLongLong(v)`: the shared small int for -5..=256, else a new object.
+    ///
+    /// ```
+    /// use pylayout::types::int::PyInt;
+    ///
+    /// // -5..=256 are preallocated and shared: `a = 256; b = 256; a is b`.
+    /// let (a, b) = (PyInt::from_i64(256), PyInt::from_i64(256));
+    /// assert!(a.as_obj().is(b.as_obj()));
+    /// assert!(a.is_static()); // in static memory, not in a pool
+    /// // 257 is not: each call makes a new object.
+    /// let (c, d) = (PyInt::from_i64(257), PyInt::from_i64(257));
+    /// assert!(!c.as_obj().is(d.as_obj()));
+    ///
+    /// // 30-bit digits: 24 bytes of header, 4 per digit, at least one digit.
+    /// assert_eq!(PyInt::from_i64(0).as_obj().getsizeof(), 28);
+    /// let big = PyInt::from_i64(-(1 << 30));
+    /// assert_eq!((big.ob_size(), big.digits()), (-2, vec![0, 1])); // the sign is in ob_size
+    /// assert_eq!(big.as_obj().getsizeof(), 32);
+    /// assert_eq!(big.to_i64(), Some(-(1 << 30)));
+    /// ```
     pub fn from_i64(v: i64) -> PyInt {
         if let Some(i) = small_index(v) {
             return PyInt(runtime::with(|rt| {

@@ -331,6 +331,15 @@ impl PyList {
     }
 
     /// `[]` (`PyList_New(0)`): no item array; takes a list from the free list if any.
+    ///
+    /// ```
+    /// use pylayout::types::list::PyList;
+    ///
+    /// let l = PyList::new();
+    /// assert_eq!((l.len(), l.allocated(), l.ob_item_address()), (0, 0, 0)); // ob_item is NULL
+    /// assert_eq!(l.as_obj().getsizeof(), 56); // sys.getsizeof([])
+    /// assert!(pylayout::gc::is_tracked(l.as_obj()));
+    /// ```
     pub fn new() -> PyList {
         Self::alloc(0, true)
     }
@@ -558,6 +567,25 @@ impl PyList {
     /// stored in place — no `list_resize`, so a list with spare capacity below half full
     /// (`'a'.split()`: 1 item, 12 slots) keeps it, as in CPython — else
     /// `_PyList_AppendTakeRefListResize` → `list_resize(n + 1)`.
+    ///
+    /// The capacity steps 0 → 4 → 8 → 16 → 24 → 32 → 40 → 52 → 64 → 76 ..., and
+    /// `sys.getsizeof` with it (`56 + 8 * allocated`):
+    ///
+    /// ```
+    /// use pylayout::types::int::PyInt;
+    /// use pylayout::types::list::PyList;
+    ///
+    /// let l = PyList::new();
+    /// let mut steps = vec![(0, 0, 56)];
+    /// for i in 0..17 {
+    ///     l.append(PyInt::from_i64(i).into_obj());
+    ///     let step = (l.len(), l.allocated(), l.as_obj().getsizeof());
+    ///     if step.1 != steps.last().unwrap().1 {
+    ///         steps.push(step); // a resize happened
+    ///     }
+    /// }
+    /// assert_eq!(steps, [(0, 0, 56), (1, 4, 88), (5, 8, 120), (9, 16, 184), (17, 24, 248)]);
+    /// ```
     #[inline]
     pub fn append(&self, v: Obj) {
         let l = self.raw();

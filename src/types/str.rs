@@ -335,6 +335,32 @@ impl PyStr {
     /// A str with the contents of `s` (`PyUnicode_FromString`-style): the static singleton
     /// for `''` and one-character Latin-1 strings, else a new compact object of the
     /// narrowest kind.
+    ///
+    /// The kind is the narrowest width that holds the largest code point; ASCII strings have
+    /// the short 48-byte header, every other kind the 72-byte one, and the data ends in a NUL:
+    ///
+    /// ```
+    /// use pylayout::types::str::PyStr;
+    ///
+    /// let sizes = |s: &str| {
+    ///     let p = PyStr::new(s);
+    ///     (p.len(), p.kind(), p.as_obj().getsizeof())
+    /// };
+    /// assert_eq!(sizes(""), (0, 1, 49)); // 48 + 1
+    /// assert_eq!(sizes("abc"), (3, 1, 52)); // ASCII: 48 + 3 + 1
+    /// assert_eq!(sizes("é"), (1, 1, 74)); // Latin-1: 72 + (1 + 1) * 1
+    /// assert_eq!(sizes("ab€"), (3, 2, 80)); // UCS-2: 72 + (3 + 1) * 2
+    /// assert_eq!(sizes("a😀"), (2, 4, 84)); // UCS-4: 72 + (2 + 1) * 4
+    ///
+    /// // '' and one-character Latin-1 strings are static singletons:
+    /// assert!(PyStr::new("é").as_obj().is(PyStr::new("é").as_obj()));
+    ///
+    /// // The hash is computed on first use (PYTHONHASHSEED=0 by default) and cached:
+    /// let s = PyStr::new("abc");
+    /// assert_eq!(s.cached_hash(), -1);
+    /// assert_eq!(s.hash(), -4594863902769663758); // PYTHONHASHSEED=0 python3 -c "print(hash('abc'))"
+    /// assert_eq!(s.cached_hash(), s.hash());
+    /// ```
     pub fn new(s: &str) -> PyStr {
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {

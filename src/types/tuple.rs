@@ -233,6 +233,28 @@ typed_handle!(PyTuple, TUPLE_TYPE, "tuple");
 impl PyTuple {
     /// `PyTuple_New(n)` filled with `items` (`_PyTuple_FromArray`): the empty singleton for
     /// no items, else a free-list tuple or a fresh GC object of `24 + 8n` bytes.
+    ///
+    /// ```
+    /// use pylayout::types::int::PyInt;
+    /// use pylayout::types::tuple::PyTuple;
+    ///
+    /// let items = vec![PyInt::from_i64(1).into_obj(), PyInt::from_i64(2).into_obj()];
+    /// let t = PyTuple::new(items);
+    /// assert_eq!(t.len(), 2);
+    /// assert_eq!(t.as_obj().getsizeof(), 56); // 16 (GC head) + 24 + 8 * 2, items inline
+    ///
+    /// // `()` is one static object, shared and never freed:
+    /// let (e1, e2) = (PyTuple::new(vec![]), PyTuple::empty());
+    /// assert!(e1.as_obj().is(e2.as_obj()));
+    /// assert!(e1.is_static());
+    /// assert_eq!(e1.as_obj().getsizeof(), 40);
+    ///
+    /// // A dead 2-tuple goes to the free list for length 2; the next 2-tuple takes it back.
+    /// let old_id = t.as_obj().id();
+    /// drop(t);
+    /// let again = PyTuple::new(vec![PyInt::from_i64(3).into_obj(), PyInt::from_i64(4).into_obj()]);
+    /// assert_eq!(again.as_obj().id(), old_id);
+    /// ```
     pub fn new(items: Vec<Obj>) -> PyTuple {
         let n = items.len();
         if n == 0 {

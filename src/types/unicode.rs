@@ -6,7 +6,7 @@
 //! Alphabetic property (it takes in Roman numerals and combining vowel signs), `str.isalpha`
 //! is the categories Lu Ll Lt Lm Lo; and Rust's tables are of a newer Unicode version, so
 //! characters assigned since 14.0 have case mappings and properties CPython 3.11 does not
-//! know. Every answer here comes from the tables of [`super::unicode_db`], generated from
+//! know. Every answer here comes from the tables of the private `types::unicode_db` module, generated from
 //! python3 itself by `tools/gen_unicode.py` and checked against it for every code point by
 //! `tests/oracle_unicode.rs`.
 //!
