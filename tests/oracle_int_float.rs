@@ -327,3 +327,47 @@ fn float_reprs_match_python_for_random_doubles() {
         bad[..bad.len().min(20)].join("\n")
     );
 }
+
+/// `str()` and `repr()` of an int refuse more than 4300 digits (CVE-2020-10735), exactly at
+/// python3's boundary: the same rule for `str(v)`, `repr` inside a container and a negative
+/// value. (One script per case: the runner's subset has no `try`.)
+#[test]
+fn int_to_str_digit_limit_matches_python() {
+    assert_python_311();
+    let values = [
+        "10**4299",
+        "10**4300",
+        "-10**4299",
+        "-(10**4300)",
+        "2**14200",
+        "2**14299",
+        "2**14300",
+        "3**9000",
+        "7**5090",
+        "7**5091",
+    ];
+    let last = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()
+    };
+    for v in values {
+        for show in ["len(str(v))", "len(repr([v]))", "len(str(-v))"] {
+            let code = format!("v = {v}\nprint({show})\n");
+            let run = |exe: &str, args: &[&str]| {
+                std::process::Command::new(exe)
+                    .args(args)
+                    .env("PYTHONHASHSEED", "0")
+                    .output()
+                    .expect("run")
+            };
+            let py = run(&common::python_exe(), &["-c", &code]);
+            let ours = run(env!("CARGO_BIN_EXE_pylayout"), &["run", "-c", &code]);
+            assert_eq!(ours.status.code(), py.status.code(), "{code}");
+            assert_eq!(ours.stdout, py.stdout, "{code}");
+            assert_eq!(last(&ours.stderr), last(&py.stderr), "{code}");
+        }
+    }
+}

@@ -179,7 +179,7 @@ fn short_value(v: String) -> String {
     }
 }
 
-fn fields_table(fields: &[Field], view: View) -> String {
+pub(crate) fn fields_table(fields: &[Field], view: View) -> String {
     let mut t = table(&["offset", "size", "field", "value"], &[0, 1]);
     // Elided elements per array, reported once where the array's shown part ends.
     let mut hidden: Vec<(String, usize, usize)> = Vec::new();

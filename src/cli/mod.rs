@@ -226,44 +226,41 @@ pub fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
-    if let Command::Run(args) = &cli.command {
-        return match run::run(args) {
-            Ok(code) => ExitCode::from(code),
-            Err(CliError::Usage(msg)) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(2)
-            }
-            Err(CliError::Io(e)) => {
-                eprintln!("pylayout: error: {e}");
-                ExitCode::from(1)
-            }
-            Err(CliError::Script(text)) => {
-                eprintln!("{text}");
-                ExitCode::from(1)
-            }
-        };
-    }
-    let result = match cli.command {
-        Command::Tour(args) => tour::run(&args),
-        Command::Pool(args) => pool::run(&args),
-        Command::Grow(args) => grow::run(&args),
-        Command::Gc(args) => gc::run(&args),
-        Command::Run(_) => unreachable!("handled above"),
-        Command::Layout(args) => layout::run(&args),
-        Command::Cost(args) => cost::run(&args),
-        Command::Bench(args) => bench::run(&args),
-        Command::Completions { shell } => completions(shell),
-        Command::Man => man_page(),
+    // `run` reports its script's exit code; the others succeed or fail. `run`'s own usage
+    // errors stand alone (its stderr is the script's); the others end with clap's hint.
+    let ok = |r: Result<(), CliError>| r.map(|()| 0);
+    let (result, usage_hint) = match cli.command {
+        Command::Run(args) => (run::run(&args), false),
+        Command::Tour(args) => (ok(tour::run(&args)), true),
+        Command::Pool(args) => (ok(pool::run(&args)), true),
+        Command::Grow(args) => (ok(grow::run(&args)), true),
+        Command::Gc(args) => (ok(gc::run(&args)), true),
+        Command::Layout(args) => (ok(layout::run(&args)), true),
+        Command::Cost(args) => (ok(cost::run(&args)), true),
+        Command::Bench(args) => (ok(bench::run(&args)), true),
+        Command::Completions { shell } => (ok(completions(shell)), true),
+        Command::Man => (ok(man_page()), true),
     };
+    exit_code(result, usage_hint)
+}
+
+/// The one place an outcome becomes an exit code (see the module doc): 0, the script's code
+/// for `run`, 1 for a failed write or a script that raised, 2 for bad input. A closed pipe
+/// is not an error.
+fn exit_code(result: Result<u8, CliError>, usage_hint: bool) -> ExitCode {
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(CliError::Io(e)) => {
             eprintln!("pylayout: error: {e}");
             ExitCode::from(1)
         }
-        Err(CliError::Usage(msg)) => {
+        Err(CliError::Usage(msg)) if usage_hint => {
             eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+            ExitCode::from(2)
+        }
+        Err(CliError::Usage(msg)) => {
+            eprintln!("error: {msg}");
             ExitCode::from(2)
         }
         Err(CliError::Script(text)) => {

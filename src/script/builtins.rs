@@ -2924,9 +2924,7 @@ pub(crate) fn int_to_str(i: &PyInt) -> R<PyStr> {
 fn int_digits_error() -> Fault {
     exc(
         ExcKind::ValueError,
-        format!(
-            "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
-        ),
+        super::numparse::int_to_str_limit_message(),
     )
 }
 

@@ -20,8 +20,23 @@ use crate::types::str::repr;
 use crate::types::unicode::{is_space, to_decimal};
 
 /// `sys.get_int_max_str_digits()`'s default: longer decimal (non-power-of-two base)
-/// literals are refused.
+/// literals are refused, and so is `str()` of a longer int.
 pub const INT_MAX_STR_DIGITS: usize = 4300;
+
+/// The `ValueError` text of `str(i)`/`repr(i)` past [`INT_MAX_STR_DIGITS`] digits.
+pub fn int_to_str_limit_message() -> String {
+    format!(
+        "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
+    )
+}
+
+/// Whether `str(v)` has more than [`INT_MAX_STR_DIGITS`] decimal digits (CVE-2020-10735).
+/// The bit length decides at once outside 14,200..=14,300 bits (log10(2) ~ 0.30103); in
+/// between, the digits are counted.
+pub fn exceeds_int_max_str_digits(v: &BigInt) -> bool {
+    let bits = v.bits();
+    bits > 14_300 || (bits > 14_200 && v.magnitude().to_string().len() > INT_MAX_STR_DIGITS)
+}
 
 /// `_PyUnicode_TransformDecimalAndSpaceToASCII`.
 fn to_ascii(s: &str) -> Vec<u8> {

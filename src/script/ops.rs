@@ -811,16 +811,13 @@ pub fn repr(o: &Obj) -> OpResult<String> {
 
 /// `int.__repr__` refuses more than 4300 digits (3.11's `sys.get_int_max_str_digits()`).
 fn check_int_digits(o: &Obj) -> OpResult<()> {
-    if let Ok(i) = PyInt::from_obj(o.clone()) {
-        let v = i.value();
-        let too_many =
-            v.bits() > 14_300 || (v.bits() > 14_200 && v.magnitude().to_string().len() > 4300);
-        if too_many {
-            return Err(exc(
-                ExcKind::ValueError,
-                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
-            ));
-        }
+    if let Ok(i) = PyInt::from_obj(o.clone())
+        && super::numparse::exceeds_int_max_str_digits(&i.value())
+    {
+        return Err(exc(
+            ExcKind::ValueError,
+            super::numparse::int_to_str_limit_message(),
+        ));
     }
     Ok(())
 }

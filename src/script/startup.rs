@@ -41,6 +41,9 @@ use num_bigint::BigInt;
 use super::ast::*;
 use super::lower::{ConstKey, Program, const_key};
 use crate::object::Obj;
+use crate::types::dict::PYDICT_MAXFREELIST as DICT_MAX_FREE;
+use crate::types::list::PYLIST_MAXFREELIST as LIST_MAX_FREE;
+use crate::types::tuple::PYTUPLE_MAXFREELIST as TUPLE_MAX_FREE;
 use crate::types::tuple::PyTuple;
 
 /// Generation 0's count at `_PyRun_SimpleFileObject` (3.11.7 on this image).
@@ -63,12 +66,10 @@ const RUN_OPS: &str = "+ T1> + T1< + + T1> + + + T1< - - T1> + + + T1< T1> + T2>
     T2< - - - - D> D> T1> T2> T2< + D> + + + + + + + + + + + + + + + + + + D< D< T1< T3> T3< T1> + \
     T1< - T1> + T1< - D> D> D< D< D> T1> T1< T2> T2< T3> + + - T3> T3< - D< T3< - T1< - - - - - -";
 
-const LIST_MAX_FREE: usize = 80;
-const DICT_MAX_FREE: usize = 80;
-const TUPLE_MAX_FREE: usize = 2000;
+// The free lists' limits and generation 0's threshold: one place each, in the types and gc.
 /// `PyTuple_MAXSAVESIZE`: 3.11.7 pops sizes below it but pushes sizes up to it.
-const TUPLE_MAX_SAVE: usize = 20;
-const THRESHOLD0: isize = 700;
+const TUPLE_MAX_SAVE: usize = crate::types::tuple::PYTUPLE_MAXSAVESIZE;
+const THRESHOLD0: isize = crate::gc::DEFAULT_THRESHOLDS[0];
 
 /// Where the count and the free lists stand at the first statement after `import gc`.
 #[derive(Clone, Debug, PartialEq, Eq)]

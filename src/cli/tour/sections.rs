@@ -2,7 +2,7 @@
 //! them. Every number in a section's text is a field of the facts it serialises.
 
 use pylayout::alloc::BlockInfo;
-use pylayout::inspect::layout::Field;
+use pylayout::inspect::layout::{Field, Placement};
 use pylayout::inspect::tour::{self as facts, TableView};
 use pylayout::types::dict::{DKIX_DUMMY, DKIX_EMPTY, ProbeStep};
 
@@ -13,31 +13,18 @@ fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
+/// The field table `pylayout layout` prints (one table for both).
 fn fields_table(fields: &[Field]) -> String {
-    let mut t = table(&["offset", "size", "field", "value"], &[0, 1, 3]);
-    for f in fields {
-        let v = match &f.value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        t.add_row(vec![
-            f.offset.to_string(),
-            f.size.to_string(),
-            f.name.clone(),
-            v,
-        ]);
-    }
-    t.to_string()
+    crate::cli::layout::fields_table(fields, crate::cli::layout::View::default())
 }
 
+/// Where an object the tour made sits, as `layout` says it: a pool block or static data
+/// (the tour's objects are small: none comes from the system allocator).
 fn placement(block: Option<&BlockInfo>, is_static: bool) -> String {
     match block {
-        Some(b) => format!(
-            "block {} of pool {} (size class {}, {}-byte blocks) in arena {}",
-            b.block_index, b.pool_index, b.size_class, b.block_size, b.arena_index
-        ),
-        None if is_static => "statically allocated by the runtime: in no pool".into(),
-        None => "a system-allocator block (over 512 bytes)".into(),
+        Some(b) => Placement::Pool(*b).describe(),
+        None if is_static => Placement::Static.describe(),
+        None => "not in a pool".into(),
     }
 }
 
