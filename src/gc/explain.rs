@@ -25,9 +25,7 @@ use serde::Serialize;
 use super::{
     NUM_GENERATIONS, generation_members, is_gc_object, may_be_tracked, refcnt, traverse, type_of,
 };
-use crate::object::PyObject;
-use crate::types::dict::DICT_TYPE;
-use crate::types::tuple::TUPLE_TYPE;
+use crate::object::{GcUntrack, PyObject};
 
 /// What the collection does with one object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -153,8 +151,9 @@ pub fn plan_collection(generation: usize) -> CollectionPlan {
 
     // move_unreachable, in the collector's order: each position of `order` holds an object
     // when its turn comes; one moved back from the unreachable list goes to the end.
-    let is_tuple = |i: usize| std::ptr::eq(type_of(members[i].0), &TUPLE_TYPE);
-    let is_dict = |i: usize| std::ptr::eq(type_of(members[i].0), &DICT_TYPE);
+    // The types' untracking policies (tuples when scanned, dicts in full collections).
+    let is_tuple = |i: usize| type_of(members[i].0).gc_untrack == GcUntrack::WhenScanned;
+    let is_dict = |i: usize| type_of(members[i].0).gc_untrack == GcUntrack::FullCollection;
     let mut refs = after_subtract.clone();
     let mut state = vec![Scan::Pending; n];
     let mut reached_from: Vec<Option<usize>> = vec![None; n];

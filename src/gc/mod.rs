@@ -39,11 +39,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::object::{GC_HEAD_SIZE, Obj, PyGCHead, PyObject, TypeObject};
+use crate::object::{GC_HEAD_SIZE, GcUntrack, Obj, PyGCHead, PyObject, TypeObject};
 use crate::runtime;
-use crate::types::dict::DICT_TYPE;
-use crate::types::list::LIST_TYPE;
-use crate::types::tuple::TUPLE_TYPE;
 
 mod explain;
 pub use explain::{CollectionPlan, Fate, PlannedObject, plan_collection};
@@ -296,7 +293,7 @@ pub(crate) fn may_be_tracked(op: NonNull<PyObject>) -> bool {
     if !is_gc_object(op) {
         return false;
     }
-    if std::ptr::eq(type_of(op), &TUPLE_TYPE) {
+    if type_of(op).gc_untrack == GcUntrack::WhenScanned {
         return is_tracked_ptr(op);
     }
     true
@@ -315,6 +312,28 @@ pub(crate) fn track(op: NonNull<PyObject>) {
         g.gc_next.set(addr(gen0));
         gen0.gc_prev.set(addr(g));
     });
+}
+
+/// `PyObject_GC_Track` for a type defined outside this crate (the crate's own types track
+/// their objects themselves): start tracking `o`, in generation 0.
+///
+/// # Panics
+/// If `o`'s type is not a GC type ([`TypeObject::is_gc`]) or `o` is tracked already.
+pub fn track_object(o: &Obj) {
+    let op = o.as_ptr();
+    assert!(is_gc_object(op), "{} is not a GC type", o.type_name());
+    assert!(!is_tracked_ptr(op), "the object is tracked already");
+    track(op);
+}
+
+/// `PyObject_GC_UnTrack` from the `tp_dealloc` of a type defined outside this crate (a
+/// no-op when untracked).
+///
+/// # Safety
+/// `op` is a live object of a GC type (its GC head is valid).
+pub unsafe fn untrack_object(op: NonNull<PyObject>) {
+    debug_assert!(is_gc_object(op));
+    untrack(op);
 }
 
 /// `PyObject_GC_UnTrack` (a no-op when untracked).
@@ -419,19 +438,25 @@ fn traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
     }
 }
 
-/// [`traverse`] with lists and tuples dispatched statically (the same functions their
-/// `tp_traverse` calls, monomorphised), for the collector's hot loops.
+/// [`traverse`] through the type's item array when it has one ([`TypeObject::gc_items`]:
+/// lists and tuples), in `tp_traverse`'s order (last first), without a call per item: the
+/// collector's hot loops.
 #[inline]
 fn traverse_fast(op: NonNull<PyObject>, mut visit: impl FnMut(NonNull<PyObject>)) {
-    let tp = type_of(op);
-    if std::ptr::eq(tp, &LIST_TYPE) {
-        // SAFETY: op is a live list.
-        unsafe { crate::types::list::list_traverse_with(op, visit) }
-    } else if std::ptr::eq(tp, &TUPLE_TYPE) {
-        // SAFETY: op is a live tuple.
-        unsafe { crate::types::tuple::tuple_traverse_with(op, visit) }
-    } else {
-        traverse(op, &mut visit)
+    match type_of(op).gc_items {
+        Some(items) => {
+            // SAFETY: op is a live tracked object of this type (the gc_items contract); the
+            // array holds `n` owned references or NULL and is not mutated while visiting.
+            unsafe {
+                let (array, n) = items(op);
+                for i in (0..n).rev() {
+                    if let Some(p) = NonNull::new(*array.add(i)) {
+                        visit(p);
+                    }
+                }
+            }
+        }
+        None => traverse(op, &mut visit),
     }
 }
 
@@ -527,14 +552,14 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
             let op = from_gc(g);
             traverse_fast(op, |child| visit_reachable(child, young_h));
             let tp = type_of(op);
-            if std::ptr::eq(tp, &TUPLE_TYPE) && may_untrack(op) {
+            if tp.gc_untrack == GcUntrack::WhenScanned && may_untrack(op) {
                 // Unlink from the reachable chain and untrack.
                 set_next(head(prev_a), h.gc_next.get());
                 h.gc_next.set(0);
                 h.gc_prev.set(h.gc_prev.get() & PREV_MASK_FINALIZED);
                 untracked += 1;
             } else {
-                if full && std::ptr::eq(tp, &DICT_TYPE) {
+                if full && tp.gc_untrack == GcUntrack::FullCollection {
                     dicts.push(op);
                 }
                 reachable += 1;

@@ -142,6 +142,33 @@ pub struct TypeObject {
     /// `tp_clear` (GC types that can be in a cycle they own): drop the references the
     /// object holds, leaving it valid but empty.
     pub tp_clear: Option<unsafe fn(NonNull<PyObject>)>,
+    /// The collector's fast path (not a CPython slot): for a type whose references are one
+    /// array of item pointers (list, tuple), that array and its length; the collector walks
+    /// it last first, as their `tp_traverse` does, without a call per item. `None`: the
+    /// collector calls `tp_traverse`.
+    pub gc_items: Option<GcItems>,
+    /// When the collector may stop tracking objects of this type (the collector knows types
+    /// only through this descriptor, never by name).
+    pub gc_untrack: GcUntrack,
+}
+
+/// A [`TypeObject::gc_items`] function: the object's item array and its length. The array
+/// holds owned references or NULL, and stays valid while the object is not mutated.
+pub type GcItems = unsafe fn(NonNull<PyObject>) -> (*const *mut PyObject, usize);
+
+/// When the collector may untrack a reachable object of a type (CPython hard-codes these
+/// per type; here each type declares its policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GcUntrack {
+    /// Never: the object stays tracked while it lives (list).
+    Never,
+    /// When the scan reaches it and nothing it holds may be tracked (`_PyTuple_MaybeUntrack`
+    /// in `move_unreachable`). Such an object "may be tracked" (`_PyObject_GC_MAY_BE_TRACKED`)
+    /// only while it is tracked (tuple).
+    WhenScanned,
+    /// In full collections, after the scan, when nothing it holds may be tracked
+    /// (`untrack_dicts`) (dict).
+    FullCollection,
 }
 
 /// A `tp_traverse` function: `visit` every owned reference of a live object.

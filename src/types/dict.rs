@@ -124,6 +124,8 @@ pub static DICT_TYPE: TypeObject = TypeObject {
     sizeof: dict_sizeof,
     tp_traverse: Some(dict_traverse),
     tp_clear: Some(dict_tp_clear),
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::FullCollection,
 };
 
 /// `dict_traverse`: values (and keys, in general tables; str keys are not GC objects).

@@ -48,6 +48,8 @@ pub static FLOAT_TYPE: TypeObject = TypeObject {
     sizeof: float_sizeof,
     tp_traverse: None,
     tp_clear: None,
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// # Safety

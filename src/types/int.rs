@@ -71,6 +71,8 @@ pub static INT_TYPE: TypeObject = TypeObject {
     sizeof: long_sizeof,
     tp_traverse: None,
     tp_clear: None,
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// `PyBool_Type` (a subclass of int; only the two static instances exist).
@@ -83,6 +85,8 @@ pub static BOOL_TYPE: TypeObject = TypeObject {
     sizeof: long_sizeof,
     tp_traverse: None,
     tp_clear: None,
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// # Safety

@@ -71,6 +71,8 @@ pub static LIST_TYPE: TypeObject = TypeObject {
     sizeof: list_sizeof,
     tp_traverse: Some(list_traverse),
     tp_clear: Some(list_clear),
+    gc_items: Some(list_gc_items),
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// `list_traverse`: every item.
@@ -80,6 +82,16 @@ pub static LIST_TYPE: TypeObject = TypeObject {
 unsafe fn list_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
     // SAFETY: forwarded contract.
     unsafe { list_traverse_with(op, visit) }
+}
+
+/// The collector's fast path: the item array and `ob_size`.
+///
+/// # Safety
+/// `op` is a live list.
+unsafe fn list_gc_items(op: NonNull<PyObject>) -> (*const *mut PyObject, usize) {
+    // SAFETY: live list.
+    let l = unsafe { op.cast::<PyListObject>().as_ref() };
+    (l.ob_item.get(), l.ob_base.ob_size.get() as usize)
 }
 
 /// [`list_traverse`] monomorphised for the collector's hot loops.

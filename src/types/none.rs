@@ -19,6 +19,8 @@ pub static NONE_TYPE: TypeObject = TypeObject {
     sizeof: none_sizeof,
     tp_traverse: None,
     tp_clear: None,
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// # Safety

@@ -102,6 +102,8 @@ pub static STR_TYPE: TypeObject = TypeObject {
     sizeof: str_sizeof,
     tp_traverse: None,
     tp_clear: None,
+    gc_items: None,
+    gc_untrack: crate::object::GcUntrack::Never,
 };
 
 /// The decoded `state` bit fields.

@@ -51,6 +51,8 @@ pub static TUPLE_TYPE: TypeObject = TypeObject {
     tp_traverse: Some(tuple_traverse),
     // Tuples have no tp_clear: cycles through them are broken at the lists and dicts.
     tp_clear: None,
+    gc_items: Some(tuple_gc_items),
+    gc_untrack: crate::object::GcUntrack::WhenScanned,
 };
 
 /// `tupletraverse`: every item (last first).
@@ -60,6 +62,18 @@ pub static TUPLE_TYPE: TypeObject = TypeObject {
 unsafe fn tuple_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
     // SAFETY: forwarded contract.
     unsafe { tuple_traverse_with(op, visit) }
+}
+
+/// The collector's fast path: the inline item array and `ob_size`.
+///
+/// # Safety
+/// `op` is a live tuple.
+unsafe fn tuple_gc_items(op: NonNull<PyObject>) -> (*const *mut PyObject, usize) {
+    // SAFETY: live tuple: ob_size items follow the header.
+    unsafe {
+        let n = op.cast::<PyVarObject>().as_ref().ob_size.get() as usize;
+        (item_slot(op, 0).cast_const(), n)
+    }
 }
 
 /// [`tuple_traverse`] monomorphised for the collector's hot loops.
