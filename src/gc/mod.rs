@@ -16,15 +16,18 @@
 //!   `update_refs` copies `ob_refcnt` into gc_refs; `subtract_refs` removes the references
 //!   from inside the set (via each type's `tp_traverse`); `move_unreachable` moves objects
 //!   with no outside references to `unreachable`, pulling back whatever a reachable object
-//!   refers to; tuples (and, in full collections, dicts) that hold nothing trackable are
-//!   untracked; survivors move to the next generation; the unreachable are cleared with
+//!   refers to; objects whose type's `gc_untrack` policy allows it (tuples when scanned;
+//!   dicts in full collections) and that hold nothing trackable are untracked; survivors move to the next generation; the unreachable are cleared with
 //!   `tp_clear`, which breaks the cycles so reference counting frees them. The result is the
 //!   number of unreachable objects.
 //! - **Full collections** happen automatically only when `long_lived_pending >
 //!   long_lived_total / 4`; they also empty the type free lists.
 //!
 //! The traverse contract ([`crate::object::TypeObject::tp_traverse`]) is what makes this
-//! sound: a type's traverse visits exactly the strong references the object owns.
+//! sound: a type's traverse visits exactly the strong references the object owns. The
+//! collector knows types only through their `TypeObject` (`tp_traverse`, `tp_clear`,
+//! `gc_items`, `gc_untrack`), never by name: a type defined outside the crate is collected
+//! the same way (`tests/gc_own_type.rs`).
 //!
 //! What to read first: [`collect`] (with its example: a two-list cycle found and freed),
 //! then `collect_main`, which follows `gc_collect_main` step by step; `explain`'s
