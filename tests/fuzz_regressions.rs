@@ -141,3 +141,28 @@ fn diff_python_findings_print_what_python_prints() {
         assert_eq!(last(&ours.stderr), last(&theirs.stderr), "{what}");
     }
 }
+
+/// An empty sequence repeated a huge number of times is empty at once, as `list_repeat`'s
+/// `if (size == 0) return PyList_New(0)` makes it (found by `layout_expr` in CI's smoke run:
+/// `[] * 70000000000000000` looped 7e16 times).
+#[test]
+fn repeating_an_empty_sequence_is_instant() {
+    let code = "x = [] * 10**17\nprint(x, () * 10**17, '' * 10**17, [1] * 0, [] * -5)\nx *= 10**17\nprint(x)\n";
+    let start = Instant::now();
+    // `timeout`: a regression must fail the test, not hang it.
+    let ours = Command::new("timeout")
+        .args(["10", env!("CARGO_BIN_EXE_pylayout"), "run", "-c", code])
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    let theirs = Command::new(common::python_exe())
+        .args(["-c", code])
+        .output()
+        .unwrap();
+    assert_eq!(ours.status.code(), Some(0), "{ours:?}");
+    assert_eq!(ours.stdout, theirs.stdout);
+}

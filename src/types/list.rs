@@ -990,6 +990,10 @@ impl PyList {
             .checked_mul(n)
             .filter(|&s| s <= MAX_ALLOCATED)
             .ok_or_else(PyErr::no_memory)?;
+        if size == 0 {
+            // `if (size == 0) return PyList_New(0)`: no loop over n (`[] * 10**17` is instant).
+            return Ok(self.collect_new(Vec::new()));
+        }
         let items = self.items();
         let mut out = Vec::with_capacity(size);
         for _ in 0..n {
