@@ -281,8 +281,9 @@ fn is_gc_object(op: NonNull<PyObject>) -> bool {
     type_of(op).is_gc()
 }
 
-/// `_PyObject_GC_IS_TRACKED`.
-pub fn is_tracked_ptr(op: NonNull<PyObject>) -> bool {
+/// `_PyObject_GC_IS_TRACKED` on a raw object the crate's own code holds (`op` must be live:
+/// not public, since it reads through the pointer; outside code has [`is_tracked`]).
+pub(crate) fn is_tracked_ptr(op: NonNull<PyObject>) -> bool {
     is_gc_object(op) && as_gc(op).gc_next.get() != 0
 }
 
