@@ -3,22 +3,13 @@
 
 mod common;
 
+use common::pylayout_json as json;
+use common::pylayout_ok as stdout;
+
 use common::{assert_python_311, pylayout, python};
 use serde_json::Value;
 use std::io::Read;
 use std::process::{Command, Stdio};
-
-fn json(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {:?}", out);
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {:?}", out);
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn sum(v: &Value, key: &str) -> u64 {
     v["size_classes"]

@@ -4,18 +4,9 @@
 
 mod common;
 
-use common::pylayout;
-use serde_json::Value;
+use common::pylayout_json as ok_json;
 
-fn ok_json(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use common::pylayout;
 
 /// The structures and operations `cost --help` lists.
 fn listed() -> Vec<(String, Vec<String>)> {

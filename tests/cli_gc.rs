@@ -4,6 +4,9 @@
 
 mod common;
 
+use common::pylayout_json as json_ok;
+use common::pylayout_ok as text_ok;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,18 +24,6 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write script");
     p.to_str().expect("utf-8 path").to_string()
-}
-
-fn json_ok(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn text_ok(args: &[&str]) -> String {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The probe appended to each script. It prints only when `hash('probe')` is odd: under

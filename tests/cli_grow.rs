@@ -4,18 +4,11 @@
 
 mod common;
 
+use common::count as u;
+use common::pylayout_json as json;
+
 use common::{assert_python_311, pylayout, python};
 use serde_json::Value;
-
-fn json(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
 
 /// (len, sys.getsizeof) at every change while `stmt` grows `x` from `init` for i in 1..=n.
 fn oracle(init: &str, stmt: &str, n: u64) -> Vec<(u64, u64)> {

@@ -4,23 +4,14 @@
 
 mod common;
 
+use common::pylayout_json as ok_json;
+use common::pylayout_ok as ok_text;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use common::{assert_python_311, pylayout, python_script};
 use serde_json::Value;
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn ok_text(args: &[&str]) -> String {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 /// A script file under the target directory, unique per test.
 fn script(name: &str, text: &str) -> std::path::PathBuf {

@@ -5,20 +5,13 @@
 
 mod common;
 
+use common::count as u;
+use common::pylayout_json as json;
+
 use std::collections::BTreeMap;
 
 use common::{assert_python_311, pylayout, python};
 use serde_json::Value;
-
-fn json(args: &[&str]) -> Value {
-    let out = pylayout(args);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
 
 /// Per class, summed over the map's pools (not its own totals): (pools, in use, avail).
 fn per_class_from_pools(map: &Value) -> BTreeMap<u64, (u64, u64, u64)> {

@@ -4,6 +4,10 @@
 
 mod common;
 
+use common::count as u;
+use common::pylayout_json as json;
+use common::pylayout_ok as stdout;
+
 use common::{assert_python_311, pylayout, python};
 use serde_json::Value;
 
@@ -23,20 +27,6 @@ const NAMES: [&str; 11] = [
     "costs",
 ];
 
-fn stdout(args: &[&str]) -> String {
-    let out = pylayout(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&stdout(args)).expect("valid JSON")
-}
-
 /// The facts of one section, from `tour --section NAME --json`.
 fn facts(name: &str) -> Value {
     let v = json(&["tour", "--section", name, "--json"]);
@@ -49,10 +39,6 @@ fn facts(name: &str) -> Value {
 /// python3 prints one JSON value; parse it.
 fn py_json(code: &str) -> Value {
     serde_json::from_str(python(code).trim()).expect("python printed JSON")
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
 }
 
 /// `(number, name, title)` of every section, from `--list --json`.

@@ -13,7 +13,7 @@ use pylayout::script::{self, Interp, Limits, Outcome, RunOptions, Startup};
 use super::CliError;
 
 /// The stack of the thread that runs scripts (deep recursion up to the recursion limit).
-pub const RUN_STACK_BYTES: usize = 512 << 20;
+const RUN_STACK_BYTES: usize = 512 << 20;
 
 /// The runner's flags, as `pylayout run` takes them, for the views that run a script first.
 #[derive(Debug, Args, Clone)]
@@ -95,35 +95,44 @@ pub fn run_after<T: Send + 'static>(
         },
         startup: Some(src.startup),
     };
-    let seed = args.hash_seed;
-    let handle = std::thread::Builder::new()
+    on_run_thread(args.hash_seed, move || {
+        let mut out = Vec::new();
+        let (outcome, view) = script::run_inspect(&src.text, &opts, &mut out, None, inspect);
+        let stdout = String::from_utf8_lossy(&out).into_owned();
+        match outcome {
+            Outcome::Ok => view
+                .map(|view| After {
+                    view,
+                    stdout,
+                    filename: src.filename,
+                })
+                .ok_or_else(|| CliError::Io(io::Error::other("the script left no state"))),
+            Outcome::Exception(f) => Err(CliError::Script(format!(
+                "{stdout}{}pylayout: the script raised, so there is no state to show",
+                script::format_traceback(&f, &src.filename, &src.text)
+            ))),
+            Outcome::Refused(msg) => Err(CliError::Usage(format!("{}: {msg}", src.filename))),
+        }
+    })?
+}
+
+/// Run `f` on a fresh thread with the runner's stack (the evaluator recurses for Python
+/// calls) and this hash seed: each run gets a fresh thread-local runtime.
+pub fn on_run_thread<T: Send + 'static>(
+    seed: u32,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CliError> {
+    std::thread::Builder::new()
         .name("pylayout-run".into())
         .stack_size(RUN_STACK_BYTES)
         .spawn(move || {
             super::forced_panic("run");
             pylayout::runtime::set_hash_seed(seed);
-            let mut out = Vec::new();
-            let (outcome, view) = script::run_inspect(&src.text, &opts, &mut out, None, inspect);
-            let stdout = String::from_utf8_lossy(&out).into_owned();
-            match outcome {
-                Outcome::Ok => view
-                    .map(|view| After {
-                        view,
-                        stdout,
-                        filename: src.filename,
-                    })
-                    .ok_or_else(|| CliError::Io(io::Error::other("the script left no state"))),
-                Outcome::Exception(f) => Err(CliError::Script(format!(
-                    "{stdout}{}pylayout: the script raised, so there is no state to show",
-                    script::format_traceback(&f, &src.filename, &src.text)
-                ))),
-                Outcome::Refused(msg) => Err(CliError::Usage(format!("{}: {msg}", src.filename))),
-            }
+            f()
         })
-        .map_err(CliError::Io)?;
-    handle
+        .map_err(CliError::Io)?
         .join()
-        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))?
+        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))
 }
 
 impl<T> After<T> {

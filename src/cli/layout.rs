@@ -291,15 +291,7 @@ fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
         }
         let names: Vec<String> = here
             .iter()
-            .map(|f| {
-                let v = field_value(f);
-                let v = if v.chars().count() > 14 {
-                    format!("{}…", v.chars().take(13).collect::<String>())
-                } else {
-                    v
-                };
-                format!("{}={}", f.name, v)
-            })
+            .map(|f| format!("{}={}", f.name, fit(field_value(f), 14)))
             .collect();
         let text = if names.is_empty() {
             match data {
@@ -309,12 +301,7 @@ fn byte_diagram(l: &ObjectLayout, max_items: usize) -> String {
         } else {
             names.join(", ")
         };
-        let text: String = if text.chars().count() > 40 {
-            format!("{}…", text.chars().take(39).collect::<String>())
-        } else {
-            text
-        };
-        rows.push((at, text));
+        rows.push((at, fit(text, 40)));
         at += 8;
     }
     if skipped > 0 {

@@ -180,7 +180,8 @@ Legend: two lines per 1 MiB arena, one column per 16 KiB pool.
   fill   █ full   ▁▂▃▄▅▆▇ used, in eighths of its blocks   ░ empty   · never carved
 ";
 
-fn render_map_report(r: &PoolReport, map: &PoolMap) -> String {
+/// What ran before the statistics: the built-in workload or the learner's script.
+fn report_header(r: &PoolReport) -> String {
     let mut out = String::new();
     if let Some(w) = &r.workload {
         out.push_str(&format!(
@@ -191,6 +192,11 @@ fn render_map_report(r: &PoolReport, map: &PoolMap) -> String {
     if let Some(sc) = &r.script {
         out.push_str(&sc.render_text());
     }
+    out
+}
+
+fn render_map_report(r: &PoolReport, map: &PoolMap) -> String {
+    let mut out = report_header(r);
     out.push_str(&render_map(map));
     out
 }
@@ -306,16 +312,7 @@ pub fn render_map(map: &PoolMap) -> String {
 
 fn render(r: &PoolReport, all_classes: bool) -> String {
     let s = &r.stats;
-    let mut out = String::new();
-    if let Some(w) = &r.workload {
-        out.push_str(&format!(
-            "Workload: {} (count {}): {}.\n\n",
-            w.name, w.count, w.description
-        ));
-    }
-    if let Some(sc) = &r.script {
-        out.push_str(&sc.render_text());
-    }
+    let mut out = report_header(r);
     out.push_str(&format!(
         "Small block threshold = {}, in {} size classes.\n\n",
         s.small_request_threshold,

@@ -10,7 +10,7 @@ use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
 use super::CliError;
 
-use super::after::RUN_STACK_BYTES;
+use super::after::on_run_thread;
 
 #[derive(Debug, Args)]
 #[command(after_help = SUBSET_HELP)]
@@ -163,42 +163,32 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     if args.json {
         return run_json(src, filename, opts, seed, trace);
     }
-    // Run on a thread with a large stack: the evaluator recurses for Python calls.
-    let handle = std::thread::Builder::new()
-        .name("pylayout-run".into())
-        .stack_size(RUN_STACK_BYTES)
-        .spawn(move || {
-            super::forced_panic("run");
-            pylayout::runtime::set_hash_seed(seed);
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
-            let outcome = script::run(&src, &opts, &mut out, trace);
-            let flushed = out.flush();
-            drop(out);
-            let code = match outcome {
-                Outcome::Ok => 0,
-                Outcome::Exception(f) => {
-                    eprint!("{}", script::format_traceback(&f, &filename, &src));
-                    1
-                }
-                Outcome::Refused(msg) => {
-                    eprintln!("pylayout: {msg}");
-                    2
-                }
-            };
-            match flushed {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    eprintln!("pylayout: error: {e}");
-                    1
-                }
-                _ => code,
+    on_run_thread(seed, move || {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
+        let outcome = script::run(&src, &opts, &mut out, trace);
+        let flushed = out.flush();
+        drop(out);
+        let code = match outcome {
+            Outcome::Ok => 0,
+            Outcome::Exception(f) => {
+                eprint!("{}", script::format_traceback(&f, &filename, &src));
+                1
             }
-        })
-        .map_err(CliError::Io)?;
-    handle
-        .join()
-        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))
+            Outcome::Refused(msg) => {
+                eprintln!("pylayout: {msg}");
+                2
+            }
+        };
+        match flushed {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                eprintln!("pylayout: error: {e}");
+                1
+            }
+            _ => code,
+        }
+    })
 }
 
 /// `run --json`: the same run, its output captured into one JSON document.
@@ -209,32 +199,23 @@ fn run_json(
     seed: u32,
     trace: Option<Box<dyn Write + Send>>,
 ) -> Result<u8, CliError> {
-    let handle = std::thread::Builder::new()
-        .name("pylayout-run".into())
-        .stack_size(RUN_STACK_BYTES)
-        .spawn(move || {
-            super::forced_panic("run");
-            pylayout::runtime::set_hash_seed(seed);
-            let mut out = Vec::new();
-            let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
-            let (outcome, counts) =
-                script::run_inspect(&src, &opts, &mut out, trace, |_| FinalCounts::now());
-            let (exit_code, stderr) = match outcome {
-                Outcome::Ok => (0, String::new()),
-                Outcome::Exception(f) => (1, script::format_traceback(&f, &filename, &src)),
-                Outcome::Refused(msg) => (2, format!("pylayout: {msg}\n")),
-            };
-            RunReport {
-                exit_code,
-                stdout: String::from_utf8_lossy(&out).into_owned(),
-                stderr,
-                final_counts: counts,
-            }
-        })
-        .map_err(CliError::Io)?;
-    let report = handle
-        .join()
-        .map_err(|_| CliError::Io(io::Error::other("the run thread panicked")))?;
+    let report = on_run_thread(seed, move || {
+        let mut out = Vec::new();
+        let trace = trace.map(|t| Box::new(t) as Box<dyn Write>);
+        let (outcome, counts) =
+            script::run_inspect(&src, &opts, &mut out, trace, |_| FinalCounts::now());
+        let (exit_code, stderr) = match outcome {
+            Outcome::Ok => (0, String::new()),
+            Outcome::Exception(f) => (1, script::format_traceback(&f, &filename, &src)),
+            Outcome::Refused(msg) => (2, format!("pylayout: {msg}\n")),
+        };
+        RunReport {
+            exit_code,
+            stdout: String::from_utf8_lossy(&out).into_owned(),
+            stderr,
+            final_counts: counts,
+        }
+    })?;
     super::output::emit_json(&report)?;
     Ok(report.exit_code)
 }

@@ -210,7 +210,7 @@ pub fn plan_collection(generation: usize) -> CollectionPlan {
         }
     }
 
-    let dies_after = freed_with_the_garbage(&members, &rc, &state);
+    let dies_after = freed_with_the_garbage(&members, &index, &rc, &state);
     let objects: Vec<PlannedObject> = (0..n)
         .map(|i| {
             let fate = match state[i] {
@@ -257,27 +257,19 @@ pub fn plan_collection(generation: usize) -> CollectionPlan {
 /// that only the garbage holds takes its items with it).
 fn freed_with_the_garbage(
     members: &[(NonNull<PyObject>, usize)],
+    row: &HashMap<usize, usize>,
     rc: &[isize],
     state: &[Scan],
 ) -> Vec<bool> {
-    let row: HashMap<usize, usize> = members
-        .iter()
-        .enumerate()
-        .map(|(i, (op, _))| (op.as_ptr() as usize, i))
-        .collect();
     let mut lost: HashMap<usize, isize> = HashMap::new();
-    let mut dead: std::collections::HashSet<usize> = members
-        .iter()
-        .zip(state)
-        .filter(|(_, s)| **s == Scan::Unreachable)
-        .map(|((op, _), _)| op.as_ptr() as usize)
-        .collect();
     let mut work: Vec<NonNull<PyObject>> = members
         .iter()
         .zip(state)
         .filter(|(_, s)| **s == Scan::Unreachable)
         .map(|((op, _), _)| *op)
         .collect();
+    let mut dead: std::collections::HashSet<usize> =
+        work.iter().map(|op| op.as_ptr() as usize).collect();
     while let Some(op) = work.pop() {
         if !is_gc_object(op) {
             continue;

@@ -72,6 +72,27 @@ pub fn pylayout(args: &[&str]) -> Output {
         .expect("run pylayout")
 }
 
+/// Run pylayout, expect success, return its stdout.
+pub fn pylayout_ok(args: &[&str]) -> String {
+    let out = pylayout(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+/// Run pylayout, expect success, parse its stdout as JSON.
+pub fn pylayout_json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&pylayout_ok(args)).expect("valid JSON")
+}
+
+/// A JSON number as a count.
+pub fn count(v: &serde_json::Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
+}
+
 /// xorshift64*: deterministic pseudo-random test inputs without a dependency.
 pub struct Rng(pub u64);
 
