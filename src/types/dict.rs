@@ -40,17 +40,19 @@ use crate::hash::PyHash;
 use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object, free_object,
 };
+use crate::profile::{Current, Profile};
 use crate::runtime;
 use crate::types::ops;
+use crate::types::state;
 use crate::types::str::{PyStr, STR_TYPE};
 use crate::types::tuple::PyTuple;
 
 /// `PyDict_MAXFREELIST` (dict objects, and size-8 unicode keys objects).
-pub const PYDICT_MAXFREELIST: usize = 80;
+pub const PYDICT_MAXFREELIST: usize = Current::DICT_MAXFREELIST;
 /// `PyDict_LOG_MINSIZE`.
-pub const PYDICT_LOG_MINSIZE: u8 = 3;
+pub const PYDICT_LOG_MINSIZE: u8 = Current::DICT_LOG_MINSIZE;
 /// `PyDict_MINSIZE`.
-pub const PYDICT_MINSIZE: usize = 8;
+pub const PYDICT_MINSIZE: usize = 1 << PYDICT_LOG_MINSIZE;
 /// `PERTURB_SHIFT`.
 pub const PERTURB_SHIFT: u32 = 5;
 /// `DKIX_EMPTY`.
@@ -62,13 +64,16 @@ pub const DICT_KEYS_GENERAL: u8 = 0;
 /// `DICT_KEYS_UNICODE`.
 pub const DICT_KEYS_UNICODE: u8 = 1;
 /// `sizeof(PyDictKeysObject)`.
-pub const KEYS_HEADER: usize = 32;
+pub const KEYS_HEADER: usize = Current::DICT_KEYS_HEADER;
 /// `sizeof(PyDictUnicodeEntry)`.
-pub const UNICODE_ENTRY: usize = 16;
+pub const UNICODE_ENTRY: usize = match Current::DICT_UNICODE_ENTRY {
+    Some(n) => n,
+    None => panic!("this dict is 3.11's: str-keyed tables have their own entries"),
+};
 /// `sizeof(PyDictKeyEntry)`.
-pub const GENERAL_ENTRY: usize = 24;
+pub const GENERAL_ENTRY: usize = Current::DICT_GENERAL_ENTRY;
 /// Largest table `dict_new_presized` makes (`log2_max_presize`).
-pub const LOG2_MAX_PRESIZE: u8 = 17;
+pub const LOG2_MAX_PRESIZE: u8 = Current::DICT_LOG2_MAX_PRESIZE;
 
 /// `PyDictObject`.
 #[repr(C)]
@@ -174,8 +179,8 @@ fn maintain_tracking(d: &PyDict, key: NonNull<PyObject>, value: NonNull<PyObject
 }
 
 /// `USABLE_FRACTION(n)`.
-pub const fn usable_fraction(n: usize) -> usize {
-    (n << 1) / 3
+pub fn usable_fraction(n: usize) -> usize {
+    Current::usable_fraction(n)
 }
 
 /// `calculate_log2_keysize(minsize)` (64-bit form, with its quirks: 1..7 give 16 slots, an
@@ -187,8 +192,8 @@ pub fn calculate_log2_keysize(minsize: usize) -> u8 {
 
 /// `GROWTH_RATE(d)`: the minimum size `insertion_resize` asks for, `ma_used * 3` (since 3.7,
 /// bpo-33205; the table becomes the next power of two above it, [`calculate_log2_keysize`]).
-pub const fn growth_rate(ma_used: usize) -> usize {
-    ma_used * 3
+pub fn growth_rate(ma_used: usize) -> usize {
+    Current::dict_growth_rate(ma_used)
 }
 
 /// `estimate_log2_keysize(n)`: a table for `n` entries, as presizing computes it.
@@ -211,7 +216,7 @@ pub const fn log2_index_bytes(log2_size: u8) -> u8 {
 }
 
 /// `_PyDict_KeysSize`: bytes of a keys object.
-pub const fn keys_size(log2_size: u8, unicode: bool) -> usize {
+pub fn keys_size(log2_size: u8, unicode: bool) -> usize {
     KEYS_HEADER
         + (1usize << log2_index_bytes(log2_size))
         + usable_fraction(1 << log2_size)
@@ -223,7 +228,7 @@ pub const fn keys_size(log2_size: u8, unicode: bool) -> usize {
 }
 
 /// `sys.getsizeof` of a dict whose own keys object has `2**log2_size` slots.
-pub const fn dict_getsizeof(log2_size: u8, unicode: bool) -> usize {
+pub fn dict_getsizeof(log2_size: u8, unicode: bool) -> usize {
     GC_HEAD_SIZE + size_of::<PyDictObject>() + keys_size(log2_size, unicode)
 }
 
@@ -239,7 +244,7 @@ impl Keys {
     fn is_shared_empty(self) -> bool {
         let shared = self.log2_size() == 0;
         debug_assert!(
-            runtime::try_with(|rt| rt.dicts.empty_keys().0 == self.0).is_none_or(|e| e == shared)
+            state::try_with(|st| st.dicts.empty_keys().0 == self.0).is_none_or(|e| e == shared)
         );
         shared
     }
@@ -422,7 +427,7 @@ fn new_keys_object(log2_size: u8, unicode: bool) -> Keys {
         GENERAL_ENTRY
     };
     let reused = if log2_size == PYDICT_LOG_MINSIZE && unicode {
-        runtime::with(|rt| rt.dicts.keys_free_list.borrow_mut().pop())
+        state::with(|st| st.dicts.keys_free_list.borrow_mut().pop())
     } else {
         None
     };
@@ -475,8 +480,8 @@ fn free_keys_object(k: Keys) {
 fn release_keys_block(k: Keys) {
     let keep = k.log2_size() == PYDICT_LOG_MINSIZE
         && k.unicode()
-        && runtime::with(|rt| {
-            let mut fl = rt.dicts.keys_free_list.borrow_mut();
+        && state::with(|st| {
+            let mut fl = st.dicts.keys_free_list.borrow_mut();
             if fl.len() < PYDICT_MAXFREELIST {
                 fl.push(k.0);
                 true
@@ -521,8 +526,8 @@ unsafe fn dict_dealloc(op: NonNull<PyObject>) {
     // SAFETY: dead dict; its keys pointer is valid.
     let keys = unsafe { op.cast::<PyDictObject>().as_ref().ma_keys.get() };
     keys_decref(Keys(NonNull::new(keys).expect("dict keys")));
-    let kept = runtime::with(|rt| {
-        let mut fl = rt.dicts.free_list.borrow_mut();
+    let kept = state::with(|st| {
+        let mut fl = st.dicts.free_list.borrow_mut();
         if fl.len() < PYDICT_MAXFREELIST {
             runtime::trace(|| runtime::TraceEvent::Park {
                 type_name: "dict",
@@ -602,7 +607,7 @@ impl DictState {
 }
 
 fn empty_keys() -> Keys {
-    runtime::with(|rt| rt.dicts.empty_keys())
+    state::with(|st| st.dicts.empty_keys())
 }
 
 thread_local! {
@@ -623,7 +628,7 @@ fn next_version() -> u64 {
 
 /// Dicts and keys objects on this thread's free lists.
 pub fn free_list_lens() -> (usize, usize) {
-    runtime::with(|rt| (rt.dicts.numfree(), rt.dicts.keys_numfree()))
+    state::with(|st| (st.dicts.numfree(), st.dicts.keys_numfree()))
 }
 
 fn is_str(o: &Obj) -> bool {
@@ -854,7 +859,7 @@ impl PyDict {
     /// `new_dict(keys, NULL, 0)`: from the free list or a fresh GC object.
     fn new_dict(keys: Keys, from_free_list: bool) -> PyDict {
         let reused = if from_free_list {
-            runtime::with(|rt| rt.dicts.free_list.borrow_mut().pop())
+            state::with(|st| st.dicts.free_list.borrow_mut().pop())
         } else {
             None
         };

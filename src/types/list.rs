@@ -34,11 +34,13 @@ use crate::error::{PyErr, PyResult};
 use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
 };
+use crate::profile::{Current, Profile};
 use crate::runtime;
 use crate::types::ops;
+use crate::types::state;
 
 /// `PyList_MAXFREELIST`.
-pub const PYLIST_MAXFREELIST: usize = 80;
+pub const PYLIST_MAXFREELIST: usize = Current::LIST_MAXFREELIST;
 /// Bytes per item pointer.
 const PTR: usize = size_of::<*mut PyObject>();
 
@@ -150,8 +152,8 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             release_items(items, l.ob_base.ob_size.get() as usize);
         }
     }
-    // One runtime lookup for the rest: the item array back to pymalloc, then the object
-    // onto the free list or back to pymalloc.
+    // The item array back to pymalloc, then the object onto the free list or back to
+    // pymalloc.
     runtime::try_with(|rt| {
         // SAFETY: dead list; its array (if any) is ours and no longer referenced.
         let items = unsafe { op.cast::<PyListObject>().as_ref().ob_item.get() };
@@ -159,15 +161,19 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             // SAFETY: the array came from this heap; its items were released above.
             unsafe { rt.heap.borrow_mut().free(items.cast()) };
         }
-        let mut fl = rt.lists.free_list.borrow_mut();
-        if fl.len() < PYLIST_MAXFREELIST {
-            runtime::trace(|| runtime::TraceEvent::Park {
-                type_name: "list",
-                address: op.as_ptr() as usize,
-            });
-            fl.push(op);
-        } else {
-            drop(fl);
+        let parked = state::try_with(|st| {
+            let mut fl = st.lists.free_list.borrow_mut();
+            let room = fl.len() < PYLIST_MAXFREELIST;
+            if room {
+                runtime::trace(|| runtime::TraceEvent::Park {
+                    type_name: "list",
+                    address: op.as_ptr() as usize,
+                });
+                fl.push(op);
+            }
+            room
+        });
+        if parked != Some(true) {
             // SAFETY: dead list allocated by alloc_object with LIST_TYPE.
             unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
         }
@@ -236,7 +242,7 @@ impl ListState {
 
 /// Lists on this thread's free list ("free PyListObjects" in `_debugmallocstats`).
 pub fn free_list_len() -> usize {
-    runtime::with(|rt| rt.lists.numfree())
+    state::with(|st| st.lists.numfree())
 }
 
 fn mem_malloc(nbytes: usize) -> *mut u8 {
@@ -266,20 +272,9 @@ pub const MAX_ALLOCATED: usize = isize::MAX as usize / PTR;
 /// The capacity `list_resize(newsize)` gives a list of length `size` and capacity
 /// `allocated`, or `None` when it keeps the array (`allocated >= newsize >= allocated / 2`).
 /// Pure: `grow` uses it to answer for sizes it does not allocate.
+#[inline]
 pub fn resize_policy(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
-    if allocated >= newsize && newsize >= (allocated >> 1) {
-        return None;
-    }
-    let mut new_allocated = (newsize + (newsize >> 3) + 6) & !3;
-    // Do not overallocate if the new size is closer to the overallocated size than to the
-    // old size.
-    if newsize as isize - size as isize > new_allocated as isize - newsize as isize {
-        new_allocated = (newsize + 3) & !3;
-    }
-    if newsize == 0 {
-        new_allocated = 0;
-    }
-    Some(new_allocated)
+    Current::list_resize(size, allocated, newsize)
 }
 
 /// The capacity `list_preallocate_exact(n)` gives: `n` rounded up to even.
@@ -302,7 +297,7 @@ impl PyList {
     /// `PyList_New(size)` with `size` NULL slots: from the free list or a fresh GC object.
     fn alloc(size: usize, from_free_list: bool) -> PyList {
         let reused = if from_free_list {
-            runtime::with(|rt| rt.lists.free_list.borrow_mut().pop())
+            state::with(|st| st.lists.free_list.borrow_mut().pop())
         } else {
             None
         };

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::ptr::NonNull;
 
 use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject};
-use crate::runtime;
+use crate::types::state;
 
 /// `_PyNone_Type`.
 pub static NONE_TYPE: TypeObject = TypeObject {
@@ -54,7 +54,7 @@ impl NoneState {
 
 /// A new reference to `None`.
 pub fn none() -> Obj {
-    let p = runtime::with(|rt| NonNull::from(&*rt.none.object));
+    let p = state::with(|st| NonNull::from(&*st.none.object));
     // SAFETY: the runtime keeps None alive for the thread's lifetime; from_borrowed counts
     // the new reference.
     unsafe { Obj::from_borrowed(p) }

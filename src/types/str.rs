@@ -29,12 +29,14 @@ use crate::cost;
 use crate::error::{PyErr, PyResult};
 use crate::hash::{self, PyHash};
 use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject, alloc_object, free_object};
+use crate::profile::{Current, Profile};
 use crate::runtime;
+use crate::types::state;
 
 /// `sizeof(PyASCIIObject)`.
-pub const ASCII_HEADER: usize = 48;
+pub const ASCII_HEADER: usize = Current::STR_ASCII_HEADER;
 /// `sizeof(PyCompactUnicodeObject)`.
-pub const COMPACT_HEADER: usize = 72;
+pub const COMPACT_HEADER: usize = Current::STR_COMPACT_HEADER;
 /// Offset of `length`.
 pub const LENGTH_OFFSET: usize = 16;
 /// Offset of `hash`.
@@ -211,7 +213,7 @@ unsafe fn str_dealloc(op: NonNull<PyObject>) {
         );
         let s = key.to_string_lossless();
         std::mem::forget(key);
-        runtime::with(|rt| rt.strs.interned.borrow_mut().remove(&s));
+        state::with(|st| st.strs.interned.borrow_mut().remove(&s));
     }
     // SAFETY: dead str allocated by alloc_object with STR_TYPE.
     unsafe { free_object(op, &STR_TYPE) };
@@ -434,10 +436,10 @@ impl PyStr {
     }
 
     fn singleton(c: Option<u8>) -> PyStr {
-        runtime::with(|rt| {
+        state::with(|st| {
             let op = match c {
-                None => rt.strs.empty(),
-                Some(c) => rt.strs.latin1(c),
+                None => st.strs.empty(),
+                Some(c) => st.strs.latin1(c),
             };
             // SAFETY: static runtime objects are always live.
             PyStr(unsafe { Obj::from_borrowed(op) })
@@ -488,7 +490,7 @@ impl PyStr {
 
     /// Whether this is one of the runtime's static strings.
     pub fn is_static(&self) -> bool {
-        runtime::with(|rt| rt.strs.is_static(self.0.as_ptr()))
+        state::with(|st| st.strs.is_static(self.0.as_ptr()))
     }
 
     /// Bytes the string holds in the allocators: its one block (0 for a static string).
@@ -590,7 +592,7 @@ impl PyStr {
             return self;
         }
         let key = self.to_string();
-        let found = runtime::with(|rt| rt.strs.interned.borrow().get(&key).copied());
+        let found = state::with(|st| st.strs.interned.borrow().get(&key).copied());
         if let Some(op) = found {
             // SAFETY: interned entries are live (dealloc removes them).
             return PyStr(unsafe { Obj::from_borrowed(op) });
@@ -603,7 +605,7 @@ impl PyStr {
             address: self.0.id(),
             text: key.clone(),
         });
-        runtime::with(|rt| rt.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
+        state::with(|st| st.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
         self
     }
 

@@ -43,6 +43,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::object::{GC_HEAD_SIZE, GcUntrack, Obj, PyGCHead, PyObject, TypeObject};
+use crate::profile::{Current, Profile};
 use crate::runtime;
 
 mod explain;
@@ -51,7 +52,7 @@ pub use explain::{CollectionPlan, Fate, PlannedObject, plan_collection};
 /// `NUM_GENERATIONS`.
 pub const NUM_GENERATIONS: usize = 3;
 /// Default thresholds (`gc.get_threshold()`).
-pub const DEFAULT_THRESHOLDS: [isize; 3] = [700, 10, 10];
+pub const DEFAULT_THRESHOLDS: [isize; 3] = Current::GC_THRESHOLDS;
 
 const PREV_MASK_FINALIZED: usize = 1;
 const PREV_MASK_COLLECTING: usize = 2;
