@@ -193,3 +193,56 @@ fn the_checker_sees_an_arrow_up() {
     let paths = crate_paths(&code_outside_tests(text));
     assert_eq!(paths, BTreeSet::from(["types".to_string()]));
 }
+
+/// Every file of `src/` with its path relative to `src/` and its text.
+fn sources() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap().display().to_string();
+            (rel, std::fs::read_to_string(&f).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn unsafe_is_fenced() {
+    // The crate denies `unsafe_code`; a file that allows it says why at its top (a
+    // `//! Unsafe:` paragraph in its module docs, before the attribute) and really uses it.
+    // (Every `unsafe` block's `// SAFETY:` comment is clippy's `undocumented_unsafe_blocks`.)
+    let mut wrong = Vec::new();
+    let mut allowed = 0;
+    for (file, text) in sources() {
+        let Some(at) = text.find("#![allow(unsafe_code)]") else {
+            continue;
+        };
+        allowed += 1;
+        let head = &text[..at];
+        if !head
+            .lines()
+            .all(|l| l.starts_with("//!") || l.trim().is_empty())
+        {
+            wrong.push(format!(
+                "{file}: the allow is not in the file's first lines"
+            ));
+        }
+        if !head.contains("//! Unsafe:") {
+            wrong.push(format!(
+                "{file}: allows unsafe code without a `//! Unsafe:` reason"
+            ));
+        }
+        let code = code_outside_tests(&text[at..]);
+        if !["unsafe {", "unsafe fn", "unsafe impl", "unsafe extern"]
+            .iter()
+            .any(|u| code.contains(u))
+        {
+            wrong.push(format!("{file}: allows unsafe code it does not use"));
+        }
+    }
+    assert!(allowed > 0, "no file allows unsafe: the scan is broken");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

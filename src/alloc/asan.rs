@@ -14,6 +14,9 @@
 //!   starts clean.
 //!
 //! Without the feature every function here is empty and inlined away.
+//!
+//! Unsafe: the AddressSanitizer interface is a set of C functions
+//! (`__asan_poison_memory_region` and its pair).
 #![allow(unsafe_code)]
 
 use std::ptr;

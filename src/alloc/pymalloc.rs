@@ -20,6 +20,9 @@
 //!        40  nextoffset     u32        offset of the next never-used block
 //!        44  maxnextoffset  u32        largest valid nextoffset
 //! ```
+//!
+//! Unsafe: this is the allocator — pool headers live inside the memory they describe, free
+//! blocks are linked through their own first word, and every block handed out is a raw pointer.
 #![allow(unsafe_code)]
 
 use std::ptr::{self, null_mut};

@@ -5,6 +5,9 @@
 //! - `_PyObject_ArenaMmap` / `_PyObject_ArenaMunmap` → anonymous private `mmap`/`munmap` of
 //!   one arena. The kernel returns page-aligned (not pool-aligned) addresses, which is why an
 //!   arena may lose one pool to alignment.
+//!
+//! Unsafe: arenas come from `mmap`/`munmap` and large blocks from the C library's
+//! `malloc`/`free`.
 #![allow(unsafe_code)]
 
 use std::ptr;

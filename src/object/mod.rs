@@ -66,6 +66,9 @@
 //! Read [`PyObject`], [`TypeObject`] and [`Obj`] first; [`alloc_object`] and the private
 //! dealloc path (with its "trashcan", [`TRASH_UNWIND_LEVEL`]) are what every type's
 //! constructor and destructor call.
+//!
+//! Unsafe: this is the header itself — blocks become objects here, references are counted
+//! through raw pointers, and the last one calls the type's dealloc.
 #![allow(unsafe_code)]
 
 pub mod gc;

@@ -19,6 +19,8 @@
 //! tuple, free lists) lives one layer up, in [`crate::types::state`], which registers how
 //! to empty its free lists here ([`register_freelist_clearer`]): a full collection and
 //! [`clear_freelists`] call it without naming a type.
+//!
+//! Unsafe: only [`RawBlock`], which hands its pymalloc block back when dropped.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};

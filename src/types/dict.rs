@@ -29,6 +29,9 @@
 //! `i = hash & mask`, then `perturb >>= 5; i = (5*i + perturb + 1) & mask`, comparing identity,
 //! then the hash, then `==`. Deleting leaves `DKIX_DUMMY` and a hole in the entries; only a
 //! resize compacts. Each function names the C function it mirrors.
+//!
+//! Unsafe: the keys object is one block — header, an index array whose width depends on the
+//! size, then the entries — read and written at computed offsets.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};

@@ -12,6 +12,8 @@
 //! `PyFloat_MAXFREELIST = 100` objects, linked through `ob_type`, and the next new float takes
 //! it back: its block stays "in use" as far as pymalloc is concerned. A full collection empties
 //! the list ([`crate::runtime::clear_freelists`]).
+//!
+//! Unsafe: `ob_fval` is read at its C offset, and a dead float's `ob_type` links the free list.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;

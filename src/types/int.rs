@@ -19,6 +19,9 @@
 //! - There is no int free list in 3.11.
 //!
 //! Arithmetic is done with `num-bigint`; the object always stores CPython's digits.
+//!
+//! Unsafe: the digits live inline after the header; small ints are static objects handed out by
+//! pointer.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;

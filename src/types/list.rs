@@ -22,6 +22,9 @@
 //!
 //! Dead lists go to a free list of up to 80 (`PyList_MAXFREELIST`) which `PyList_New` (but not
 //! `list()` called as a type) takes from.
+//!
+//! Unsafe: the item array is a separate raw block of pointers that `list_resize` reallocates
+//! and slot moves shift in place.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};

@@ -1,6 +1,8 @@
 //! `None` (`Objects/object.c`, `_Py_NoneStruct`): a static 16-byte object, the only instance of
 //! `NoneType`. In 3.11 it is not immortal: references to it are counted like any other, but it
 //! starts at [`STATIC_REFCNT`] and is never freed.
+//!
+//! Unsafe: `None` is a static object handed out by pointer.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;

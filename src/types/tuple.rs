@@ -16,6 +16,9 @@
 //! through `ob_item[0]`; `PyTuple_New` takes from them for lengths 1..=19 only — 3.11's
 //! `maybe_freelist_pop` tests `size < PyTuple_MAXSAVESIZE` while `maybe_freelist_push` accepts
 //! `size - 1 < PyTuple_NFREELISTS`, so 20-tuples are saved but never reused.
+//!
+//! Unsafe: the items live inline after the header, and a dead tuple's first slot links its free
+//! list.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;

@@ -34,6 +34,9 @@
 //! [`plan_collection`] computes the same gc_refs on a copy, and is the easier read of the two.
 //! The `gc` functions of the Python module map one to one: [`get_count`], [`get_threshold`],
 //! [`set_threshold`], [`enable`], [`disable`], [`isenabled`], [`get_stats`], [`is_tracked`].
+//!
+//! Unsafe: the generation lists are intrusive, linked through each object's `PyGC_Head`, and
+//! the collector walks objects by raw pointer.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};

@@ -19,6 +19,9 @@
 //! type). The hash is SipHash-1-3 over the data bytes, computed on first use and cached.
 //! The empty string and the 256 one-character Latin-1 strings are static singletons.
 //! Interned strings (3.11) are mortal: the interned table does not own a reference.
+//!
+//! Unsafe: the header's fields and the 1/2/4-byte data that follows it are read and written at
+//! their C offsets; static strings are handed out by pointer.
 #![allow(unsafe_code)]
 
 mod text;
