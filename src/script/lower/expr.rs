@@ -10,6 +10,7 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::consts::ConstTable;
+use super::fold::lit_objs;
 use super::scope::{Scope, ScopeKind, Varnames};
 use super::syntax::{all_children, named_children};
 use super::{CompileError, Lowerer, Res};
@@ -79,13 +80,7 @@ impl<'s> Lowerer<'s> {
                 }
                 let all_const = items.iter().all(|e| matches!(e, Expr::Lit(_)));
                 if items.len() > 2 && all_const {
-                    let objs = items
-                        .into_iter()
-                        .map(|e| match e {
-                            Expr::Lit(o) => o,
-                            _ => unreachable!(),
-                        })
-                        .collect();
+                    let objs = lit_objs(items);
                     Expr::ConstList(Box::new(Expr::Lit(PyTuple::new(objs).into_obj())))
                 } else {
                     let big = items.len() > 30;

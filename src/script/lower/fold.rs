@@ -20,6 +20,17 @@ const MAX_COLLECTION_SIZE: i64 = 256;
 const MAX_STR_SIZE: i64 = 4096;
 const MAX_TOTAL_ITEMS: i64 = 1024;
 
+/// The objects of expressions the caller has checked are all literals.
+pub(super) fn lit_objs(items: Vec<Expr>) -> Vec<Obj> {
+    items
+        .into_iter()
+        .map(|e| match e {
+            Expr::Lit(o) => o,
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
 /// The value of an int (or bool) constant.
 fn int_of(o: &Obj) -> Option<BigInt> {
     PyInt::from_obj(o.clone()).ok().map(|i| i.value())
@@ -159,14 +170,7 @@ impl<'s> Lowerer<'s> {
     /// `fold_tuple` (`make_const_tuple`): a tuple display of constants becomes one constant.
     pub(super) fn fold_tuple(&mut self, items: Vec<Expr>) -> Expr {
         if items.iter().all(|e| matches!(e, Expr::Lit(_))) {
-            let objs = items
-                .into_iter()
-                .map(|e| match e {
-                    Expr::Lit(o) => o,
-                    _ => unreachable!(),
-                })
-                .collect();
-            return self.folded(PyTuple::new(objs).into_obj());
+            return self.folded(PyTuple::new(lit_objs(items)).into_obj());
         }
         Expr::Tuple(items)
     }

@@ -15,16 +15,7 @@ impl<'s> Lowerer<'s> {
     /// An `integer` token's value (`parsenumber` in `Parser/pegen.c`, after the tokenizer's
     /// checks): an int literal, kept in the AST arena.
     pub(super) fn integer(&mut self, n: Node) -> Res<Expr> {
-        if let Some(msg) = bad_underscore(self.text(n)) {
-            return Err(CompileError::Syntax {
-                pos: self.pos(n),
-                msg: msg.into(),
-            });
-        }
-        let t = self.text(n).replace('_', "");
-        if t.ends_with(['j', 'J']) {
-            return self.unsupported(n, "complex number");
-        }
+        let t = self.number_text(n)?;
         let (digits, radix) = match t.get(..2).map(|p| p.to_ascii_lowercase()) {
             Some(p) if p == "0x" => (&t[2..], 16),
             Some(p) if p == "0o" => (&t[2..], 8),
@@ -54,6 +45,17 @@ impl<'s> Lowerer<'s> {
 
     /// A `float` token's value (`parsenumber`): a float literal, kept in the AST arena.
     pub(super) fn float(&mut self, n: Node) -> Res<Expr> {
+        let t = self.number_text(n)?;
+        let v: f64 = t.parse().map_err(|_| CompileError::Syntax {
+            pos: self.pos(n),
+            msg: "invalid float literal".into(),
+        })?;
+        Ok(self.parsed_lit(PyFloat::new(v).into_obj()))
+    }
+
+    /// A number token's text without its `_`s, after the tokenizer's check of where they
+    /// stand; complex numbers (`1j`) are refused.
+    fn number_text(&self, n: Node) -> Res<String> {
         if let Some(msg) = bad_underscore(self.text(n)) {
             return Err(CompileError::Syntax {
                 pos: self.pos(n),
@@ -64,11 +66,7 @@ impl<'s> Lowerer<'s> {
         if t.ends_with(['j', 'J']) {
             return self.unsupported(n, "complex number");
         }
-        let v: f64 = t.parse().map_err(|_| CompileError::Syntax {
-            pos: self.pos(n),
-            msg: "invalid float literal".into(),
-        })?;
-        Ok(self.parsed_lit(PyFloat::new(v).into_obj()))
+        Ok(t)
     }
 
     /// A string literal's value (prefixes, quotes and escapes as Python reads them).
