@@ -452,7 +452,7 @@ impl<'o> Interp<'o> {
                                 "{}.{a} (pylayout's {} module has only {})",
                                 module.name(),
                                 module.name(),
-                                module_members(*module)
+                                super::builtins::module_members(*module)
                             )));
                         }
                     },
@@ -1554,13 +1554,4 @@ pub(crate) enum LoopIter {
 /// check made before every large allocation, and blind under AddressSanitizer.)
 pub fn footprint() -> usize {
     crate::runtime::heap_footprint()
-}
-
-fn module_members(m: Module) -> &'static str {
-    match m {
-        Module::Sys => "getsizeof, getrefcount and intern",
-        Module::Gc => {
-            "collect, get_count, get_threshold, set_threshold, enable, disable, isenabled, is_tracked and get_stats"
-        }
-    }
 }

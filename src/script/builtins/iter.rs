@@ -277,3 +277,183 @@ pub(crate) fn seq_len(o: &Obj) -> usize {
     }
     PyStr::from_obj(o.clone()).map(|s| s.len()).unwrap_or(0)
 }
+
+// ---- the iterator builtins ----
+
+/// `enumerate(iterable, start=0)`.
+pub(super) fn enumerate(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    // enum_vectorcall's own binding of (iterable, start).
+    let given = args.len() + kw.len();
+    if given == 0 {
+        return Err(type_err("enumerate() missing required argument 'iterable'"));
+    }
+    if given > 2 {
+        return Err(type_err(format!(
+            "enumerate() takes at most 2 arguments ({given} given)"
+        )));
+    }
+    let mut args = args;
+    let mut start_v = None;
+    let kw_names: Vec<&str> = kw.iter().map(|(k, _)| &**k).collect();
+    let expected: &[&str] = match (given, kw.len()) {
+        (2, 2) if kw_names[0] == "start" => &["start", "iterable"],
+        (2, 2) => &["iterable", "start"],
+        (2, 1) => &["start"],
+        (1, 1) => &["iterable"],
+        _ => &[],
+    };
+    for ((k, v), want) in kw.into_iter().zip(expected) {
+        if &*k != *want {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for enumerate()"
+            )));
+        }
+        if *want == "start" {
+            start_v = Some(v);
+        } else {
+            args.insert(0, v);
+        }
+    }
+    if args.len() == 2 {
+        start_v = args.pop();
+    }
+    let start = match &start_v {
+        None => 0,
+        Some(v) => {
+            let Some(i) = v.as_obj().and_then(ops::int_value) else {
+                return Err(type_err(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    v.type_name()
+                )));
+            };
+            // CPython counts on in a Python int past the machine range.
+            i128::try_from(&i)
+                .map_err(|_| Fault::Unsupported("enumerate() starting beyond 127 bits".into()))?
+        }
+    };
+    // enum_new: the object, its iterator of the argument, then
+    // `en_result = PyTuple_Pack(2, None, None)`.
+    let mut counted = GcCounted::new(Iter::Range(0, 0, 0));
+    let inner = me.iter_of(args.into_iter().next().expect("one"))?;
+    let inner_gc = inner.count();
+    let result = none_tuple(2);
+    counted.value = Iter::Enumerate(Box::new(inner), inner_gc, start, result);
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `zip(*iterables, strict=False)`.
+pub(super) fn zip(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    if kw.len() > 1 {
+        return Err(type_err(format!(
+            "zip() takes at most 1 keyword argument ({} given)",
+            kw.len()
+        )));
+    }
+    if let Some((k, v)) = kw.first() {
+        if &**k != "strict" {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for zip()"
+            )));
+        }
+        if me.truthy(v)? {
+            return Err(Fault::Unsupported("zip(strict=True)".into()));
+        }
+    }
+    let its_args = args;
+    // type_call packs the arguments; zip_new makes `ittuple`, an iterator per
+    // argument, the result tuple filled with None, then the object.
+    let n = its_args.len();
+    let call_args = none_tuple(n);
+    let ittuple = none_tuple(n);
+    let mut its = Vec::new();
+    let mut gcs = Vec::new();
+    for a in its_args {
+        let it = me.iter_of(a)?;
+        gcs.extend(it.count());
+        its.push(it);
+    }
+    let result = none_tuple(n);
+    let counted = GcCounted::new(Iter::Zip(its, ittuple, gcs, result));
+    drop(call_args);
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `reversed(seq)`.
+pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    match &args[0] {
+        Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE) => {
+            let n = seq_len(o);
+            Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(
+                Iter::Reversed(o.clone(), n.checked_sub(1)),
+            )))))
+        }
+        // range_reverse: a range iterator from the last item backwards.
+        Value::Range(r) => {
+            let (a, b, s) = &**r;
+            let n = range_len(*a, *b, *s);
+            let last = *a as i128 + (n as i128 - 1) * *s as i128;
+            match (i64::try_from(last), s.checked_neg()) {
+                (Ok(last), Some(back)) if n > 0 => Ok(Value::Iter(Rc::new(RefCell::new(
+                    GcCounted::uncounted(Iter::Range(last, back, n)),
+                )))),
+                _ if n == 0 => Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::uncounted(
+                    Iter::Range(0, 1, 0),
+                ))))),
+                _ => Err(Fault::Unsupported(
+                    "reversed() of a range with a step of -2**63".into(),
+                )),
+            }
+        }
+        Value::View(_) => Err(Fault::Unsupported("reversed() of a dict view".into())),
+        Value::Obj(o)
+            if o.is_type(&crate::types::tuple::TUPLE_TYPE)
+                || o.is_type(&crate::types::str::STR_TYPE)
+                || o.is_type(&crate::types::dict::DICT_TYPE) =>
+        {
+            Err(Fault::Unsupported(format!(
+                "reversed() of a {} (only lists)",
+                o.type_name()
+            )))
+        }
+        other => Err(type_err(format!(
+            "'{}' object is not reversible",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `iter(object)`.
+pub(super) fn iter(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    if args.len() == 2 {
+        return Err(Fault::Unsupported("iter(callable, sentinel)".into()));
+    }
+    let v = args.into_iter().next().expect("one");
+    if let Value::Iter(_) = v {
+        return Ok(v);
+    }
+    let it = me.make_iter(v)?;
+    let counted = if it.is_gc() {
+        GcCounted::new(it)
+    } else {
+        GcCounted::uncounted(it)
+    };
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `next(iterator[, default])`.
+pub(super) fn next(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let Value::Iter(it) = &args[0] else {
+        return Err(type_err(format!(
+            "'{}' object is not an iterator",
+            args[0].type_name()
+        )));
+    };
+    let r = next_of(&mut it.borrow_mut().value)?;
+    match r {
+        Some(x) => Ok(obj(x)),
+        None => match args.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(exc(ExcKind::StopIteration, "")),
+        },
+    }
+}

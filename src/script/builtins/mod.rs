@@ -26,9 +26,14 @@ mod construct;
 mod functions;
 mod iter;
 mod methods;
+mod numeric;
+mod registry;
 mod subscript;
+mod sys_gc;
 
-pub(crate) use iter::{next_of, seq_len};
+pub(crate) use iter::seq_len;
+pub(crate) use registry::module_members;
+pub use registry::{Builtin, listing};
 
 type Args = Vec<Value>;
 type Kwargs = Vec<(Rc<str>, Value)>;
