@@ -5,10 +5,45 @@ use super::*;
 mod dict;
 mod list;
 mod str;
+mod tuple;
+
+/// The Rust function behind a method: the interpreter, the receiver (of the table's type),
+/// the name it was called by (entries share a function where CPython's methods share
+/// code: `find`/`rfind`/`index`/...), the arguments and keywords.
+type MethodFn = fn(&mut Interp<'_>, Obj, &str, Args, Kwargs) -> R<Value>;
+
+/// One method of a type, declared once: `LOAD_METHOD`'s check, the keyword check, the
+/// `METH_VARARGS` argument tuple and the dispatch all read it.
+pub(super) struct MethodSpec {
+    name: &'static str,
+    /// It takes keyword arguments (and binds them itself); else `list.append() takes no
+    /// keyword arguments`.
+    keywords: bool,
+    /// `METH_VARARGS` in 3.11: the call builds an argument tuple.
+    varargs: bool,
+    call: MethodFn,
+}
+
+const fn m(name: &'static str, call: MethodFn) -> MethodSpec {
+    MethodSpec {
+        name,
+        keywords: false,
+        varargs: false,
+        call,
+    }
+}
+
+const fn keywords(mut s: MethodSpec) -> MethodSpec {
+    s.keywords = true;
+    s
+}
+
+const fn varargs(mut s: MethodSpec) -> MethodSpec {
+    s.varargs = true;
+    s
+}
 
 impl Interp<'_> {
-    // ---- methods ----
-
     /// `LOAD_METHOD`'s failure, before any argument is evaluated: `(1).pop(f())` raises
     /// `AttributeError` without calling `f`.
     pub(crate) fn check_method(&mut self, recv: &Value, name: &str) -> R<()> {
@@ -42,109 +77,69 @@ impl Interp<'_> {
         }
         let o = recv.as_obj().expect("object").clone();
         let tag = TypeTag::of_obj(&o);
-        if !method_exists(tag, name) {
+        let Some(spec) = find_method(tag, name) else {
             // Reuse get_attr's message (AttributeError or unsupported).
             self.get_attr(recv, name)?;
             unreachable!("get_attr fails for unknown methods");
-        }
-        if !matches!(
-            (tag, name),
-            (TypeTag::List, "sort") | (TypeTag::Dict, "update") | (TypeTag::Str, "split")
-        ) {
+        };
+        if !spec.keywords && !kw.is_empty() {
             no_kwargs(&format!("{}.{name}", tag.name()), &kw)?;
         }
-        // METH_VARARGS methods in 3.11: str.find/rfind/index/count/startswith/endswith,
-        // dict.update.
-        let _varargs = match (tag, name) {
-            (TypeTag::Str, "find" | "rfind" | "index" | "count" | "startswith" | "endswith")
-            | (TypeTag::Dict, "update") => varargs_tuple(&args),
-            _ => None,
+        let _varargs = if spec.varargs {
+            varargs_tuple(&args)
+        } else {
+            None
         };
-        match tag {
-            TypeTag::List => self.list_method(PyList::from_obj(o).expect("list"), name, args, kw),
-            TypeTag::Tuple => {
-                let t = PyTuple::from_obj(o).expect("tuple");
-                match name {
-                    "index" => {
-                        arg_range("index", &args, 1, 3)?;
-                        self.charge(t.len())?;
-                        let (start, stop) = index_bounds(&args, t.len())?;
-                        let x = arg_obj(&args[0])?;
-                        if args.len() == 1 {
-                            return Ok(int_v(t.index(&x)? as i64));
-                        }
-                        for i in start..stop {
-                            let item = t.get(i as isize)?;
-                            if item.is(&x) || crate::types::ops::eq(&item, &x)? {
-                                return Ok(int_v(i as i64));
-                            }
-                        }
-                        Err(exc(ExcKind::ValueError, "tuple.index(x): x not in tuple"))
-                    }
-                    _ => {
-                        one_arg("tuple.count", &args)?;
-                        self.charge(t.len())?;
-                        Ok(int_v(t.count(&arg_obj(&args[0])?)? as i64))
-                    }
-                }
-            }
-            TypeTag::Dict => self.dict_method(PyDict::from_obj(o).expect("dict"), name, args, kw),
-            TypeTag::Str => self.str_method(PyStr::from_obj(o).expect("str"), name, args, kw),
-            _ => unreachable!("method_exists covers only these types"),
-        }
+        (spec.call)(self, o, name, args, kw)
     }
 }
 
+/// Whether the runner has method `name` of `tag`'s instances.
 pub(super) fn method_exists(tag: TypeTag, name: &str) -> bool {
+    find_method(tag, name).is_some()
+}
+
+/// The entry of method `name` of `tag`'s instances.
+fn find_method(tag: TypeTag, name: &str) -> Option<&'static MethodSpec> {
+    let found = methods_of(tag).iter().find(|m| m.name == name);
     match tag {
-        TypeTag::List => matches!(
-            name,
-            "append"
-                | "insert"
-                | "pop"
-                | "remove"
-                | "extend"
-                | "clear"
-                | "index"
-                | "count"
-                | "reverse"
-                | "sort"
-                | "copy"
-        ),
-        TypeTag::Tuple => matches!(name, "index" | "count"),
-        TypeTag::Dict => matches!(
-            name,
-            "get"
-                | "pop"
-                | "popitem"
-                | "keys"
-                | "values"
-                | "items"
-                | "update"
-                | "clear"
-                | "copy"
-                | "setdefault"
-                | "fromkeys"
-        ),
-        TypeTag::Str => {
-            matches!(
-                name,
-                "join"
-                    | "upper"
-                    | "lower"
-                    | "split"
-                    | "strip"
-                    | "lstrip"
-                    | "rstrip"
-                    | "replace"
-                    | "find"
-                    | "rfind"
-                    | "index"
-                    | "count"
-                    | "startswith"
-                    | "endswith"
-            ) || StrPredicate::from_name(name).is_some()
+        TypeTag::Str if found.is_none() => StrPredicate::from_name(name).map(|_| &str::PREDICATE),
+        _ => found,
+    }
+}
+
+/// The method table of a type (empty for a type without modelled methods).
+fn methods_of(tag: TypeTag) -> &'static [MethodSpec] {
+    match tag {
+        TypeTag::List => list::METHODS,
+        TypeTag::Tuple => tuple::METHODS,
+        TypeTag::Dict => dict::METHODS,
+        TypeTag::Str => str::METHODS,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables hold CPython's methods only: `dir()` and the AttributeError suggestions
+    /// come from CPython's own lists (`suggest_tables`), which must name every entry.
+    #[test]
+    fn every_method_is_one_cpython_has() {
+        for tag in [TypeTag::List, TypeTag::Tuple, TypeTag::Dict, TypeTag::Str] {
+            assert!(!methods_of(tag).is_empty(), "{tag:?}");
+            for m in methods_of(tag) {
+                assert!(suggest::dir_of(tag).contains(&m.name), "{tag:?}.{}", m.name);
+                assert!(method_exists(tag, m.name));
+            }
         }
-        _ => false,
+        for p in StrPredicate::ALL {
+            assert!(suggest::dir_of(TypeTag::Str).contains(&p.name()));
+            assert!(method_exists(TypeTag::Str, p.name()));
+        }
+        assert!(!method_exists(TypeTag::Str, "is..."));
+        assert!(!method_exists(TypeTag::Int, "append"));
+        assert!(!method_exists(TypeTag::List, "__len__"));
     }
 }
