@@ -1,5 +1,18 @@
 //! Builtin functions, type constructors, methods, subscripts and iteration, each building its
 //! result the way CPython 3.11 does (which allocation path, which capacity, which singleton).
+//!
+//! | file | what | CPython |
+//! |---|---|---|
+//! | `mod.rs` | the argument helpers all share (`one_arg`, `arg_range`, `unpack_keywords`, ...) | `Python/getargs.c` |
+//! | `registry.rs` | the table of builtin functions, and their dispatch | `builtin_methods` in `Python/bltinmodule.c` |
+//! | `functions.rs` | `print`, `len`, `sorted`, `min`/`max`, `sum`, `isinstance`, `any`/`all`, ... | `Python/bltinmodule.c` |
+//! | `numeric.rs` | `abs`, `divmod`, `round` | `Python/bltinmodule.c`, `Objects/longobject.c` |
+//! | `iter.rs` | iteration, and `enumerate`, `zip`, `reversed`, `iter`, `next` | `Objects/iterobject.c`, `Objects/enumobject.c` |
+//! | `sys_gc.rs` | `sys.getsizeof`, ..., `gc.collect`, ... | `Python/sysmodule.c`, `Modules/gcmodule.c` |
+//! | `construct.rs` | `int()`, `str()`, `list()`, `dict()`, ... | `type_call` and each type's `tp_new` |
+//! | `subscript.rs` | `v[i]`, `v[a:b]`, their assignment and deletion | `Objects/abstract.c` |
+//! | `call.rs` | attributes, and the call of any callable | `Objects/object.c`, `Objects/call.c` |
+//! | `methods/` | a method table per type (`list.rs`, `tuple.rs`, `dict.rs`, `str.rs`) and its dispatch | `Objects/*object.c` |
 
 use std::cell::RefCell;
 use std::rc::Rc;
