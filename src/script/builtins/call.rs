@@ -91,7 +91,7 @@ impl Interp<'_> {
     }
 }
 
-pub(super) fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {
+fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {
     if kw.is_empty() {
         return Ok(args);
     }

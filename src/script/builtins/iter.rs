@@ -29,7 +29,7 @@ impl Interp<'_> {
         Ok(LoopIter::Own(Box::new(it), gc))
     }
 
-    pub(super) fn make_iter(&mut self, v: Value) -> R<Iter> {
+    fn make_iter(&mut self, v: Value) -> R<Iter> {
         Ok(match v {
             Value::Obj(o) => {
                 let tag = TypeTag::of_obj(&o);
@@ -104,7 +104,7 @@ impl Interp<'_> {
         Ok((out, hint, sized))
     }
 
-    pub(super) fn length_hint(&self, v: &Value) -> usize {
+    fn length_hint(&self, v: &Value) -> usize {
         match v {
             Value::Obj(o) => {
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
@@ -153,7 +153,7 @@ impl Interp<'_> {
         Ok(l)
     }
 
-    pub(super) fn iter_of(&mut self, v: Value) -> R<Iter> {
+    fn iter_of(&mut self, v: Value) -> R<Iter> {
         match v {
             Value::Iter(shared) => {
                 // Share the underlying state: take a snapshot is wrong; wrap by moving the

@@ -304,12 +304,12 @@ fn predicate(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -
 }
 
 /// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.
-pub(super) fn is_py_space(c: char) -> bool {
+fn is_py_space(c: char) -> bool {
     crate::types::unicode::is_space(c)
 }
 
 /// `str.split` pieces (CPython's whitespace and separator algorithms).
-pub(super) fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<String> {
+fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<String> {
     match sep {
         None => {
             let cps: Vec<char> = t.chars().collect();
