@@ -1,0 +1,322 @@
+//! Expressions, as `Python/ceval.c` evaluates them: constants, names, displays
+//! (`BUILD_LIST`, `LIST_EXTEND` of a constant tuple, `BUILD_TUPLE`, `BUILD_MAP`,
+//! `BUILD_CONST_KEY_MAP`, `DICT_UPDATE`), calls, attributes, subscripts and slices, and
+//! comprehensions (a function called with the outermost iterator as `.0`).
+
+use super::*;
+
+impl Interp<'_> {
+    pub(crate) fn eval(&mut self, f: &Frame, e: &Expr) -> R<Value> {
+        Ok(match e {
+            Expr::Const(i) => Value::Obj(f.code.consts[*i].clone()),
+            Expr::Lit(o) => Value::Obj(o.clone()),
+            Expr::Name(n) => self.load_name(f, n)?,
+            Expr::List { items, big } => {
+                if *big {
+                    let l = PyList::new();
+                    for it in items {
+                        let v = self.eval(f, it)?.into_obj()?;
+                        l.append(v);
+                    }
+                    Value::Obj(l.into_obj())
+                } else {
+                    let objs = self.eval_objs(f, items)?;
+                    Value::Obj(PyList::with_items(objs).into_obj())
+                }
+            }
+            Expr::ConstList(c) => {
+                let t = self.eval(f, c)?.into_obj()?;
+                let items = seq_items(&t);
+                let l = PyList::new();
+                l.extend_exact(items);
+                Value::Obj(l.into_obj())
+            }
+            Expr::Tuple(items) => {
+                let mut vals = Vec::with_capacity(items.len());
+                for it in items {
+                    vals.push(self.eval(f, it)?);
+                }
+                // `(int, float)` for isinstance: types are not objects in our memory.
+                if !vals.is_empty() && vals.iter().all(|v| matches!(v, Value::Type(_))) {
+                    return Ok(Value::Types(
+                        vals.iter()
+                            .map(|v| match v {
+                                Value::Type(t) => *t,
+                                _ => unreachable!(),
+                            })
+                            .collect::<Vec<_>>()
+                            .into(),
+                    ));
+                }
+                let objs = vals
+                    .into_iter()
+                    .map(Value::into_obj)
+                    .collect::<R<Vec<_>>>()?;
+                Value::Obj(PyTuple::new(objs).into_obj())
+            }
+            Expr::Dict(chunks) => Value::Obj(self.dict_display(f, chunks)?.into_obj()),
+            Expr::BinOp(op, a, b) => {
+                let x = self.eval(f, a)?;
+                let y = self.eval(f, b)?;
+                self.binary(*op, x, y)?
+            }
+            Expr::Unary(op, a) => {
+                let x = self.eval(f, a)?;
+                if *op == UnOp::Not {
+                    Value::Obj(ops::bool_obj(!self.truthy(&x)?))
+                } else {
+                    Value::Obj(ops::unary_op(*op, &x.into_obj()?)?)
+                }
+            }
+            Expr::BoolOp(and, items) => {
+                let mut last = None;
+                for it in items {
+                    let v = self.eval(f, it)?;
+                    let t = self.truthy(&v)?;
+                    if t != *and {
+                        return Ok(v);
+                    }
+                    last = Some(v);
+                }
+                last.expect("two operands at least")
+            }
+            Expr::Compare(first, rest) => {
+                let mut left = self.eval(f, first)?;
+                let mut result = true;
+                for (op, e) in rest {
+                    let right = self.eval(f, e)?;
+                    if !self.compare(*op, &left, &right)? {
+                        result = false;
+                        break;
+                    }
+                    left = right;
+                }
+                Value::Obj(ops::bool_obj(result))
+            }
+            Expr::IfExp(c, a, b) => {
+                let cv = self.eval(f, c)?;
+                if self.truthy(&cv)? {
+                    self.eval(f, a)?
+                } else {
+                    self.eval(f, b)?
+                }
+            }
+            Expr::Call { func, args, kwargs } => {
+                let fv = self.eval(f, func)?;
+                let a = self.eval_values(f, args)?;
+                let k = self.eval_kwargs(f, kwargs)?;
+                self.caller_quickened = f.code.quickened();
+                self.call(fv, a, k)?
+            }
+            Expr::MethodCall {
+                recv,
+                name,
+                args,
+                kwargs,
+            } => {
+                let r = self.eval(f, recv)?;
+                self.check_method(&r, name)?;
+                let a = self.eval_values(f, args)?;
+                let k = self.eval_kwargs(f, kwargs)?;
+                self.call_method(r, name, a, k)?
+            }
+            Expr::Attr(o, name) => {
+                let v = self.eval(f, o)?;
+                self.get_attr(v, name)?
+            }
+            Expr::Subscript(o, i) => {
+                let obj = self.eval(f, o)?;
+                let idx = self.eval_index(f, i)?;
+                Value::Obj(self.getitem(&obj, &idx)?)
+            }
+            // `x[a, b:c]`: a slice inside a tuple of subscripts (a slice object, which the
+            // runner does not build).
+            Expr::Slice(..) => {
+                return Err(Fault::Unsupported(
+                    "a slice inside a tuple subscript (x[a, b:c])".into(),
+                ));
+            }
+            Expr::Comp(c) => self.comprehension(f, c)?,
+        })
+    }
+
+    fn eval_objs(&mut self, f: &Frame, items: &[Expr]) -> R<Vec<Obj>> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(self.eval(f, it)?.into_obj()?);
+        }
+        Ok(out)
+    }
+
+    fn eval_values(&mut self, f: &Frame, items: &[Expr]) -> R<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(self.eval(f, it)?);
+        }
+        Ok(out)
+    }
+
+    fn eval_kwargs(&mut self, f: &Frame, kw: &[(Rc<str>, Expr)]) -> R<Vec<(Rc<str>, Value)>> {
+        let mut out = Vec::with_capacity(kw.len());
+        for (k, e) in kw {
+            out.push((k.clone(), self.eval(f, e)?));
+        }
+        Ok(out)
+    }
+
+    /// An index expression: a slice becomes [`Index::Slice`].
+    pub(crate) fn eval_index(&mut self, f: &Frame, e: &Expr) -> R<Index> {
+        if let Expr::Slice(a, b, c) = e {
+            let mut part = |x: &Option<Box<Expr>>| -> R<Option<Obj>> {
+                match x {
+                    Some(x) => Ok(Some(self.eval(f, x)?.into_obj()?)),
+                    None => Ok(None),
+                }
+            };
+            let (a, b, c) = (part(a)?, part(b)?, part(c)?);
+            return Ok(Index::Slice(a, b, c));
+        }
+        Ok(Index::Item(self.eval(f, e)?.into_obj()?))
+    }
+
+    fn dict_display(&mut self, f: &Frame, chunks: &[DictChunk]) -> R<PyDict> {
+        let mut result: Option<PyDict> = None;
+        for c in chunks {
+            let d = match c {
+                DictChunk::Map(ps) => {
+                    let mut pairs = Vec::with_capacity(ps.len());
+                    for (k, v) in ps {
+                        let k = self.eval(f, k)?.into_obj()?;
+                        let v = self.eval(f, v)?.into_obj()?;
+                        pairs.push((k, v));
+                    }
+                    PyDict::from_display(pairs)?
+                }
+                DictChunk::ConstKeys(keys, vals) => {
+                    let vs = self.eval_objs(f, vals)?;
+                    let kt = self.eval(f, keys)?.into_obj()?;
+                    PyDict::from_display(seq_items(&kt).into_iter().zip(vs).collect())?
+                }
+                DictChunk::Big(ps) => {
+                    let d = PyDict::new();
+                    for (k, v) in ps {
+                        let k = self.eval(f, k)?.into_obj()?;
+                        let v = self.eval(f, v)?.into_obj()?;
+                        d.set_item(k, v)?;
+                    }
+                    d
+                }
+            };
+            match &result {
+                Some(r) => r.merge(&d)?,
+                None => result = Some(d),
+            }
+        }
+        // `BUILD_MAP 0` for `{}` (PyDict::default is `PyDict_New`).
+        Ok(result.unwrap_or_default())
+    }
+
+    fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {
+        // MAKE_FUNCTION (a function object that lives for the call), GET_ITER on the
+        // outermost iterable, then the call with the iterator as `.0`.
+        let _func = GcCounted::new(());
+        let first = self.eval(f, &c.gens[0].iter)?;
+        let iter = self.get_iter(first)?;
+        c.code.warm();
+        let mut frame = Frame {
+            code: &c.code,
+            locals: vec![None; c.code.locals.len()],
+            parent: Some(f),
+            line: f.line,
+        };
+        self.enter()?;
+        let result = if c.dict {
+            Value::Obj(PyDict::new().into_obj())
+        } else {
+            Value::Obj(PyList::new().into_obj())
+        };
+        let r = self.comp_loop(&mut frame, c, 0, Some(iter), &result);
+        self.leave();
+        r?;
+        drop(frame);
+        Ok(result)
+    }
+
+    fn comp_loop(
+        &mut self,
+        f: &mut Frame,
+        c: &Comp,
+        level: usize,
+        first: Option<LoopIter>,
+        result: &Value,
+    ) -> R<()> {
+        let g = &c.gens[level];
+        let mut it = match first {
+            Some(it) => it,
+            None => {
+                let v = self.eval(f, &g.iter)?;
+                self.get_iter(v)?
+            }
+        };
+        'items: loop {
+            self.step()?;
+            let Some(item) = self.iter_next(&mut it)? else {
+                return Ok(());
+            };
+            self.store(f, &g.target, Value::Obj(item))?;
+            // A failed `if` jumps straight back to FOR_ITER (a conditional jump after the
+            // CFG optimizer threads it); the end of an item is a JUMP_BACKWARD.
+            for cond in &g.ifs {
+                let v = self.eval(f, cond)?;
+                if !self.truthy(&v)? {
+                    continue 'items;
+                }
+            }
+            if level + 1 < c.gens.len() {
+                self.comp_loop(f, c, level + 1, None, result)?;
+                f.code.warm();
+                continue;
+            }
+            let out = result.as_obj().expect("list or dict");
+            if c.dict {
+                let k = self.eval(f, &c.elt)?.into_obj()?;
+                let v = self.eval(f, c.value.as_ref().expect("value"))?.into_obj()?;
+                PyDict::from_obj(out.clone())
+                    .expect("dict")
+                    .set_item(k, v)?;
+            } else {
+                let v = self.eval(f, &c.elt)?.into_obj()?;
+                PyList::from_obj(out.clone()).expect("list").append(v);
+            }
+            f.code.warm();
+        }
+    }
+}
+
+/// A subscript: an item or a slice `a:b:c`.
+#[derive(Debug)]
+pub(crate) enum Index {
+    Item(Obj),
+    Slice(Option<Obj>, Option<Obj>, Option<Obj>),
+}
+
+/// The items of a list or tuple.
+pub(crate) fn seq_items(o: &Obj) -> Vec<Obj> {
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        return l.items();
+    }
+    PyTuple::from_obj(o.clone()).expect("list or tuple").items()
+}
+
+/// `len(range(a, b, s))`.
+pub(crate) fn range_len(a: i64, b: i64, s: i64) -> u64 {
+    let (a, b, s) = (a as i128, b as i128, s as i128);
+    let n = if s > 0 {
+        if a < b { (b - a - 1) / s + 1 } else { 0 }
+    } else if a > b {
+        (a - b - 1) / (-s) + 1
+    } else {
+        0
+    };
+    n as u64
+}

@@ -1,0 +1,249 @@
+//! The evaluator: walks the code of [`super::lower`] over real objects, keeping exactly the
+//! references CPython 3.11's eval loop keeps (names, frame locals, the value stack's
+//! temporaries, iterators holding their iterables, constants held by code objects), so that
+//! `sys.getrefcount` agrees.
+//!
+//! One [`Interp`] is one run; its state is private to this module, and the builtins reach it
+//! through named methods (charge a step, check the memory limit, write to stdout ...).
+//!
+//! | file | mirrors | holds |
+//! |---|---|---|
+//! | `mod.rs` | `PyThreadState`, `PyRun_*` | [`Interp`], [`Limits`], [`Failure`], frames, globals, running a module |
+//! | `budget.rs` | `Py_EnterRecursiveCall`, the eval breaker | the step, memory and recursion limits |
+//! | `names.rs` | ceval's `LOAD_NAME` / `LOAD_GLOBAL` / `STORE_*`, `suggestions.c` | names, `NameError` |
+//! | `stmt.rs` | `Python/ceval.c`: statements | assignment, `del`, loops, `UNPACK_SEQUENCE`, `+=` |
+//! | `expr.rs` | `Python/ceval.c`: expressions | displays, subscripts, comprehensions |
+//! | `operators.rs` | `Objects/abstract.c`, `Objects/object.c` | binary operators, rich compare, `in`, truth |
+//! | `call.rs` | `_PyEval_Vector`, `ceval.c`'s argument errors | calling a Python function |
+//! | `repr.rs` | `PyObject_Repr` / `PyObject_Str`, `Py_ReprEnter`, `print` | text of values, stdout, `--trace` |
+
+mod budget;
+mod call;
+mod expr;
+mod names;
+mod operators;
+mod repr;
+mod stmt;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use super::ast::*;
+use super::ops::{self, Fault, exc, type_err};
+use super::suggest;
+use super::value::*;
+use crate::error::{ExcKind, PyErr};
+use crate::object::Obj;
+use crate::types::dict::PyDict;
+use crate::types::list::PyList;
+use crate::types::none;
+use crate::types::str::PyStr;
+use crate::types::tuple::PyTuple;
+
+pub(crate) use expr::{Index, range_len, seq_items};
+pub(crate) use operators::values_identical;
+pub(crate) use stmt::LoopIter;
+
+/// Resource limits of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Statements (and loop iterations, and items walked by builtins) before stopping.
+    pub max_steps: u64,
+    /// Bytes of memory (pymalloc arenas plus large blocks) before stopping.
+    pub max_memory: usize,
+    /// `sys.getrecursionlimit()`.
+    pub recursion_limit: usize,
+}
+
+impl Limits {
+    /// The defaults of `pylayout run`.
+    pub const DEFAULT: Limits = Limits {
+        max_steps: 50_000_000,
+        max_memory: 2 << 30,
+        recursion_limit: 1000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// The module's dict: values by name, and the insertion order a dict keeps (which only "Did
+/// you mean" reads: kept as a sequence number per key, so `del` stays O(1)).
+#[derive(Debug, Default)]
+pub(crate) struct Globals {
+    map: HashMap<Rc<str>, (u64, Value)>,
+    next: u64,
+}
+
+impl Globals {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(name).map(|(_, v)| v)
+    }
+
+    /// Bind `name`; a key already there keeps its place. Returns the old value.
+    pub(crate) fn insert(&mut self, name: Rc<str>, v: Value) -> Option<Value> {
+        match self.map.get_mut(&name) {
+            Some((_, old)) => Some(std::mem::replace(old, v)),
+            None => {
+                self.next += 1;
+                self.map.insert(name, (self.next, v));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name).map(|(_, v)| v)
+    }
+
+    /// The names in insertion order.
+    fn keys_in_order(&self) -> Vec<&str> {
+        let mut keys: Vec<(u64, &str)> = self.map.iter().map(|(k, (n, _))| (*n, &**k)).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+}
+
+/// Control flow out of a statement.
+pub(crate) enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// A failure with where it happened: (line, function) from the outermost frame in.
+#[derive(Debug)]
+pub struct Failure {
+    /// What stopped the run.
+    pub fault: Fault,
+    /// Traceback entries, outermost first.
+    pub traceback: Vec<(u32, Rc<str>)>,
+}
+
+pub(crate) type R<T> = Result<T, Fault>;
+
+/// A frame: a code object's fast locals (the module frame uses the globals instead).
+pub(crate) struct Frame<'a> {
+    pub(crate) code: &'a Code,
+    pub(crate) locals: Vec<Option<Value>>,
+    pub(crate) parent: Option<&'a Frame<'a>>,
+    pub(crate) line: u32,
+}
+
+/// Where `--trace` lines go (shared with the runtime's tracer).
+pub type TraceSink = Rc<RefCell<Box<dyn Write>>>;
+
+/// The interpreter state of one run.
+#[allow(missing_debug_implementations)]
+pub struct Interp<'o> {
+    /// The module's globals the script made.
+    pub(crate) globals: Globals,
+    /// The keys `__main__`'s dict has before the first line (`__name__`, ..., `__file__`),
+    /// which the runner does not model but "Did you mean" lists first.
+    main_globals: &'static [&'static str],
+    /// Which of [`Self::main_globals`] a `del` removed.
+    main_deleted: Vec<bool>,
+    pub(crate) out: &'o mut dyn Write,
+    pub(crate) limits: Limits,
+    pub(crate) steps: u64,
+    pub(crate) depth: usize,
+    pub(crate) traceback: Vec<(u32, Rc<str>)>,
+    pub(crate) trace: Option<TraceSink>,
+    /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
+    pub(crate) printed: Option<Obj>,
+    /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
+    /// first repr of a container and kept for the rest of the run.
+    pub(crate) repr_state: Option<(Obj, Obj)>,
+    /// Whether the code making the current call is quickened (set right before a call).
+    pub(crate) caller_quickened: bool,
+}
+
+impl<'o> Interp<'o> {
+    /// A fresh interpreter writing `print` output to `out`.
+    pub fn new(out: &'o mut dyn Write, limits: Limits) -> Self {
+        let mut interp = Interp {
+            globals: Globals::default(),
+            main_globals: &[],
+            main_deleted: Vec::new(),
+            out,
+            limits,
+            steps: 0,
+            depth: 1,
+            traceback: Vec::new(),
+            trace: None,
+            printed: None,
+            repr_state: None,
+            caller_quickened: false,
+        };
+        interp.set_depth(1);
+        interp.set_startup(None);
+        interp
+    }
+
+    /// How CPython was started decides `__main__`'s first keys (only suggestions see them).
+    pub fn set_startup(&mut self, startup: Option<super::Startup>) {
+        self.main_globals = suggest::main_globals(startup);
+        self.main_deleted = vec![false; self.main_globals.len()];
+    }
+
+    /// Write name events (bindings and unbindings with the object's refcount) to `w`.
+    pub fn set_trace(&mut self, w: TraceSink) {
+        self.trace = Some(w);
+    }
+
+    /// Run a module's code.
+    pub fn run_module(&mut self, code: &Code) -> Result<(), Failure> {
+        code.warm();
+        let mut frame = Frame {
+            code,
+            locals: Vec::new(),
+            parent: None,
+            line: 0,
+        };
+        let r = self.exec_block(&mut frame, &code.body);
+        match r {
+            Ok(_) => Ok(()),
+            Err(fault) => {
+                self.traceback.push((frame.line, code.name.clone()));
+                self.traceback.reverse();
+                Err(Failure {
+                    fault,
+                    traceback: std::mem::take(&mut self.traceback),
+                })
+            }
+        }
+    }
+
+    /// The script's own global names, in the order they were first bound.
+    pub fn script_globals(&self) -> Vec<&str> {
+        self.globals.keys_in_order()
+    }
+
+    /// The value a global name holds.
+    pub fn global(&self, name: &str) -> Option<&Value> {
+        self.globals.get(name)
+    }
+
+    /// Drop every global in insertion-independent but deterministic order (sorted names),
+    /// as module teardown would.
+    pub fn clear_globals(&mut self) {
+        let mut names: Vec<Rc<str>> = self.globals.map.keys().cloned().collect();
+        names.sort();
+        for n in names {
+            self.globals.remove(&n);
+        }
+    }
+}
+
+/// Memory in use: pymalloc's arenas plus the large blocks objects took from the C
+/// allocator. (It was `mallinfo2`, which walks the C heap: slow on a fragmented heap, for a
+/// check made before every large allocation, and blind under AddressSanitizer.)
+pub fn footprint() -> usize {
+    crate::runtime::heap_footprint()
+}

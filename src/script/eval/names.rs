@@ -1,0 +1,113 @@
+//! Names: ceval's `LOAD_FAST` / `LOAD_DEREF` / `LOAD_NAME` / `LOAD_GLOBAL` and `STORE_*`
+//! (`Python/ceval.c`), and the `NameError` they raise with the "Did you mean" that
+//! `Python/suggestions.c` adds when the traceback is printed.
+
+use super::*;
+
+impl Interp<'_> {
+    /// The slot of `name` among `__main__`'s first keys, if it is still there.
+    pub(super) fn main_global(&self, name: &str) -> Option<usize> {
+        let i = self.main_globals.iter().position(|&g| g == name)?;
+        (!self.main_deleted[i]).then_some(i)
+    }
+
+    /// The keys of the module's dict, in its order: the first keys CPython put there, then
+    /// the script's (a script's assignment to `__doc__` keeps its place).
+    fn global_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .main_globals
+            .iter()
+            .zip(&self.main_deleted)
+            .filter(|(_, deleted)| !**deleted)
+            .map(|(g, _)| *g)
+            .collect();
+        let first = names.len();
+        for k in self.globals.keys_in_order() {
+            if !names[..first].contains(&k) {
+                names.push(k);
+            }
+        }
+        names
+    }
+
+    /// A `NameError` for `id` raised in frame `f`, with the suggestion CPython's traceback
+    /// printer would add (the frame's `co_varnames`, the globals, the builtins).
+    pub(super) fn name_error(&self, f: &Frame, id: &str, msg: String) -> Fault {
+        let s = suggest::for_name_error(id, &f.code.varnames, &self.global_names());
+        Fault::Py(PyErr::new(ExcKind::NameError, msg).with_suggestion(s))
+    }
+
+    /// A global name with no value: what CPython has there the runner does not model
+    /// (`__file__`, `map`) is refused; anything else is a `NameError`.
+    fn missing_global(&self, f: &Frame, id: &str) -> Fault {
+        if self.main_global(id).is_some() {
+            Fault::Unsupported(format!("the module global {id}"))
+        } else if suggest::is_builtin(id) {
+            Fault::Unsupported(format!("the builtin {id}"))
+        } else {
+            self.name_error(f, id, format!("name '{id}' is not defined"))
+        }
+    }
+
+    pub(crate) fn load_name(&mut self, f: &Frame, n: &Name) -> R<Value> {
+        match n {
+            Name::Local(i, id) => f.locals[*i].clone().ok_or_else(|| {
+                exc(
+                    ExcKind::UnboundLocalError,
+                    format!(
+                        "cannot access local variable '{id}' where it is not associated with a value"
+                    ),
+                )
+            }),
+            Name::Outer(depth, i, id) => {
+                let mut fr = f;
+                for _ in 0..*depth {
+                    fr = fr.parent.expect("enclosing frame");
+                }
+                fr.locals[*i].clone().ok_or_else(|| {
+                    self.name_error(
+                        f,
+                        id,
+                        format!("cannot access free variable '{id}' where it is not associated with a value in enclosing scope"),
+                    )
+                })
+            }
+            Name::Global(id) => match self.globals.get(id) {
+                Some(v) => Ok(v.clone()),
+                None => Builtin::lookup(id).ok_or_else(|| self.missing_global(f, id)),
+            },
+        }
+    }
+
+    pub(crate) fn store_name(&mut self, f: &mut Frame, n: &Name, v: Value) -> R<()> {
+        if self.trace.is_some()
+            && let Value::Obj(o) = &v
+        {
+            // The value is still on the "stack": the count the name will leave is one less.
+            self.trace_line(format_args!(
+                "bind {}{} -> {} at {:#x} (refcnt {} once bound)",
+                n.ident(),
+                if matches!(n, Name::Local(..)) {
+                    " (local)"
+                } else {
+                    ""
+                },
+                o.type_name(),
+                o.id(),
+                o.refcnt()
+            ));
+        }
+        match n {
+            Name::Global(id) => {
+                let old = self.globals.insert(id.clone(), v);
+                drop(old);
+            }
+            Name::Local(i, _) => {
+                let old = f.locals[*i].replace(v);
+                drop(old);
+            }
+            Name::Outer(..) => unreachable!("comprehensions only store their own locals"),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,241 @@
+//! Operators on values: `PyNumber_*` binary operators and their "unsupported operand" errors
+//! (`Objects/abstract.c`), rich comparison and `is` (`Objects/object.c`), `in`
+//! (`PySequence_Contains`, and `range_contains_long` of `Objects/rangeobject.c`), and truth
+//! (`PyObject_IsTrue`). Two objects go to `script::ops`; this file handles the values that
+//! are not objects in our memory (ranges, dict views, types, functions).
+
+use super::*;
+
+impl Interp<'_> {
+    pub(super) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        let (a, b) = match (a, b) {
+            (Value::Obj(a), Value::Obj(b)) => (a, b),
+            (a, b) => return Err(mixed_operands(op, &a, &b)),
+        };
+        self.charge_bigint(op, &a, &b)?;
+        Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
+    }
+
+    pub(crate) fn truthy(&mut self, v: &Value) -> R<bool> {
+        match v {
+            Value::Obj(o) => ops::truthy(o),
+            Value::Range(r) => Ok(range_len(r.0, r.1, r.2) > 0),
+            Value::View(vw) => Ok(!PyDict::from_obj(vw.value.0.clone())
+                .expect("dict")
+                .is_empty()),
+            _ => Ok(true),
+        }
+    }
+
+    pub(super) fn compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> R<bool> {
+        match op {
+            CmpOp::In | CmpOp::NotIn => {
+                let r = self.contains(b, a)?;
+                return Ok(r == (op == CmpOp::In));
+            }
+            CmpOp::Is | CmpOp::IsNot => {
+                return Ok(values_identical(a, b) == (op == CmpOp::Is));
+            }
+            _ => {}
+        }
+        match (a, b) {
+            (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
+            (Value::Range(ra), Value::Range(rb)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                let ((a0, a1, a2), (b0, b1, b2)) = (&**ra, &**rb);
+                // range_equals: the same sequence of numbers.
+                let (n, m) = (range_len(*a0, *a1, *a2), range_len(*b0, *b1, *b2));
+                let same = n == m && (n == 0 || (a0 == b0 && (n == 1 || a2 == b2)));
+                Ok(same == (op == CmpOp::Eq))
+            }
+            (Value::View(x), Value::View(y))
+                if matches!(op, CmpOp::Eq | CmpOp::Ne)
+                    && !Rc::ptr_eq(x, y)
+                    && x.value.1 != ViewKind::Values
+                    && y.value.1 != ViewKind::Values =>
+            {
+                Err(Fault::Unsupported(
+                    "comparing dict views (they compare as sets)".into(),
+                ))
+            }
+            _ => match op {
+                CmpOp::Eq => Ok(values_identical(a, b)),
+                CmpOp::Ne => Ok(!values_identical(a, b)),
+                _ => Err(type_err(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    a.type_name(),
+                    b.type_name()
+                ))),
+            },
+        }
+    }
+
+    /// `item in container`.
+    pub(crate) fn contains(&mut self, container: &Value, item: &Value) -> R<bool> {
+        match container {
+            Value::Obj(c) => {
+                if let Ok(s) = PyStr::from_obj(c.clone()) {
+                    let Some(Ok(sub)) = item.as_obj().map(|o| PyStr::from_obj(o.clone())) else {
+                        return Err(type_err(format!(
+                            "'in <string>' requires string as left operand, not {}",
+                            item.type_name()
+                        )));
+                    };
+                    self.charge(s.len() / 64)?;
+                    return Ok(s.to_string().contains(&sub.to_string()));
+                }
+                if let Ok(d) = PyDict::from_obj(c.clone()) {
+                    let item = item.clone().into_obj()?;
+                    return Ok(d.contains(&item)?);
+                }
+                if let Ok(l) = PyList::from_obj(c.clone()) {
+                    self.charge(l.len())?;
+                    let item = item.clone().into_obj()?;
+                    return Ok(l.contains(&item)?);
+                }
+                if let Ok(t) = PyTuple::from_obj(c.clone()) {
+                    self.charge(t.len())?;
+                    let item = item.clone().into_obj()?;
+                    return Ok(t.contains(&item)?);
+                }
+                Err(type_err(format!(
+                    "argument of type '{}' is not iterable",
+                    c.type_name()
+                )))
+            }
+            Value::Range(r) if item.as_obj().is_some_and(|o| ops::int_value(o).is_some()) => {
+                let (a, b, s) = &**r;
+                // range_contains_long: arithmetic, in 128 bits (an int past 64 bits is
+                // outside every range we hold).
+                let Some(x) = item.as_obj().and_then(ops::int_i64) else {
+                    return Ok(false);
+                };
+                let (a, b, s, x) = (*a as i128, *b as i128, *s as i128, x as i128);
+                let inside = if s > 0 {
+                    a <= x && x < b
+                } else {
+                    b < x && x <= a
+                };
+                Ok(inside && (x - a) % s == 0)
+            }
+            Value::View(vw) => {
+                let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
+                match vw.value.1 {
+                    ViewKind::Keys => Ok(d.contains(&item.clone().into_obj()?)?),
+                    ViewKind::Values => {
+                        let item = item.clone().into_obj()?;
+                        for (_, v) in d.items() {
+                            if crate::types::ops::eq(&v, &item)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    }
+                    ViewKind::Items => {
+                        let item = item.clone().into_obj()?;
+                        let Ok(t) = PyTuple::from_obj(item) else {
+                            return Ok(false);
+                        };
+                        if t.len() != 2 {
+                            return Ok(false);
+                        }
+                        let kv = t.items();
+                        match d.get(&kv[0])? {
+                            Some(v) => Ok(crate::types::ops::eq(&v, &kv[1])?),
+                            None => Ok(false),
+                        }
+                    }
+                }
+            }
+            other => {
+                if !self.is_iterable(other) {
+                    return Err(type_err(format!(
+                        "argument of type '{}' is not iterable",
+                        other.type_name()
+                    )));
+                }
+                let mut it = self.get_iter(other.clone())?;
+                let item = item.clone().into_obj()?;
+                while let Some(x) = self.iter_next(&mut it)? {
+                    self.step()?;
+                    if crate::types::ops::eq(&x, &item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// `is` between values.
+pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
+    a.identity() == b.identity()
+}
+
+/// The fault of `a op b` where one operand is not an object in our memory: CPython's
+/// TypeError where it has one, or a refusal where CPython would compute something.
+pub(super) fn mixed_operands(op: BinOp, a: &Value, b: &Value) -> Fault {
+    // `str % anything` is printf-style formatting (str.__mod__), whatever the right operand
+    // (as in ops::binary_op for two objects).
+    if op == BinOp::Mod && matches!(a, Value::Obj(o) if o.is_type(&crate::types::str::STR_TYPE)) {
+        return Fault::Unsupported("printf-style string formatting (str % ...)".into());
+    }
+    if matches!(a, Value::Types(_)) || matches!(b, Value::Types(_)) {
+        return Fault::Unsupported("a tuple of types as an operand".into());
+    }
+    if op == BinOp::BitOr && (matches!(a, Value::Type(_)) || matches!(b, Value::Type(_))) {
+        return Fault::Unsupported("union types (X | Y)".into());
+    }
+    let is_view = |v: &Value| matches!(v, Value::View(_));
+    if (is_view(a) || is_view(b))
+        && matches!(
+            op,
+            BinOp::Sub | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+        )
+    {
+        return Fault::Unsupported("set operations on dict views".into());
+    }
+    let seq = |v: &Value| {
+        v.as_obj().and_then(|o| {
+            ["str", "list", "tuple"]
+                .into_iter()
+                .find(|t| o.type_name() == *t)
+        })
+    };
+    match op {
+        BinOp::Add => {
+            if let Some(t) = seq(a) {
+                return type_err(format!(
+                    "can only concatenate {t} (not \"{}\") to {t}",
+                    b.type_name()
+                ));
+            }
+        }
+        BinOp::Mul => {
+            if seq(a).is_some() {
+                return type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    b.type_name()
+                ));
+            }
+            if seq(b).is_some() {
+                return type_err(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    a.type_name()
+                ));
+            }
+        }
+        _ => {}
+    }
+    type_err(format!(
+        "unsupported operand type(s) for {}: '{}' and '{}'",
+        if op == BinOp::Pow {
+            "** or pow()"
+        } else {
+            op.symbol()
+        },
+        a.type_name(),
+        b.type_name()
+    ))
+}

@@ -1,0 +1,393 @@
+//! Statements, as `Python/ceval.c` runs their bytecode: assignment (`STORE_*`,
+//! `UNPACK_SEQUENCE`), augmented assignment (`PyNumber_InPlace*`), `del`, `if`, `while` and
+//! `for` (`GET_ITER` / `FOR_ITER`, and the `JUMP_BACKWARD`s that warm a code object),
+//! `def`, `return`, `import`, `assert`.
+
+use super::operators::mixed_operands;
+use super::*;
+
+impl Interp<'_> {
+    pub(crate) fn exec_block(&mut self, f: &mut Frame, body: &[Stmt]) -> R<Flow> {
+        for s in body {
+            match self.exec_stmt(f, s)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_stmt(&mut self, f: &mut Frame, s: &Stmt) -> R<Flow> {
+        f.line = s.pos.line;
+        self.step()?;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.eval(f, e)?;
+            }
+            StmtKind::Assign(targets, e) => {
+                let v = self.eval(f, e)?;
+                let (last, rest) = targets.split_last().expect("a target");
+                for t in rest {
+                    self.store(f, t, v.clone())?;
+                }
+                self.store(f, last, v)?;
+            }
+            StmtKind::AugAssign(t, op, e) => self.aug_assign(f, t, *op, e)?,
+            StmtKind::Del(targets) => {
+                for t in targets {
+                    self.delete(f, t)?;
+                }
+            }
+            StmtKind::If(c, a, b) => {
+                let cv = self.eval(f, c)?;
+                return if self.truthy(&cv)? {
+                    drop(cv);
+                    self.exec_block(f, a)
+                } else {
+                    drop(cv);
+                    self.exec_block(f, b)
+                };
+            }
+            StmtKind::While(c, body, orelse) => loop {
+                let cv = self.eval(f, c)?;
+                let go = self.truthy(&cv)?;
+                drop(cv);
+                if !go {
+                    return self.exec_block(f, orelse);
+                }
+                match self.exec_block(f, body)? {
+                    Flow::Break => return Ok(Flow::Normal),
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    // `continue` jumps back to the test: a JUMP_BACKWARD.
+                    Flow::Continue => f.code.warm(),
+                    // The test repeated at the bottom is a conditional jump, unless it is a
+                    // constant: `while True` goes round with a JUMP_BACKWARD.
+                    Flow::Normal => {
+                        if matches!(c, Expr::Const(_)) {
+                            f.code.warm();
+                        }
+                    }
+                }
+                self.step()?;
+            },
+            StmtKind::For(t, it, body, orelse) => {
+                let iterable = self.eval(f, it)?;
+                let mut iter = self.get_iter(iterable)?;
+                loop {
+                    self.step()?;
+                    let Some(item) = self.iter_next(&mut iter)? else {
+                        drop(iter);
+                        return self.exec_block(f, orelse);
+                    };
+                    self.store(f, t, Value::Obj(item))?;
+                    match self.exec_block(f, body)? {
+                        Flow::Break => return Ok(Flow::Normal),
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        // Back to FOR_ITER: a JUMP_BACKWARD.
+                        Flow::Normal | Flow::Continue => f.code.warm(),
+                    }
+                }
+            }
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Pass => {}
+            StmtKind::Def(name, def) => {
+                let func = Value::Func(Rc::new(Function {
+                    name: def.code.name.clone(),
+                    def: def.clone(),
+                }));
+                crate::gc::on_gc_alloc();
+                self.store_name(f, name, func)?;
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(f, e)?,
+                    None => Value::Obj(none::none()),
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Import { module, attr, name } => {
+                let v = match attr {
+                    None => Value::Module(*module),
+                    Some(a) => match Builtin::of_module(*module, a) {
+                        Some(b) => Value::Builtin(b),
+                        // IMPORT_FROM: a built-in module has no `__file__` to name.
+                        None if !suggest::module_has(*module, a) => {
+                            return Err(exc(
+                                ExcKind::ImportError,
+                                format!(
+                                    "cannot import name {} from '{}' (unknown location)",
+                                    crate::types::str::repr(a),
+                                    module.name()
+                                ),
+                            ));
+                        }
+                        None => {
+                            return Err(Fault::Unsupported(format!(
+                                "{}.{a} (pylayout's {} module has only {})",
+                                module.name(),
+                                module.name(),
+                                crate::script::builtins::module_members(*module)
+                            )));
+                        }
+                    },
+                };
+                self.store_name(f, name, v)?;
+            }
+            StmtKind::Assert(c, msg) => {
+                let cv = self.eval(f, c)?;
+                if !self.truthy(&cv)? {
+                    let m = match msg {
+                        Some(m) => {
+                            let v = self.eval(f, m)?;
+                            self.str_value(&v)?
+                        }
+                        None => String::new(),
+                    };
+                    return Err(exc(ExcKind::AssertionError, m));
+                }
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn aug_assign(&mut self, f: &mut Frame, t: &Target, op: BinOp, e: &Expr) -> R<()> {
+        match t {
+            Target::Name(n) => {
+                let cur = self.load_name(f, n)?;
+                let v = self.eval(f, e)?;
+                let r = self.inplace(op, cur, v)?;
+                self.store_name(f, n, r)
+            }
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                let cur = Value::Obj(self.getitem(&obj, &idx)?);
+                let v = self.eval(f, e)?;
+                let r = self.inplace(op, cur, v)?;
+                self.setitem(&obj, &idx, r)
+            }
+            Target::Tuple(..) => unreachable!("refused by the compiler"),
+        }
+    }
+
+    /// `a op= b`, with CPython's `+=` in "unsupported operand" messages.
+    fn inplace(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        // PyNumber_InPlaceMultiply: a left operand with sequence slots but no repeat (dict,
+        // range, the dict views) never lets the right one repeat itself, unlike `a * b`.
+        if op == BinOp::Mul
+            && (matches!(a, Value::Range(..) | Value::View(_))
+                || matches!(&a, Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE)))
+        {
+            return Err(type_err(format!(
+                "unsupported operand type(s) for *=: '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            )));
+        }
+        let plain = format!(
+            "unsupported operand type(s) for {}:",
+            if op == BinOp::Pow {
+                "** or pow()"
+            } else {
+                op.symbol()
+            }
+        );
+        self.inplace_op(op, a, b).map_err(|e| match e {
+            Fault::Py(mut p) if p.kind == ExcKind::TypeError && p.msg.starts_with(&plain) => {
+                p.msg = p.msg.replacen(
+                    &plain,
+                    &format!("unsupported operand type(s) for {}=:", op.symbol()),
+                    1,
+                );
+                Fault::Py(p)
+            }
+            other => other,
+        })
+    }
+
+    /// `a op= b`: lists extend and repeat in place; everything else is the binary operator.
+    fn inplace_op(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        if op == BinOp::BitOr
+            && matches!(&a, Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE))
+        {
+            return Err(Fault::Unsupported(
+                "dict |= ... (the update operator)".into(),
+            ));
+        }
+        if !matches!((&a, &b), (Value::Obj(_), Value::Obj(_)))
+            && !matches!(&a, Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE))
+        {
+            return Err(mixed_operands(op, &a, &b));
+        }
+        let a = a.into_obj()?;
+        if let Ok(l) = PyList::from_obj(a.clone()) {
+            match op {
+                BinOp::Add => {
+                    if let Value::Obj(o) = &b
+                        && (o.is_type(&crate::types::list::LIST_TYPE)
+                            || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+                    {
+                        let items = seq_items(o);
+                        self.check_memory(((l.len() + items.len()) * 8) as u128)?;
+                        l.inplace_concat(items);
+                    } else {
+                        self.extend_list(&l, b)?;
+                    }
+                    return Ok(Value::Obj(a));
+                }
+                BinOp::Mul => {
+                    let b = b.into_obj()?;
+                    let Some(n) = ops::int_value(&b) else {
+                        return Err(type_err(format!(
+                            "can't multiply sequence by non-int of type '{}'",
+                            b.type_name()
+                        )));
+                    };
+                    let n = isize::try_from(&n).map_err(|_| {
+                        exc(
+                            ExcKind::OverflowError,
+                            "cannot fit 'int' into an index-sized integer",
+                        )
+                    })?;
+                    self.check_memory(l.len() as u128 * n.max(0) as u128 * 8)?;
+                    l.inplace_repeat(n)?;
+                    return Ok(Value::Obj(a));
+                }
+                _ => {}
+            }
+        }
+        let b = b.into_obj()?;
+        self.charge_bigint(op, &a, &b)?;
+        Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
+    }
+
+    pub(crate) fn store(&mut self, f: &mut Frame, t: &Target, v: Value) -> R<()> {
+        match t {
+            Target::Name(n) => self.store_name(f, n, v),
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                self.setitem(&obj, &idx, v)
+            }
+            Target::Tuple(ts, _) => {
+                let items = self.unpack(v, ts.len())?;
+                for (t, it) in ts.iter().zip(items) {
+                    self.store(f, t, Value::Obj(it))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `UNPACK_SEQUENCE n`.
+    fn unpack(&mut self, v: Value, n: usize) -> R<Vec<Obj>> {
+        if let Value::Obj(o) = &v
+            && (o.is_type(&crate::types::list::LIST_TYPE)
+                || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+        {
+            let items = seq_items(o);
+            if items.len() == n {
+                return Ok(items);
+            }
+            return Err(if items.len() > n {
+                exc(
+                    ExcKind::ValueError,
+                    format!("too many values to unpack (expected {n})"),
+                )
+            } else {
+                exc(
+                    ExcKind::ValueError,
+                    format!(
+                        "not enough values to unpack (expected {n}, got {})",
+                        items.len()
+                    ),
+                )
+            });
+        }
+        if !self.is_iterable(&v) {
+            return Err(type_err(format!(
+                "cannot unpack non-iterable {} object",
+                v.type_name()
+            )));
+        }
+        let mut it = self.get_iter(v)?;
+        let mut out = Vec::with_capacity(n);
+        while let Some(x) = self.iter_next(&mut it)? {
+            if out.len() == n {
+                return Err(exc(
+                    ExcKind::ValueError,
+                    format!("too many values to unpack (expected {n})"),
+                ));
+            }
+            out.push(x);
+        }
+        if out.len() < n {
+            return Err(exc(
+                ExcKind::ValueError,
+                format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    out.len()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn delete(&mut self, f: &mut Frame, t: &Target) -> R<()> {
+        match t {
+            Target::Name(Name::Global(id)) => match self.globals.remove(id) {
+                Some(old) => {
+                    if let Some(i) = self.main_global(id) {
+                        self.main_deleted[i] = true;
+                    }
+                    if let Value::Obj(o) = &old {
+                        self.trace_line(format_args!(
+                            "unbind {id}: {} at {:#x} (refcnt {} -> {})",
+                            o.type_name(),
+                            o.id(),
+                            o.refcnt(),
+                            o.refcnt() - 1
+                        ));
+                    }
+                    Ok(())
+                }
+                None => match self.main_global(id) {
+                    Some(i) => {
+                        self.main_deleted[i] = true;
+                        Ok(())
+                    }
+                    None => Err(self.name_error(f, id, format!("name '{id}' is not defined"))),
+                },
+            },
+            Target::Name(Name::Local(i, id)) => match f.locals[*i].take() {
+                Some(_) => Ok(()),
+                None => Err(exc(
+                    ExcKind::UnboundLocalError,
+                    format!(
+                        "cannot access local variable '{id}' where it is not associated with a value"
+                    ),
+                )),
+            },
+            Target::Name(Name::Outer(..)) => unreachable!(),
+            Target::Subscript(oe, ie) => {
+                let obj = self.eval(f, oe)?;
+                let idx = self.eval_index(f, ie)?;
+                self.delitem(&obj, &idx)
+            }
+            Target::Tuple(ts, _) => {
+                for t in ts {
+                    self.delete(f, t)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// An iterator a loop holds: shared when the iterable was an iterator object already.
+pub(crate) enum LoopIter {
+    /// The iterator and, for GC iterator types, its generation-0 count.
+    Own(Box<Iter>, #[allow(dead_code)] Option<GcCounted<()>>),
+    Shared(Rc<RefCell<GcCounted<Iter>>>),
+}
