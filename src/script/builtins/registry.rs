@@ -23,7 +23,7 @@ use crate::script::ast::Module;
 use super::*;
 use super::{functions as f, iter as it, numeric as num, sys_gc as sg};
 
-/// A builtin function: an index into [`BUILTINS`] (which is also its slot in the identity
+/// A builtin function: an index into `BUILTINS` (which is also its slot in the identity
 /// table `id()` reads).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Builtin(u8);
