@@ -14,7 +14,7 @@ impl Interp<'_> {
         }
         // int() and str() have no vectorcall in 3.11: type_call passes an argument tuple —
         // except `str(x)` in quickened code, where PRECALL_NO_KW_STR_1 calls PyObject_Str.
-        let specialized = t == TypeTag::Str && args.len() == 1 && self.caller_quickened;
+        let specialized = t == TypeTag::Str && args.len() == 1 && self.caller_quickened();
         let _varargs = match t {
             TypeTag::Int | TypeTag::Str if !specialized => varargs_tuple(&args),
             _ => None,

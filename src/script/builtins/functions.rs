@@ -60,9 +60,7 @@ pub(super) fn print(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
     }
     me.print_write(|_| Ok(()))?;
     line.push_str(&end);
-    me.out.write_all(line.as_bytes()).map_err(|e| {
-        Fault::Output((e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()))
-    })?;
+    me.write_stdout(&line)?;
     Ok(none_v())
 }
 

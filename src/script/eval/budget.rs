@@ -7,6 +7,9 @@
 use super::*;
 
 impl Interp<'_> {
+    /// Take one step: a statement, a loop iteration, an item a builtin walks. Every 1024th
+    /// step also checks the memory limit.
+    #[inline]
     pub(crate) fn step(&mut self) -> R<()> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
@@ -19,6 +22,7 @@ impl Interp<'_> {
     }
 
     /// Charge `n` steps for work a builtin does in a loop.
+    #[inline]
     pub(crate) fn charge(&mut self, n: usize) -> R<()> {
         self.steps = self.steps.saturating_add(n as u64);
         if self.steps > self.limits.max_steps {
@@ -52,7 +56,7 @@ impl Interp<'_> {
     /// Charge steps for big-int arithmetic by its cost (a multiplication of n-word numbers
     /// costs about n^1.6 word operations), so a single `2 ** 10**9` meets the step limit
     /// instead of running for minutes.
-    pub(crate) fn charge_bigint(&mut self, op: BinOp, a: &Obj, b: &Obj) -> R<()> {
+    pub(super) fn charge_bigint(&mut self, op: BinOp, a: &Obj, b: &Obj) -> R<()> {
         let (Some(x), Some(y)) = (ops::int_value(a), ops::int_value(b)) else {
             return Ok(());
         };
@@ -92,7 +96,7 @@ impl Interp<'_> {
         Ok(())
     }
 
-    pub(crate) fn enter(&mut self) -> R<()> {
+    pub(super) fn enter(&mut self) -> R<()> {
         if self.depth >= self.limits.recursion_limit {
             return Err(exc(
                 ExcKind::RecursionError,
@@ -104,7 +108,7 @@ impl Interp<'_> {
     }
 
     /// Leave a frame entered by [`Self::enter`].
-    pub(crate) fn leave(&mut self) {
+    pub(super) fn leave(&mut self) {
         self.set_depth(self.depth - 1);
     }
 

@@ -5,6 +5,13 @@
 use super::*;
 
 impl Interp<'_> {
+    /// Whether the code making the current call is quickened: there 3.11's specialized call
+    /// instructions (`PRECALL_NO_KW_STR_1`, ...) skip the argument tuple `type_call` makes.
+    #[inline]
+    pub(crate) fn caller_quickened(&self) -> bool {
+        self.caller_quickened
+    }
+
     /// Call a Python function.
     pub(crate) fn call_function(&mut self, func: &Rc<Function>, args: Vec<Value>) -> R<Value> {
         let def = &func.def;

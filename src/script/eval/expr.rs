@@ -6,7 +6,7 @@
 use super::*;
 
 impl Interp<'_> {
-    pub(crate) fn eval(&mut self, f: &Frame, e: &Expr) -> R<Value> {
+    pub(super) fn eval(&mut self, f: &Frame, e: &Expr) -> R<Value> {
         Ok(match e {
             Expr::Const(i) => Value::Obj(f.code.consts[*i].clone()),
             Expr::Lit(o) => Value::Obj(o.clone()),
@@ -165,7 +165,7 @@ impl Interp<'_> {
     }
 
     /// An index expression: a slice becomes [`Index::Slice`].
-    pub(crate) fn eval_index(&mut self, f: &Frame, e: &Expr) -> R<Index> {
+    pub(super) fn eval_index(&mut self, f: &Frame, e: &Expr) -> R<Index> {
         if let Expr::Slice(a, b, c) = e {
             let mut part = |x: &Option<Box<Expr>>| -> R<Option<Obj>> {
                 match x {

@@ -75,18 +75,18 @@ impl Default for Limits {
 /// The module's dict: values by name, and the insertion order a dict keeps (which only "Did
 /// you mean" reads: kept as a sequence number per key, so `del` stays O(1)).
 #[derive(Debug, Default)]
-pub(crate) struct Globals {
+struct Globals {
     map: HashMap<Rc<str>, (u64, Value)>,
     next: u64,
 }
 
 impl Globals {
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
         self.map.get(name).map(|(_, v)| v)
     }
 
     /// Bind `name`; a key already there keeps its place. Returns the old value.
-    pub(crate) fn insert(&mut self, name: Rc<str>, v: Value) -> Option<Value> {
+    fn insert(&mut self, name: Rc<str>, v: Value) -> Option<Value> {
         match self.map.get_mut(&name) {
             Some((_, old)) => Some(std::mem::replace(old, v)),
             None => {
@@ -97,7 +97,7 @@ impl Globals {
         }
     }
 
-    pub(crate) fn remove(&mut self, name: &str) -> Option<Value> {
+    fn remove(&mut self, name: &str) -> Option<Value> {
         self.map.remove(name).map(|(_, v)| v)
     }
 
@@ -110,7 +110,7 @@ impl Globals {
 }
 
 /// Control flow out of a statement.
-pub(crate) enum Flow {
+enum Flow {
     Normal,
     Break,
     Continue,
@@ -129,11 +129,14 @@ pub struct Failure {
 pub(crate) type R<T> = Result<T, Fault>;
 
 /// A frame: a code object's fast locals (the module frame uses the globals instead).
-pub(crate) struct Frame<'a> {
-    pub(crate) code: &'a Code,
-    pub(crate) locals: Vec<Option<Value>>,
-    pub(crate) parent: Option<&'a Frame<'a>>,
-    pub(crate) line: u32,
+struct Frame<'a> {
+    code: &'a Code,
+    /// The fast locals (`localsplus`), `None` while unbound.
+    locals: Vec<Option<Value>>,
+    /// The frame a comprehension's free variables are read from.
+    parent: Option<&'a Frame<'a>>,
+    /// The line of the statement running (for the traceback).
+    line: u32,
 }
 
 /// Where `--trace` lines go (shared with the runtime's tracer).
@@ -143,25 +146,31 @@ pub type TraceSink = Rc<RefCell<Box<dyn Write>>>;
 #[allow(missing_debug_implementations)]
 pub struct Interp<'o> {
     /// The module's globals the script made.
-    pub(crate) globals: Globals,
+    globals: Globals,
     /// The keys `__main__`'s dict has before the first line (`__name__`, ..., `__file__`),
     /// which the runner does not model but "Did you mean" lists first.
     main_globals: &'static [&'static str],
     /// Which of [`Self::main_globals`] a `del` removed.
     main_deleted: Vec<bool>,
-    pub(crate) out: &'o mut dyn Write,
-    pub(crate) limits: Limits,
-    pub(crate) steps: u64,
-    pub(crate) depth: usize,
-    pub(crate) traceback: Vec<(u32, Rc<str>)>,
-    pub(crate) trace: Option<TraceSink>,
+    /// `sys.stdout`: where `print` writes (see [`Interp::write_stdout`]).
+    out: &'o mut dyn Write,
+    limits: Limits,
+    /// Steps taken so far (see [`Interp::step`]).
+    steps: u64,
+    /// Python frames in use, the module's included (see [`Interp::enter`]).
+    depth: usize,
+    /// The traceback of the fault unwinding, innermost first until [`Interp::run_module`]
+    /// turns it round.
+    traceback: Vec<(u32, Rc<str>)>,
+    /// Where `--trace` writes name events, when it is on.
+    trace: Option<TraceSink>,
     /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
-    pub(crate) printed: Option<Obj>,
+    printed: Option<Obj>,
     /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
     /// first repr of a container and kept for the rest of the run.
-    pub(crate) repr_state: Option<(Obj, Obj)>,
+    repr_state: Option<(Obj, Obj)>,
     /// Whether the code making the current call is quickened (set right before a call).
-    pub(crate) caller_quickened: bool,
+    caller_quickened: bool,
 }
 
 impl<'o> Interp<'o> {

@@ -49,7 +49,7 @@ impl Interp<'_> {
         }
     }
 
-    pub(crate) fn load_name(&mut self, f: &Frame, n: &Name) -> R<Value> {
+    pub(super) fn load_name(&mut self, f: &Frame, n: &Name) -> R<Value> {
         match n {
             Name::Local(i, id) => f.locals[*i].clone().ok_or_else(|| {
                 exc(
@@ -79,7 +79,7 @@ impl Interp<'_> {
         }
     }
 
-    pub(crate) fn store_name(&mut self, f: &mut Frame, n: &Name, v: Value) -> R<()> {
+    pub(super) fn store_name(&mut self, f: &mut Frame, n: &Name, v: Value) -> R<()> {
         if self.trace.is_some()
             && let Value::Obj(o) = &v
         {

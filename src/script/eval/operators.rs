@@ -71,7 +71,7 @@ impl Interp<'_> {
     }
 
     /// `item in container`.
-    pub(crate) fn contains(&mut self, container: &Value, item: &Value) -> R<bool> {
+    pub(super) fn contains(&mut self, container: &Value, item: &Value) -> R<bool> {
         match container {
             Value::Obj(c) => {
                 if let Ok(s) = PyStr::from_obj(c.clone()) {

@@ -27,6 +27,15 @@ impl Interp<'_> {
         r
     }
 
+    /// Write one `print`'s text to `sys.stdout`; a failed write stops the run
+    /// ([`Fault::Output`]: `None` for a closed pipe, which ends it quietly).
+    pub(crate) fn write_stdout(&mut self, text: &str) -> R<()> {
+        self.out.write_all(text.as_bytes()).map_err(|e| {
+            Fault::Output((e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()))
+        })
+    }
+
+    /// One `--trace` line, if tracing is on (a trace that cannot be written is skipped).
     pub(super) fn trace_line(&self, line: std::fmt::Arguments) {
         if let Some(tr) = &self.trace
             && let Ok(mut w) = tr.try_borrow_mut()

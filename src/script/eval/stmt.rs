@@ -7,7 +7,7 @@ use super::operators::mixed_operands;
 use super::*;
 
 impl Interp<'_> {
-    pub(crate) fn exec_block(&mut self, f: &mut Frame, body: &[Stmt]) -> R<Flow> {
+    pub(super) fn exec_block(&mut self, f: &mut Frame, body: &[Stmt]) -> R<Flow> {
         for s in body {
             match self.exec_stmt(f, s)? {
                 Flow::Normal => {}
@@ -262,7 +262,7 @@ impl Interp<'_> {
         Ok(Value::Obj(ops::binary_op(op, &a, &b, self.mem_budget())?))
     }
 
-    pub(crate) fn store(&mut self, f: &mut Frame, t: &Target, v: Value) -> R<()> {
+    pub(super) fn store(&mut self, f: &mut Frame, t: &Target, v: Value) -> R<()> {
         match t {
             Target::Name(n) => self.store_name(f, n, v),
             Target::Subscript(oe, ie) => {
