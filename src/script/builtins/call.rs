@@ -119,30 +119,14 @@ fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {
             }
         }
     }
-    let given = slots.iter().take_while(|s| s.is_some()).count();
     if slots.iter().any(Option::is_none) {
-        let missing: Vec<String> = names
+        let missing: Vec<&str> = names
             .iter()
             .zip(&slots)
             .filter(|(_, s)| s.is_none())
-            .map(|(n, _)| format!("'{n}'"))
+            .map(|(n, _)| &**n)
             .collect();
-        let _ = given;
-        let list = match missing.len() {
-            1 => missing[0].clone(),
-            2 => format!("{} and {}", missing[0], missing[1]),
-            _ => format!(
-                "{}, and {}",
-                missing[..missing.len() - 1].join(", "),
-                missing[missing.len() - 1]
-            ),
-        };
-        return Err(type_err(format!(
-            "{}() missing {} required positional argument{}: {list}",
-            func.name,
-            missing.len(),
-            if missing.len() == 1 { "" } else { "s" }
-        )));
+        return Err(missing_arguments(&func.name, &missing));
     }
     Ok(slots.into_iter().map(|s| s.expect("filled")).collect())
 }

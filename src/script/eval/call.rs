@@ -52,23 +52,29 @@ fn arity_error(func: &Function, given: usize) -> Fault {
             if given == 1 { "was" } else { "were" }
         ));
     }
-    let missing: Vec<String> = func.def.code.locals[given..n]
+    let missing: Vec<&str> = func.def.code.locals[given..n]
         .iter()
-        .map(|s| format!("'{s}'"))
+        .map(|s| &**s)
         .collect();
-    let list = match missing.len() {
-        1 => missing[0].clone(),
-        2 => format!("{} and {}", missing[0], missing[1]),
+    missing_arguments(&func.name, &missing)
+}
+
+/// `missing_arguments` (`Python/ceval.c`): `f() missing 2 required positional arguments:
+/// 'a' and 'b'` (three or more names are listed `'a', 'b', and 'c'`).
+pub(crate) fn missing_arguments(func: &str, missing: &[&str]) -> Fault {
+    let quoted: Vec<String> = missing.iter().map(|s| format!("'{s}'")).collect();
+    let list = match quoted.len() {
+        1 => quoted[0].clone(),
+        2 => format!("{} and {}", quoted[0], quoted[1]),
         _ => format!(
             "{}, and {}",
-            missing[..missing.len() - 1].join(", "),
-            missing[missing.len() - 1]
+            quoted[..quoted.len() - 1].join(", "),
+            quoted[quoted.len() - 1]
         ),
     };
     type_err(format!(
-        "{}() missing {} required positional argument{}: {list}",
-        func.name,
-        missing.len(),
-        if missing.len() == 1 { "" } else { "s" }
+        "{func}() missing {} required positional argument{}: {list}",
+        quoted.len(),
+        if quoted.len() == 1 { "" } else { "s" }
     ))
 }

@@ -42,6 +42,7 @@ use crate::types::none;
 use crate::types::str::PyStr;
 use crate::types::tuple::PyTuple;
 
+pub(crate) use call::missing_arguments;
 pub(crate) use expr::{Index, range_len, seq_items};
 pub(crate) use operators::values_identical;
 pub(crate) use stmt::LoopIter;

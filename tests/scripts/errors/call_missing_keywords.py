@@ -1,0 +1,3 @@
+def f(a, b, c, d):
+    return a
+f(c=1)
