@@ -9,7 +9,7 @@
 //! | file | mirrors | holds |
 //! |---|---|---|
 //! | `mod.rs` | `PyThreadState`, `PyRun_*` | [`Interp`], [`Limits`], [`Failure`], frames, globals, running a module |
-//! | `budget.rs` | `Py_EnterRecursiveCall`, the eval breaker | the step, memory and recursion limits |
+//! | `budget.rs` | `Py_EnterRecursiveCall` (the step and memory limits are the runner's own) | the step, memory and recursion limits |
 //! | `names.rs` | ceval's `LOAD_NAME` / `LOAD_GLOBAL` / `STORE_*`, `suggestions.c` | names, `NameError` |
 //! | `stmt.rs` | `Python/ceval.c`: statements | assignment, `del`, loops, `UNPACK_SEQUENCE`, `+=` |
 //! | `expr.rs` | `Python/ceval.c`: expressions | displays, subscripts, comprehensions |
