@@ -223,17 +223,9 @@ impl Interp<'_> {
         let a = a.into_obj()?;
         if let Ok(l) = PyList::from_obj(a.clone()) {
             match op {
+                // list_inplace_concat is list_extend.
                 BinOp::Add => {
-                    if let Value::Obj(o) = &b
-                        && (o.is_type(&crate::types::list::LIST_TYPE)
-                            || o.is_type(&crate::types::tuple::TUPLE_TYPE))
-                    {
-                        let items = seq_items(o);
-                        self.check_memory(((l.len() + items.len()) * 8) as u128)?;
-                        l.inplace_concat(items);
-                    } else {
-                        self.extend_list(&l, b)?;
-                    }
+                    self.extend_list(&l, b)?;
                     return Ok(Value::Obj(a));
                 }
                 BinOp::Mul => {
