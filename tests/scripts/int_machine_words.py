@@ -22,7 +22,7 @@ c257 = 257
 zero = 0
 m5 = -5
 m6 = -6
-print(big - 744 is c256, big - 743 is c257, (big * 0) is zero, (-3 - 2) is m5, (-3 - 3) is m6)
+print(big - 744 is c256, big - 743 is c257, (big * 0) is zero, (big - 1005) is m5, (big - 1006) is m6)
 n = 10**15
 m = n + 0
 print(m == n, m is n, sys.getrefcount(n))
