@@ -651,10 +651,13 @@ impl PyStr {
         }
         // The result's kind is the wider of the two, which is the narrowest for the whole.
         let kind = self.kind().max(other.kind());
-        let mut units = Vec::with_capacity((self.len() + other.len()) * kind);
-        units.extend_from_slice(&self.units_as(kind));
-        units.extend_from_slice(&other.units_as(kind));
-        PyStr::from_units(&units, kind, self.state().ascii && other.state().ascii)
+        let (a, b) = (self.units_as(kind), other.units_as(kind));
+        let ascii = self.state().ascii && other.state().ascii;
+        // SAFETY: `data` has room for both parts, in a block of its own.
+        PyStr::build(self.len() + other.len(), kind, ascii, |data| unsafe {
+            std::ptr::copy_nonoverlapping(a.as_ptr(), data, a.len());
+            std::ptr::copy_nonoverlapping(b.as_ptr(), data.add(a.len()), b.len());
+        })
     }
 
     /// The text when the string is ASCII (its data is then valid UTF-8 as it stands).
@@ -698,21 +701,33 @@ impl PyStr {
         }
         // Built in the new object's own memory, as `unicode_repeat` does: a large repeat
         // needs its result once, not a second copy on the way.
+        let pattern = self.data();
+        // SAFETY: `data` has room for `len * kind` bytes, a different block from `pattern`.
+        Ok(PyStr::build(len, kind, ascii, |data| unsafe {
+            repeat_in_place(data, pattern, n)
+        }))
+    }
+
+    /// A new compact string of `len >= 2` characters whose `len * kind` data bytes `write`
+    /// fills in place (`PyUnicode_New`, then the caller's copies), with the NUL after them.
+    /// `write` must initialise every data byte.
+    fn build(len: usize, kind: usize, ascii: bool, write: impl FnOnce(*mut u8)) -> PyStr {
+        debug_assert!(len >= 2, "'' and one-character strings are singletons");
         let size = str_sizeof_for(len, kind, ascii);
         let op = alloc_object(&STR_TYPE, size)
             .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
         let data_off = if ascii { ASCII_HEADER } else { COMPACT_HEADER };
-        // SAFETY: a fresh block of `size` bytes: the header (written by `init` with no data),
-        // then `len * kind` data bytes filled by the repeat, then the NUL `init` wrote at
-        // offset 0 of the data and the repeat overwrites, so it is written again at the end.
+        // SAFETY: a fresh block of `size` bytes: `init` writes the header (and a NUL at the
+        // data's start, which `write` overwrites); `write` fills the `len * kind` data bytes;
+        // the NUL goes after them, inside the block (`str_sizeof_for` counts it).
         unsafe {
             init(op, &[], len, kind, ascii, 1);
             let data = op.as_ptr().cast::<u8>().add(data_off);
-            repeat_in_place(data, self.data(), n);
+            write(data);
             std::ptr::write_bytes(data.add(len * kind), 0, kind);
         }
         // SAFETY: fresh object, one owned reference.
-        Ok(PyStr(unsafe { Obj::from_owned(op) }))
+        PyStr(unsafe { Obj::from_owned(op) })
     }
 
     /// `s[lo:hi]` with clamped bounds: itself for the whole string, singletons for length
@@ -914,7 +929,10 @@ mod tests {
                 let want = text.repeat(n);
                 assert_eq!(r.to_string(), want, "{text:?} * {n}");
                 assert_eq!(r.len(), want.chars().count());
-                assert_eq!(r.as_obj().getsizeof(), PyStr::new(&want).as_obj().getsizeof());
+                assert_eq!(
+                    r.as_obj().getsizeof(),
+                    PyStr::new(&want).as_obj().getsizeof()
+                );
             }
         }
     }
