@@ -14,6 +14,9 @@
 //!   starts clean.
 //!
 //! Without the feature every function here is empty and inlined away.
+//!
+//! **Why this file allows `unsafe`:** the calls into ASan's runtime are `extern "C"`, and
+//! [`read_link`]/[`write_link`] read and write a free block's first word through a raw pointer.
 #![allow(unsafe_code)]
 
 use std::ptr;
