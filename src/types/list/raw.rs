@@ -1,46 +1,36 @@
-//! `list` as CPython 3.11 builds it (`Include/cpython/listobject.h`, `Objects/listobject.c`).
+//! The raw layer of `list`: the `PyListObject` struct and `PyList_Type`'s slots
+//! (`list_dealloc`, `list_traverse`, `_list_clear`, `list___sizeof__`), the free list
+//! (`struct _Py_list_state`), and every step that touches the `ob_item` array through its
+//! pointer — `list_resize`, `list_preallocate_exact`, `list_new_prealloc`, `ins1`,
+//! `list_extend`, `list_ass_slice`, `list_pop_impl`'s and `list_ass_subscript`'s slot moves,
+//! `list_inplace_repeat`, `list_reverse` (`Objects/listobject.c`).
 //!
 //! ```text
-//!  PyGC_Head (16) | PyListObject, 40 bytes (56 with the GC head: a 64-byte block)
-//!  +0   ob_refcnt   8
-//!  +8   ob_type     8
-//!  +16  ob_size     8    len(list)
-//!  +24  ob_item     8 -> separate PyMem block: `allocated` pointers (NULL when allocated is 0)
-//!  +32  allocated   8    capacity
+//!  PyListObject            ob_item (a PyMem block of `allocated` pointers)
+//!  +16 ob_size   = 3      +-----+-----+-----+-----+
+//!  +24 ob_item   ------>  | *o0 | *o1 | *o2 | ??? |   slots < ob_size: owned references
+//!  +32 allocated = 4      +-----+-----+-----+-----+   slots >= ob_size: not initialised
 //! ```
 //!
-//! `sys.getsizeof(l) == 56 + 8 * allocated`. The item array is a `PyMem_Malloc` block: a pool
-//! block up to 64 items (512 bytes), a system block above.
-//!
-//! Growth is `list_resize` with 3.11's formula (over-allocate by ~1/8 plus 6, rounded down to a
-//! multiple of 4; no over-allocation when the new size is closer to that than to the old
-//! size; shrink only below half the capacity). Other paths allocate exactly:
-//! [`PyList::with_items`] (`PyList_New(n)`, a display of non-constant items),
-//! `list_new_prealloc` (slices, `copy`, `a + b`, `a * n`), and `list_preallocate_exact` (the
-//! first `extend` of a list with no item array, rounded up to an even count). Each function
-//! below names the C function it mirrors.
-//!
-//! Dead lists go to a free list of up to 80 (`PyList_MAXFREELIST`) which `PyList_New` (but not
-//! `list()` called as a type) takes from.
+//! **Why this file allows `unsafe`:** the item array is raw memory from pymalloc, and its
+//! slots hold owned references as raw pointers; growing, shifting and releasing them is pointer
+//! work. The invariant above is kept by every function here that is not an `unsafe fn`
+//! (indices are checked, with a panic, where a wrong one would break it), so the safe API in
+//! [`list`](super) needs no `unsafe`.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};
-use std::cmp::Ordering;
 use std::ptr::{NonNull, null_mut};
 
+use super::{
+    MAX_ALLOCATED, PTR, PYLIST_MAXFREELIST, PyList, preallocate_exact_policy, resize_policy,
+};
 use crate::alloc::Pymalloc;
 use crate::cost;
-use crate::error::{PyErr, PyResult};
 use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
 };
 use crate::runtime;
-use crate::types::ops;
-
-/// `PyList_MAXFREELIST`.
-pub const PYLIST_MAXFREELIST: usize = 80;
-/// Bytes per item pointer.
-const PTR: usize = size_of::<*mut PyObject>();
 
 /// `PyListObject`.
 #[repr(C)]
@@ -234,11 +224,6 @@ impl ListState {
     }
 }
 
-/// Lists on this thread's free list ("free PyListObjects" in `_debugmallocstats`).
-pub fn free_list_len() -> usize {
-    runtime::with(|rt| rt.lists.numfree())
-}
-
 fn mem_malloc(nbytes: usize) -> *mut u8 {
     runtime::with_heap(|h| h.malloc(nbytes))
 }
@@ -260,47 +245,14 @@ fn oom(what: &str, n: usize) -> ! {
     panic!("out of memory allocating {what} of {n} items")
 }
 
-/// Largest capacity `list_resize` accepts (`PY_SSIZE_T_MAX / sizeof(PyObject *)`).
-pub const MAX_ALLOCATED: usize = isize::MAX as usize / PTR;
-
-/// The capacity `list_resize(newsize)` gives a list of length `size` and capacity
-/// `allocated`, or `None` when it keeps the array (`allocated >= newsize >= allocated / 2`).
-/// Pure: `grow` uses it to answer for sizes it does not allocate.
-pub fn resize_policy(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
-    if allocated >= newsize && newsize >= (allocated >> 1) {
-        return None;
-    }
-    let mut new_allocated = (newsize + (newsize >> 3) + 6) & !3;
-    // Do not overallocate if the new size is closer to the overallocated size than to the
-    // old size.
-    if newsize as isize - size as isize > new_allocated as isize - newsize as isize {
-        new_allocated = (newsize + 3) & !3;
-    }
-    if newsize == 0 {
-        new_allocated = 0;
-    }
-    Some(new_allocated)
-}
-
-/// The capacity `list_preallocate_exact(n)` gives: `n` rounded up to even.
-pub const fn preallocate_exact_policy(n: usize) -> usize {
-    (n + 1) & !1
-}
-
-/// A handle to a `list`.
-#[derive(Clone, Debug)]
-pub struct PyList(Obj);
-
-typed_handle!(PyList, LIST_TYPE, "list");
-
 impl PyList {
-    fn raw(&self) -> &PyListObject {
+    pub(super) fn raw(&self) -> &PyListObject {
         // SAFETY: the handle keeps a live list; fields are Cells.
         unsafe { self.0.as_ptr().cast::<PyListObject>().as_ref() }
     }
 
     /// `PyList_New(size)` with `size` NULL slots: from the free list or a fresh GC object.
-    fn alloc(size: usize, from_free_list: bool) -> PyList {
+    pub(super) fn alloc(size: usize, from_free_list: bool) -> PyList {
         let reused = if from_free_list {
             runtime::with(|rt| rt.lists.free_list.borrow_mut().pop())
         } else {
@@ -342,38 +294,6 @@ impl PyList {
         }
     }
 
-    /// `[]` (`PyList_New(0)`): no item array; takes a list from the free list if any.
-    ///
-    /// ```
-    /// use pylayout::types::list::PyList;
-    ///
-    /// let l = PyList::new();
-    /// assert_eq!((l.len(), l.allocated(), l.ob_item_address()), (0, 0, 0)); // ob_item is NULL
-    /// assert_eq!(l.as_obj().getsizeof(), 56); // sys.getsizeof([])
-    /// assert!(pylayout::gc::is_tracked(l.as_obj()));
-    /// ```
-    pub fn new() -> PyList {
-        Self::alloc(0, true)
-    }
-
-    /// `list()` called as a type (`list_vectorcall` → `tp_alloc`): like `[]` but never from
-    /// the free list.
-    pub fn new_from_type() -> PyList {
-        Self::alloc(0, false)
-    }
-
-    /// `PyList_New(n)` filled with `items`: what `BUILD_LIST n` makes for a display of
-    /// non-constant items (`[x, y, z]`): capacity exactly `n`.
-    pub fn with_items(items: Vec<Obj>) -> PyList {
-        let l = Self::alloc(items.len(), true);
-        let p = l.raw().ob_item.get();
-        for (i, it) in items.into_iter().enumerate() {
-            // SAFETY: slot i < n of a fresh zeroed array; the list takes the reference.
-            unsafe { *p.add(i) = it.into_raw().as_ptr() };
-        }
-        l
-    }
-
     /// What `str.split` builds (`Objects/stringlib/split.h`): `PyList_New(prealloc)`, the
     /// first `prealloc` items stored in place, later ones appended (`list_resize` growth),
     /// then `ob_size` set to the count. The capacity stays `prealloc` for short results.
@@ -393,22 +313,12 @@ impl PyList {
         }
         if n < prealloc {
             // FIX_PREALLOC_SIZE: the unused slots stay allocated.
-            l.set_size(n);
+            // SAFETY: n < prealloc: slots 0..n hold the items stored above; the rest stay allocated, NULL.
+            unsafe { l.set_size(n) };
         }
         for it in rest {
             l.append(it);
         }
-        l
-    }
-
-    /// A display of constants, `[1, 2, 3]`: 3.11 compiles it to `BUILD_LIST 0` plus
-    /// `LIST_EXTEND` of a constant tuple, so the capacity is the exact-extend one (rounded up
-    /// to even: 3 items, 4 slots). One constant (`[1]`) stays `BUILD_LIST 1` (see
-    /// [`PyList::with_items`]); whether the compiler folds depends on every item being a
-    /// constant and there being at least three.
-    pub fn from_constant_display(items: Vec<Obj>) -> PyList {
-        let l = Self::new();
-        l.extend_exact(items);
         l
     }
 
@@ -426,46 +336,50 @@ impl PyList {
         l
     }
 
-    /// `len(list)` (`ob_size`).
-    pub fn len(&self) -> usize {
-        self.raw().ob_base.ob_size.get() as usize
-    }
-
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// `allocated`: the capacity.
-    pub fn allocated(&self) -> usize {
-        self.raw().allocated.get() as usize
-    }
-
-    /// Address of the item array (`ob_item`), 0 when there is none.
-    pub fn ob_item_address(&self) -> usize {
-        self.raw().ob_item.get() as usize
-    }
-
-    fn set_size(&self, n: usize) {
+    /// Set `ob_size`.
+    ///
+    /// # Safety
+    /// `n <= allocated`, and slots `0..n` hold owned references (or are written before
+    /// anything reads them); a list that shrinks has released or moved the references above.
+    unsafe fn set_size(&self, n: usize) {
+        debug_assert!(
+            n <= self.allocated(),
+            "ob_size {n} > allocated {}",
+            self.allocated()
+        );
         self.raw().ob_base.ob_size.set(n as isize);
     }
 
-    fn slot(&self, i: usize) -> *mut *mut PyObject {
-        debug_assert!(i < self.allocated());
-        // SAFETY: i is inside the array (checked above in debug builds, by callers always).
+    /// Pointer to slot `i` of the item array.
+    ///
+    /// # Safety
+    /// `i < allocated` (so the array exists and the slot is inside it); `i == 0` with
+    /// `allocated == 0` is allowed for a base pointer that is never dereferenced.
+    unsafe fn slot(&self, i: usize) -> *mut *mut PyObject {
+        debug_assert!(
+            i < self.allocated() || i == 0,
+            "slot {i} of {}",
+            self.allocated()
+        );
+        // SAFETY: i is inside the array (contract).
         unsafe { self.raw().ob_item.get().add(i) }
     }
 
-    /// Item `i` (no bounds check beyond a debug assertion): a new reference.
-    fn item(&self, i: usize) -> Obj {
-        debug_assert!(i < self.len());
+    /// Item `i`: a new reference. Panics unless `i < len`.
+    pub(super) fn item(&self, i: usize) -> Obj {
+        assert!(i < self.len(), "list item {i} of {}", self.len());
         // SAFETY: slots below ob_size hold live owned references.
         unsafe { Obj::from_borrowed(NonNull::new_unchecked(*self.slot(i))) }
     }
 
-    /// New references to all items, in order.
-    pub fn items(&self) -> Vec<Obj> {
-        (0..self.len()).map(|i| self.item(i)).collect()
+    /// Store `v` in slot `i` (`i < len`, else a panic) and hand back the reference the slot
+    /// held, for the caller to release when CPython does.
+    pub(super) fn replace_item(&self, i: usize, v: Obj) -> Obj {
+        assert!(i < self.len(), "list item {i} of {}", self.len());
+        // SAFETY: slot i < ob_size holds an owned reference, swapped for v's.
+        let old = unsafe { std::ptr::replace(self.slot(i), v.into_raw().as_ptr()) };
+        // SAFETY: the list's reference to the old item, now the caller's.
+        unsafe { Obj::from_owned(NonNull::new_unchecked(old)) }
     }
 
     /// Bytes the list holds in the allocators, overhead included: its object block (GC head
@@ -482,36 +396,15 @@ impl PyList {
         })
     }
 
-    /// Normalise a Python index (`-len <= i < len`).
-    fn index_of(&self, i: isize) -> Option<usize> {
-        let n = self.len() as isize;
-        let i = if i < 0 { i + n } else { i };
-        (0..n).contains(&i).then_some(i as usize)
-    }
-
-    /// `list[i]` (`list_item`): `IndexError: list index out of range` outside.
-    pub fn get(&self, i: isize) -> PyResult<Obj> {
-        self.index_of(i)
-            .map(|i| self.item(i))
-            .ok_or_else(|| PyErr::index_error("list index out of range"))
-    }
-
-    /// `list[i] = v` (`list_ass_item`): `IndexError: list assignment index out of range`.
-    pub fn set(&self, i: isize, v: Obj) -> PyResult<()> {
-        let i = self
-            .index_of(i)
-            .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
-        // SAFETY: slot i < ob_size holds an owned reference, replaced by v's.
-        let old = unsafe { std::ptr::replace(self.slot(i), v.into_raw().as_ptr()) };
-        // SAFETY: the list's reference to the old item is released after the store.
-        drop(unsafe { Obj::from_owned(NonNull::new_unchecked(old)) });
-        Ok(())
-    }
-
     /// `list_resize(self, newsize)`: set `ob_size`, reallocating the array per the policy.
     /// Slots between the old and new size are not initialised.
+    ///
+    /// # Safety
+    /// When the list grows, the caller writes slots `old len..newsize` before anything reads
+    /// them; when it shrinks, the references in slots `newsize..old len` were taken out
+    /// (released or moved) first.
     #[inline]
-    fn resize(&self, newsize: usize) {
+    unsafe fn resize(&self, newsize: usize) {
         let l = self.raw();
         let allocated = l.allocated.get() as usize;
         if allocated >= newsize && newsize >= (allocated >> 1) {
@@ -520,16 +413,21 @@ impl PyList {
             l.ob_base.ob_size.set(newsize as isize);
             return;
         }
-        self.resize_realloc(newsize);
+        // SAFETY: forwarded contract.
+        unsafe { self.resize_realloc(newsize) };
     }
 
     /// The reallocating part of [`PyList::resize`].
+    ///
+    /// # Safety
+    /// As [`resize`](Self::resize).
     #[inline(never)]
-    fn resize_realloc(&self, newsize: usize) {
+    unsafe fn resize_realloc(&self, newsize: usize) {
         let (size, allocated) = (self.len(), self.allocated());
         let Some(new_allocated) = resize_policy(size, allocated, newsize) else {
             debug_assert!(!self.raw().ob_item.get().is_null() || newsize == 0);
-            self.set_size(newsize);
+            // SAFETY: the policy keeps the array (allocated >= newsize); forwarded contract for the slots.
+            unsafe { self.set_size(newsize) };
             return;
         };
         if new_allocated > MAX_ALLOCATED {
@@ -558,8 +456,10 @@ impl PyList {
             cost::copied(allocated.min(new_allocated) * PTR);
         }
         self.raw().ob_item.set(items.cast());
-        self.set_size(newsize);
         self.raw().allocated.set(new_allocated as isize);
+        // SAFETY: the array now has new_allocated >= newsize slots; forwarded contract for
+        // the slots.
+        unsafe { self.set_size(newsize) };
     }
 
     /// `list_preallocate_exact(self, n)`: give a list with no array room for `n` (rounded up
@@ -615,7 +515,8 @@ impl PyList {
     #[inline(never)]
     fn append_resize(&self, v: Obj) {
         let n = self.len();
-        self.resize(n + 1);
+        // SAFETY: slot n is written just below.
+        unsafe { self.resize(n + 1) };
         // SAFETY: slot n is inside the resized array and uninitialised.
         unsafe { *self.slot(n) = v.into_raw().as_ptr() };
     }
@@ -625,7 +526,8 @@ impl PyList {
         let n = self.len();
         let n_i = n as isize;
         let at = if i < 0 { (i + n_i).max(0) } else { i.min(n_i) } as usize;
-        self.resize(n + 1);
+        // SAFETY: the tail is shifted up and slot `at` written just below.
+        unsafe { self.resize(n + 1) };
         // SAFETY: the array holds n + 1 slots; moving n - at items up by one stays inside.
         unsafe {
             let base = self.slot(0);
@@ -645,9 +547,11 @@ impl PyList {
         let m = self.len();
         if self.raw().ob_item.get().is_null() {
             self.preallocate_exact(n);
-            self.set_size(n);
+            // SAFETY: slots 0..n (m is 0: no array before) are written by the loop below.
+            unsafe { self.set_size(n) };
         } else {
-            self.resize(m + n);
+            // SAFETY: slots m..m+n are written by the loop below.
+            unsafe { self.resize(m + n) };
         }
         for (k, it) in items.into_iter().enumerate() {
             // SAFETY: slots m..m+n are inside the array and not yet initialised.
@@ -668,70 +572,42 @@ impl PyList {
             .checked_add(length_hint)
             .is_some_and(|t| t <= MAX_ALLOCATED)
         {
-            self.resize(m + length_hint);
-            self.set_size(m);
+            // SAFETY: the size is set back to m on the next line: no slot above m is counted.
+            unsafe { self.resize(m + length_hint) };
+            // SAFETY: shrinking back to m, the length before the resize.
+            unsafe { self.set_size(m) };
         }
         for it in iter {
             let n = self.len();
             if n < self.allocated() {
                 // SAFETY: slot n is inside the array and free.
                 unsafe { *self.slot(n) = it.into_raw().as_ptr() };
-                self.set_size(n + 1);
+                // SAFETY: slot n was just written.
+                unsafe { self.set_size(n + 1) };
             } else {
                 self.append(it);
             }
         }
         // Cut back the result if the initial guess was too large.
         if self.len() < self.allocated() {
-            self.resize(self.len());
+            // SAFETY: shrinking to the length: every slot below it holds an item.
+            unsafe { self.resize(self.len()) };
         }
     }
 
-    /// `list(iterable)` for a list or tuple: `list_vectorcall` + `list___init__` →
-    /// `list_extend` (exact preallocation, rounded up to even).
-    pub fn from_exact(items: Vec<Obj>) -> PyList {
-        let l = Self::new_from_type();
-        l.extend_exact(items);
-        l
-    }
-
-    /// `list(iterable)` for other iterables, with the iterable's length hint.
-    pub fn from_iter_hint(iter: impl IntoIterator<Item = Obj>, length_hint: usize) -> PyList {
-        let l = Self::new_from_type();
-        l.extend_iter(iter, length_hint);
-        l
-    }
-
-    /// `list.pop(i)` (`list_pop_impl`).
-    pub fn pop(&self, i: isize) -> PyResult<Obj> {
+    /// The `list.pop(i)` steps for `i < len` (a panic otherwise): the last item comes off
+    /// with `list_resize(len - 1)`; any other goes through [`take_one`](Self::take_one).
+    pub(super) fn pop_at(&self, i: usize) -> Obj {
         let n = self.len();
-        if n == 0 {
-            return Err(PyErr::index_error("pop from empty list"));
-        }
-        let i = self
-            .index_of(i)
-            .ok_or_else(|| PyErr::index_error("pop index out of range"))?;
+        assert!(i < n, "pop index {i} of {n}");
         if i == n - 1 {
             // SAFETY: slot i holds an owned reference, which passes to the caller.
             let v = unsafe { Obj::from_owned(NonNull::new_unchecked(*self.slot(i))) };
-            self.resize(n - 1);
-            return Ok(v);
+            // SAFETY: shrinking past the slot whose reference was just taken.
+            unsafe { self.resize(n - 1) };
+            return v;
         }
-        Ok(self.take_one(i))
-    }
-
-    /// `del list[i]` (`list_ass_item` with NULL → `list_ass_slice(i, i + 1, NULL)`).
-    pub fn del_item(&self, i: isize) -> PyResult<()> {
-        let i = self
-            .index_of(i)
-            .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
-        if self.len() == 1 {
-            // _list_clear releases the item before freeing the array: keep that order.
-            self.ass_slice(i, i + 1, Vec::new());
-        } else {
-            drop(self.take_one(i));
-        }
-        Ok(())
+        self.take_one(i)
     }
 
     /// `list_ass_slice(i, i + 1, NULL)` for `i < len` and `len > 1`, the removed reference
@@ -739,9 +615,10 @@ impl PyList {
     /// one item (the recycled item kept on the stack, the tail moved down,
     /// `list_resize(len - 1)`), without its heap vectors. The caller releases the reference
     /// after the resize, where `list_ass_slice` does.
-    fn take_one(&self, i: usize) -> Obj {
+    pub(super) fn take_one(&self, i: usize) -> Obj {
         let size = self.len();
-        debug_assert!(i < size && size > 1);
+        assert!(i < size, "list item {i} of {size}");
+        debug_assert!(size > 1, "a one-item list is emptied by list_ass_slice");
         // SAFETY: slot i < size holds an owned reference, which the caller now owns.
         let v = unsafe { Obj::from_owned(NonNull::new_unchecked(*self.slot(i))) };
         let tail = size - i - 1;
@@ -751,19 +628,9 @@ impl PyList {
             std::ptr::copy(base.add(i + 1), base.add(i), tail);
         }
         cost::moved(tail, PTR);
-        self.resize(size - 1);
+        // SAFETY: the item of slot i was taken above and the tail moved down over it.
+        unsafe { self.resize(size - 1) };
         v
-    }
-
-    /// `list.remove(x)`: the first item equal to `x` (identity, then `==`).
-    pub fn remove(&self, x: &Obj) -> PyResult<()> {
-        for i in 0..self.len() {
-            if ops::eq(&self.item(i), x)? {
-                self.ass_slice(i, i + 1, Vec::new());
-                return Ok(());
-            }
-        }
-        Err(PyErr::value_error("list.remove(x): x not in list"))
     }
 
     /// `list.clear()` (`_list_clear`): release the items, free the array, `allocated = 0`.
@@ -774,7 +641,8 @@ impl PyList {
             return;
         }
         let n = self.len();
-        self.set_size(0);
+        // SAFETY: the array is detached just below and its n references released.
+        unsafe { self.set_size(0) };
         l.ob_item.set(null_mut());
         l.allocated.set(0);
         // SAFETY: the detached array held n owned references; freed once, after them.
@@ -786,9 +654,12 @@ impl PyList {
 
     /// `a[lo:hi] = v` / `del a[lo:hi]` (`list_ass_slice`), indices already clamped by the
     /// caller to `0 <= lo <= hi <= len` (use [`PyList::set_slice`] for Python indices).
-    fn ass_slice(&self, lo: usize, hi: usize, v: Vec<Obj>) {
+    pub(super) fn ass_slice(&self, lo: usize, hi: usize, v: Vec<Obj>) {
         let size = self.len();
-        debug_assert!(lo <= hi && hi <= size);
+        assert!(
+            lo <= hi && hi <= size,
+            "slice {lo}:{hi} of a list of {size}"
+        );
         let n = v.len();
         let norig = hi - lo;
         if size + n - norig == 0 {
@@ -811,9 +682,11 @@ impl PyList {
                 std::ptr::copy(base.add(hi), base.add(lo + n), tail);
             }
             cost::moved(tail, PTR);
-            self.resize(size + n - norig);
+            // SAFETY: the recycled references of lo..hi were taken and the tail moved down over the gap.
+            unsafe { self.resize(size + n - norig) };
         } else if n > norig {
-            self.resize(size + n - norig);
+            // SAFETY: the tail is moved up and slots lo..lo+n written just below.
+            unsafe { self.resize(size + n - norig) };
             let tail = size - hi;
             // SAFETY: the array now holds size + d slots; the tail moves up inside it.
             unsafe {
@@ -836,41 +709,33 @@ impl PyList {
         }
     }
 
-    /// Clamp Python slice bounds the way `list_ass_slice` does.
-    fn clamp(&self, lo: isize, hi: isize) -> (usize, usize) {
-        let n = self.len() as isize;
-        let lo = lo.clamp(0, n);
-        let hi = hi.clamp(lo, n);
-        (lo as usize, hi as usize)
-    }
-
-    /// `a[lo:hi] = items` with already-normalised (non-negative or clamped) bounds, as
-    /// `list_ass_subscript` passes them for step 1. `a[lo:hi] = a` is handled by passing the
-    /// items (a copy), as CPython does.
-    pub fn set_slice(&self, lo: isize, hi: isize, items: Vec<Obj>) {
-        let (lo, hi) = self.clamp(lo, hi);
-        self.ass_slice(lo, hi, items);
-    }
-
-    /// `del a[lo:hi]`.
-    pub fn del_slice(&self, lo: isize, hi: isize) {
-        let (lo, hi) = self.clamp(lo, hi);
-        self.ass_slice(lo, hi, Vec::new());
-    }
-
     /// `del a[start:stop:step]` for a step other than 1, given the normalised slice
     /// (`PySlice_AdjustIndices`): the kept items move down, then `list_resize`.
     pub fn del_extended_slice(&self, start: usize, step: isize, slicelength: usize) {
         if slicelength == 0 {
             return;
         }
-        let (mut start, mut step) = (start as isize, step);
-        if step < 0 {
-            start += step * (slicelength as isize - 1);
-            step = -step;
-        }
-        let (start, step) = (start as usize, step as usize);
         let size = self.len();
+        // A normalised slice (what PySlice_AdjustIndices gives) names distinct slots below
+        // len; anything else would release a reference twice or read past the items.
+        let span = (slicelength - 1)
+            .checked_mul(step.unsigned_abs())
+            .filter(|_| step != 0);
+        let first = span.and_then(|d| {
+            if step < 0 {
+                start.checked_sub(d)
+            } else {
+                Some(start)
+            }
+        });
+        let (Some(start), Some(span)) = (first, span) else {
+            panic!("extended slice {start}, step {step}, length {slicelength} is not normalised");
+        };
+        assert!(
+            start.checked_add(span).is_some_and(|last| last < size),
+            "extended slice from {start} over {span} slots outside a list of {size}"
+        );
+        let step = step.unsigned_abs();
         // CPython collects the removed items in a temporary PyMem block.
         let garbage_block = mem_malloc(slicelength * PTR);
         let mut garbage = Vec::with_capacity(slicelength);
@@ -901,7 +766,8 @@ impl PyList {
             }
         }
         cost::moved(moved, PTR);
-        self.resize(size - slicelength);
+        // SAFETY: the deleted slots' references were collected and the kept items moved down.
+        unsafe { self.resize(size - slicelength) };
         for p in garbage {
             // SAFETY: references removed from the deleted slots.
             drop(unsafe { Obj::from_owned(NonNull::new_unchecked(p)) });
@@ -910,52 +776,8 @@ impl PyList {
         unsafe { mem_free(garbage_block) };
     }
 
-    /// `a[start:stop:step] = items` for a step other than 1: same length required, replaced
-    /// in place.
-    pub fn set_extended_slice(
-        &self,
-        start: usize,
-        step: isize,
-        slicelength: usize,
-        items: Vec<Obj>,
-    ) -> PyResult<()> {
-        if items.len() != slicelength {
-            return Err(PyErr::value_error(format!(
-                "attempt to assign sequence of size {} to extended slice of size {slicelength}",
-                items.len()
-            )));
-        }
-        let mut old = Vec::with_capacity(slicelength);
-        for (k, it) in items.into_iter().enumerate() {
-            let i = (start as isize + k as isize * step) as usize;
-            // SAFETY: i < len for a normalised slice; the slot's reference is swapped out.
-            old.push(unsafe { std::ptr::replace(self.slot(i), it.into_raw().as_ptr()) });
-        }
-        for p in old {
-            // SAFETY: references taken out of the replaced slots.
-            drop(unsafe { Obj::from_owned(NonNull::new_unchecked(p)) });
-        }
-        Ok(())
-    }
-
-    /// `a[lo:hi]` (`list_slice`): a new list with exactly `hi - lo` slots.
-    pub fn slice(&self, lo: isize, hi: isize) -> PyList {
-        let (lo, hi) = self.clamp(lo, hi);
-        self.collect_new((lo..hi).map(|i| self.item(i)).collect())
-    }
-
-    /// `a[start:stop:step]` for a normalised slice with step other than 1
-    /// (`list_subscript`: `list_new_prealloc(slicelength)`).
-    pub fn extended_slice(&self, start: usize, step: isize, slicelength: usize) -> PyList {
-        self.collect_new(
-            (0..slicelength)
-                .map(|k| self.item((start as isize + k as isize * step) as usize))
-                .collect(),
-        )
-    }
-
     /// A new list of exactly these items via `list_new_prealloc`.
-    fn collect_new(&self, items: Vec<Obj>) -> PyList {
+    pub(super) fn collect_new(&self, items: Vec<Obj>) -> PyList {
         if items.is_empty() {
             return PyList::new();
         }
@@ -965,73 +787,30 @@ impl PyList {
             // SAFETY: fresh array of n slots.
             unsafe { *l.slot(k) = it.into_raw().as_ptr() };
         }
-        l.set_size(n);
+        // SAFETY: slots 0..n were written just above.
+        unsafe { l.set_size(n) };
         cost::moved(n, PTR);
         l
     }
 
-    /// `list.copy()` (`list_slice(self, 0, len)`).
-    pub fn copy(&self) -> PyList {
-        self.slice(0, self.len() as isize)
-    }
-
-    /// `a + b` (`list_concat`): exactly `len(a) + len(b)` slots.
-    pub fn concat(&self, other: &PyList) -> PyList {
-        let mut items = self.items();
-        items.extend(other.items());
-        self.collect_new(items)
-    }
-
-    /// `a * n` (`list_repeat`): exactly `len(a) * n` slots.
-    pub fn repeat(&self, n: isize) -> PyResult<PyList> {
-        let n = n.max(0) as usize;
-        let size = self
-            .len()
-            .checked_mul(n)
-            .filter(|&s| s <= MAX_ALLOCATED)
-            .ok_or_else(PyErr::no_memory)?;
-        if size == 0 {
-            // `if (size == 0) return PyList_New(0)`: no loop over n (`[] * 10**17` is instant).
-            return Ok(self.collect_new(Vec::new()));
-        }
-        let items = self.items();
-        let mut out = Vec::with_capacity(size);
-        for _ in 0..n {
-            out.extend(items.iter().cloned());
-        }
-        Ok(self.collect_new(out))
-    }
-
-    /// `a *= n` (`list_inplace_repeat`): `list_resize(len * n)` then copies.
-    pub fn inplace_repeat(&self, n: isize) -> PyResult<()> {
+    /// The copying half of `list_inplace_repeat` for `n >= 2` copies of a non-empty list:
+    /// `list_resize(len * n)`, then the items stored again `n - 1` times.
+    pub(super) fn repeat_in_place(&self, n: usize) {
         let size = self.len();
-        if size == 0 || n == 1 {
-            return Ok(());
-        }
-        if n < 1 {
-            self.clear();
-            return Ok(());
-        }
-        let n = n as usize;
-        let total = size
-            .checked_mul(n)
-            .filter(|&s| s <= MAX_ALLOCATED)
-            .ok_or_else(PyErr::no_memory)?;
+        let total = size.checked_mul(n).filter(|&t| t <= MAX_ALLOCATED);
+        let Some(total) = total.filter(|_| size > 0 && n >= 2) else {
+            panic!("repeat_in_place({n}) of a list of {size}");
+        };
         let items = self.items();
-        self.resize(total);
+        // SAFETY: slots size..total are written by the loop below.
+        unsafe { self.resize(total) };
         for k in 1..n {
             for (j, it) in items.iter().enumerate() {
-                // SAFETY: slots size..total are inside the resized array.
+                // SAFETY: k * size + j < total: inside the resized array.
                 unsafe { *self.slot(k * size + j) = it.clone().into_raw().as_ptr() };
             }
         }
         cost::moved(total - size, PTR);
-        Ok(())
-    }
-
-    /// `a += iterable` (`list_inplace_concat` → `list_extend`) for a list or tuple.
-    pub fn inplace_concat(&self, items: Vec<Obj>) {
-        self.extend_exact(items);
     }
 
     /// `list.reverse()`.
@@ -1043,216 +822,5 @@ impl PyList {
             unsafe { std::slice::from_raw_parts_mut(self.slot(0), n).reverse() };
             cost::moved(n / 2 * 2, PTR);
         }
-    }
-
-    /// `list.index(x)`: first position equal to `x`.
-    pub fn index(&self, x: &Obj) -> PyResult<usize> {
-        for i in 0..self.len() {
-            if ops::eq(&self.item(i), x)? {
-                return Ok(i);
-            }
-        }
-        Err(PyErr::value_error(format!(
-            "{} is not in list",
-            ops::repr(x)
-        )))
-    }
-
-    /// The first position whose item satisfies `f`, walking the array as `list_index` does
-    /// (each item held by a new reference while `f` looks at it).
-    #[inline]
-    pub fn position_where(&self, mut f: impl FnMut(&Obj) -> bool) -> Option<usize> {
-        let mut i = 0;
-        // The length is read again each step: `f` may change the list.
-        while i < self.len() {
-            if f(&self.item(i)) {
-                return Some(i);
-            }
-            i += 1;
-        }
-        None
-    }
-
-    /// `list.count(x)`.
-    pub fn count(&self, x: &Obj) -> PyResult<usize> {
-        let mut c = 0;
-        for i in 0..self.len() {
-            c += ops::eq(&self.item(i), x)? as usize;
-        }
-        Ok(c)
-    }
-
-    /// `x in list`.
-    pub fn contains(&self, x: &Obj) -> PyResult<bool> {
-        for i in 0..self.len() {
-            if ops::eq(&self.item(i), x)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// `list.sort()` (stable, by `<`): the capacity is unchanged.
-    pub fn sort(&self, reverse: bool) -> PyResult<()> {
-        let mut items = self.items();
-        let mut err = None;
-        let mut cmp = |a: &Obj, b: &Obj| -> Ordering {
-            if err.is_some() {
-                return Ordering::Equal;
-            }
-            match ops::lt(a, b) {
-                Ok(true) => Ordering::Less,
-                Ok(false) => match ops::lt(b, a) {
-                    Ok(true) => Ordering::Greater,
-                    Ok(false) => Ordering::Equal,
-                    Err(e) => {
-                        err = Some(e);
-                        Ordering::Equal
-                    }
-                },
-                Err(e) => {
-                    err = Some(e);
-                    Ordering::Equal
-                }
-            }
-        };
-        if reverse {
-            // CPython reverses, sorts stably, and reverses again: equal items keep order.
-            items.reverse();
-            items.sort_by(&mut cmp);
-            items.reverse();
-        } else {
-            items.sort_by(&mut cmp);
-        }
-        if let Some(e) = err {
-            return Err(e);
-        }
-        for (i, it) in items.into_iter().enumerate() {
-            // SAFETY: slot i < len holds an owned reference, swapped for the sorted one.
-            let old = unsafe { std::ptr::replace(self.slot(i), it.into_raw().as_ptr()) };
-            // SAFETY: the list's old reference (the sorted vector held its own).
-            drop(unsafe { Obj::from_owned(NonNull::new_unchecked(old)) });
-        }
-        Ok(())
-    }
-}
-
-impl Default for PyList {
-    fn default() -> Self {
-        PyList::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::types::int::PyInt;
-
-    fn int(v: i64) -> Obj {
-        PyInt::from_i64(v).into_obj()
-    }
-
-    fn values(l: &PyList) -> Vec<i64> {
-        l.items()
-            .into_iter()
-            .map(|o| PyInt::from_obj(o).unwrap().to_i64().unwrap())
-            .collect()
-    }
-
-    #[test]
-    fn append_follows_the_311_capacity_steps() {
-        let l = PyList::new();
-        let mut caps = vec![];
-        for i in 0..100 {
-            l.append(int(i));
-            if caps.last() != Some(&l.allocated()) {
-                caps.push(l.allocated());
-            }
-        }
-        assert_eq!(caps, [4, 8, 16, 24, 32, 40, 52, 64, 76, 92, 108]);
-        assert_eq!(l.as_obj().getsizeof(), 56 + 8 * 108);
-        assert_eq!(values(&l), (0..100).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn append_with_room_keeps_the_capacity() {
-        // CPython 3.11: `l = 'a'.split(); l.append(1)` stays at 12 slots (getsizeof 152):
-        // `_PyList_AppendTakeRef` stores in place whenever allocated > len.
-        let l = PyList::from_split(vec![int(1)], 12);
-        assert_eq!((l.len(), l.allocated()), (1, 12));
-        l.append(int(2));
-        assert_eq!((l.len(), l.allocated()), (2, 12));
-        assert_eq!(l.as_obj().getsizeof(), 152);
-    }
-
-    #[test]
-    fn exact_paths() {
-        let three = PyList::with_items(vec![int(1000), int(2000), int(3000)]);
-        assert_eq!((three.len(), three.allocated()), (3, 3));
-        let ext = PyList::new();
-        ext.extend_exact(three.items());
-        assert_eq!((ext.len(), ext.allocated()), (3, 4));
-        let gen_ = PyList::from_iter_hint((0..3).map(int), 8);
-        assert_eq!((gen_.len(), gen_.allocated()), (3, 8));
-        let one = PyList::from_iter_hint((0..1).map(int), 8);
-        assert_eq!(one.allocated(), 4);
-        let rep = three.repeat(3).unwrap();
-        assert_eq!((rep.len(), rep.allocated()), (9, 9));
-        let sl = rep.slice(2, 7);
-        assert_eq!((sl.len(), sl.allocated()), (5, 5));
-        assert_eq!(PyList::new().repeat(5).unwrap().ob_item_address(), 0);
-    }
-
-    #[test]
-    fn shrink_and_slices() {
-        let l = PyList::with_items((0..100).map(int).collect());
-        while l.len() > 49 {
-            l.pop(-1).unwrap();
-        }
-        assert_eq!(l.allocated(), 60);
-        let m = PyList::with_items((0..100).map(int).collect());
-        m.del_slice(10, 1000);
-        assert_eq!((m.len(), m.allocated()), (10, 16));
-        m.set_slice(2, 4, (0..10).map(|i| int(100 + i)).collect());
-        assert_eq!(m.len(), 18);
-        assert_eq!(values(&m)[..4], [0, 1, 100, 101]);
-        m.del_extended_slice(0, 2, 9);
-        assert_eq!(m.len(), 9);
-        m.clear();
-        assert_eq!((m.len(), m.allocated(), m.ob_item_address()), (0, 0, 0));
-    }
-
-    #[test]
-    fn nesting_past_the_trashcan_level_is_freed() {
-        // 500 > TRASH_UNWIND_LEVEL: the deep part is parked and freed iteratively (this
-        // test also runs under valgrind in CI, which the million-deep ones do not).
-        runtime::clear_freelists();
-        let base = runtime::allocated_blocks();
-        let mut l = PyList::new();
-        for i in 0..500 {
-            let outer = PyList::with_items(vec![int(i), l.into_obj()]);
-            l = outer;
-        }
-        drop(l);
-        runtime::clear_freelists();
-        assert_eq!(runtime::allocated_blocks(), base);
-    }
-
-    #[test]
-    fn everything_comes_back() {
-        runtime::clear_freelists();
-        let base = runtime::allocated_blocks();
-        {
-            let l = PyList::new();
-            for i in 0..1000 {
-                l.insert(i / 2, int(i as i64 * 7919));
-            }
-            let c = l.concat(&l.copy());
-            c.sort(false).unwrap();
-            c.inplace_repeat(2).unwrap();
-            l.append(c.into_obj());
-        }
-        runtime::clear_freelists();
-        assert_eq!(runtime::allocated_blocks(), base);
     }
 }
