@@ -14,9 +14,9 @@
 //!
 //! | file | job | unsafe? |
 //! |---|---|---|
-//! | `mod.rs` (this) | types, `malloc`/`calloc`/`free`/`realloc`, `block_info`, header walks, `Drop` | yes |
-//! | `pools.rs` | the size-class/block path: `pymalloc_alloc`, `pool_extend`, `allocate_from_new_pool`, `pymalloc_free`, `insert_to_usedpool`/`_freepool` | yes |
-//! | `arenas.rs` | `new_arena` and the sorted `usable_arenas` list with its `nfp2lasta` fingers | no |
+//! | `mod.rs` (this) | the types, `malloc`/`calloc`/`free`/`realloc`, `block_info`, `Drop` | yes |
+//! | `pools.rs` | the size-class/block path: `pymalloc_alloc` ... `insert_to_freepool` | yes |
+//! | `arenas.rs` | `new_arena`, the sorted `usable_arenas` list and `nfp2lasta` | no |
 //! | `introspect.rs` | `sys._debugmallocstats()` numbers, pool maps, `check_invariants` | no |
 //!
 //! A lint level set here reaches the child modules, so the safe ones start with

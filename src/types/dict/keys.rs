@@ -9,7 +9,8 @@
 //!  +0   header, 32 bytes      dk_refcnt, dk_log2_size, dk_log2_index_bytes, dk_kind,
 //!                             dk_version, dk_usable, dk_nentries
 //!  +32  dk_indices[2**log2]   1, 2, 4 or 8 bytes each: -1 EMPTY, -2 DUMMY, else an entry index
-//!  ...  entries[usable]       UNICODE {me_key, me_value} 16 B | GENERAL {me_hash, me_key, me_value} 24 B
+//!  ...  entries[usable]       UNICODE: {me_key, me_value} 16 B
+//!                             GENERAL: {me_hash, me_key, me_value} 24 B
 //! ```
 //!
 //! **Why this file allows `unsafe`:** indices and entries are read and written at computed

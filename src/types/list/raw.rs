@@ -313,7 +313,8 @@ impl PyList {
         }
         if n < prealloc {
             // FIX_PREALLOC_SIZE: the unused slots stay allocated.
-            // SAFETY: n < prealloc: slots 0..n hold the items stored above; the rest stay allocated, NULL.
+            // SAFETY: n < prealloc: slots 0..n hold the items stored above; the rest stay
+            // allocated, NULL.
             unsafe { l.set_size(n) };
         }
         for it in rest {
@@ -426,7 +427,8 @@ impl PyList {
         let (size, allocated) = (self.len(), self.allocated());
         let Some(new_allocated) = resize_policy(size, allocated, newsize) else {
             debug_assert!(!self.raw().ob_item.get().is_null() || newsize == 0);
-            // SAFETY: the policy keeps the array (allocated >= newsize); forwarded contract for the slots.
+            // SAFETY: the policy keeps the array (allocated >= newsize); forwarded contract
+            // for the slots.
             unsafe { self.set_size(newsize) };
             return;
         };
@@ -682,7 +684,8 @@ impl PyList {
                 std::ptr::copy(base.add(hi), base.add(lo + n), tail);
             }
             cost::moved(tail, PTR);
-            // SAFETY: the recycled references of lo..hi were taken and the tail moved down over the gap.
+            // SAFETY: the recycled references of lo..hi were taken and the tail moved down
+            // over the gap.
             unsafe { self.resize(size + n - norig) };
         } else if n > norig {
             // SAFETY: the tail is moved up and slots lo..lo+n written just below.
