@@ -60,6 +60,12 @@
 use num_bigint::BigInt;
 use siphasher::sip::SipHasher13;
 
+use crate::profile::{Current, Profile, StrHash};
+
+// This file hashes bytes with SipHash-1-3 only: a profile with SipHash-2-4 (3.8–3.10) needs
+// its `siphash24` here first.
+const _: () = assert!(matches!(Current::STR_HASH, StrHash::SipHash13));
+
 /// `Py_hash_t`: a signed pointer-sized integer (64 bits here).
 pub type PyHash = i64;
 

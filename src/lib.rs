@@ -11,28 +11,26 @@
 //!
 //! # The layers
 //!
-//! Lower layers never import upper ones:
+//! Each layer uses only the layers below it (`tests/layers.rs` draws the import graph from
+//! the code and checks it):
 //!
 //! ```text
-//!  layer 3   types/     int, float, list, tuple, dict, str, None (+ their free lists)
-//!  layer 2   object/    PyObject header, the Obj handle (refcounting), type descriptors
-//!            gc/        the generational cycle collector, over the PyGC_Head in front of
-//!                       list, tuple and dict
-//!            runtime    the per-thread state: the heap, small ints, interned strs, free lists
-//!  layer 1   alloc/     pymalloc: arenas (1 MiB) -> pools (16 KiB) -> blocks (16..512 B, 32 classes)
-//!  layer 0   the system allocator (libc malloc / mmap) for arenas and requests > 512 B
-//! ```
-//!
-//! Beside and above them, using only their public API:
-//!
-//! ```text
-//!  hash       CPython's hash functions (SipHash-1-3 for str, the int/float/tuple hashes)
-//!  cost       counters of what an operation did: item moves, bytes copied, probes, reallocs
-//!  inspect/   live objects and policies turned into plain data: layouts, growth, costs,
-//!             pool maps, GC views (everything the explorer prints is computed here)
-//!  script/    a runner for a subset of Python that evaluates over these objects
-//!  peers/     Vec, VecDeque, linked lists, IndexMap, HashMap ...: the structures compared
-//!             with CPython's in the cost views
+//!  layer 5   inspect/   live objects and policies turned into plain data: layouts, growth,
+//!                       costs, pool maps, GC views (everything the explorer prints)
+//!            script/    a runner for a subset of Python that evaluates over these objects
+//!  layer 4   types/     int, float, list, tuple, dict, str, None, each with its own state
+//!                       (free lists, static objects) gathered in types::state
+//!            peers/     Vec, VecDeque, linked lists, IndexMap, HashMap ...: the structures
+//!                       compared with CPython's in the cost views
+//!  layer 3   cost       counters of what an operation did: item moves, bytes copied, probes
+//!  layer 2   object/    PyObject header, the Obj handle (refcounting), TypeObject; beside it
+//!                       object::runtime (the per-thread heap, trashcan, tracer, hash key) and
+//!                       object::gc (the generational cycle collector, which knows a type only
+//!                       by its TypeObject slots); both re-exported as `runtime` and `gc`
+//!  layer 1   alloc/     pymalloc: arenas (1 MiB) -> pools (16 KiB) -> blocks (16..512 B)
+//!            hash       CPython's hash functions (SipHash-1-3 for str, int/float/tuple)
+//!            error      Python exceptions as Rust values
+//!  layer 0   profile    each CPython version's facts: sizes, limits, growth policies
 //! ```
 //!
 //! The `pylayout` binary (`src/main.rs` and `src/cli/`, not part of this library) parses
@@ -88,19 +86,23 @@
 //!
 //! # One runtime per thread
 //!
-//! The allocator, the GC generations, the small ints, the interned strings and the free
-//! lists live in a per-thread [`runtime`], like one interpreter each. Handles are neither
+//! The allocator and the GC generations live in a per-thread [`runtime`], the small ints,
+//! the interned strings and the free lists in the types' per-thread state
+//! ([`types::state`]), like one interpreter each. Handles are neither
 //! `Send` nor `Sync`, so tests run in parallel without sharing a heap, and an object never
 //! crosses to a thread whose allocator did not make it.
 
 pub mod alloc;
 pub mod cost;
 pub mod error;
-pub mod gc;
 pub mod hash;
 pub mod inspect;
 pub mod object;
 pub mod peers;
-pub mod runtime;
+pub mod profile;
 pub mod script;
 pub mod types;
+
+// The collector and the per-thread runtime live in the object layer (they and the object
+// header refer to each other); their old top-level paths stay the public ones.
+pub use object::{gc, runtime};

@@ -15,8 +15,9 @@
 //!
 //! Without the feature every function here is empty and inlined away.
 //!
-//! **Why this file allows `unsafe`:** the calls into ASan's runtime are `extern "C"`, and
-//! [`read_link`]/[`write_link`] read and write a free block's first word through a raw pointer.
+//! Unsafe: the AddressSanitizer interface is a set of C functions
+//! (`__asan_poison_memory_region` and its pair), and [`read_link`]/[`write_link`] read and
+//! write a free block's first word through a raw pointer.
 #![allow(unsafe_code)]
 
 use std::ptr;

@@ -118,27 +118,28 @@ mod asan;
 pub mod pymalloc;
 pub mod stats;
 mod system;
+use crate::profile::{Current, Profile};
 
 pub use pymalloc::{BlockInfo, Pymalloc};
 pub use stats::{ArenaSnapshot, ClassStats, MallocStats, PoolSnapshot, PoolState};
 pub use system::reserved_bytes as system_reserved_bytes;
 
 /// Block alignment and size-class granularity (`ALIGNMENT`, 16 on 64-bit since 3.8).
-pub const ALIGNMENT: usize = 16;
+pub const ALIGNMENT: usize = Current::ALIGNMENT;
 /// `ALIGNMENT_SHIFT`: log2 of [`ALIGNMENT`].
-pub const ALIGNMENT_SHIFT: u32 = 4;
+pub const ALIGNMENT_SHIFT: u32 = ALIGNMENT.trailing_zeros();
 /// Largest request served from pools (`SMALL_REQUEST_THRESHOLD`); larger ones go to `malloc`.
-pub const SMALL_REQUEST_THRESHOLD: usize = 512;
+pub const SMALL_REQUEST_THRESHOLD: usize = Current::SMALL_REQUEST_THRESHOLD;
 /// Number of size classes (`NB_SMALL_SIZE_CLASSES`): 512 / 16 = 32.
 pub const NB_SMALL_SIZE_CLASSES: usize = SMALL_REQUEST_THRESHOLD / ALIGNMENT;
 /// OS page size assumed by obmalloc (`SYSTEM_PAGE_SIZE`).
 pub const SYSTEM_PAGE_SIZE: usize = 4096;
 /// `ARENA_BITS`: 20 on 64-bit with the radix tree (3.10+).
-pub const ARENA_BITS: u32 = 20;
+pub const ARENA_BITS: u32 = Current::ARENA_BITS;
 /// Arena size (`ARENA_SIZE`): 1 MiB.
 pub const ARENA_SIZE: usize = 1 << ARENA_BITS;
 /// `POOL_BITS`: 14 on 64-bit (3.10+; 12 before).
-pub const POOL_BITS: u32 = 14;
+pub const POOL_BITS: u32 = Current::POOL_BITS;
 /// Pool size (`POOL_SIZE`): 16 KiB.
 pub const POOL_SIZE: usize = 1 << POOL_BITS;
 /// `MAX_POOLS_IN_ARENA`: 64.
@@ -146,7 +147,7 @@ pub const MAX_POOLS_IN_ARENA: usize = ARENA_SIZE / POOL_SIZE;
 /// `POOL_OVERHEAD`: the pool header rounded up to [`ALIGNMENT`] (48 bytes).
 pub const POOL_OVERHEAD: usize = pymalloc::POOL_HEADER_SIZE.div_ceil(ALIGNMENT) * ALIGNMENT;
 /// `INITIAL_ARENA_OBJECTS`: the `arenas[]` vector starts with 16 slots and doubles.
-pub const INITIAL_ARENA_OBJECTS: usize = 16;
+pub const INITIAL_ARENA_OBJECTS: usize = Current::INITIAL_ARENA_OBJECTS;
 
 const _: () = assert!(POOL_OVERHEAD == 48);
 const _: () = assert!(POOL_SIZE.is_multiple_of(ALIGNMENT));

@@ -6,9 +6,9 @@
 //!   one arena. The kernel returns page-aligned (not pool-aligned) addresses, which is why an
 //!   arena may lose one pool to alignment.
 //!
-//! **Why this file allows `unsafe`:** these are calls into the C library (`libc::malloc`,
-//! `free`, `realloc`, `malloc_usable_size`, `mmap`, `munmap`), which Rust cannot check; the
-//! ones with a precondition are `unsafe fn`s that say it.
+//! Unsafe: arenas come from `mmap`/`munmap` and large blocks from the C library's
+//! `malloc`/`free`/`realloc`/`malloc_usable_size`, which Rust cannot check; the ones with a
+//! precondition are `unsafe fn`s that say it.
 #![allow(unsafe_code)]
 
 use std::ptr;

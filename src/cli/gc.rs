@@ -5,16 +5,11 @@
 use clap::Args;
 use serde::Serialize;
 
-use pylayout::gc::{self, CollectionReport, Fate};
+use pylayout::gc::{self, Fate};
 use pylayout::inspect::gc::{
-    self as view, Explanation, GcState, TEXTBOOK_SOURCE, TextbookGraph, explain_collection,
-    gc_state, global_names,
+    self as view, CyclesDemo, Explanation, GcState, TEXTBOOK_SOURCE, cycles_demo,
+    explain_collection, explain_textbook, gc_state, global_names,
 };
-use pylayout::object::Obj;
-use pylayout::runtime;
-use pylayout::types::dict::PyDict;
-use pylayout::types::list::PyList;
-use pylayout::types::str::PyStr;
 
 use super::CliError;
 use super::after::{AfterArgs, ScriptSummary, run_after};
@@ -83,21 +78,6 @@ struct ExplainReport {
     explanation: Explanation,
 }
 
-#[derive(Serialize)]
-struct GcView {
-    cycles: u32,
-    keep: u32,
-    threshold: [isize; 3],
-    count_before: [isize; 3],
-    tracked_before: [usize; 3],
-    blocks_before: usize,
-    collect_returned: usize,
-    report: Option<CollectionReport>,
-    tracked_after: [usize; 3],
-    count_after: [isize; 3],
-    blocks_after: usize,
-}
-
 pub fn run(args: &GcArgs) -> Result<(), CliError> {
     if args.explain {
         return run_explain(args);
@@ -129,17 +109,10 @@ fn run_explain(args: &GcArgs) -> Result<(), CliError> {
             explanation: after.view,
         }
     } else {
-        gc::disable();
-        gc::collect(2);
-        let graph = TextbookGraph::build();
-        let explanation = explain_collection(generation, max_rows, &graph.names);
-        drop(graph);
-        gc::collect(2);
-        gc::enable();
         ExplainReport {
             script: None,
             graph: Some(TEXTBOOK_SOURCE),
-            explanation,
+            explanation: explain_textbook(generation, max_rows),
         }
     };
     if args.json {
@@ -151,50 +124,16 @@ fn run_explain(args: &GcArgs) -> Result<(), CliError> {
 }
 
 fn run_cycles(args: &GcArgs) -> Result<(), CliError> {
-    gc::disable();
-    gc::collect(2);
-    let root = PyList::new();
-    for _ in 0..args.keep {
-        root.append(PyList::new().into_obj());
-    }
-    let key = PyStr::new("a").into_obj();
-    for _ in 0..args.cycles {
-        let a = PyList::new();
-        let b = PyDict::new();
-        b.set_item(key.clone(), a.as_obj().clone())
-            .expect("str keys hash");
-        a.append(b.into_obj());
-    }
-    let (count_before, tracked_before, blocks_before) = (
-        gc::get_count(),
-        gc::generation_sizes(),
-        runtime::allocated_blocks(),
-    );
-    let n = gc::collect(2);
-    let view = GcView {
-        cycles: args.cycles,
-        keep: args.keep,
-        threshold: gc::get_threshold(),
-        count_before,
-        tracked_before,
-        blocks_before,
-        collect_returned: n,
-        report: gc::last_collection(),
-        tracked_after: gc::generation_sizes(),
-        count_after: gc::get_count(),
-        blocks_after: runtime::allocated_blocks(),
-    };
-    gc::enable();
+    let view = cycles_demo(args.cycles, args.keep);
     if args.json {
         emit_json(&view)?;
     } else {
         emit(&render(&view))?;
     }
-    drop::<Obj>(root.into_obj());
     Ok(())
 }
 
-fn render(v: &GcView) -> String {
+fn render(v: &CyclesDemo) -> String {
     let mut out = format!(
         "{} cycles `a = []; b = {{'a': a}}; a.append(b); del a, b` (unreachable, but every\n\
          refcount is still 1), beside a list of {} live lists. Automatic collection off.\n\n",

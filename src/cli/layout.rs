@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use pylayout::inspect::layout::{Field, ObjectLayout, Placement, layout_depth};
+use pylayout::inspect::layout::{Field, ObjectLayout, Placement, layout_bytes, layout_depth};
 use pylayout::script::value::Value;
 use pylayout::script::{self, Limits};
 
@@ -27,32 +27,6 @@ pub const LAYOUT_LIMITS: Limits = Limits {
     max_steps: Limits::DEFAULT.max_steps,
     recursion_limit: Limits::DEFAULT.recursion_limit,
 };
-
-/// The bytes of the objects a layout `depth` levels deep would show, stopping once past
-/// `limit`.
-fn layout_bytes(obj: &pylayout::object::Obj, depth: usize, limit: usize) -> usize {
-    use pylayout::types::{dict::PyDict, list::PyList, tuple::PyTuple};
-    let mut total = obj.getsizeof();
-    if depth == 0 || total > limit {
-        return total;
-    }
-    let refs: Vec<pylayout::object::Obj> = if let Ok(l) = PyList::from_obj(obj.clone()) {
-        l.items()
-    } else if let Ok(t) = PyTuple::from_obj(obj.clone()) {
-        t.items()
-    } else if let Ok(d) = PyDict::from_obj(obj.clone()) {
-        d.items().into_iter().flat_map(|(k, v)| [k, v]).collect()
-    } else {
-        Vec::new()
-    };
-    for r in &refs {
-        total += layout_bytes(r, depth - 1, limit - total.min(limit));
-        if total > limit {
-            break;
-        }
-    }
-    total
-}
 
 /// Default `--max-items`: array elements (and referenced objects) shown before eliding.
 pub const DEFAULT_MAX_ITEMS: usize = 16;

@@ -411,6 +411,87 @@ impl TextbookGraph {
     }
 }
 
+/// `gc --explain` without a script: collect first (automatic collection off), build the
+/// [`TextbookGraph`], explain a collection of `generation`, and leave the heap as it was.
+pub fn explain_textbook(generation: usize, max_rows: usize) -> Explanation {
+    gc::disable();
+    gc::collect(2);
+    let graph = TextbookGraph::build();
+    let explanation = explain_collection(generation, max_rows, &graph.names);
+    drop(graph);
+    gc::collect(2);
+    gc::enable();
+    explanation
+}
+
+/// What `pylayout gc` shows: `cycles` garbage cycles collected beside `keep` live lists.
+#[derive(Clone, Debug, Serialize)]
+pub struct CyclesDemo {
+    /// Garbage cycles built (`a = []; b = {'a': a}; a.append(b); del a, b`).
+    pub cycles: u32,
+    /// Live lists kept beside them (in one list).
+    pub keep: u32,
+    /// `gc.get_threshold()`.
+    pub threshold: [isize; 3],
+    /// `gc.get_count()` before the collection.
+    pub count_before: [isize; 3],
+    /// Objects tracked per generation before.
+    pub tracked_before: [usize; 3],
+    /// `sys.getallocatedblocks()` before.
+    pub blocks_before: usize,
+    /// What `gc.collect()` returned.
+    pub collect_returned: usize,
+    /// The collection's report.
+    pub report: Option<CollectionReport>,
+    /// Objects tracked per generation after.
+    pub tracked_after: [usize; 3],
+    /// `gc.get_count()` after.
+    pub count_after: [isize; 3],
+    /// `sys.getallocatedblocks()` after (the kept lists still alive).
+    pub blocks_after: usize,
+}
+
+/// Build `cycles` unreachable list–dict cycles beside a list of `keep` empty lists, with
+/// automatic collection off, then run `gc.collect()` and report what it saw and freed.
+pub fn cycles_demo(cycles: u32, keep: u32) -> CyclesDemo {
+    gc::disable();
+    gc::collect(2);
+    let root = PyList::new();
+    for _ in 0..keep {
+        root.append(PyList::new().into_obj());
+    }
+    let key = PyStr::new("a").into_obj();
+    for _ in 0..cycles {
+        let a = PyList::new();
+        let b = PyDict::new();
+        b.set_item(key.clone(), a.as_obj().clone())
+            .expect("str keys hash");
+        a.append(b.into_obj());
+    }
+    let (count_before, tracked_before, blocks_before) = (
+        gc::get_count(),
+        gc::generation_sizes(),
+        runtime::allocated_blocks(),
+    );
+    let collect_returned = gc::collect(2);
+    let demo = CyclesDemo {
+        cycles,
+        keep,
+        threshold: gc::get_threshold(),
+        count_before,
+        tracked_before,
+        blocks_before,
+        collect_returned,
+        report: gc::last_collection(),
+        tracked_after: gc::generation_sizes(),
+        count_after: gc::get_count(),
+        blocks_after: runtime::allocated_blocks(),
+    };
+    gc::enable();
+    drop(root);
+    demo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +531,16 @@ mod tests {
         assert!(e.agrees);
         drop(g);
         gc::enable();
+    }
+
+    #[test]
+    fn the_cycles_demo_frees_every_cycle_and_nothing_else() {
+        let d = cycles_demo(50, 7);
+        // Each cycle is a list and a dict; the kept lists (and their holder) survive.
+        assert_eq!(d.collect_returned, 100);
+        assert_eq!(d.tracked_after.iter().sum::<usize>(), 8);
+        assert!(d.blocks_before > d.blocks_after);
+        assert_eq!(d.count_after, [0, 0, 0]);
     }
 
     #[test]

@@ -605,9 +605,47 @@ pub fn deep_size(obj: &Obj, seen: &mut HashSet<usize>) -> usize {
     total
 }
 
+/// The bytes of the objects a layout `depth` levels deep would show, stopping once past
+/// `limit`: what the explorer checks before building a layout that would print too much.
+pub fn layout_bytes(obj: &Obj, depth: usize, limit: usize) -> usize {
+    let mut total = obj.getsizeof();
+    if depth == 0 || total > limit {
+        return total;
+    }
+    let refs: Vec<Obj> = if let Ok(l) = PyList::from_obj(obj.clone()) {
+        l.items()
+    } else if let Ok(t) = PyTuple::from_obj(obj.clone()) {
+        t.items()
+    } else if let Ok(d) = PyDict::from_obj(obj.clone()) {
+        d.items().into_iter().flat_map(|(k, v)| [k, v]).collect()
+    } else {
+        Vec::new()
+    };
+    for r in &refs {
+        total += layout_bytes(r, depth - 1, limit - total.min(limit));
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_bytes_counts_each_level_and_stops_past_the_limit() {
+        let inner = PyList::with_items(vec![PyInt::from_i64(1000).into_obj()]);
+        let outer = PyList::with_items(vec![inner.as_obj().clone(), PyInt::from_i64(7).into_obj()]);
+        let o = outer.as_obj();
+        let (lo, li, int) = (o.getsizeof(), inner.as_obj().getsizeof(), 28);
+        assert_eq!(layout_bytes(o, 0, usize::MAX), lo);
+        assert_eq!(layout_bytes(o, 1, usize::MAX), lo + li + int);
+        assert_eq!(layout_bytes(o, 2, usize::MAX), lo + li + int + int);
+        // Past the limit it stops early: no more than the first level that crossed it.
+        assert!(layout_bytes(o, 2, lo) <= lo + li);
+    }
     use num_bigint::BigInt;
 
     fn value(l: &ObjectLayout, name: &str) -> serde_json::Value {

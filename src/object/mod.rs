@@ -56,17 +56,30 @@
 //! assert_eq!(PyFloat::new(2.5).as_obj().id(), old_id);
 //! ```
 //!
+//! Beside the header, in this layer: [`runtime`], the per-thread heap (pymalloc, the
+//! trashcan, the tracer, the hash key), and [`gc`], the cycle collector. The three refer to
+//! each other (allocating a GC object counts toward generation 0; a collection frees
+//! objects) and to nothing above: the collector sees a type only through its
+//! [`TypeObject`] slots, and the types keep their own state (free lists, static objects) in
+//! [`crate::types`], which registers itself here.
+//!
 //! Read [`PyObject`], [`TypeObject`] and [`Obj`] first; [`alloc_object`] and the private
 //! dealloc path (with its "trashcan", [`TRASH_UNWIND_LEVEL`]) are what every type's
 //! constructor and destructor call.
+//!
+//! Unsafe: this is the header itself — blocks become objects here, references are counted
+//! through raw pointers, and the last one calls the type's dealloc.
 #![allow(unsafe_code)]
+
+pub mod gc;
+pub mod runtime;
 
 use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::runtime;
+use crate::profile::{Current, Profile, RefcountModel};
 
 /// `PyObject`: the 16-byte header of every object.
 #[repr(C)]
@@ -117,7 +130,11 @@ const _: () = assert!(OB_REFCNT_OFFSET == 0 && OB_TYPE_OFFSET == 8 && OB_SIZE_OF
 /// Reference count given to statically allocated runtime objects (small ints, singletons) in
 /// 3.11 (`_PyObject_IMMORTAL_INIT`). Not immortal in 3.11: increments and decrements still
 /// happen.
-pub const STATIC_REFCNT: isize = 999_999_999;
+pub const STATIC_REFCNT: isize = Current::STATIC_REFCNT;
+
+// Handles count every object (3.11's model); immortal objects (3.12+) need `Obj`'s
+// increments and decrements to skip them first.
+const _: () = assert!(matches!(Current::REFCOUNT, RefcountModel::Counted));
 
 /// `Py_TPFLAGS_HAVE_GC`.
 pub const TPFLAGS_HAVE_GC: u32 = 1 << 14;
@@ -418,7 +435,7 @@ impl Drop for Obj {
 }
 
 /// `_PyTrash_UNWIND_LEVEL`: container deallocations nested deeper than this are deferred.
-pub const TRASH_UNWIND_LEVEL: usize = 50;
+pub const TRASH_UNWIND_LEVEL: usize = Current::TRASH_UNWIND_LEVEL;
 
 /// The trashcan (`Py_TRASHCAN_BEGIN`/`END`): container deallocs nest (a list frees its items,
 /// which free theirs...), so a million-deep `l = [l]` would overflow the stack. Past

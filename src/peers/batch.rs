@@ -1,5 +1,7 @@
 //! Allocator batches: allocate `count` blocks of one size, then free them all — pymalloc
 //! against the C library's `malloc`/`free` (what CPython's `PyMem_RawMalloc` calls).
+//!
+//! Unsafe: the batches call `malloc`/`free` and pymalloc's raw `malloc`/`free` directly.
 #![allow(unsafe_code)]
 
 use std::time::{Duration, Instant};

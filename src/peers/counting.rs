@@ -10,6 +10,8 @@
 //! Every call is counted per thread (a `const` thread-local: no allocation, no destructor, a
 //! few instructions). The bytes held are tracked only while [`track_bytes`] is on, because
 //! asking glibc for a block's usable size costs more than the count itself.
+//!
+//! Unsafe: a `GlobalAlloc` is an unsafe trait; each method forwards to `System`.
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -11,6 +11,8 @@
 //!
 //! Reaching position `i` walks from the nearer end (`min(i, len - 1 - i)` hops), as
 //! `std::collections::LinkedList::split_off` does; every hop is counted in the [`Tally`].
+//!
+//! Unsafe: the nodes are raw allocations linked by pointer, as a C linked list is.
 #![allow(unsafe_code)]
 
 use std::alloc::Layout;

@@ -16,12 +16,13 @@
 
 use num_bigint::BigInt;
 
+use crate::profile::{Current, Profile};
 use crate::types::str::repr;
 use crate::types::unicode::{is_space, to_decimal};
 
 /// `sys.get_int_max_str_digits()`'s default: longer decimal (non-power-of-two base)
 /// literals are refused, and so is `str()` of a longer int.
-pub const INT_MAX_STR_DIGITS: usize = 4300;
+pub const INT_MAX_STR_DIGITS: usize = Current::INT_MAX_STR_DIGITS;
 
 /// The `ValueError` text of `str(i)`/`repr(i)` past [`INT_MAX_STR_DIGITS`] digits.
 pub fn int_to_str_limit_message() -> String {

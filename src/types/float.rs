@@ -12,6 +12,8 @@
 //! `PyFloat_MAXFREELIST = 100` objects, linked through `ob_type`, and the next new float takes
 //! it back: its block stays "in use" as far as pymalloc is concerned. A full collection empties
 //! the list ([`crate::runtime::clear_freelists`]).
+//!
+//! Unsafe: `ob_fval` is read at its C offset, and a dead float's `ob_type` links the free list.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
@@ -19,10 +21,11 @@ use std::ptr::{NonNull, null_mut};
 
 use crate::alloc::Pymalloc;
 use crate::object::{Obj, PyObject, TypeObject, alloc_object};
-use crate::runtime;
+use crate::profile::{Current, Profile};
+use crate::types::state;
 
 /// `PyFloat_MAXFREELIST`.
-pub const PYFLOAT_MAXFREELIST: usize = 100;
+pub const PYFLOAT_MAXFREELIST: usize = Current::FLOAT_MAXFREELIST;
 
 /// `PyFloatObject`.
 #[repr(C)]
@@ -63,8 +66,8 @@ unsafe fn float_sizeof(_op: NonNull<PyObject>) -> usize {
 /// # Safety
 /// `op` is a float whose reference count just reached zero.
 unsafe fn float_dealloc(op: NonNull<PyObject>) {
-    let pushed = runtime::with(|rt| {
-        let fs = &rt.floats;
+    let pushed = state::with(|st| {
+        let fs = &st.floats;
         if fs.numfree.get() >= PYFLOAT_MAXFREELIST {
             return false;
         }
@@ -121,7 +124,7 @@ impl FloatState {
 /// Number of floats on this thread's free list (`sys._debugmallocstats()` prints it as
 /// "free PyFloatObjects").
 pub fn free_list_len() -> usize {
-    runtime::with(|rt| rt.floats.numfree())
+    state::with(|st| st.floats.numfree())
 }
 
 /// A handle to a `float`.
@@ -146,7 +149,7 @@ impl PyFloat {
     /// assert_eq!((y.as_obj().mem_address(), free_list_len()), (block, on_free_list));
     /// ```
     pub fn new(v: f64) -> PyFloat {
-        let recycled = runtime::with(|rt| rt.floats.pop());
+        let recycled = state::with(|st| st.floats.pop());
         let op = match recycled {
             Some(op) => {
                 // SAFETY: a dead float's memory, ours again: reinitialise the header.
@@ -177,6 +180,7 @@ impl PyFloat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime;
 
     #[test]
     fn free_list_reuses_the_last_freed_float() {

@@ -19,6 +19,9 @@
 //! - There is no int free list in 3.11.
 //!
 //! Arithmetic is done with `num-bigint`; the object always stores CPython's digits.
+//!
+//! Unsafe: the digits live inline after the header; small ints are static objects handed out by
+//! pointer.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
@@ -29,16 +32,17 @@ use num_bigint::{BigInt, BigUint, Sign};
 use crate::object::{
     Obj, PyObject, PyVarObject, STATIC_REFCNT, TypeObject, alloc_object, free_object,
 };
-use crate::runtime;
+use crate::profile::{Current, Profile};
+use crate::types::state;
 
 /// `PyLong_SHIFT`: bits per digit.
-pub const PYLONG_SHIFT: u32 = 30;
+pub const PYLONG_SHIFT: u32 = Current::PYLONG_SHIFT;
 /// `PyLong_MASK`.
 pub const PYLONG_MASK: u32 = (1 << PYLONG_SHIFT) - 1;
 /// `NSMALLNEGINTS`: small ints start at -5.
-pub const NSMALLNEGINTS: i64 = 5;
+pub const NSMALLNEGINTS: i64 = Current::NSMALLNEGINTS;
 /// `NSMALLPOSINTS`: small ints end at 256.
-pub const NSMALLPOSINTS: i64 = 257;
+pub const NSMALLPOSINTS: i64 = Current::NSMALLPOSINTS;
 /// `offsetof(PyLongObject, ob_digit)` = `int.__basicsize__`.
 pub const DIGIT_OFFSET: usize = std::mem::offset_of!(PyLongObject, ob_digit);
 /// `sizeof(digit)` = `int.__itemsize__`.
@@ -147,7 +151,7 @@ pub(crate) fn i64_of(o: &Obj) -> Option<i64> {
 }
 
 fn is_static(op: NonNull<PyObject>) -> bool {
-    runtime::with(|rt| rt.ints.contains(op))
+    state::with(|st| st.ints.contains(op))
 }
 
 /// The statically allocated ints of a runtime: `-5..=256`, then `False`, `True`.
@@ -281,9 +285,9 @@ impl PyInt {
     /// ```
     pub fn from_i64(v: i64) -> PyInt {
         if let Some(i) = small_index(v) {
-            return PyInt(runtime::with(|rt| {
+            return PyInt(state::with(|st| {
                 // SAFETY: static objects of this thread's runtime are always live.
-                unsafe { Obj::from_borrowed(rt.ints.ptr(i)) }
+                unsafe { Obj::from_borrowed(st.ints.ptr(i)) }
             }));
         }
         // 64 bits need at most 3 digits of 30 bits.
@@ -309,9 +313,9 @@ impl PyInt {
     /// `True` or `False` (static singletons, `Py_True`/`Py_False`).
     pub fn from_bool(b: bool) -> PyInt {
         let i = N_SMALL + b as usize;
-        PyInt(runtime::with(|rt| {
+        PyInt(state::with(|st| {
             // SAFETY: static objects of this thread's runtime are always live.
-            unsafe { Obj::from_borrowed(rt.ints.ptr(i)) }
+            unsafe { Obj::from_borrowed(st.ints.ptr(i)) }
         }))
     }
 
@@ -437,6 +441,7 @@ impl PyInt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime;
 
     #[test]
     fn compare_orders_as_the_values_do() {

@@ -58,6 +58,7 @@ pub mod list;
 pub mod none;
 pub mod ops;
 mod printable;
+pub mod state;
 pub mod str;
 pub mod tuple;
 pub mod unicode;

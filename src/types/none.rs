@@ -1,13 +1,15 @@
 //! `None` (`Objects/object.c`, `_Py_NoneStruct`): a static 16-byte object, the only instance of
 //! `NoneType`. In 3.11 it is not immortal: references to it are counted like any other, but it
 //! starts at [`STATIC_REFCNT`] and is never freed.
+//!
+//! Unsafe: `None` is a static object handed out by pointer.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
 use std::ptr::NonNull;
 
 use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject};
-use crate::runtime;
+use crate::types::state;
 
 /// `_PyNone_Type`.
 pub static NONE_TYPE: TypeObject = TypeObject {
@@ -54,7 +56,7 @@ impl NoneState {
 
 /// A new reference to `None`.
 pub fn none() -> Obj {
-    let p = runtime::with(|rt| NonNull::from(&*rt.none.object));
+    let p = state::with(|st| NonNull::from(&*st.none.object));
     // SAFETY: the runtime keeps None alive for the thread's lifetime; from_borrowed counts
     // the new reference.
     unsafe { Obj::from_borrowed(p) }

@@ -16,6 +16,9 @@
 //! through `ob_item[0]`; `PyTuple_New` takes from them for lengths 1..=19 only — 3.11's
 //! `maybe_freelist_pop` tests `size < PyTuple_MAXSAVESIZE` while `maybe_freelist_push` accepts
 //! `size - 1 < PyTuple_NFREELISTS`, so 20-tuples are saved but never reused.
+//!
+//! Unsafe: the items live inline after the header, and a dead tuple's first slot links its free
+//! list.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
@@ -27,15 +30,17 @@ use crate::object::{
     GC_HEAD_SIZE, Obj, PyGCHead, PyObject, PyVarObject, STATIC_REFCNT, TPFLAGS_HAVE_GC, TypeObject,
     alloc_object, free_object,
 };
+use crate::profile::{Current, Profile};
 use crate::runtime;
 use crate::types::ops;
+use crate::types::state;
 
 /// `PyTuple_MAXSAVESIZE`: lengths below this are taken from the free lists.
-pub const PYTUPLE_MAXSAVESIZE: usize = 20;
+pub const PYTUPLE_MAXSAVESIZE: usize = Current::TUPLE_NFREELISTS;
 /// `PyTuple_NFREELISTS`: free lists exist for lengths 1..=20.
-pub const PYTUPLE_NFREELISTS: usize = 20;
+pub const PYTUPLE_NFREELISTS: usize = Current::TUPLE_NFREELISTS;
 /// `PyTuple_MAXFREELIST`: tuples kept per length.
-pub const PYTUPLE_MAXFREELIST: usize = 2000;
+pub const PYTUPLE_MAXFREELIST: usize = Current::TUPLE_MAXFREELIST;
 /// `offsetof(PyTupleObject, ob_item)` = `tuple.__basicsize__`.
 pub const OB_ITEM_OFFSET: usize = size_of::<PyVarObject>();
 const PTR: usize = size_of::<*mut PyObject>();
@@ -139,8 +144,8 @@ unsafe fn tuple_dealloc(op: NonNull<PyObject>) {
     };
     debug_assert!(n > 0, "the empty tuple is static");
     let index = n - 1;
-    let pushed = runtime::with(|rt| {
-        let st = &rt.tuples;
+    let pushed = state::with(|st| {
+        let st = &st.tuples;
         if index < PYTUPLE_NFREELISTS && st.numfree[index].get() < PYTUPLE_MAXFREELIST {
             runtime::trace(|| runtime::TraceEvent::Park {
                 type_name: "tuple",
@@ -235,7 +240,7 @@ impl TupleState {
 /// Tuples of length `n` (1..=20) on this thread's free lists.
 pub fn free_list_len(n: usize) -> usize {
     assert!((1..=PYTUPLE_NFREELISTS).contains(&n));
-    runtime::with(|rt| rt.tuples.numfree(n))
+    state::with(|st| st.tuples.numfree(n))
 }
 
 /// A handle to a `tuple`.
@@ -274,7 +279,7 @@ impl PyTuple {
         if n == 0 {
             return PyTuple::empty();
         }
-        let reused = runtime::with(|rt| rt.tuples.pop(n));
+        let reused = state::with(|st| st.tuples.pop(n));
         if let Some(op) = reused {
             runtime::trace(|| runtime::TraceEvent::Reuse {
                 type_name: "tuple",
@@ -330,9 +335,9 @@ impl PyTuple {
 
     /// `()`: the static singleton.
     pub fn empty() -> PyTuple {
-        runtime::with(|rt| {
+        state::with(|st| {
             // SAFETY: the runtime's static empty tuple is always live.
-            PyTuple(unsafe { Obj::from_borrowed(rt.tuples.empty_ptr()) })
+            PyTuple(unsafe { Obj::from_borrowed(st.tuples.empty_ptr()) })
         })
     }
 
@@ -349,7 +354,7 @@ impl PyTuple {
 
     /// Whether this is the runtime's static empty tuple.
     pub fn is_static(&self) -> bool {
-        runtime::with(|rt| rt.tuples.empty_ptr() == self.0.as_ptr())
+        state::with(|st| st.tuples.empty_ptr() == self.0.as_ptr())
     }
 
     fn item(&self, i: usize) -> Obj {

@@ -2,7 +2,7 @@
 //! to 3.13): the data structures (`pool_header`, `arena_object`, [`Pymalloc`]) and the public
 //! entry points `PyObject_Malloc`, `_Calloc`, `_Realloc`, `_Free`.
 //!
-//! **Why this file allows `unsafe`:** the allocator hands out raw memory and keeps its
+//! Unsafe: the allocator hands out raw memory and keeps its
 //! bookkeeping inside that memory (pool headers at the start of every pool, free-list links in
 //! the first word of every free block), so reading a header, following a link, copying a block
 //! on realloc and giving memory back to the C library are pointer work. The walks over pool

@@ -9,7 +9,7 @@
 //!  pool:  [header 48 B][block][block][free]->[free]->NULL ... [virgin blocks at nextoffset]
 //! ```
 //!
-//! **Why this file allows `unsafe`:** every step reads or writes a pool header or a free block's
+//! Unsafe: every step reads or writes a pool header or a free block's
 //! link word through a raw pointer into an arena. The arena bookkeeping these steps trigger
 //! (`usable_arenas`, `nfp2lasta`) is index-linked safe code in [`arenas`](super::arenas).
 #![allow(unsafe_code)]

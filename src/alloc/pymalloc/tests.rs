@@ -1,7 +1,7 @@
 //! White-box tests of the allocator: block placement, LIFO reuse, pool and arena life cycles,
 //! realloc rules, the sorted `usable_arenas` list, with `check_invariants` after the steps.
 //!
-//! **Why this file allows `unsafe`:** the tests free what they allocate (`free` and `realloc`
+//! Unsafe: the tests free what they allocate (`free` and `realloc`
 //! are `unsafe fn`s) and read blocks back through raw pointers.
 #![allow(unsafe_code)]
 

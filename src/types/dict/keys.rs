@@ -13,7 +13,7 @@
 //!                             GENERAL: {me_hash, me_key, me_value} 24 B
 //! ```
 //!
-//! **Why this file allows `unsafe`:** indices and entries are read and written at computed
+//! Unsafe: indices and entries are read and written at computed
 //! offsets inside that block, and entries hold owned references as raw pointers.
 //!
 //! A [`Keys`] is a pointer to a live keys object: the one a live dict's `ma_keys` points at (or
@@ -39,6 +39,7 @@ use crate::hash::PyHash;
 use crate::object::{Obj, PyObject};
 use crate::runtime;
 use crate::types::ops;
+use crate::types::state;
 use crate::types::str::PyStr;
 
 /// `PyDictKeysObject` (header; indices and entries follow).
@@ -92,7 +93,7 @@ impl Keys {
     pub(super) fn is_shared_empty(self) -> bool {
         let shared = self.log2_size() == 0;
         debug_assert!(
-            runtime::try_with(|rt| rt.dicts.empty_keys().0 == self.0).is_none_or(|e| e == shared)
+            state::try_with(|st| st.dicts.empty_keys().0 == self.0).is_none_or(|e| e == shared)
         );
         shared
     }
@@ -510,7 +511,7 @@ pub(super) fn new_keys_object(log2_size: u8, unicode: bool) -> Keys {
         GENERAL_ENTRY
     };
     let reused = if log2_size == PYDICT_LOG_MINSIZE && unicode {
-        runtime::with(|rt| rt.dicts.keys_free_list.borrow_mut().pop())
+        state::with(|st| st.dicts.keys_free_list.borrow_mut().pop())
     } else {
         None
     };
@@ -579,8 +580,8 @@ pub(super) unsafe fn release_keys_block(k: Keys) {
     );
     let keep = k.log2_size() == PYDICT_LOG_MINSIZE
         && k.unicode()
-        && runtime::with(|rt| {
-            let mut fl = rt.dicts.keys_free_list.borrow_mut();
+        && state::with(|st| {
+            let mut fl = st.dicts.keys_free_list.borrow_mut();
             if fl.len() < PYDICT_MAXFREELIST {
                 fl.push(k.0);
                 true

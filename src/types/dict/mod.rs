@@ -51,8 +51,9 @@ use std::ptr::NonNull;
 use crate::error::{ExcKind, PyErr, PyResult};
 use crate::hash::PyHash;
 use crate::object::{GC_HEAD_SIZE, Obj, PyObject};
-use crate::runtime;
+use crate::profile::{Current, Profile};
 use crate::types::ops;
+use crate::types::state;
 use crate::types::str::STR_TYPE;
 use crate::types::tuple::PyTuple;
 
@@ -62,11 +63,11 @@ pub(crate) use object::DictState;
 pub use object::{DICT_TYPE, MA_KEYS_OFFSET, MA_USED_OFFSET, PyDictObject};
 
 /// `PyDict_MAXFREELIST` (dict objects, and size-8 unicode keys objects).
-pub const PYDICT_MAXFREELIST: usize = 80;
+pub const PYDICT_MAXFREELIST: usize = Current::DICT_MAXFREELIST;
 /// `PyDict_LOG_MINSIZE`.
-pub const PYDICT_LOG_MINSIZE: u8 = 3;
+pub const PYDICT_LOG_MINSIZE: u8 = Current::DICT_LOG_MINSIZE;
 /// `PyDict_MINSIZE`.
-pub const PYDICT_MINSIZE: usize = 8;
+pub const PYDICT_MINSIZE: usize = 1 << PYDICT_LOG_MINSIZE;
 /// `PERTURB_SHIFT`.
 pub const PERTURB_SHIFT: u32 = 5;
 /// `DKIX_EMPTY`.
@@ -78,13 +79,16 @@ pub const DICT_KEYS_GENERAL: u8 = 0;
 /// `DICT_KEYS_UNICODE`.
 pub const DICT_KEYS_UNICODE: u8 = 1;
 /// `sizeof(PyDictKeysObject)`.
-pub const KEYS_HEADER: usize = 32;
+pub const KEYS_HEADER: usize = Current::DICT_KEYS_HEADER;
 /// `sizeof(PyDictUnicodeEntry)`.
-pub const UNICODE_ENTRY: usize = 16;
+pub const UNICODE_ENTRY: usize = match Current::DICT_UNICODE_ENTRY {
+    Some(n) => n,
+    None => panic!("this dict is 3.11's: str-keyed tables have their own entries"),
+};
 /// `sizeof(PyDictKeyEntry)`.
-pub const GENERAL_ENTRY: usize = 24;
+pub const GENERAL_ENTRY: usize = Current::DICT_GENERAL_ENTRY;
 /// Largest table `dict_new_presized` makes (`log2_max_presize`).
-pub const LOG2_MAX_PRESIZE: u8 = 17;
+pub const LOG2_MAX_PRESIZE: u8 = Current::DICT_LOG2_MAX_PRESIZE;
 
 /// `MAINTAIN_TRACKING`: track an untracked dict when a key or value may be tracked.
 fn maintain_tracking(d: &PyDict, key: NonNull<PyObject>, value: NonNull<PyObject>) {
@@ -97,8 +101,8 @@ fn maintain_tracking(d: &PyDict, key: NonNull<PyObject>, value: NonNull<PyObject
 }
 
 /// `USABLE_FRACTION(n)`.
-pub const fn usable_fraction(n: usize) -> usize {
-    (n << 1) / 3
+pub fn usable_fraction(n: usize) -> usize {
+    Current::usable_fraction(n)
 }
 
 /// `calculate_log2_keysize(minsize)` (64-bit form, with its quirks: 1..7 give 16 slots, an
@@ -110,8 +114,8 @@ pub fn calculate_log2_keysize(minsize: usize) -> u8 {
 
 /// `GROWTH_RATE(d)`: the minimum size `insertion_resize` asks for, `ma_used * 3` (since 3.7,
 /// bpo-33205; the table becomes the next power of two above it, [`calculate_log2_keysize`]).
-pub const fn growth_rate(ma_used: usize) -> usize {
-    ma_used * 3
+pub fn growth_rate(ma_used: usize) -> usize {
+    Current::dict_growth_rate(ma_used)
 }
 
 /// `estimate_log2_keysize(n)`: a table for `n` entries, as presizing computes it.
@@ -134,7 +138,7 @@ pub const fn log2_index_bytes(log2_size: u8) -> u8 {
 }
 
 /// `_PyDict_KeysSize`: bytes of a keys object.
-pub const fn keys_size(log2_size: u8, unicode: bool) -> usize {
+pub fn keys_size(log2_size: u8, unicode: bool) -> usize {
     KEYS_HEADER
         + (1usize << log2_index_bytes(log2_size))
         + usable_fraction(1 << log2_size)
@@ -146,7 +150,7 @@ pub const fn keys_size(log2_size: u8, unicode: bool) -> usize {
 }
 
 /// `sys.getsizeof` of a dict whose own keys object has `2**log2_size` slots.
-pub const fn dict_getsizeof(log2_size: u8, unicode: bool) -> usize {
+pub fn dict_getsizeof(log2_size: u8, unicode: bool) -> usize {
     GC_HEAD_SIZE + size_of::<PyDictObject>() + keys_size(log2_size, unicode)
 }
 
@@ -168,7 +172,7 @@ fn next_version() -> u64 {
 
 /// Dicts and keys objects on this thread's free lists.
 pub fn free_list_lens() -> (usize, usize) {
-    runtime::with(|rt| (rt.dicts.numfree(), rt.dicts.keys_numfree()))
+    state::with(|st| (st.dicts.numfree(), st.dicts.keys_numfree()))
 }
 
 fn is_str(o: &Obj) -> bool {
@@ -617,6 +621,7 @@ pub enum FromKeysSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime;
     use crate::types::int::PyInt;
     use crate::types::str::PyStr;
 

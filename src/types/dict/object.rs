@@ -10,7 +10,7 @@
 //!                                   +40 ma_values  NULL (no split tables here)
 //! ```
 //!
-//! **Why this file allows `unsafe`:** the dict object is raw pymalloc memory written field by
+//! Unsafe: the dict object is raw pymalloc memory written field by
 //! field, and `ma_keys` is an owning pointer: installing a table, and giving the old one back
 //! ([`keys_decref`], [`release_keys_block`]), is where a table could be freed twice or used
 //! after it is gone. Those steps are here, each whole; the rest of the API (in
@@ -34,6 +34,7 @@ use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object, free_object,
 };
 use crate::runtime;
+use crate::types::state;
 
 /// `PyDictObject`.
 #[repr(C)]
@@ -130,8 +131,8 @@ unsafe fn dict_dealloc(op: NonNull<PyObject>) {
             op.cast::<PyDictObject>().as_ref().ma_keys.get(),
         ))
     };
-    let kept = runtime::with(|rt| {
-        let mut fl = rt.dicts.free_list.borrow_mut();
+    let kept = state::with(|st| {
+        let mut fl = st.dicts.free_list.borrow_mut();
         if fl.len() < PYDICT_MAXFREELIST {
             runtime::trace(|| runtime::TraceEvent::Park {
                 type_name: "dict",
@@ -181,7 +182,7 @@ impl PyDict {
     /// As [`set_keys`](Self::set_keys): `keys` carries a reference for the new dict.
     unsafe fn new_dict(keys: Keys, from_free_list: bool) -> PyDict {
         let reused = if from_free_list {
-            runtime::with(|rt| rt.dicts.free_list.borrow_mut().pop())
+            state::with(|st| st.dicts.free_list.borrow_mut().pop())
         } else {
             None
         };
@@ -397,5 +398,5 @@ impl DictState {
 }
 
 pub(super) fn empty_keys() -> Keys {
-    runtime::with(|rt| rt.dicts.empty_keys())
+    state::with(|st| st.dicts.empty_keys())
 }

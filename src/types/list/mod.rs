@@ -36,14 +36,15 @@ use std::cmp::Ordering;
 
 use crate::error::{PyErr, PyResult};
 use crate::object::{Obj, PyObject};
-use crate::runtime;
+use crate::profile::{Current, Profile};
 use crate::types::ops;
+use crate::types::state;
 
 pub(crate) use raw::ListState;
 pub use raw::{ALLOCATED_OFFSET, LIST_TYPE, OB_ITEM_OFFSET, PyListObject};
 
 /// `PyList_MAXFREELIST`.
-pub const PYLIST_MAXFREELIST: usize = 80;
+pub const PYLIST_MAXFREELIST: usize = Current::LIST_MAXFREELIST;
 /// Bytes per item pointer.
 const PTR: usize = size_of::<*mut PyObject>();
 
@@ -53,20 +54,9 @@ pub const MAX_ALLOCATED: usize = isize::MAX as usize / PTR;
 /// The capacity `list_resize(newsize)` gives a list of length `size` and capacity
 /// `allocated`, or `None` when it keeps the array (`allocated >= newsize >= allocated / 2`).
 /// Pure: `grow` uses it to answer for sizes it does not allocate.
+#[inline]
 pub fn resize_policy(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
-    if allocated >= newsize && newsize >= (allocated >> 1) {
-        return None;
-    }
-    let mut new_allocated = (newsize + (newsize >> 3) + 6) & !3;
-    // Do not overallocate if the new size is closer to the overallocated size than to the
-    // old size.
-    if newsize as isize - size as isize > new_allocated as isize - newsize as isize {
-        new_allocated = (newsize + 3) & !3;
-    }
-    if newsize == 0 {
-        new_allocated = 0;
-    }
-    Some(new_allocated)
+    Current::list_resize(size, allocated, newsize)
 }
 
 /// The capacity `list_preallocate_exact(n)` gives: `n` rounded up to even.
@@ -76,7 +66,7 @@ pub const fn preallocate_exact_policy(n: usize) -> usize {
 
 /// Lists on this thread's free list ("free PyListObjects" in `_debugmallocstats`).
 pub fn free_list_len() -> usize {
-    runtime::with(|rt| rt.lists.numfree())
+    state::with(|st| st.lists.numfree())
 }
 
 /// A handle to a `list`.

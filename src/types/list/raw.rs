@@ -12,7 +12,7 @@
 //!  +32 allocated = 4      +-----+-----+-----+-----+   slots >= ob_size: not initialised
 //! ```
 //!
-//! **Why this file allows `unsafe`:** the item array is raw memory from pymalloc, and its
+//! Unsafe: the item array is raw memory from pymalloc, and its
 //! slots hold owned references as raw pointers; growing, shifting and releasing them is pointer
 //! work. The invariant above is kept by every function here that is not an `unsafe fn`
 //! (indices are checked, with a panic, where a wrong one would break it), so the safe API in
@@ -31,6 +31,7 @@ use crate::object::{
     GC_HEAD_SIZE, Obj, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
 };
 use crate::runtime;
+use crate::types::state;
 
 /// `PyListObject`.
 #[repr(C)]
@@ -140,8 +141,8 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             release_items(items, l.ob_base.ob_size.get() as usize);
         }
     }
-    // One runtime lookup for the rest: the item array back to pymalloc, then the object
-    // onto the free list or back to pymalloc.
+    // The item array back to pymalloc, then the object onto the free list or back to
+    // pymalloc.
     runtime::try_with(|rt| {
         // SAFETY: dead list; its array (if any) is ours and no longer referenced.
         let items = unsafe { op.cast::<PyListObject>().as_ref().ob_item.get() };
@@ -149,15 +150,19 @@ unsafe fn list_dealloc(op: NonNull<PyObject>) {
             // SAFETY: the array came from this heap; its items were released above.
             unsafe { rt.heap.borrow_mut().free(items.cast()) };
         }
-        let mut fl = rt.lists.free_list.borrow_mut();
-        if fl.len() < PYLIST_MAXFREELIST {
-            runtime::trace(|| runtime::TraceEvent::Park {
-                type_name: "list",
-                address: op.as_ptr() as usize,
-            });
-            fl.push(op);
-        } else {
-            drop(fl);
+        let parked = state::try_with(|st| {
+            let mut fl = st.lists.free_list.borrow_mut();
+            let room = fl.len() < PYLIST_MAXFREELIST;
+            if room {
+                runtime::trace(|| runtime::TraceEvent::Park {
+                    type_name: "list",
+                    address: op.as_ptr() as usize,
+                });
+                fl.push(op);
+            }
+            room
+        });
+        if parked != Some(true) {
             // SAFETY: dead list allocated by alloc_object with LIST_TYPE.
             unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
         }
@@ -254,7 +259,7 @@ impl PyList {
     /// `PyList_New(size)` with `size` NULL slots: from the free list or a fresh GC object.
     pub(super) fn alloc(size: usize, from_free_list: bool) -> PyList {
         let reused = if from_free_list {
-            runtime::with(|rt| rt.lists.free_list.borrow_mut().pop())
+            state::with(|st| st.lists.free_list.borrow_mut().pop())
         } else {
             None
         };

@@ -34,6 +34,9 @@
 //! [`plan_collection`] computes the same gc_refs on a copy, and is the easier read of the two.
 //! The `gc` functions of the Python module map one to one: [`get_count`], [`get_threshold`],
 //! [`set_threshold`], [`enable`], [`disable`], [`isenabled`], [`get_stats`], [`is_tracked`].
+//!
+//! Unsafe: the generation lists are intrusive, linked through each object's `PyGC_Head`, and
+//! the collector walks objects by raw pointer.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};
@@ -43,6 +46,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::object::{GC_HEAD_SIZE, GcUntrack, Obj, PyGCHead, PyObject, TypeObject};
+use crate::profile::{Current, Profile};
 use crate::runtime;
 
 mod explain;
@@ -51,7 +55,7 @@ pub use explain::{CollectionPlan, Fate, PlannedObject, plan_collection};
 /// `NUM_GENERATIONS`.
 pub const NUM_GENERATIONS: usize = 3;
 /// Default thresholds (`gc.get_threshold()`).
-pub const DEFAULT_THRESHOLDS: [isize; 3] = [700, 10, 10];
+pub const DEFAULT_THRESHOLDS: [isize; 3] = Current::GC_THRESHOLDS;
 
 const PREV_MASK_FINALIZED: usize = 1;
 const PREV_MASK_COLLECTING: usize = 2;

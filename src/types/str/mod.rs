@@ -19,7 +19,15 @@
 //! type). The hash is SipHash-1-3 over the data bytes, computed on first use and cached.
 //! The empty string and the 256 one-character Latin-1 strings are static singletons.
 //! Interned strings (3.11) are mortal: the interned table does not own a reference.
+//!
+//! Unsafe: the header's fields and the 1/2/4-byte data that follows it are read and written at
+//! their C offsets; static strings are handed out by pointer.
 #![allow(unsafe_code)]
+
+mod text;
+
+pub use text::{StrPredicate, repr};
+use text::{final_sigma, is_printable};
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -29,12 +37,14 @@ use crate::cost;
 use crate::error::{PyErr, PyResult};
 use crate::hash::{self, PyHash};
 use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject, alloc_object, free_object};
+use crate::profile::{Current, Profile};
 use crate::runtime;
+use crate::types::state;
 
 /// `sizeof(PyASCIIObject)`.
-pub const ASCII_HEADER: usize = 48;
+pub const ASCII_HEADER: usize = Current::STR_ASCII_HEADER;
 /// `sizeof(PyCompactUnicodeObject)`.
-pub const COMPACT_HEADER: usize = 72;
+pub const COMPACT_HEADER: usize = Current::STR_COMPACT_HEADER;
 /// Offset of `length`.
 pub const LENGTH_OFFSET: usize = 16;
 /// Offset of `hash`.
@@ -211,7 +221,7 @@ unsafe fn str_dealloc(op: NonNull<PyObject>) {
         );
         let s = key.to_string_lossless();
         std::mem::forget(key);
-        runtime::with(|rt| rt.strs.interned.borrow_mut().remove(&s));
+        state::with(|st| st.strs.interned.borrow_mut().remove(&s));
     }
     // SAFETY: dead str allocated by alloc_object with STR_TYPE.
     unsafe { free_object(op, &STR_TYPE) };
@@ -434,10 +444,10 @@ impl PyStr {
     }
 
     fn singleton(c: Option<u8>) -> PyStr {
-        runtime::with(|rt| {
+        state::with(|st| {
             let op = match c {
-                None => rt.strs.empty(),
-                Some(c) => rt.strs.latin1(c),
+                None => st.strs.empty(),
+                Some(c) => st.strs.latin1(c),
             };
             // SAFETY: static runtime objects are always live.
             PyStr(unsafe { Obj::from_borrowed(op) })
@@ -488,7 +498,7 @@ impl PyStr {
 
     /// Whether this is one of the runtime's static strings.
     pub fn is_static(&self) -> bool {
-        runtime::with(|rt| rt.strs.is_static(self.0.as_ptr()))
+        state::with(|st| st.strs.is_static(self.0.as_ptr()))
     }
 
     /// Bytes the string holds in the allocators: its one block (0 for a static string).
@@ -590,7 +600,7 @@ impl PyStr {
             return self;
         }
         let key = self.to_string();
-        let found = runtime::with(|rt| rt.strs.interned.borrow().get(&key).copied());
+        let found = state::with(|st| st.strs.interned.borrow().get(&key).copied());
         if let Some(op) = found {
             // SAFETY: interned entries are live (dealloc removes them).
             return PyStr(unsafe { Obj::from_borrowed(op) });
@@ -603,7 +613,7 @@ impl PyStr {
             address: self.0.id(),
             text: key.clone(),
         });
-        runtime::with(|rt| rt.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
+        state::with(|st| st.strs.interned.borrow_mut().insert(key, self.0.as_ptr()));
         self
     }
 
@@ -850,130 +860,6 @@ impl std::fmt::Display for PyStr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_string_lossless())
     }
-}
-
-/// `repr(s)` (`unicode_repr`): single quotes unless the string holds `'` and no `"`;
-/// escapes for `\\`, the quote, `\t \n \r`, other non-printables as `\xhh`, `\uhhhh`,
-/// `\Uhhhhhhhh`.
-pub fn repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-/// `handle_capital_sigma`: the sigma at `i` is final when a cased character comes before
-/// it and none after it, skipping case-ignorable characters both ways
-/// (`\p{cased}\p{case-ignorable}*Σ!(\p{case-ignorable}*\p{cased})`).
-fn final_sigma(cs: &[char], i: usize) -> bool {
-    use super::unicode::{is_case_ignorable, is_cased};
-    let before = cs[..i].iter().rev().find(|&&c| !is_case_ignorable(c));
-    let after = cs[i + 1..].iter().find(|&&c| !is_case_ignorable(c));
-    before.is_some_and(|&c| is_cased(c)) && !after.is_some_and(|&c| is_cased(c))
-}
-
-/// The `str.isX()` predicates, one registry: the runner's method dispatch and its list of
-/// supported methods are derived from it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StrPredicate {
-    /// `isascii`
-    IsAscii,
-    /// `isdecimal`
-    IsDecimal,
-    /// `isdigit`
-    IsDigit,
-    /// `isnumeric`
-    IsNumeric,
-    /// `isalpha`
-    IsAlpha,
-    /// `isalnum`
-    IsAlnum,
-    /// `isspace`
-    IsSpace,
-    /// `isprintable`
-    IsPrintable,
-    /// `isupper`
-    IsUpper,
-    /// `islower`
-    IsLower,
-    /// `istitle`
-    IsTitle,
-}
-
-impl StrPredicate {
-    /// Every predicate.
-    pub const ALL: [StrPredicate; 11] = [
-        StrPredicate::IsAscii,
-        StrPredicate::IsDecimal,
-        StrPredicate::IsDigit,
-        StrPredicate::IsNumeric,
-        StrPredicate::IsAlpha,
-        StrPredicate::IsAlnum,
-        StrPredicate::IsSpace,
-        StrPredicate::IsPrintable,
-        StrPredicate::IsUpper,
-        StrPredicate::IsLower,
-        StrPredicate::IsTitle,
-    ];
-
-    /// The method's name (`"isdigit"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            StrPredicate::IsAscii => "isascii",
-            StrPredicate::IsDecimal => "isdecimal",
-            StrPredicate::IsDigit => "isdigit",
-            StrPredicate::IsNumeric => "isnumeric",
-            StrPredicate::IsAlpha => "isalpha",
-            StrPredicate::IsAlnum => "isalnum",
-            StrPredicate::IsSpace => "isspace",
-            StrPredicate::IsPrintable => "isprintable",
-            StrPredicate::IsUpper => "isupper",
-            StrPredicate::IsLower => "islower",
-            StrPredicate::IsTitle => "istitle",
-        }
-    }
-
-    /// The predicate a method name stands for.
-    pub fn from_name(name: &str) -> Option<StrPredicate> {
-        StrPredicate::ALL.into_iter().find(|p| p.name() == name)
-    }
-}
-
-/// `Py_UNICODE_ISPRINTABLE` with CPython 3.11's Unicode database (generated table).
-fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    super::printable::PRINTABLE
-        .binary_search_by(|&(lo, hi)| {
-            if hi < u {
-                std::cmp::Ordering::Less
-            } else if lo > u {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
 }
 
 #[cfg(test)]

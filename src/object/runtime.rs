@@ -1,21 +1,26 @@
-//! The runtime: one per thread, like one interpreter (`PyInterpreterState` + `_PyRuntime`).
+//! The runtime: one per thread, like one interpreter (`PyInterpreterState` + `_PyRuntime`),
+//! for what the object layer needs.
 //!
-//! It owns the pymalloc instance every object is allocated from, the statically allocated
-//! objects (small ints, `True`/`False`), and the type free lists. CPython keeps the same things
-//! in its interpreter state; keeping them per thread lets tests run in parallel without
-//! sharing an allocator, and makes every handle `!Send`.
+//! It owns the pymalloc instance every object is allocated from, the trashcan, the cycle
+//! collector's state, the hash key and the tracer. CPython keeps the same things in its
+//! interpreter state; keeping them per thread lets tests run in parallel without sharing an
+//! allocator, and makes every handle `!Send`.
 //!
 //! ```text
-//!  Runtime
-//!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
-//!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
-//!  ├── lists   free list, up to 80 dead lists
-//!  ├── dicts   free lists of dicts and size-8 str-keyed tables (80 each); the static empty keys
-//!  ├── strs    '' and the 256 one-character Latin-1 strings (static); the interned table
-//!  ├── tuples  the static empty tuple; free lists by length 1..=20, up to 2000 each
+//!  Runtime (this module)
+//!  ├── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
 //!  ├── gc      generation lists (700/10/10), counts, stats of the cycle collector
-//!  └── heap    pymalloc (arenas -> pools -> blocks) + the system allocator above 512 B
+//!  ├── trash   the trashcan's depth and its list of deferred deallocations
+//!  ├── hash    the key of str hashes (PYTHONHASHSEED)
+//!  └── tracer  who is told of allocations, frees and free-list traffic (`run --trace`)
 //! ```
+//!
+//! The types' own state (small ints, the static strings and the interned table, the empty
+//! tuple, free lists) lives one layer up, in [`crate::types::state`], which registers how
+//! to empty its free lists here ([`register_freelist_clearer`]): a full collection and
+//! [`clear_freelists`] call it without naming a type.
+//!
+//! Unsafe: only [`RawBlock`], which hands its pymalloc block back when dropped.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};
@@ -26,29 +31,17 @@ use crate::alloc::{MallocStats, Pymalloc};
 use crate::gc::GcState;
 use crate::hash::HashSecret;
 use crate::object::TrashState;
-use crate::types::dict::DictState;
-use crate::types::float::FloatState;
-use crate::types::int::IntState;
-use crate::types::list::ListState;
-use crate::types::str::StrState;
-use crate::types::tuple::TupleState;
 
-/// The per-thread interpreter state.
+/// The per-thread interpreter state of the object layer.
 #[derive(Debug)]
 pub struct Runtime {
-    pub(crate) ints: IntState,
-    pub(crate) none: crate::types::none::NoneState,
-    pub(crate) floats: FloatState,
-    pub(crate) lists: ListState,
-    pub(crate) tuples: TupleState,
-    pub(crate) strs: StrState,
-    pub(crate) dicts: DictState,
     pub(crate) trash: TrashState,
     pub(crate) gc: GcState,
     hash_secret: Cell<HashSecret>,
     pub(crate) heap: RefCell<Pymalloc>,
     tracing: Cell<bool>,
     tracer: TracerSlot,
+    freelist_clearer: Cell<Option<fn()>>,
 }
 
 /// The installed tracer (a closure: shown as present or not).
@@ -120,30 +113,14 @@ pub type Tracer = Box<dyn FnMut(&TraceEvent)>;
 impl Runtime {
     fn new() -> Runtime {
         Runtime {
-            ints: IntState::new(),
-            none: crate::types::none::NoneState::new(),
-            floats: FloatState::new(),
-            lists: ListState::default(),
-            tuples: TupleState::new(),
-            strs: StrState::new(),
-            dicts: DictState::new(),
             trash: TrashState::default(),
             gc: GcState::new(),
             hash_secret: Cell::new(HashSecret::ZERO),
             heap: RefCell::new(Pymalloc::new()),
             tracing: Cell::new(false),
             tracer: TracerSlot(RefCell::new(None)),
+            freelist_clearer: Cell::new(None),
         }
-    }
-}
-
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        // Free lists hold pool blocks: give them back before the arenas go.
-        self.floats.clear(self.heap.get_mut());
-        self.lists.clear(self.heap.get_mut());
-        self.tuples.clear(self.heap.get_mut());
-        self.dicts.clear(self.heap.get_mut());
     }
 }
 
@@ -246,15 +223,19 @@ pub fn allocated_blocks() -> usize {
 }
 
 /// Empty every type free list, returning their blocks to pymalloc, as a full collection
-/// does in CPython (`_PyGC_ClearAllFreeLists`).
+/// does in CPython (`_PyGC_ClearAllFreeLists`). The types layer registered how
+/// ([`register_freelist_clearer`]); before it has, there are no free lists to clear.
 pub fn clear_freelists() {
-    with(|rt| {
-        let mut heap = rt.heap.borrow_mut();
-        rt.floats.clear(&mut heap);
-        rt.lists.clear(&mut heap);
-        rt.tuples.clear(&mut heap);
-        rt.dicts.clear(&mut heap);
-    });
+    if let Some(clear) = with(|rt| rt.freelist_clearer.get()) {
+        clear();
+    }
+}
+
+/// Called once by the layer above, when its per-thread state is created: `clear` empties
+/// every free list into this thread's heap (CPython's `_PyGC_ClearAllFreeLists` calls each
+/// type's `_Py*_ClearFreeList`; here the object layer must not name the types).
+pub fn register_freelist_clearer(clear: fn()) {
+    with(|rt| rt.freelist_clearer.set(Some(clear)));
 }
 
 /// A raw block from this thread's pymalloc (`PyMem_Malloc`), freed when dropped. For

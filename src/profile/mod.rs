@@ -1,0 +1,148 @@
+//! The version seam: every fact that differs between CPython versions, in one place.
+//!
+//! A [`Profile`] is one CPython version's answers: allocator geometry, the object header's
+//! refcount model, the collector's thresholds, each type's free-list limits, growth and
+//! sizing policies, struct sizes, the str hash function, the int/str digit limit. Each
+//! layer reads its facts from [`Current`] (today [`Py311`], the only profile) and names
+//! them once, in its own terms (`alloc::POOL_SIZE`, `gc::DEFAULT_THRESHOLDS`,
+//! `list::resize_policy`); nothing else in `src/` writes a version's number.
+//!
+//! # Why a trait with associated constants
+//!
+//! The later issue "every CPython from 3.8 to 3.13" selects a version at run time
+//! (`--python 3.12`). The choice made here, and the alternatives:
+//!
+//! - **Chosen: a `Profile` trait of associated constants and pure policy functions**, one
+//!   zero-sized type per version. Code that reads `Current::X` today becomes code generic
+//!   over `P: Profile` where a second version needs it (the runtime and the objects it
+//!   builds, monomorphised per version; the CLI matches `--python` once and calls the
+//!   instance). A constant stays a constant: no load, no branch, so 3.11 costs nothing, and
+//!   `const` asserts still check each `#[repr(C)]` struct against its version's size.
+//! - A struct of values chosen at run time (`&'static ProfileData` in the runtime): one
+//!   binary path for every version, but every hot-path fact becomes a load, and a struct's
+//!   layout cannot change with a value (3.12's str header has no `wstr`).
+//! - A Cargo feature per version: zero cost, but one version per binary, so no
+//!   `--python` and no `verify` against the interpreters side by side.
+//! - A crate or module copy per version: each version readable alone, but every fix made
+//!   six times.
+//!
+//! Struct layouts that change between versions (str's header, dict's keys object, 3.12's
+//! int tag) become one `#[repr(C)]` type per version, chosen by an associated type when
+//! the second version arrives; today their sizes are facts here that the asserts check.
+//!
+//! # Adding a version
+//!
+//! 1. A file `pyXY.rs` with `impl Profile for PyXY`, each constant citing the CPython
+//!    source it comes from (`../shared/CPYTHON-VERSIONS.md` lists the differences).
+//! 2. Where its answer differs in kind and not only in value (a new struct layout, a new
+//!    hash function), an associated type or enum variant here, and the code that reads it
+//!    made generic over `P: Profile`.
+//! 3. The oracle tests run against that version's interpreter (`PYLAYOUT_PYTHON`).
+
+mod py311;
+
+pub use py311::Py311;
+
+/// The profile the library is built around: CPython 3.11, 64-bit Linux, default build.
+pub type Current = Py311;
+
+/// How the object header counts references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefcountModel {
+    /// Every object is counted; static objects (small ints, `None`, the one-character
+    /// strings) start at a large count and are never freed (3.8–3.11).
+    Counted,
+    /// Static and interned objects are immortal: their count is pinned and increments do
+    /// not change it (3.12 and later, PEP 683).
+    Immortal,
+}
+
+/// The function `hash(str)` uses (`sys.hash_info.algorithm`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrHash {
+    /// `siphash24` (3.8–3.10).
+    SipHash24,
+    /// `siphash13` (3.11 and later).
+    SipHash13,
+}
+
+/// One CPython version's facts. Every item names the C constant or function it stands for.
+pub trait Profile {
+    /// `(major, minor)`.
+    const VERSION: (u8, u8);
+
+    // ---- the allocator (Objects/obmalloc.c) ----
+    /// `ARENA_BITS`: arenas of `1 << ARENA_BITS` bytes.
+    const ARENA_BITS: u32;
+    /// `POOL_BITS`: pools of `1 << POOL_BITS` bytes.
+    const POOL_BITS: u32;
+    /// `ALIGNMENT`: size classes are multiples of this.
+    const ALIGNMENT: usize;
+    /// `SMALL_REQUEST_THRESHOLD`: larger requests go to the system allocator.
+    const SMALL_REQUEST_THRESHOLD: usize;
+    /// `INITIAL_ARENA_OBJECTS`: arena descriptors allocated at first.
+    const INITIAL_ARENA_OBJECTS: usize;
+
+    // ---- the object header (Include/object.h) ----
+    /// How references are counted.
+    const REFCOUNT: RefcountModel;
+    /// The count static objects start with (`_PyObject_IMMORTAL_INIT` in 3.11).
+    const STATIC_REFCNT: isize;
+    /// `_PyTrash_UNWIND_LEVEL`: container deallocations nested deeper are deferred.
+    const TRASH_UNWIND_LEVEL: usize;
+
+    // ---- the collector (Modules/gcmodule.c) ----
+    /// `threshold0..2` at start-up.
+    const GC_THRESHOLDS: [isize; 3];
+
+    // ---- int (Objects/longobject.c) ----
+    /// `PyLong_SHIFT`: bits per digit.
+    const PYLONG_SHIFT: u32;
+    /// `_PY_NSMALLNEGINTS`: small ints start at `-NSMALLNEGINTS`.
+    const NSMALLNEGINTS: i64;
+    /// `_PY_NSMALLPOSINTS`: small ints end below this.
+    const NSMALLPOSINTS: i64;
+    /// `_PY_LONG_DEFAULT_MAX_STR_DIGITS` (`sys.get_int_max_str_digits()`).
+    const INT_MAX_STR_DIGITS: usize;
+
+    // ---- float, list, tuple, dict free lists ----
+    /// `PyFloat_MAXFREELIST`.
+    const FLOAT_MAXFREELIST: usize;
+    /// `PyList_MAXFREELIST`.
+    const LIST_MAXFREELIST: usize;
+    /// `PyTuple_NFREELISTS`: one free list per length `1..=N`.
+    const TUPLE_NFREELISTS: usize;
+    /// `PyTuple_MAXFREELIST`: tuples kept per length.
+    const TUPLE_MAXFREELIST: usize;
+    /// `PyDict_MAXFREELIST`: dicts kept, and str-keyed size-8 keys objects kept.
+    const DICT_MAXFREELIST: usize;
+
+    // ---- dict (Objects/dictobject.c) ----
+    /// `PyDict_LOG_MINSIZE`.
+    const DICT_LOG_MINSIZE: u8;
+    /// The largest table `dict_new_presized` builds is `1 << this` (`log2_max_presize`).
+    const DICT_LOG2_MAX_PRESIZE: u8;
+    /// `sizeof(PyDictKeysObject)` before the indices.
+    const DICT_KEYS_HEADER: usize;
+    /// `sizeof(PyDictUnicodeEntry)`; `None` before str-only tables existed (≤ 3.10).
+    const DICT_UNICODE_ENTRY: Option<usize>;
+    /// `sizeof(PyDictKeyEntry)`.
+    const DICT_GENERAL_ENTRY: usize;
+    /// `USABLE_FRACTION(n)`.
+    fn usable_fraction(n: usize) -> usize;
+    /// `GROWTH_RATE(d)`: the size `insertion_resize` asks for.
+    fn dict_growth_rate(ma_used: usize) -> usize;
+
+    // ---- list (Objects/listobject.c) ----
+    /// `list_resize`: the capacity for `newsize` items of a list of `size` items and
+    /// `allocated` slots, or `None` when the array is kept.
+    fn list_resize(size: usize, allocated: usize, newsize: usize) -> Option<usize>;
+
+    // ---- str (Objects/unicodeobject.c) ----
+    /// `sizeof(PyASCIIObject)`.
+    const STR_ASCII_HEADER: usize;
+    /// `sizeof(PyCompactUnicodeObject)`.
+    const STR_COMPACT_HEADER: usize;
+    /// The hash of str and bytes.
+    const STR_HASH: StrHash;
+}
