@@ -2,13 +2,12 @@
 //! to 3.13): the data structures (`pool_header`, `arena_object`, [`Pymalloc`]) and the public
 //! entry points `PyObject_Malloc`, `_Calloc`, `_Realloc`, `_Free`.
 //!
-//! Unsafe: the allocator hands out raw memory and keeps its
-//! bookkeeping inside that memory (pool headers at the start of every pool, free-list links in
-//! the first word of every free block), so reading a header, following a link, copying a block
-//! on realloc and giving memory back to the C library are pointer work. The walks over pool
-//! headers that the safe files need are here as safe functions (`carved_pool`,
-//! `for_each_carved_pool`, `free_pools`, `used_pools`, `free_blocks`), each relying on the
-//! structural invariants that [`Pymalloc::check_invariants`] tests.
+//! Unsafe: the allocator hands out raw memory and keeps its bookkeeping inside that memory (pool
+//! headers at the start of every pool, free-list links in the first word of every free block), so
+//! reading a header, following a link, copying a block on realloc and giving memory back to the C
+//! library are pointer work. The walks over pool headers that the safe files need are here as safe
+//! functions (`carved_pool`, `for_each_carved_pool`, `free_pools`, `used_pools`, `free_blocks`),
+//! each relying on the structural invariants that [`Pymalloc::check_invariants`] tests.
 //!
 //! The rest of the allocator, by job:
 //!

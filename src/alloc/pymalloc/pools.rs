@@ -9,9 +9,9 @@
 //!  pool:  [header 48 B][block][block][free]->[free]->NULL ... [virgin blocks at nextoffset]
 //! ```
 //!
-//! Unsafe: every step reads or writes a pool header or a free block's
-//! link word through a raw pointer into an arena. The arena bookkeeping these steps trigger
-//! (`usable_arenas`, `nfp2lasta`) is index-linked safe code in [`arenas`](super::arenas).
+//! Unsafe: every step reads or writes a pool header or a free block's link word through a raw
+//! pointer into an arena. The arena bookkeeping these steps trigger (`usable_arenas`, `nfp2lasta`)
+//! is index-linked safe code in [`arenas`](super::arenas).
 #![allow(unsafe_code)]
 
 use std::ptr::null_mut;

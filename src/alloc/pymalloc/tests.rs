@@ -1,8 +1,8 @@
 //! White-box tests of the allocator: block placement, LIFO reuse, pool and arena life cycles,
 //! realloc rules, the sorted `usable_arenas` list, with `check_invariants` after the steps.
 //!
-//! Unsafe: the tests free what they allocate (`free` and `realloc`
-//! are `unsafe fn`s) and read blocks back through raw pointers.
+//! Unsafe: the tests free what they allocate (`free` and `realloc` are `unsafe fn`s) and read
+//! blocks back through raw pointers.
 #![allow(unsafe_code)]
 
 use super::*;

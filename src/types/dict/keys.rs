@@ -13,8 +13,8 @@
 //!                             GENERAL: {me_hash, me_key, me_value} 24 B
 //! ```
 //!
-//! Unsafe: indices and entries are read and written at computed
-//! offsets inside that block, and entries hold owned references as raw pointers.
+//! Unsafe: indices and entries are read and written at computed offsets inside that block, and
+//! entries hold owned references as raw pointers.
 //!
 //! A [`Keys`] is a pointer to a live keys object: the one a live dict's `ma_keys` points at (or
 //! a fresh one on its way there). Its safe methods keep the table's invariants — an index is

@@ -10,11 +10,11 @@
 //!                                   +40 ma_values  NULL (no split tables here)
 //! ```
 //!
-//! Unsafe: the dict object is raw pymalloc memory written field by
-//! field, and `ma_keys` is an owning pointer: installing a table, and giving the old one back
-//! ([`keys_decref`], [`release_keys_block`]), is where a table could be freed twice or used
-//! after it is gone. Those steps are here, each whole; the rest of the API (in
-//! [`dict`](super)) only reads `ma_keys` through [`PyDict::keys_obj`].
+//! Unsafe: the dict object is raw pymalloc memory written field by field, and `ma_keys` is an
+//! owning pointer: installing a table, and giving the old one back ([`keys_decref`],
+//! [`release_keys_block`]), is where a table could be freed twice or used after it is gone. Those
+//! steps are here, each whole; the rest of the API (in [`dict`](super)) only reads `ma_keys`
+//! through [`PyDict::keys_obj`].
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};

@@ -12,11 +12,10 @@
 //!  +32 allocated = 4      +-----+-----+-----+-----+   slots >= ob_size: not initialised
 //! ```
 //!
-//! Unsafe: the item array is raw memory from pymalloc, and its
-//! slots hold owned references as raw pointers; growing, shifting and releasing them is pointer
-//! work. The invariant above is kept by every function here that is not an `unsafe fn`
-//! (indices are checked, with a panic, where a wrong one would break it), so the safe API in
-//! [`list`](super) needs no `unsafe`.
+//! Unsafe: the item array is raw memory from pymalloc, and its slots hold owned references as raw
+//! pointers; growing, shifting and releasing them is pointer work. The invariant above is kept by
+//! every function here that is not an `unsafe fn` (indices are checked, with a panic, where a wrong
+//! one would break it), so the safe API in [`list`](super) needs no `unsafe`.
 #![allow(unsafe_code)]
 
 use std::cell::{Cell, RefCell};
