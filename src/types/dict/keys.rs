@@ -97,11 +97,32 @@ impl Keys {
         );
         shared
     }
-    /// The header's fields.
+    /// The header's fields (private: a size or kind written from outside would make the
+    /// offsets below point elsewhere; the getters and setters after it are what others use).
     #[inline]
-    pub(super) fn h(&self) -> &PyDictKeysObject {
+    fn h(&self) -> &PyDictKeysObject {
         // SAFETY: a Keys points at a live keys object (type invariant); fields are Cells.
         unsafe { self.0.as_ref() }
+    }
+    /// `dk_refcnt`.
+    pub(super) fn refcnt(self) -> isize {
+        self.h().dk_refcnt.get()
+    }
+    /// `dk_log2_index_bytes`.
+    pub(super) fn log2_index_bytes(self) -> u8 {
+        self.h().dk_log2_index_bytes.get()
+    }
+    /// `dk_kind`.
+    pub(super) fn kind(self) -> u8 {
+        self.h().dk_kind.get()
+    }
+    /// `dk_usable`: entries left before a resize.
+    pub(super) fn usable(self) -> isize {
+        self.h().dk_usable.get()
+    }
+    /// `dk_version = 0` (the table changed shape).
+    pub(super) fn clear_version(self) {
+        self.h().dk_version.set(0);
     }
     pub(super) fn log2_size(self) -> u8 {
         self.h().dk_log2_size.get()
@@ -331,6 +352,12 @@ impl Keys {
             self.h().dk_usable.get() > 0 && !self.is_shared_empty(),
             "no room for a new entry"
         );
+        // Entries of a unicode table have no room for a hash: insertdict resizes to GENERAL
+        // before a key that is not a str goes in.
+        assert!(
+            !self.unicode() || is_str(&key),
+            "a key that is not a str in a unicode table"
+        );
         let pos = self.find_empty_slot(hash);
         let n = self.nentries();
         // SAFETY: pos < size; n < capacity (dk_usable > 0), and entry n is written next,
@@ -497,6 +524,17 @@ impl Keys {
         }
         c.h().dk_refcnt.set(1);
         c
+    }
+
+    /// A dict lets go of the static empty keys: its count goes down, and it is never freed
+    /// (it is not a pymalloc block).
+    pub(super) fn drop_shared_ref(self) {
+        assert!(
+            self.is_shared_empty(),
+            "only the static empty keys are shared"
+        );
+        let rc = &self.h().dk_refcnt;
+        rc.set(rc.get() - 1);
     }
 }
 

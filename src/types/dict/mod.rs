@@ -240,7 +240,7 @@ impl PyDict {
 
     /// `len(d)` (`ma_used`).
     pub fn len(&self) -> usize {
-        self.raw().ma_used.get() as usize
+        self.ma_used()
     }
 
     /// Whether the dict is empty.
@@ -250,7 +250,7 @@ impl PyDict {
 
     /// `ma_version_tag`.
     pub fn version_tag(&self) -> u64 {
-        self.raw().ma_version_tag.get()
+        self.ma_version_tag()
     }
 
     /// The table's fields.
@@ -259,12 +259,12 @@ impl PyDict {
         let shared = k.is_shared_empty();
         TableInfo {
             ma_used: self.len(),
-            dk_refcnt: k.h().dk_refcnt.get(),
+            dk_refcnt: k.refcnt(),
             dk_log2_size: k.log2_size(),
-            dk_log2_index_bytes: k.h().dk_log2_index_bytes.get(),
-            dk_kind: k.h().dk_kind.get(),
-            dk_usable: k.h().dk_usable.get(),
-            dk_nentries: k.h().dk_nentries.get(),
+            dk_log2_index_bytes: k.log2_index_bytes(),
+            dk_kind: k.kind(),
+            dk_usable: k.usable(),
+            dk_nentries: k.nentries() as isize,
             indices: if shared {
                 vec![DKIX_EMPTY; 8]
             } else {
@@ -393,21 +393,20 @@ impl PyDict {
         match found {
             None => {
                 let mut k = self.keys_obj();
-                k.h().dk_version.set(0);
-                if k.h().dk_usable.get() <= 0 {
+                k.clear_version();
+                if k.usable() <= 0 {
                     self.insertion_resize(true);
                     k = self.keys_obj();
                 }
-                if !is_str(&key) && k.unicode() {
-                    k.h().dk_kind.set(DICT_KEYS_GENERAL);
-                }
+                // (CPython switches a unicode table to GENERAL here for a key that is not a
+                // str; the resize at the top has already made it GENERAL.)
                 k.insert_new(hash, key, value);
-                self.raw().ma_used.set(self.raw().ma_used.get() + 1);
-                self.raw().ma_version_tag.set(next_version());
+                self.add_used(1);
+                self.bump_version();
             }
             Some(ix) => {
                 if let Some(old) = self.keys_obj().replace_value(ix, value) {
-                    self.raw().ma_version_tag.set(next_version());
+                    self.bump_version();
                     // The table's reference to the replaced value.
                     drop(old);
                 }
@@ -431,8 +430,8 @@ impl PyDict {
 
     /// Remove entry `ix`, returning its (key, value) references.
     fn delitem_common(&self, hash: PyHash, ix: usize) -> (Obj, Obj) {
-        self.raw().ma_used.set(self.raw().ma_used.get() - 1);
-        self.raw().ma_version_tag.set(next_version());
+        self.add_used(-1);
+        self.bump_version();
         self.keys_obj().remove_entry(hash, ix)
     }
 
@@ -458,8 +457,8 @@ impl PyDict {
             ));
         }
         let entry = self.keys_obj().pop_last_entry();
-        self.raw().ma_used.set(self.raw().ma_used.get() - 1);
-        self.raw().ma_version_tag.set(next_version());
+        self.add_used(-1);
+        self.bump_version();
         Ok(entry)
     }
 

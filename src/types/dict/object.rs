@@ -113,7 +113,7 @@ unsafe fn dict_sizeof(op: NonNull<PyObject>) -> usize {
     // SAFETY: a live dict's ma_keys.
     let k = unsafe { Keys::from_ma_keys(d.ma_keys.get()) };
     let mut res = size_of::<PyDictObject>();
-    if k.h().dk_refcnt.get() == 1 {
+    if k.refcnt() == 1 {
         res += keys_size(k.log2_size(), k.unicode());
     }
     res
@@ -152,9 +152,31 @@ unsafe fn dict_dealloc(op: NonNull<PyObject>) {
 
 impl PyDict {
     /// The dict's fields.
-    pub(super) fn raw(&self) -> &PyDictObject {
+    fn raw(&self) -> &PyDictObject {
         // SAFETY: the handle keeps a live dict; fields are Cells.
         unsafe { self.0.as_ptr().cast::<PyDictObject>().as_ref() }
+    }
+
+    /// `len(d)` (`ma_used`).
+    pub(super) fn ma_used(&self) -> usize {
+        self.raw().ma_used.get() as usize
+    }
+
+    /// `ma_used += delta` after an entry went in or out.
+    pub(super) fn add_used(&self, delta: isize) {
+        let used = self.raw().ma_used.get() + delta;
+        debug_assert!(used >= 0, "ma_used {used}");
+        self.raw().ma_used.set(used);
+    }
+
+    /// `ma_version_tag`.
+    pub(super) fn ma_version_tag(&self) -> u64 {
+        self.raw().ma_version_tag.get()
+    }
+
+    /// `mp->ma_version_tag = DICT_NEXT_VERSION()`.
+    pub(super) fn bump_version(&self) {
+        self.raw().ma_version_tag.set(next_version());
     }
 
     /// The keys object this dict owns (or shares: the static empty keys). Valid while the dict
@@ -292,13 +314,13 @@ impl PyDict {
         cost::probed(probes);
         self.raw().ma_keys.set(new.as_ptr());
         if !old.is_shared_empty() {
-            debug_assert_eq!(old.h().dk_refcnt.get(), 1);
+            debug_assert_eq!(old.refcnt(), 1);
             // SAFETY: this dict was its only owner and now points at the new table; the
             // references moved there.
             unsafe { release_keys_block(old) };
         } else {
             // The static empty keys lose this dict's reference.
-            old.h().dk_refcnt.set(old.h().dk_refcnt.get() - 1);
+            old.drop_shared_ref();
         }
     }
 
