@@ -27,9 +27,12 @@
 //!
 //! - this file: the policies (`list_resize`'s formula, `list_preallocate_exact`'s rounding) and
 //!   the safe API of [`PyList`]: indexing, slices, search, sort, concatenation — safe code;
-//! - `raw.rs`: the `PyListObject` struct, `PyList_Type`'s slots, the free list and every step
-//!   that moves item pointers in the `ob_item` array (the only file of `list` with `unsafe`).
+//! - `object.rs`: the `PyListObject` struct, `PyList_Type`'s slots and the free list;
+//! - `raw.rs`: every step that moves item pointers in the `ob_item` array.
+//!
+//! `object.rs` and `raw.rs` are the files of `list` with `unsafe`.
 
+mod object;
 mod raw;
 
 use std::cmp::Ordering;
@@ -40,8 +43,8 @@ use crate::profile::{Current, Profile};
 use crate::types::ops;
 use crate::types::state;
 
-pub(crate) use raw::ListState;
-pub use raw::{ALLOCATED_OFFSET, LIST_TYPE, OB_ITEM_OFFSET, PyListObject};
+pub(crate) use object::ListState;
+pub use object::{ALLOCATED_OFFSET, LIST_TYPE, OB_ITEM_OFFSET, PyListObject};
 
 /// `PyList_MAXFREELIST`.
 pub const PYLIST_MAXFREELIST: usize = Current::LIST_MAXFREELIST;
@@ -115,24 +118,9 @@ impl PyList {
         l
     }
 
-    /// `len(list)` (`ob_size`).
-    pub fn len(&self) -> usize {
-        self.raw().ob_base.ob_size.get() as usize
-    }
-
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// `allocated`: the capacity.
-    pub fn allocated(&self) -> usize {
-        self.raw().allocated.get() as usize
-    }
-
-    /// Address of the item array (`ob_item`), 0 when there is none.
-    pub fn ob_item_address(&self) -> usize {
-        self.raw().ob_item.get() as usize
     }
 
     /// New references to all items, in order.

@@ -1,9 +1,8 @@
-//! The raw layer of `list`: the `PyListObject` struct and `PyList_Type`'s slots
-//! (`list_dealloc`, `list_traverse`, `_list_clear`, `list___sizeof__`), the free list
-//! (`struct _Py_list_state`), and every step that touches the `ob_item` array through its
+//! The item-array layer of `list`: every step that touches the `ob_item` array through its
 //! pointer — `list_resize`, `list_preallocate_exact`, `list_new_prealloc`, `ins1`,
 //! `list_extend`, `list_ass_slice`, `list_pop_impl`'s and `list_ass_subscript`'s slot moves,
-//! `list_inplace_repeat`, `list_reverse` (`Objects/listobject.c`).
+//! `list_inplace_repeat`, `list_reverse` (`Objects/listobject.c`) — and `PyList_New`, which
+//! makes the object with its array.
 //!
 //! ```text
 //!  PyListObject            ob_item (a PyMem block of `allocated` pointers)
@@ -18,215 +17,15 @@
 //! one would break it), so the safe API in [`list`](super) needs no `unsafe`.
 #![allow(unsafe_code)]
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::ptr::{NonNull, null_mut};
 
-use super::{
-    MAX_ALLOCATED, PTR, PYLIST_MAXFREELIST, PyList, preallocate_exact_policy, resize_policy,
-};
-use crate::alloc::Pymalloc;
+use super::object::{LIST_TYPE, PyListObject, release_items};
+use super::{MAX_ALLOCATED, PTR, PyList, preallocate_exact_policy, resize_policy};
 use crate::cost;
-use crate::object::{
-    GC_HEAD_SIZE, Obj, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
-};
+use crate::object::{Obj, PyObject, alloc_object};
 use crate::runtime;
 use crate::types::state;
-
-/// `PyListObject`.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PyListObject {
-    /// Header; `ob_size` is `len(list)`.
-    pub ob_base: PyVarObject,
-    /// `ob_item`: the item array (`allocated` slots, the first `ob_size` in use).
-    pub ob_item: Cell<*mut *mut PyObject>,
-    /// `allocated`: capacity of `ob_item`.
-    pub allocated: Cell<isize>,
-}
-
-/// `offsetof(PyListObject, ob_item)`.
-pub const OB_ITEM_OFFSET: usize = std::mem::offset_of!(PyListObject, ob_item);
-/// `offsetof(PyListObject, allocated)`.
-pub const ALLOCATED_OFFSET: usize = std::mem::offset_of!(PyListObject, allocated);
-const _: () = assert!(size_of::<PyListObject>() == 40 && OB_ITEM_OFFSET == 24);
-const _: () = assert!(ALLOCATED_OFFSET == 32);
-
-/// `PyList_Type`.
-pub static LIST_TYPE: TypeObject = TypeObject {
-    tp_name: "list",
-    tp_basicsize: size_of::<PyListObject>(),
-    tp_itemsize: 0,
-    tp_flags: TPFLAGS_HAVE_GC,
-    tp_dealloc: list_dealloc,
-    sizeof: list_sizeof,
-    tp_traverse: Some(list_traverse),
-    tp_clear: Some(list_clear),
-    gc_items: Some(list_gc_items),
-    gc_untrack: crate::object::GcUntrack::Never,
-};
-
-/// `list_traverse`: every item.
-///
-/// # Safety
-/// `op` is a live list.
-unsafe fn list_traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
-    // SAFETY: forwarded contract.
-    unsafe { list_traverse_with(op, visit) }
-}
-
-/// The collector's fast path: the item array and `ob_size`.
-///
-/// # Safety
-/// `op` is a live list.
-unsafe fn list_gc_items(op: NonNull<PyObject>) -> (*const *mut PyObject, usize) {
-    // SAFETY: live list.
-    let l = unsafe { op.cast::<PyListObject>().as_ref() };
-    (l.ob_item.get(), l.ob_base.ob_size.get() as usize)
-}
-
-/// [`list_traverse`] monomorphised for the collector's hot loops.
-///
-/// # Safety
-/// `op` is a live list.
-#[inline]
-pub(crate) unsafe fn list_traverse_with(
-    op: NonNull<PyObject>,
-    mut visit: impl FnMut(NonNull<PyObject>),
-) {
-    // SAFETY: live list; slots below ob_size hold owned references.
-    unsafe {
-        let l = op.cast::<PyListObject>().as_ref();
-        let items = l.ob_item.get();
-        for i in (0..l.ob_base.ob_size.get() as usize).rev() {
-            if let Some(p) = NonNull::new(*items.add(i)) {
-                visit(p);
-            }
-        }
-    }
-}
-
-/// `list_clear` (`_list_clear`) as the GC's `tp_clear`.
-///
-/// # Safety
-/// `op` is a live list.
-unsafe fn list_clear(op: NonNull<PyObject>) {
-    // SAFETY: a borrowed handle for the duration of the call.
-    let l = PyList(unsafe { Obj::from_borrowed(op) });
-    l.clear();
-}
-
-/// `list.__sizeof__` (`list___sizeof___impl`): `40 + 8 * allocated`.
-///
-/// # Safety
-/// `op` is a live list.
-unsafe fn list_sizeof(op: NonNull<PyObject>) -> usize {
-    // SAFETY: live list per the contract.
-    let l = unsafe { op.cast::<PyListObject>().as_ref() };
-    size_of::<PyListObject>() + l.allocated.get() as usize * PTR
-}
-
-/// `list_dealloc`: release the items (last first), free the array, then keep the object on
-/// the free list if there is room.
-///
-/// # Safety
-/// `op` is a list whose reference count just reached zero.
-unsafe fn list_dealloc(op: NonNull<PyObject>) {
-    crate::gc::untrack(op);
-    // SAFETY: dead list; its items are owned references.
-    unsafe {
-        let l = op.cast::<PyListObject>().as_ref();
-        let items = l.ob_item.get();
-        if !items.is_null() {
-            release_items(items, l.ob_base.ob_size.get() as usize);
-        }
-    }
-    // The item array back to pymalloc, then the object onto the free list or back to
-    // pymalloc.
-    runtime::try_with(|rt| {
-        // SAFETY: dead list; its array (if any) is ours and no longer referenced.
-        let items = unsafe { op.cast::<PyListObject>().as_ref().ob_item.get() };
-        if !items.is_null() {
-            // SAFETY: the array came from this heap; its items were released above.
-            unsafe { rt.heap.borrow_mut().free(items.cast()) };
-        }
-        let parked = state::try_with(|st| {
-            let mut fl = st.lists.free_list.borrow_mut();
-            let room = fl.len() < PYLIST_MAXFREELIST;
-            if room {
-                runtime::trace(|| runtime::TraceEvent::Park {
-                    type_name: "list",
-                    address: op.as_ptr() as usize,
-                });
-                fl.push(op);
-            }
-            room
-        });
-        if parked != Some(true) {
-            // SAFETY: dead list allocated by alloc_object with LIST_TYPE.
-            unsafe { crate::object::free_object_in(rt, op, &LIST_TYPE) };
-        }
-    });
-}
-
-/// Release the references in slots `0..n` (NULL slots skipped), last first, as
-/// `list_dealloc` and `_list_clear` do. A run of adjacent slots holding the same object
-/// (`[x] * n`, or `x` appended n times) is released with one subtraction for all but its
-/// last reference, then that one: the same final counts, and the object can only reach zero
-/// on the run's last reference (the run alone holds that many), exactly where the one-by-one
-/// loop deallocates it. It spares a chain of dependent read-modify-writes on one counter.
-///
-/// # Safety
-/// `items` holds at least `n` slots, each NULL or an owned reference, and the caller gives
-/// those references up.
-#[inline]
-unsafe fn release_items(items: *mut *mut PyObject, n: usize) {
-    let mut i = n;
-    while i > 0 {
-        i -= 1;
-        // SAFETY: i < n, a slot of the array (contract).
-        let p = unsafe { *items.add(i) };
-        let Some(nn) = NonNull::new(p) else {
-            continue;
-        };
-        let mut run = 0;
-        // SAFETY: i - 1 < n while i > 0.
-        while i > 0 && unsafe { *items.add(i - 1) } == p {
-            run += 1;
-            i -= 1;
-        }
-        // SAFETY: the run holds run + 1 owned references to the live object nn: its count is
-        // at least run + 1, so taking run away leaves it above zero; the last reference goes
-        // through Obj's drop (which deallocates at zero).
-        unsafe {
-            if run > 0 {
-                let rc = &nn.as_ref().ob_refcnt;
-                rc.set(rc.get() - run);
-            }
-            drop(Obj::from_owned(nn));
-        }
-    }
-}
-
-/// The list free list of a runtime (`struct _Py_list_state`).
-#[derive(Debug, Default)]
-pub(crate) struct ListState {
-    free_list: RefCell<Vec<NonNull<PyObject>>>,
-}
-
-impl ListState {
-    /// Number of lists on the free list.
-    pub(crate) fn numfree(&self) -> usize {
-        self.free_list.borrow().len()
-    }
-
-    /// `_PyList_ClearFreeList`.
-    pub(crate) fn clear(&self, heap: &mut Pymalloc) {
-        for op in self.free_list.borrow_mut().drain(..) {
-            // SAFETY: dead lists, allocated from this heap with a GC head before them.
-            unsafe { heap.free(op.as_ptr().cast::<u8>().sub(GC_HEAD_SIZE)) };
-        }
-    }
-}
 
 fn mem_malloc(nbytes: usize) -> *mut u8 {
     runtime::with_heap(|h| h.malloc(nbytes))
@@ -250,9 +49,26 @@ fn oom(what: &str, n: usize) -> ! {
 }
 
 impl PyList {
-    pub(super) fn raw(&self) -> &PyListObject {
+    /// The list's fields (private: `ob_size`, `ob_item` and `allocated` are written only by
+    /// the steps below, which keep them consistent).
+    fn raw(&self) -> &PyListObject {
         // SAFETY: the handle keeps a live list; fields are Cells.
         unsafe { self.0.as_ptr().cast::<PyListObject>().as_ref() }
+    }
+
+    /// `len(list)` (`ob_size`).
+    pub fn len(&self) -> usize {
+        self.raw().ob_base.ob_size.get() as usize
+    }
+
+    /// `allocated`: the capacity.
+    pub fn allocated(&self) -> usize {
+        self.raw().allocated.get() as usize
+    }
+
+    /// Address of the item array (`ob_item`), 0 when there is none.
+    pub fn ob_item_address(&self) -> usize {
+        self.raw().ob_item.get() as usize
     }
 
     /// `PyList_New(size)` with `size` NULL slots: from the free list or a fresh GC object.
