@@ -1,0 +1,375 @@
+//! Statements: from tree-sitter's statement nodes to [`Stmt`]s (the grammar's actions in
+//! CPython's `Grammar/python.gram`), with the checks the compiler makes on them (`'return'
+//! outside function`, duplicate parameters, `global` of a parameter, illegal assignment
+//! targets) and the refusals of what the subset lacks.
+
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::expr::binop_from;
+use super::scope::{Scope, ScopeKind};
+use super::syntax::{all_children, construct_name, has_docstring, named_children};
+use super::{CompileError, Lowerer, Res};
+use crate::script::ast::*;
+
+impl<'s> Lowerer<'s> {
+    /// The statements of a block (or of the module), in order.
+    pub(super) fn block_children(&mut self, n: Node) -> Res<Vec<Stmt>> {
+        let mut out = Vec::new();
+        for c in named_children(n) {
+            self.stmt(c, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// The statements of a node's block field (`body`, `consequence`), if it has one.
+    fn block_field(&mut self, n: Node, field: &str) -> Res<Vec<Stmt>> {
+        match n.child_by_field_name(field) {
+            Some(b) => self.block_children(b),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// One statement node to the [`Stmt`]s it makes (`import a, b` makes two, `global`
+    /// none: its names were collected with the function's scope).
+    fn stmt(&mut self, n: Node, out: &mut Vec<Stmt>) -> Res<()> {
+        let pos = self.pos(n);
+        let kind = match n.kind() {
+            "expression_statement" => {
+                let kids = named_children(n);
+                if kids.len() != 1 {
+                    let items = kids
+                        .iter()
+                        .map(|k| self.expr(*k))
+                        .collect::<Res<Vec<_>>>()?;
+                    StmtKind::Expr(self.fold_tuple(items))
+                } else {
+                    let c = kids[0];
+                    match c.kind() {
+                        "assignment" => self.assignment(c)?,
+                        "augmented_assignment" => {
+                            let left = c.child_by_field_name("left").expect("left");
+                            let right = c.child_by_field_name("right").expect("right");
+                            let op_node = c.child_by_field_name("operator").expect("operator");
+                            let op_text = self.text(op_node);
+                            let op = binop_from(op_text.trim_end_matches('='))
+                                .ok_or(())
+                                .or_else(|_| {
+                                    self.unsupported(op_node, format!("operator {op_text}"))
+                                })?;
+                            let value = self.expr(right)?;
+                            let target = self.target(left)?;
+                            if let Target::Tuple(_, p) = target {
+                                return Err(CompileError::Syntax {
+                                    pos: p,
+                                    msg:
+                                        "'tuple' is an illegal expression for augmented assignment"
+                                            .into(),
+                                });
+                            }
+                            StmtKind::AugAssign(target, op, value)
+                        }
+                        _ => StmtKind::Expr(self.expr(c)?),
+                    }
+                }
+            }
+            "delete_statement" => {
+                let mut targets = Vec::new();
+                for c in named_children(n) {
+                    if c.kind() == "expression_list" {
+                        for d in named_children(c) {
+                            targets.push(self.target(d)?);
+                        }
+                    } else {
+                        targets.push(self.target(c)?);
+                    }
+                }
+                StmtKind::Del(targets)
+            }
+            "if_statement" => self.if_stmt(n)?,
+            "while_statement" => {
+                let cond = self.expr(n.child_by_field_name("condition").expect("condition"))?;
+                let body = self.block_field(n, "body")?;
+                let orelse = match n.child_by_field_name("alternative") {
+                    Some(e) => self.block_field(e, "body")?,
+                    None => Vec::new(),
+                };
+                StmtKind::While(cond, body, orelse)
+            }
+            "for_statement" => {
+                if all_children(n).first().is_some_and(|c| c.kind() == "async") {
+                    return self.unsupported(n, "async for");
+                }
+                let iter = self.expr(n.child_by_field_name("right").expect("right"))?;
+                let iter = self.fold_iter(iter);
+                let target = self.target(n.child_by_field_name("left").expect("left"))?;
+                let body = self.block_field(n, "body")?;
+                let orelse = match n.child_by_field_name("alternative") {
+                    Some(e) => self.block_field(e, "body")?,
+                    None => Vec::new(),
+                };
+                StmtKind::For(target, iter, body, orelse)
+            }
+            "break_statement" => StmtKind::Break,
+            "continue_statement" => StmtKind::Continue,
+            "pass_statement" => StmtKind::Pass,
+            "return_statement" => {
+                if self.scopes.last().map(|s| s.kind) == Some(ScopeKind::Module) {
+                    return Err(CompileError::Syntax {
+                        pos,
+                        msg: "'return' outside function".into(),
+                    });
+                }
+                let kids = named_children(n);
+                match kids.len() {
+                    0 => StmtKind::Return(None),
+                    _ => StmtKind::Return(Some(self.expr(kids[0])?)),
+                }
+            }
+            "global_statement" => {
+                if self.scopes.last().map(|s| s.kind) == Some(ScopeKind::Module) {
+                    // Legal and meaningless at module level.
+                    return Ok(());
+                }
+                return Ok(()); // recorded by collect_bindings
+            }
+            "function_definition" => self.def(n)?,
+            "import_statement" => {
+                for c in named_children(n) {
+                    let (dotted, alias) = match c.kind() {
+                        "aliased_import" => (
+                            c.child_by_field_name("name").expect("name"),
+                            c.child_by_field_name("alias"),
+                        ),
+                        _ => (c, None),
+                    };
+                    let module = self.module(dotted)?;
+                    let bind = alias.map_or(module.name().to_string(), |a| self.text(a).into());
+                    let name = self.store_name(&bind);
+                    out.push(Stmt {
+                        pos: self.pos(c),
+                        kind: StmtKind::Import {
+                            module,
+                            attr: None,
+                            name,
+                        },
+                    });
+                }
+                return Ok(());
+            }
+            "import_from_statement" => {
+                let m = n.child_by_field_name("module_name").expect("module_name");
+                if m.kind() == "relative_import" {
+                    return self.unsupported_node(m);
+                }
+                let module = self.module(m)?;
+                for c in named_children(n) {
+                    if c == m {
+                        continue;
+                    }
+                    let (dotted, alias) = match c.kind() {
+                        "aliased_import" => (
+                            c.child_by_field_name("name").expect("name"),
+                            c.child_by_field_name("alias"),
+                        ),
+                        "dotted_name" => (c, None),
+                        _ => return self.unsupported_node(c),
+                    };
+                    let attr: Rc<str> = self.text(dotted).into();
+                    let bind = alias.map_or(attr.to_string(), |a| self.text(a).into());
+                    let name = self.store_name(&bind);
+                    out.push(Stmt {
+                        pos: self.pos(c),
+                        kind: StmtKind::Import {
+                            module,
+                            attr: Some(attr),
+                            name,
+                        },
+                    });
+                }
+                return Ok(());
+            }
+            "assert_statement" => {
+                let kids = named_children(n);
+                let cond = self.expr(kids[0])?;
+                let msg = match kids.get(1) {
+                    Some(m) => Some(self.expr(*m)?),
+                    None => None,
+                };
+                StmtKind::Assert(cond, msg)
+            }
+            "future_import_statement" => return self.unsupported_node(n),
+            _ => return self.unsupported_node(n),
+        };
+        out.push(Stmt { pos, kind });
+        Ok(())
+    }
+
+    /// The module an `import` names: only `sys` and `gc` exist here.
+    fn module(&self, dotted: Node) -> Res<Module> {
+        match self.text(dotted) {
+            "sys" => Ok(Module::Sys),
+            "gc" => Ok(Module::Gc),
+            other => self.unsupported(
+                dotted,
+                format!("import of module '{other}' (only sys and gc)"),
+            ),
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node) -> Res<StmtKind> {
+        let cond = self.expr(n.child_by_field_name("condition").expect("condition"))?;
+        let body = self.block_field(n, "consequence")?;
+        let mut c = n.walk();
+        let alts: Vec<Node> = n.children_by_field_name("alternative", &mut c).collect();
+        let orelse = self.else_chain(&alts)?;
+        Ok(StmtKind::If(cond, body, orelse))
+    }
+
+    /// `elif` clauses as nested `if`s in the `else` branch, as CPython's AST has them.
+    fn else_chain(&mut self, alts: &[Node]) -> Res<Vec<Stmt>> {
+        let Some((first, rest)) = alts.split_first() else {
+            return Ok(Vec::new());
+        };
+        match first.kind() {
+            "elif_clause" => {
+                let cond = self.expr(first.child_by_field_name("condition").expect("condition"))?;
+                let body = self.block_field(*first, "consequence")?;
+                let orelse = self.else_chain(rest)?;
+                Ok(vec![Stmt {
+                    pos: self.pos(*first),
+                    kind: StmtKind::If(cond, body, orelse),
+                }])
+            }
+            _ => self.block_field(*first, "body"),
+        }
+    }
+
+    /// `a = b = value`: the value, then the targets left to right.
+    fn assignment(&mut self, n: Node) -> Res<StmtKind> {
+        let mut targets_nodes = Vec::new();
+        let mut cur = n;
+        loop {
+            if let Some(t) = cur.child_by_field_name("type") {
+                return self.unsupported(t, "annotation");
+            }
+            targets_nodes.push(cur.child_by_field_name("left").expect("left"));
+            let right = cur.child_by_field_name("right").expect("right");
+            if right.kind() == "assignment" {
+                cur = right;
+                continue;
+            }
+            let value = self.expr(right)?;
+            let mut targets = Vec::new();
+            for t in targets_nodes {
+                targets.push(self.target(t)?);
+            }
+            return Ok(StmtKind::Assign(targets, value));
+        }
+    }
+
+    /// An assignment, `for`, `del` or comprehension target, bound in the current scope.
+    pub(super) fn target(&mut self, n: Node) -> Res<Target> {
+        match n.kind() {
+            "identifier" => {
+                let name = self.store_name(self.text(n));
+                Ok(Target::Name(name))
+            }
+            "subscript" => {
+                let (v, i) = self.subscript_parts(n)?;
+                Ok(Target::Subscript(v, i))
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
+            | "list" => {
+                let mut ts = Vec::new();
+                for c in named_children(n) {
+                    ts.push(self.target(c)?);
+                }
+                Ok(Target::Tuple(ts, self.pos(n)))
+            }
+            "parenthesized_expression" => {
+                let kids = named_children(n);
+                self.target(kids[0])
+            }
+            "attribute" => self.unsupported(n, "attribute assignment"),
+            "list_splat_pattern" | "list_splat" => self.unsupported(n, "star expression"),
+            _ => Err(CompileError::Syntax {
+                pos: self.pos(n),
+                msg: format!("cannot assign to {}", construct_name(n.kind())),
+            }),
+        }
+    }
+
+    /// `def`: the function's scope (parameters, then what its body binds unless declared
+    /// `global`), its body lowered in that scope, and its code unit.
+    fn def(&mut self, n: Node) -> Res<StmtKind> {
+        if all_children(n).first().is_some_and(|c| c.kind() == "async") {
+            return self.unsupported(n, "async function");
+        }
+        if let Some(r) = n.child_by_field_name("return_type") {
+            return self.unsupported(r, "annotation");
+        }
+        if let Some(tp) = n.child_by_field_name("type_parameters") {
+            return self.unsupported(tp, "type parameters");
+        }
+        let name_node = n.child_by_field_name("name").expect("name");
+        let fname = self.text(name_node).to_string();
+        let bind = self.store_name(&fname);
+        let params = n.child_by_field_name("parameters").expect("parameters");
+        let mut scope = Scope::new(ScopeKind::Function);
+        for p in named_children(params) {
+            if p.kind() != "identifier" {
+                return self.unsupported_node(p);
+            }
+            let pn = self.text(p);
+            if scope.index.contains_key(pn) {
+                return Err(CompileError::Syntax {
+                    pos: self.pos(p),
+                    msg: format!("duplicate argument '{pn}' in function definition"),
+                });
+            }
+            scope.add_local(pn);
+        }
+        let nparams = scope.locals.len();
+        let body = n.child_by_field_name("body").expect("body");
+        let (mut bound, mut globals) = (Vec::new(), Vec::new());
+        for c in named_children(body) {
+            self.collect_bindings(c, &mut bound, &mut globals);
+        }
+        for g in &globals {
+            if scope.index.contains_key(g.as_str()) {
+                return Err(CompileError::Syntax {
+                    pos: self.pos(body),
+                    msg: format!("name '{g}' is parameter and global"),
+                });
+            }
+            scope.globals.insert(g.as_str().into());
+        }
+        for b in &bound {
+            if !scope.globals.contains(b.as_str()) {
+                scope.add_local(b);
+            }
+        }
+        self.scopes.push(scope);
+        let stmts = self.block_children(body);
+        let scope = self.scopes.pop().expect("function scope");
+        let stmts = stmts?;
+        let mut code = self.finish_code(fname.into(), scope, nparams, stmts)?;
+        // The line table records nothing of the `def` line itself (RESUME has no columns):
+        // the body's place relative to it, and the body.
+        code.docstring = has_docstring(body);
+        code.shape = format!(
+            "+{}:{}",
+            body.start_position().row - n.start_position().row,
+            self.shape(body)
+        );
+        Ok(StmtKind::Def(
+            bind,
+            Rc::new(FuncDef {
+                nparams,
+                code: Rc::new(code),
+            }),
+        ))
+    }
+}

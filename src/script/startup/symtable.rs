@@ -1,0 +1,155 @@
+//! The symbol table's share of start-up traffic (`Python/symtable.c`): the blocks
+//! `_PySymtable_Build` makes (one per module, function and comprehension, in creation order)
+//! and the temporary `scopes` dict `analyze_block` takes per block.
+
+use super::sim::{Fl, Sim};
+use crate::script::ast::*;
+
+/// The symbol table's blocks: each node's children in the order `symtable.c` creates them.
+#[derive(Default)]
+pub(super) struct Block {
+    pub(super) children: Vec<Block>,
+}
+
+pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
+    for s in body {
+        match &s.kind {
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) => blocks_expr(e, out),
+            StmtKind::Assign(ts, e) => {
+                ts.iter().for_each(|t| blocks_target(t, out));
+                blocks_expr(e, out);
+            }
+            StmtKind::AugAssign(t, _, e) => {
+                blocks_target(t, out);
+                blocks_expr(e, out);
+            }
+            StmtKind::Del(ts) => ts.iter().for_each(|t| blocks_target(t, out)),
+            StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
+                blocks_expr(c, out);
+                blocks_stmts(a, out);
+                blocks_stmts(b, out);
+            }
+            StmtKind::For(t, it, a, b) => {
+                blocks_target(t, out);
+                blocks_expr(it, out);
+                blocks_stmts(a, out);
+                blocks_stmts(b, out);
+            }
+            StmtKind::Def(_, f) => {
+                let mut b = Block::default();
+                blocks_stmts(&f.code.body, &mut b.children);
+                out.push(b);
+            }
+            StmtKind::Assert(c, m) => {
+                blocks_expr(c, out);
+                if let Some(m) = m {
+                    blocks_expr(m, out);
+                }
+            }
+            StmtKind::Return(None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Import { .. } => {}
+        }
+    }
+}
+
+fn blocks_target(t: &Target, out: &mut Vec<Block>) {
+    match t {
+        Target::Name(_) => {}
+        Target::Subscript(a, b) => {
+            blocks_expr(a, out);
+            blocks_expr(b, out);
+        }
+        Target::Tuple(ts, _) => ts.iter().for_each(|x| blocks_target(x, out)),
+    }
+}
+
+fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
+    match e {
+        Expr::Lit(_) | Expr::Const(_) | Expr::Name(_) => {}
+        Expr::List { items, .. } | Expr::Tuple(items) | Expr::BoolOp(_, items) => {
+            items.iter().for_each(|x| blocks_expr(x, out))
+        }
+        Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => blocks_expr(x, out),
+        Expr::Dict(chunks) => {
+            for c in chunks {
+                match c {
+                    DictChunk::Map(ps) | DictChunk::Big(ps) => {
+                        for (k, v) in ps {
+                            blocks_expr(k, out);
+                            blocks_expr(v, out);
+                        }
+                    }
+                    DictChunk::ConstKeys(k, vs) => {
+                        blocks_expr(k, out);
+                        vs.iter().for_each(|x| blocks_expr(x, out));
+                    }
+                }
+            }
+        }
+        Expr::BinOp(_, a, b) | Expr::Subscript(a, b) => {
+            blocks_expr(a, out);
+            blocks_expr(b, out);
+        }
+        Expr::Compare(a, rest) => {
+            blocks_expr(a, out);
+            rest.iter().for_each(|(_, x)| blocks_expr(x, out));
+        }
+        Expr::IfExp(a, b, c) => {
+            blocks_expr(a, out);
+            blocks_expr(b, out);
+            blocks_expr(c, out);
+        }
+        Expr::Call { func, args, kwargs } => {
+            blocks_expr(func, out);
+            args.iter().for_each(|x| blocks_expr(x, out));
+            kwargs.iter().for_each(|(_, x)| blocks_expr(x, out));
+        }
+        Expr::MethodCall {
+            recv, args, kwargs, ..
+        } => {
+            blocks_expr(recv, out);
+            args.iter().for_each(|x| blocks_expr(x, out));
+            kwargs.iter().for_each(|(_, x)| blocks_expr(x, out));
+        }
+        Expr::Slice(a, b, c) => {
+            for x in [a, b, c].into_iter().flatten() {
+                blocks_expr(x, out);
+            }
+        }
+        Expr::Comp(c) => {
+            // The outermost iterable belongs to the enclosing block.
+            blocks_expr(&c.gens[0].iter, out);
+            let mut b = Block::default();
+            for (i, g) in c.gens.iter().enumerate() {
+                blocks_target(&g.target, &mut b.children);
+                if i > 0 {
+                    blocks_expr(&g.iter, &mut b.children);
+                }
+                g.ifs.iter().for_each(|x| blocks_expr(x, &mut b.children));
+            }
+            if let Some(v) = &c.value {
+                blocks_expr(&c.elt, &mut b.children);
+                blocks_expr(v, &mut b.children);
+            } else {
+                blocks_expr(&c.elt, &mut b.children);
+            }
+            out.push(b);
+        }
+    }
+}
+
+pub(super) fn count_blocks(bs: &[Block]) -> usize {
+    bs.iter().map(|b| 1 + count_blocks(&b.children)).sum()
+}
+
+/// `analyze_block`: a `scopes` dict per block, taken on entry, returned on exit.
+pub(super) fn analyze(sim: &mut Sim, b: &Block) {
+    sim.pop(Fl::Dict);
+    for c in &b.children {
+        analyze(sim, c);
+    }
+    sim.push(Fl::Dict);
+}
