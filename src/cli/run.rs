@@ -13,7 +13,7 @@ use super::CliError;
 use super::after::on_run_thread;
 
 #[derive(Debug, Args)]
-#[command(after_help = SUBSET_HELP)]
+#[command(after_help = subset_help())]
 pub struct RunArgs {
     /// The script to run (`-` reads it from standard input)
     #[arg(required_unless_present = "code", conflicts_with = "code")]
@@ -99,13 +99,29 @@ The subset: import sys / import gc / from sys import ...; assignment to names, s
 slices and tuples; augmented assignment; del; if/elif/else, for, while, break, continue, pass;
 def with positional parameters, return, global; int/float/str/None/True/False literals,
 list/tuple/dict displays, list and dict comprehensions, arithmetic, comparisons, in, is, not,
-and, or, conditional expressions, calls and method calls. Builtins: print len range list tuple
-dict str int float bool chr ord hash id repr sorted min max sum isinstance type abs enumerate
-zip reversed iter next divmod round any all; sys.getsizeof, sys.getrefcount, sys.intern;
-gc.collect/get_count/get_threshold/set_threshold/enable/disable/isenabled/is_tracked/get_stats.
+and, or, conditional expressions, calls and method calls.";
 
+const EXIT_CODES_HELP: &str = "\
 Exit codes: 0 ok; 1 the script raised (CPython's traceback on stderr); 2 the script is outside
 the subset (construct, line and column on stderr), a limit was reached, or bad arguments.";
+
+/// `run --help`'s text after the options: the subset, with the builtins from their registry.
+fn subset_help() -> String {
+    let mut listing = String::new();
+    let mut column = 0;
+    for word in script::builtins_listing().split(' ') {
+        if column > 0 && column + 1 + word.len() > 95 {
+            listing.push('\n');
+            column = 0;
+        } else if column > 0 {
+            listing.push(' ');
+            column += 1;
+        }
+        listing.push_str(word);
+        column += word.len();
+    }
+    format!("{SUBSET_HELP}\n{listing}\n\n{EXIT_CODES_HELP}")
+}
 
 /// `123`, `64K`, `512M`, `2G`.
 pub fn parse_size(s: &str) -> Result<usize, String> {

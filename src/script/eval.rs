@@ -452,7 +452,7 @@ impl<'o> Interp<'o> {
                                 "{}.{a} (pylayout's {} module has only {})",
                                 module.name(),
                                 module.name(),
-                                module_members(*module)
+                                super::builtins::module_members(*module)
                             )));
                         }
                     },
@@ -1097,6 +1097,10 @@ impl<'o> Interp<'o> {
     /// costs about n^1.6 word operations), so a single `2 ** 10**9` meets the step limit
     /// instead of running for minutes.
     pub(crate) fn charge_bigint(&mut self, op: BinOp, a: &Obj, b: &Obj) -> R<()> {
+        // Machine-word operands cost nothing here: only a power can outgrow them.
+        if op != BinOp::Pow && ops::machine_ints(a, b).is_some() {
+            return Ok(());
+        }
         let (Some(x), Some(y)) = (ops::int_value(a), ops::int_value(b)) else {
             return Ok(());
         };
@@ -1554,13 +1558,4 @@ pub(crate) enum LoopIter {
 /// check made before every large allocation, and blind under AddressSanitizer.)
 pub fn footprint() -> usize {
     crate::runtime::heap_footprint()
-}
-
-fn module_members(m: Module) -> &'static str {
-    match m {
-        Module::Sys => "getsizeof, getrefcount and intern",
-        Module::Gc => {
-            "collect, get_count, get_threshold, set_threshold, enable, disable, isenabled, is_tracked and get_stats"
-        }
-    }
 }

@@ -43,6 +43,7 @@ pub mod value;
 
 use std::io::Write;
 
+pub use builtins::listing as builtins_listing;
 pub use eval::{Failure, Interp, Limits};
 pub use lower::{CompileError, Program, compile};
 pub use ops::Fault;

@@ -1,0 +1,148 @@
+//! Attributes and calls: `getattr`, and the call of every kind of callable value.
+
+use super::methods::method_exists;
+use super::*;
+
+impl Interp<'_> {
+    // ---- attributes and calls ----
+
+    /// `getattr(v, name)` (`PyObject_GetAttr`, or `LOAD_METHOD`'s `_PyObject_GetMethod`):
+    /// what the runner models, a refusal for what CPython has but the runner does not, an
+    /// `AttributeError` (with its "Did you mean", from `dir(v)`) for what CPython lacks too.
+    pub(crate) fn get_attr(&mut self, v: Value, name: &str) -> R<Value> {
+        match &v {
+            Value::Module(m) => {
+                return match Builtin::of_module(*m, name) {
+                    Some(b) => Ok(Value::Builtin(b)),
+                    None if suggest::module_has(*m, name) => Err(Fault::Unsupported(format!(
+                        "{}.{name} (not modelled by pylayout)",
+                        m.name()
+                    ))),
+                    None => Err(attribute_error(
+                        format!("module '{}' has no attribute '{name}'", m.name()),
+                        suggest::dir_of_module(*m),
+                        name,
+                    )),
+                };
+            }
+            Value::Type(_) | Value::Builtin(_) => {
+                let class = match &v {
+                    Value::Type(t) => Some(t.name()),
+                    Value::Builtin(b) => b.class_name(),
+                    _ => None,
+                };
+                if let Some(class) = class {
+                    return match name {
+                        "__name__" => Ok(str_v(class)),
+                        "fromkeys" if matches!(v, Value::Type(TypeTag::Dict)) => {
+                            Ok(Value::method(v.clone(), name))
+                        }
+                        _ if suggest::class_has(class, name) => Err(Fault::Unsupported(format!(
+                            "the attribute {name} of type {class}"
+                        ))),
+                        _ => Err(attribute_error(
+                            format!("type object '{class}' has no attribute '{name}'"),
+                            suggest::dir_of_class(class),
+                            name,
+                        )),
+                    };
+                }
+            }
+            Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
+            Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => {
+                return Ok(Value::method(v.clone(), name));
+            }
+            _ => {}
+        }
+        let tag = v.type_tag();
+        let dir = suggest::dir_of(tag);
+        if dir.contains(&name) {
+            return Err(Fault::Unsupported(format!(
+                "{}.{name} (not modelled by pylayout)",
+                tag.name()
+            )));
+        }
+        Err(attribute_error(
+            format!("'{}' object has no attribute '{name}'", tag.name()),
+            dir,
+            name,
+        ))
+    }
+
+    /// Call a callable value.
+    pub(crate) fn call(&mut self, f: Value, args: Args, kwargs: Kwargs) -> R<Value> {
+        match f {
+            Value::Func(func) => {
+                let args = bind_kwargs(&func, args, kwargs)?;
+                self.call_function(&func, args)
+            }
+            Value::Builtin(b) => self.call_builtin(b, args, kwargs),
+            Value::Type(t) => self.construct(t, args, kwargs),
+            Value::Method(m) => {
+                // The method object lives until the call returns, as on CPython's stack.
+                let recv = m.value.recv.clone();
+                self.call_method(recv, &m.value.name, args, kwargs)
+            }
+            other => Err(type_err(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {
+    if kw.is_empty() {
+        return Ok(args);
+    }
+    let n = func.def.nparams;
+    let names = &func.def.code.locals[..n];
+    if args.len() > n {
+        return Ok(args); // the arity error follows
+    }
+    let mut slots: Vec<Option<Value>> = args.drain(..).map(Some).collect();
+    slots.resize(n, None);
+    for (k, v) in kw {
+        match names.iter().position(|p| **p == *k) {
+            Some(i) if slots[i].is_some() => {
+                return Err(type_err(format!(
+                    "{}() got multiple values for argument '{k}'",
+                    func.name
+                )));
+            }
+            Some(i) => slots[i] = Some(v),
+            None => {
+                return Err(type_err(format!(
+                    "{}() got an unexpected keyword argument '{k}'",
+                    func.name
+                )));
+            }
+        }
+    }
+    let given = slots.iter().take_while(|s| s.is_some()).count();
+    if slots.iter().any(Option::is_none) {
+        let missing: Vec<String> = names
+            .iter()
+            .zip(&slots)
+            .filter(|(_, s)| s.is_none())
+            .map(|(n, _)| format!("'{n}'"))
+            .collect();
+        let _ = given;
+        let list = match missing.len() {
+            1 => missing[0].clone(),
+            2 => format!("{} and {}", missing[0], missing[1]),
+            _ => format!(
+                "{}, and {}",
+                missing[..missing.len() - 1].join(", "),
+                missing[missing.len() - 1]
+            ),
+        };
+        return Err(type_err(format!(
+            "{}() missing {} required positional argument{}: {list}",
+            func.name,
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(slots.into_iter().map(|s| s.expect("filled")).collect())
+}

@@ -1,0 +1,287 @@
+//! The builtin functions of general use: `print`, `len`, `sorted`, `min`, `sum`, ...
+//! (`Python/bltinmodule.c`). Each is an entry of the registry (`registry.rs`), which checks
+//! keywords and the argument count before calling it.
+
+use super::*;
+
+/// `print(*args, sep=' ', end='\n')`.
+pub(super) fn print(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    let mut sep = " ".to_string();
+    let mut end = "\n".to_string();
+    if let Some((k, _)) = kw
+        .iter()
+        .find(|(k, _)| !matches!(&**k, "sep" | "end" | "file" | "flush"))
+    {
+        return Err(type_err(format!(
+            "'{k}' is an invalid keyword argument for print()"
+        )));
+    }
+    // builtin_print_impl looks at file, then sep, then end, whatever order the
+    // call gave them in.
+    if kw.iter().any(|(k, _)| &**k == "file") {
+        return Err(Fault::Unsupported("print(file=...)".into()));
+    }
+    for (name, slot, default) in [("sep", &mut sep, " "), ("end", &mut end, "\n")] {
+        let Some((_, v)) = kw.iter().find(|(k, _)| &**k == name) else {
+            continue;
+        };
+        *slot = match v.as_obj() {
+            Some(o) if none::is_none(o) => default.to_string(),
+            _ => match as_str(v) {
+                Some(s) => s.to_string(),
+                None => {
+                    return Err(type_err(format!(
+                        "{name} must be None or a string, not {}",
+                        v.type_name()
+                    )));
+                }
+            },
+        };
+    }
+    // builtin_print (Argument Clinic, `*args`): the parser's keyword tuple on the
+    // first call, the argument tuple (non-objects stand in as None), then one
+    // PyFile_WriteObject per argument, separator and end.
+    me.print_parser_init();
+    let _varargs = (!args.is_empty()).then(|| {
+        PyTuple::new(
+            args.iter()
+                .map(|a| a.as_obj().cloned().unwrap_or_else(none::none))
+                .collect(),
+        )
+    });
+    let mut line = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            me.print_write(|_| Ok(()))?;
+            line.push_str(&sep);
+        }
+        let text = me.print_write(|me| me.str_value(a))?;
+        line.push_str(&text);
+    }
+    me.print_write(|_| Ok(()))?;
+    line.push_str(&end);
+    me.out.write_all(line.as_bytes()).map_err(|e| {
+        Fault::Output((e.kind() != std::io::ErrorKind::BrokenPipe).then(|| e.to_string()))
+    })?;
+    Ok(none_v())
+}
+
+/// `len(x)`.
+pub(super) fn len(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    Ok(int_v(me.len_of(&args[0])? as i64))
+}
+
+/// `chr(i)`.
+pub(super) fn chr(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let i = i64::from(as_c_int(&args[0])?);
+    if (0xd800..0xe000).contains(&i) {
+        return Err(Fault::Unsupported(
+            "surrogate code points (chr(0xD800..0xDFFF))".into(),
+        ));
+    }
+    Ok(obj(PyStr::from_code_point(i)?.into_obj()))
+}
+
+/// `ord(c)`.
+pub(super) fn ord(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    match as_str(&args[0]) {
+        Some(s) => Ok(int_v(s.ord()? as i64)),
+        None => Err(type_err(format!(
+            "ord() expected string of length 1, but {} found",
+            args[0].type_name()
+        ))),
+    }
+}
+
+/// `hash(x)`.
+pub(super) fn hash(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    match &args[0] {
+        Value::Obj(o) => Ok(int_v(ops::hash(o)? as i64)),
+        Value::View(_) => Err(type_err(format!(
+            "unhashable type: '{}'",
+            args[0].type_name()
+        ))),
+        other => Err(Fault::Unsupported(format!(
+            "hash() of a {} (its hash is its address in CPython)",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `id(x)`.
+pub(super) fn id(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    Ok(obj(ops::int_obj(BigInt::from(args[0].identity()))))
+}
+
+/// `repr(x)`.
+pub(super) fn repr(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    // cfunction_vectorcall_O counts the call itself against the limit.
+    let _call = crate::types::ops::enter_recursive_call(" while calling a Python object")?;
+    let s = me.repr_value(&args[0])?;
+    Ok(obj(PyStr::new_uncached(&s).into_obj()))
+}
+
+/// `sorted(iterable, *, key=None, reverse=False)`.
+pub(super) fn sorted(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    let reverse = sort_kwargs(Vec::new(), kw)?;
+    let l = me.sequence_list(args.into_iter().next().expect("one"))?;
+    me.charge(l.len() * 4)?;
+    l.sort(reverse)?;
+    Ok(obj(l.into_obj()))
+}
+
+/// `sum(iterable, /, start=0)`.
+pub(super) fn sum(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    let mut slots = unpack_keywords("sum", args, kw, 1, &["start"], 1, 2)?;
+    let mut start = slots.pop().flatten().unwrap_or_else(|| int_v(0));
+    let src = slots.pop().flatten().expect("required");
+    if as_str(&start).is_some() {
+        return Err(type_err(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
+    }
+    let (items, _, _) = me.collect(src)?;
+    for x in items {
+        let acc = start.into_obj()?;
+        start = obj(ops::binary_op(
+            crate::script::ast::BinOp::Add,
+            &acc,
+            &x,
+            me.mem_budget(),
+        )?);
+    }
+    Ok(start)
+}
+
+/// `isinstance(obj, class_or_tuple)`.
+pub(super) fn isinstance(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let tag = args[0].type_tag();
+    let check = |t: &Value| -> R<bool> {
+        match t {
+            Value::Type(tt) => Ok(tag.is_subtype(*tt)),
+            Value::Types(ts) => Ok(ts.iter().any(|tt| tag.is_subtype(*tt))),
+            // `()`: no type to match. (A tuple holding anything but types is
+            // refused before it gets here, or raises below.)
+            Value::Obj(o) if PyTuple::from_obj(o.clone()).is_ok_and(|t| t.is_empty()) => Ok(false),
+            _ => Err(type_err(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+            )),
+        }
+    };
+    Ok(bool_v(check(&args[1])?))
+}
+
+/// `min(iterable, *[, default, key])` / `min(a, b, *args[, key])`.
+pub(super) fn min(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    me.min_max(false, args, kw)
+}
+
+/// `max(...)`, as `min`.
+pub(super) fn max(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    me.min_max(true, args, kw)
+}
+
+/// `any(iterable)`.
+pub(super) fn any(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    me.any_all(true, args)
+}
+
+/// `all(iterable)`.
+pub(super) fn all(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    me.any_all(false, args)
+}
+
+impl Interp<'_> {
+    fn min_max(&mut self, max: bool, args: Args, kw: Kwargs) -> R<Value> {
+        let name = if max { "max" } else { "min" };
+        if args.is_empty() {
+            return Err(type_err(format!(
+                "{name} expected at least 1 argument, got 0"
+            )));
+        }
+        if let Some((k, _)) = kw.iter().find(|(k, _)| !matches!(&**k, "key" | "default")) {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for {name}()"
+            )));
+        }
+        if let Some((k, _)) = kw.first() {
+            return Err(Fault::Unsupported(format!("{name}({k}=...)")));
+        }
+        let items: Vec<Obj> = if args.len() == 1 {
+            self.collect(args.into_iter().next().expect("one"))?.0
+        } else {
+            args.into_iter().map(|a| a.into_obj()).collect::<R<_>>()?
+        };
+        let mut best: Option<Obj> = None;
+        for x in items {
+            best = Some(match best {
+                None => x,
+                Some(b) => {
+                    // min_max: `item > maxitem` for max, `item < maxitem` for min.
+                    let better = if max {
+                        ops::compare(crate::script::ast::CmpOp::Gt, &x, &b)?
+                    } else {
+                        ops::less(&x, &b)?
+                    };
+                    if better { x } else { b }
+                }
+            });
+        }
+        best.map(Value::Obj).ok_or_else(|| {
+            exc(
+                ExcKind::ValueError,
+                format!("{name}() arg is an empty sequence"),
+            )
+        })
+    }
+
+    pub(crate) fn len_of(&mut self, v: &Value) -> R<usize> {
+        match v {
+            Value::Obj(o) => {
+                if let Ok(s) = PyStr::from_obj(o.clone()) {
+                    return Ok(s.len());
+                }
+                if let Ok(d) = PyDict::from_obj(o.clone()) {
+                    return Ok(d.len());
+                }
+                if o.is_type(&crate::types::list::LIST_TYPE)
+                    || o.is_type(&crate::types::tuple::TUPLE_TYPE)
+                {
+                    return Ok(seq_len(o));
+                }
+                Err(type_err(format!(
+                    "object of type '{}' has no len()",
+                    o.type_name()
+                )))
+            }
+            Value::Range(r) => {
+                let (a, b, s) = &**r;
+                let n = range_len(*a, *b, *s);
+                if n > isize::MAX as u64 {
+                    return Err(exc(
+                        ExcKind::OverflowError,
+                        "Python int too large to convert to C ssize_t",
+                    ));
+                }
+                Ok(n as usize)
+            }
+            Value::View(vw) => Ok(PyDict::from_obj(vw.value.0.clone()).expect("dict").len()),
+            other => Err(type_err(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// `any` (`want` true) or `all`: the first item whose truth is `want` decides.
+    fn any_all(&mut self, want: bool, args: Args) -> R<Value> {
+        let mut it = self.get_iter(args.into_iter().next().expect("one"))?;
+        while let Some(x) = self.iter_next(&mut it)? {
+            self.step()?;
+            if ops::truthy(&x)? == want {
+                return Ok(bool_v(want));
+            }
+        }
+        Ok(bool_v(!want))
+    }
+}

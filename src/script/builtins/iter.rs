@@ -1,0 +1,459 @@
+//! Iteration: `iter()` of each iterable, the iterator states' `next`, and collecting an
+//! iterable into items (what `list(x)`, `sorted(x)` and `sum(x)` walk).
+
+use super::*;
+
+impl Interp<'_> {
+    // ---- iteration ----
+
+    pub(crate) fn is_iterable(&self, v: &Value) -> bool {
+        match v {
+            Value::Obj(o) => {
+                PyList::from_obj(o.clone()).is_ok()
+                    || PyTuple::from_obj(o.clone()).is_ok()
+                    || PyStr::from_obj(o.clone()).is_ok()
+                    || PyDict::from_obj(o.clone()).is_ok()
+            }
+            Value::Range(..) | Value::View(_) | Value::Iter(_) => true,
+            _ => false,
+        }
+    }
+
+    /// `GET_ITER`.
+    pub(crate) fn get_iter(&mut self, v: Value) -> R<LoopIter> {
+        let it = match &v {
+            Value::Iter(shared) => return Ok(LoopIter::Shared(shared.clone())),
+            _ => self.make_iter(v)?,
+        };
+        let gc = it.is_gc().then(|| GcCounted::new(()));
+        Ok(LoopIter::Own(Box::new(it), gc))
+    }
+
+    fn make_iter(&mut self, v: Value) -> R<Iter> {
+        Ok(match v {
+            Value::Obj(o) => {
+                let tag = TypeTag::of_obj(&o);
+                match tag {
+                    TypeTag::List | TypeTag::Tuple | TypeTag::Str => Iter::Seq(o, 0, tag),
+                    TypeTag::Dict => {
+                        let d = PyDict::from_obj(o).expect("dict");
+                        let n = d.len();
+                        Iter::Dict(d, 0, ViewKind::Keys, n, None)
+                    }
+                    _ => {
+                        return Err(type_err(format!(
+                            "'{}' object is not iterable",
+                            o.type_name()
+                        )));
+                    }
+                }
+            }
+            Value::Range(r) => {
+                let (a, b, s) = *r;
+                Iter::Range(a, s, range_len(a, b, s))
+            }
+            Value::View(vw) => {
+                let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
+                let n = d.len();
+                // dictiter_new: an items iterator packs its (None, None) result tuple.
+                let result = (vw.value.1 == ViewKind::Items).then(|| none_tuple(2));
+                Iter::Dict(d, 0, vw.value.1, n, result)
+            }
+            Value::Iter(_) => unreachable!("handled by get_iter"),
+            other => {
+                return Err(type_err(format!(
+                    "'{}' object is not iterable",
+                    other.type_name()
+                )));
+            }
+        })
+    }
+
+    /// `FOR_ITER`: the next item, `None` when exhausted.
+    pub(crate) fn iter_next(&mut self, it: &mut LoopIter) -> R<Option<Obj>> {
+        match it {
+            LoopIter::Own(b, _) => next_of(b),
+            LoopIter::Shared(s) => next_of(&mut s.borrow_mut().value),
+        }
+    }
+
+    /// All items of an iterable, and its length hint (`PyObject_LengthHint(x, 8)`) and
+    /// whether it has a `len()`.
+    pub(crate) fn collect(&mut self, v: Value) -> R<(Vec<Obj>, usize, bool)> {
+        let sized = !matches!(v, Value::Iter(_));
+        if let Value::Obj(o) = &v
+            && (o.is_type(&crate::types::list::LIST_TYPE)
+                || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+        {
+            let items = seq_items(o);
+            self.charge(items.len())?;
+            let n = items.len();
+            return Ok((items, n, true));
+        }
+        let hint = self.length_hint(&v);
+        self.check_memory(hint as u128 * 8)?;
+        let mut it = self.get_iter(v)?;
+        let mut out = Vec::new();
+        while let Some(x) = self.iter_next(&mut it)? {
+            out.push(x);
+            if out.len() & 1023 == 0 {
+                self.charge(1024)?;
+                self.check_memory(0)?;
+            }
+        }
+        Ok((out, hint, sized))
+    }
+
+    fn length_hint(&self, v: &Value) -> usize {
+        match v {
+            Value::Obj(o) => {
+                if let Ok(s) = PyStr::from_obj(o.clone()) {
+                    s.len()
+                } else if let Ok(d) = PyDict::from_obj(o.clone()) {
+                    d.len()
+                } else {
+                    // A list or tuple; anything else has no length to hint (and `get_iter`
+                    // then raises CPython's "'int' object is not iterable").
+                    seq_len(o)
+                }
+            }
+            Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
+            Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
+            Value::Iter(it) => match &it.borrow().value {
+                Iter::Seq(o, i, _) => seq_len(o).saturating_sub(*i),
+                Iter::Dict(d, ..) => d.len(),
+                Iter::Range(_, _, n) => *n as usize,
+                Iter::Reversed(_, i) => i.map_or(0, |i| i + 1),
+                Iter::Enumerate(..) | Iter::Zip(..) => 8,
+            },
+            _ => 8,
+        }
+    }
+
+    /// `list.extend(iterable)` (`list_extend`).
+    pub(crate) fn extend_list(&mut self, l: &PyList, v: Value) -> R<()> {
+        if let Value::Obj(o) = &v
+            && (o.is_type(&crate::types::list::LIST_TYPE)
+                || o.is_type(&crate::types::tuple::TUPLE_TYPE))
+        {
+            let items = seq_items(o);
+            self.check_memory(((l.len() + items.len()) * 8) as u128)?;
+            l.extend_exact(items);
+            return Ok(());
+        }
+        let (items, hint, _) = self.collect(v)?;
+        l.extend_iter(items, hint);
+        Ok(())
+    }
+
+    /// `PySequence_List(v)`: `PyList_New(0)` (free list) then `list_extend`.
+    pub(super) fn sequence_list(&mut self, v: Value) -> R<PyList> {
+        let l = PyList::new();
+        self.extend_list(&l, v)?;
+        Ok(l)
+    }
+
+    fn iter_of(&mut self, v: Value) -> R<Iter> {
+        match v {
+            Value::Iter(shared) => {
+                // Share the underlying state: take a snapshot is wrong; wrap by moving the
+                // iterator's state out is not possible while shared, so refuse nesting.
+                let _ = shared;
+                Err(Fault::Unsupported(
+                    "an iterator object inside enumerate()/zip()".into(),
+                ))
+            }
+            other => self.make_iter(other),
+        }
+    }
+}
+
+/// The next item of an iterator state.
+pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
+    match it {
+        Iter::Seq(o, i, tag) => {
+            let r = match tag {
+                TypeTag::List => {
+                    let l = PyList::from_obj(o.clone()).expect("list");
+                    (*i < l.len()).then(|| l.get(*i as isize).expect("in range"))
+                }
+                TypeTag::Tuple => {
+                    let t = PyTuple::from_obj(o.clone()).expect("tuple");
+                    (*i < t.len()).then(|| t.get(*i as isize).expect("in range"))
+                }
+                _ => {
+                    let s = PyStr::from_obj(o.clone()).expect("str");
+                    (*i < s.len()).then(|| s.get(*i as isize).expect("in range").into_obj())
+                }
+            };
+            if r.is_some() {
+                *i += 1;
+            }
+            Ok(r)
+        }
+        Iter::Dict(d, pos, kind, len, result) => {
+            if d.len() != *len {
+                *len = usize::MAX; // stays broken, as di_used = -1
+                return Err(exc(
+                    ExcKind::RuntimeError,
+                    "dictionary changed size during iteration",
+                ));
+            }
+            while *pos < d.nentries() {
+                let at = *pos;
+                *pos += 1;
+                if let Some((k, v)) = d.entry_at(at) {
+                    return Ok(Some(match kind {
+                        ViewKind::Keys => k,
+                        ViewKind::Values => v,
+                        ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
+                    }));
+                }
+            }
+            Ok(None)
+        }
+        Iter::Range(next, step, left) => {
+            if *left == 0 {
+                return Ok(None);
+            }
+            let v = *next;
+            *left -= 1;
+            *next = next.wrapping_add(*step);
+            Ok(Some(ops::small_int(v)))
+        }
+        Iter::Enumerate(inner, _, n, result) => match next_of(inner)? {
+            Some(x) => {
+                let i = match i64::try_from(*n) {
+                    Ok(v) => ops::small_int(v),
+                    Err(_) => ops::int_obj(BigInt::from(*n)),
+                };
+                *n += 1;
+                Ok(Some(recycled(Some(result), vec![i, x])))
+            }
+            None => Ok(None),
+        },
+        Iter::Zip(its, _, _, result) => {
+            if its.is_empty() {
+                return Ok(None);
+            }
+            // zip_next: when the result tuple is still held elsewhere, a new one is made
+            // before the items are fetched (and freed again if an iterator is exhausted).
+            let fresh = (result.as_obj().refcnt() != 1).then(|| none_tuple(its.len()));
+            let mut items = Vec::with_capacity(its.len());
+            for i in its.iter_mut() {
+                match next_of(i)? {
+                    Some(x) => items.push(x),
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(recycled(
+                Some(fresh.as_ref().unwrap_or(result)),
+                items,
+            )))
+        }
+        Iter::Reversed(o, idx) => {
+            let l = PyList::from_obj(o.clone()).expect("list");
+            match *idx {
+                Some(i) if i < l.len() => {
+                    let x = l.get(i as isize).expect("in range");
+                    *idx = i.checked_sub(1);
+                    Ok(Some(x))
+                }
+                _ => {
+                    *idx = None;
+                    Ok(None)
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn seq_len(o: &Obj) -> usize {
+    if let Ok(l) = PyList::from_obj(o.clone()) {
+        return l.len();
+    }
+    if let Ok(t) = PyTuple::from_obj(o.clone()) {
+        return t.len();
+    }
+    PyStr::from_obj(o.clone()).map(|s| s.len()).unwrap_or(0)
+}
+
+// ---- the iterator builtins ----
+
+/// `enumerate(iterable, start=0)`.
+pub(super) fn enumerate(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    // enum_vectorcall's own binding of (iterable, start).
+    let given = args.len() + kw.len();
+    if given == 0 {
+        return Err(type_err("enumerate() missing required argument 'iterable'"));
+    }
+    if given > 2 {
+        return Err(type_err(format!(
+            "enumerate() takes at most 2 arguments ({given} given)"
+        )));
+    }
+    let mut args = args;
+    let mut start_v = None;
+    let kw_names: Vec<&str> = kw.iter().map(|(k, _)| &**k).collect();
+    let expected: &[&str] = match (given, kw.len()) {
+        (2, 2) if kw_names[0] == "start" => &["start", "iterable"],
+        (2, 2) => &["iterable", "start"],
+        (2, 1) => &["start"],
+        (1, 1) => &["iterable"],
+        _ => &[],
+    };
+    for ((k, v), want) in kw.into_iter().zip(expected) {
+        if &*k != *want {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for enumerate()"
+            )));
+        }
+        if *want == "start" {
+            start_v = Some(v);
+        } else {
+            args.insert(0, v);
+        }
+    }
+    if args.len() == 2 {
+        start_v = args.pop();
+    }
+    let start = match &start_v {
+        None => 0,
+        Some(v) => {
+            let Some(i) = v.as_obj().and_then(ops::int_value) else {
+                return Err(type_err(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    v.type_name()
+                )));
+            };
+            // CPython counts on in a Python int past the machine range.
+            i128::try_from(&i)
+                .map_err(|_| Fault::Unsupported("enumerate() starting beyond 127 bits".into()))?
+        }
+    };
+    // enum_new: the object, its iterator of the argument, then
+    // `en_result = PyTuple_Pack(2, None, None)`.
+    let mut counted = GcCounted::new(Iter::Range(0, 0, 0));
+    let inner = me.iter_of(args.into_iter().next().expect("one"))?;
+    let inner_gc = inner.count();
+    let result = none_tuple(2);
+    counted.value = Iter::Enumerate(Box::new(inner), inner_gc, start, result);
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `zip(*iterables, strict=False)`.
+pub(super) fn zip(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    if kw.len() > 1 {
+        return Err(type_err(format!(
+            "zip() takes at most 1 keyword argument ({} given)",
+            kw.len()
+        )));
+    }
+    if let Some((k, v)) = kw.first() {
+        if &**k != "strict" {
+            return Err(type_err(format!(
+                "'{k}' is an invalid keyword argument for zip()"
+            )));
+        }
+        if me.truthy(v)? {
+            return Err(Fault::Unsupported("zip(strict=True)".into()));
+        }
+    }
+    let its_args = args;
+    // type_call packs the arguments; zip_new makes `ittuple`, an iterator per
+    // argument, the result tuple filled with None, then the object.
+    let n = its_args.len();
+    let call_args = none_tuple(n);
+    let ittuple = none_tuple(n);
+    let mut its = Vec::new();
+    let mut gcs = Vec::new();
+    for a in its_args {
+        let it = me.iter_of(a)?;
+        gcs.extend(it.count());
+        its.push(it);
+    }
+    let result = none_tuple(n);
+    let counted = GcCounted::new(Iter::Zip(its, ittuple, gcs, result));
+    drop(call_args);
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `reversed(seq)`.
+pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    match &args[0] {
+        Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE) => {
+            let n = seq_len(o);
+            Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(
+                Iter::Reversed(o.clone(), n.checked_sub(1)),
+            )))))
+        }
+        // range_reverse: a range iterator from the last item backwards.
+        Value::Range(r) => {
+            let (a, b, s) = &**r;
+            let n = range_len(*a, *b, *s);
+            let last = *a as i128 + (n as i128 - 1) * *s as i128;
+            match (i64::try_from(last), s.checked_neg()) {
+                (Ok(last), Some(back)) if n > 0 => Ok(Value::Iter(Rc::new(RefCell::new(
+                    GcCounted::uncounted(Iter::Range(last, back, n)),
+                )))),
+                _ if n == 0 => Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::uncounted(
+                    Iter::Range(0, 1, 0),
+                ))))),
+                _ => Err(Fault::Unsupported(
+                    "reversed() of a range with a step of -2**63".into(),
+                )),
+            }
+        }
+        Value::View(_) => Err(Fault::Unsupported("reversed() of a dict view".into())),
+        Value::Obj(o)
+            if o.is_type(&crate::types::tuple::TUPLE_TYPE)
+                || o.is_type(&crate::types::str::STR_TYPE)
+                || o.is_type(&crate::types::dict::DICT_TYPE) =>
+        {
+            Err(Fault::Unsupported(format!(
+                "reversed() of a {} (only lists)",
+                o.type_name()
+            )))
+        }
+        other => Err(type_err(format!(
+            "'{}' object is not reversible",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `iter(object)`.
+pub(super) fn iter(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    if args.len() == 2 {
+        return Err(Fault::Unsupported("iter(callable, sentinel)".into()));
+    }
+    let v = args.into_iter().next().expect("one");
+    if let Value::Iter(_) = v {
+        return Ok(v);
+    }
+    let it = me.make_iter(v)?;
+    let counted = if it.is_gc() {
+        GcCounted::new(it)
+    } else {
+        GcCounted::uncounted(it)
+    };
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `next(iterator[, default])`.
+pub(super) fn next(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let Value::Iter(it) = &args[0] else {
+        return Err(type_err(format!(
+            "'{}' object is not an iterator",
+            args[0].type_name()
+        )));
+    };
+    let r = next_of(&mut it.borrow_mut().value)?;
+    match r {
+        Some(x) => Ok(obj(x)),
+        None => match args.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(exc(ExcKind::StopIteration, "")),
+        },
+    }
+}

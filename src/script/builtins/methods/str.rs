@@ -1,0 +1,360 @@
+//! The methods of `str` (`Objects/unicodeobject.c`).
+
+use super::super::*;
+use super::{MethodSpec, keywords, m, varargs};
+
+/// The methods of `str` the runner has (and the predicates, `StrPredicate`: see [`find`]).
+pub(super) static METHODS: &[MethodSpec] = &[
+    m("join", join),
+    m("upper", upper),
+    m("lower", lower),
+    keywords(m("split", split)),
+    m("strip", strip),
+    m("lstrip", strip),
+    m("rstrip", strip),
+    m("replace", replace),
+    varargs(m("find", find)),
+    varargs(m("rfind", find)),
+    varargs(m("index", find)),
+    varargs(m("count", find)),
+    varargs(m("startswith", find)),
+    varargs(m("endswith", find)),
+];
+
+/// The entry of every `str.is...()` predicate.
+pub(super) static PREDICATE: MethodSpec = m("is...", predicate);
+
+/// The receiver: a str method walks it, which counts against the step limit before the
+/// arguments are looked at.
+fn receiver(me: &mut Interp<'_>, o: Obj) -> R<PyStr> {
+    let s = PyStr::from_obj(o).expect("str");
+    me.charge(s.len() / 64)?;
+    Ok(s)
+}
+
+/// `str.join(iterable)`.
+fn join(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    one_arg("str.join", &args)?;
+    let src = args[0].clone();
+    if !me.is_iterable(&src) {
+        return Err(type_err("can only join an iterable"));
+    }
+    let (items, _, _) = me.collect(src)?;
+    let mut parts = Vec::with_capacity(items.len());
+    let mut total = 0usize;
+    for (i, it) in items.iter().enumerate() {
+        match PyStr::from_obj(it.clone()) {
+            Ok(p) => {
+                total += p.len() * p.kind();
+                parts.push(p)
+            }
+            Err(o) => {
+                return Err(type_err(format!(
+                    "sequence item {i}: expected str instance, {} found",
+                    o.type_name()
+                )));
+            }
+        }
+    }
+    me.check_memory((total + s.len() * parts.len() * s.kind()) as u128)?;
+    if parts.len() == 1 {
+        return Ok(obj(parts.pop().expect("one").into_obj()));
+    }
+    Ok(obj(s.join(&parts).into_obj()))
+}
+
+/// `str.upper()`.
+fn upper(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    no_args("str.upper", &args)?;
+    Ok(obj(s.upper().into_obj()))
+}
+
+/// `str.lower()`.
+fn lower(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    no_args("str.lower", &args)?;
+    Ok(obj(s.lower().into_obj()))
+}
+
+/// `str.split(sep=None, maxsplit=-1)`.
+fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    let slots = unpack_keywords("split", args.clone(), kw, 0, &["sep", "maxsplit"], 0, 2)?;
+    // The clinic converts maxsplit first; the impl then looks at sep.
+    let maxsplit = match &slots[1] {
+        Some(v) => as_index(v)?,
+        None => -1,
+    };
+    let sep = match &slots[0] {
+        Some(v) if v.as_obj().is_some_and(none::is_none) => None,
+        Some(v) => Some(
+            as_str(v)
+                .ok_or_else(|| type_err(format!("must be str or None, not {}", v.type_name())))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
+    if sep.as_deref() == Some("") {
+        return Err(exc(ExcKind::ValueError, "empty separator"));
+    }
+    let pieces = split_str(&s.to_string(), sep.as_deref(), maxcount as usize);
+    let prealloc = if maxcount >= 12 {
+        12
+    } else {
+        maxcount as usize + 1
+    };
+    let whole = pieces.len() == 1 && pieces[0].chars().count() == s.len();
+    let items: Vec<Obj> = if whole {
+        vec![s.clone().into_obj()]
+    } else {
+        pieces.iter().map(|p| PyStr::new(p).into_obj()).collect()
+    };
+    Ok(obj(PyList::from_split(items, prealloc).into_obj()))
+}
+
+/// `str.strip(chars=None)`, `lstrip` and `rstrip`.
+fn strip(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    arg_range(name, &args, 0, 1)?;
+    let chars: Option<Vec<char>> = match args.first() {
+        Some(v) if v.as_obj().is_some_and(none::is_none) => None,
+        Some(v) => Some(
+            as_str(v)
+                .ok_or_else(|| type_err(format!("{name} arg must be None or str",)))?
+                .to_string()
+                .chars()
+                .collect(),
+        ),
+        None => None,
+    };
+    let cps: Vec<char> = s.to_string().chars().collect();
+    let strip = |c: &char| match &chars {
+        Some(set) => set.contains(c),
+        None => is_py_space(*c),
+    };
+    let mut lo = 0;
+    let mut hi = cps.len();
+    if name != "rstrip" {
+        while lo < hi && strip(&cps[lo]) {
+            lo += 1;
+        }
+    }
+    if name != "lstrip" {
+        while hi > lo && strip(&cps[hi - 1]) {
+            hi -= 1;
+        }
+    }
+    Ok(obj(s.slice(lo, hi).into_obj()))
+}
+
+/// `str.replace(old, new, count=-1)`.
+fn replace(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    arg_range("replace", &args, 2, 3)?;
+    let old = as_str(&args[0]).ok_or_else(|| {
+        type_err(format!(
+            "replace() argument 1 must be str, not {}",
+            clinic_type_name(&args[0])
+        ))
+    })?;
+    let new = as_str(&args[1]).ok_or_else(|| {
+        type_err(format!(
+            "replace() argument 2 must be str, not {}",
+            clinic_type_name(&args[1])
+        ))
+    })?;
+    let count = match args.get(2) {
+        Some(v) => as_index(v)?,
+        None => -1,
+    };
+    let (t, o, n) = (s.to_string(), old.to_string(), new.to_string());
+    let occurrences = if o.is_empty() {
+        t.chars().count() + 1
+    } else {
+        t.matches(&o).count()
+    };
+    let k = if count < 0 {
+        occurrences
+    } else {
+        occurrences.min(count as usize)
+    };
+    if k == 0 || (o == n && !o.is_empty()) {
+        return Ok(obj(s.clone().into_obj()));
+    }
+    me.check_memory((t.len() + k * n.len()) as u128 * 4)?;
+    let r = if o.is_empty() {
+        let mut out = String::new();
+        let mut used = 0;
+        for c in t.chars() {
+            if used < k {
+                out.push_str(&n);
+                used += 1;
+            }
+            out.push(c);
+        }
+        if used < k {
+            out.push_str(&n);
+        }
+        out
+    } else {
+        t.replacen(&o, &n, k)
+    };
+    Ok(obj(PyStr::new(&r).into_obj()))
+}
+
+/// `str.find(sub[, start[, end]])` and the others that search a window: `rfind`, `index`, `count`,
+/// `startswith`, `endswith`.
+fn find(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    // PyArg_ParseTuple("O|O&O&"): the bounds are converted before the
+    // substring is looked at.
+    tuple_arg_range(name, &args, 1, 3)?;
+    let start = match args.get(1) {
+        Some(v) => slice_index(v, true)?.unwrap_or(0),
+        None => 0,
+    };
+    let end = match args.get(2) {
+        Some(v) => slice_index(v, true)?.unwrap_or(isize::MAX),
+        None => isize::MAX,
+    };
+    let t = s.to_string();
+    let (start, end) = adjust_indices(start, end, s.len());
+    if name == "startswith" || name == "endswith" {
+        let test = |p: &PyStr| {
+            let m = p.len();
+            if end < start || end - start < m {
+                return false;
+            }
+            let at = if name == "startswith" { start } else { end - m };
+            let b = byte_at(&t, at);
+            t[b..].starts_with(&p.to_string())
+        };
+        if let Some(p) = as_str(&args[0]) {
+            return Ok(bool_v(test(&p)));
+        }
+        if let Some(tup) = args[0]
+            .as_obj()
+            .and_then(|o| PyTuple::from_obj(o.clone()).ok())
+        {
+            for it in tup.items() {
+                let Ok(p) = PyStr::from_obj(it.clone()) else {
+                    return Err(type_err(format!(
+                        "tuple for {name} must only contain str, not {}",
+                        it.type_name()
+                    )));
+                };
+                if test(&p) {
+                    return Ok(bool_v(true));
+                }
+            }
+            return Ok(bool_v(false));
+        }
+        return Err(type_err(format!(
+            "{name} first arg must be str or a tuple of str, not {}",
+            args[0].type_name()
+        )));
+    }
+    let sub = as_str(&args[0])
+        .ok_or_else(|| type_err(format!("must be str, not {}", args[0].type_name())))?;
+    let u = sub.to_string();
+    let found = end >= start && end - start >= sub.len();
+    if name == "count" {
+        if !found {
+            return Ok(int_v(0));
+        }
+        let c = if u.is_empty() {
+            end - start + 1
+        } else {
+            t[byte_at(&t, start)..byte_at(&t, end)].matches(&u).count()
+        };
+        return Ok(int_v(c as i64));
+    }
+    let pos = if found {
+        let lo = byte_at(&t, start);
+        let window = &t[lo..byte_at(&t, end)];
+        let hit = if name == "rfind" {
+            window.rfind(&u)
+        } else {
+            window.find(&u)
+        };
+        hit.map(|b| start + window[..b].chars().count())
+    } else {
+        None
+    };
+    match pos {
+        Some(i) => Ok(int_v(i as i64)),
+        None if name == "index" => Err(exc(ExcKind::ValueError, "substring not found")),
+        None => Ok(int_v(-1)),
+    }
+}
+
+/// The `str.is...()` predicates (`isdigit`, `isspace`, ...).
+fn predicate(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    match StrPredicate::from_name(name) {
+        Some(p) => {
+            no_args(&format!("str.{name}"), &args)?;
+            Ok(bool_v(s.test(p)))
+        }
+        None => Err(Fault::Unsupported(format!("str.{name}"))),
+    }
+}
+
+/// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.
+fn is_py_space(c: char) -> bool {
+    crate::types::unicode::is_space(c)
+}
+
+/// `str.split` pieces (CPython's whitespace and separator algorithms).
+fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<String> {
+    match sep {
+        None => {
+            let cps: Vec<char> = t.chars().collect();
+            let mut out = Vec::new();
+            let mut i = 0;
+            let n = cps.len();
+            let mut count = 0;
+            loop {
+                while i < n && is_py_space(cps[i]) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
+                if count == maxcount {
+                    // The rest as it stands: split_whitespace skips the whitespace before it
+                    // and keeps any after it.
+                    out.push(cps[i..].iter().collect());
+                    break;
+                }
+                let start = i;
+                while i < n && !is_py_space(cps[i]) {
+                    i += 1;
+                }
+                out.push(cps[start..i].iter().collect());
+                count += 1;
+            }
+            out
+        }
+        Some(sep) => {
+            let mut out = Vec::new();
+            let mut rest = t;
+            let mut count = 0;
+            while count < maxcount {
+                match rest.find(sep) {
+                    Some(p) => {
+                        out.push(rest[..p].to_string());
+                        rest = &rest[p + sep.len()..];
+                        count += 1;
+                    }
+                    None => break,
+                }
+            }
+            out.push(rest.to_string());
+            out
+        }
+    }
+}
