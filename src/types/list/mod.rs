@@ -294,12 +294,7 @@ impl PyList {
             // `if (size == 0) return PyList_New(0)`: no loop over n (`[] * 10**17` is instant).
             return Ok(self.collect_new(Vec::new()));
         }
-        let items = self.items();
-        let mut out = Vec::with_capacity(size);
-        for _ in 0..n {
-            out.extend(items.iter().cloned());
-        }
-        Ok(self.collect_new(out))
+        Ok(self.repeat_new(size))
     }
 
     /// `a *= n` (`list_inplace_repeat`): `list_resize(len * n)` then copies.

@@ -616,6 +616,23 @@ impl PyList {
         l
     }
 
+    /// `list_repeat` for a non-empty result of `total` slots (`n` copies of this list's
+    /// items, `total == len * n`): `list_new_prealloc(total)`, then each slot stored with a
+    /// new reference, straight into the new array (no second array on the way).
+    pub(super) fn repeat_new(&self, total: usize) -> PyList {
+        let items = self.items();
+        assert!(!items.is_empty() && total.is_multiple_of(items.len()) && total <= MAX_ALLOCATED);
+        let l = PyList::new_prealloc(total);
+        for (k, it) in items.iter().cycle().take(total).enumerate() {
+            // SAFETY: k < total, the fresh array's length.
+            unsafe { *l.slot(k) = it.clone().into_raw().as_ptr() };
+        }
+        // SAFETY: slots 0..total were written just above.
+        unsafe { l.set_size(total) };
+        cost::moved(total, PTR);
+        l
+    }
+
     /// The copying half of `list_inplace_repeat` for `n >= 2` copies of a non-empty list:
     /// `list_resize(len * n)`, then the items stored again `n - 1` times.
     pub(super) fn repeat_in_place(&self, n: usize) {
