@@ -5,6 +5,7 @@
 //! cargo bench --bench runner                       every script, 3 rounds
 //! cargo bench --bench runner -- --reps 5 fib sort  some scripts, 5 rounds
 //! cargo bench --bench runner -- --json
+//! cargo bench --bench runner -- --pylayout OLD/target/release/pylayout   an older build
 //! ```
 //!
 //! Each round runs python3 and pylayout back to back, the order alternating between rounds
@@ -90,11 +91,18 @@ fn main() {
     let mut reps = 3usize;
     let mut json = false;
     let mut wanted = Vec::new();
+    let mut pylayout = env!("CARGO_BIN_EXE_pylayout").to_string();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--bench" => {}
             "--json" => json = true,
+            "--pylayout" => {
+                pylayout = args.next().unwrap_or_else(|| {
+                    eprintln!("runner: --pylayout needs the path of a pylayout binary");
+                    std::process::exit(2)
+                })
+            }
             "--reps" => {
                 reps = args
                     .next()
@@ -106,7 +114,9 @@ fn main() {
                     })
             }
             s if s.starts_with('-') => {
-                eprintln!("runner: unknown option {s} (have --reps N, --json, script names)");
+                eprintln!(
+                    "runner: unknown option {s} (have --reps N, --json, --pylayout PATH, script names)"
+                );
                 std::process::exit(2)
             }
             s => wanted.push(s.to_string()),
@@ -131,13 +141,12 @@ fn main() {
         scripts.retain(|p| wanted.contains(&stem(p)));
     }
     let python = std::env::var("PYLAYOUT_PYTHON").unwrap_or_else(|_| "python3".into());
-    let pylayout = env!("CARGO_BIN_EXE_pylayout");
 
     let mut rows = Vec::new();
     for path in &scripts {
         let file = path.to_str().expect("utf-8 path");
         let py_argv = [python.as_str(), file];
-        let our_argv = [pylayout, "run", file];
+        let our_argv = [pylayout.as_str(), "run", file];
         let (mut best_py, mut best_ours): (Option<Run>, Option<Run>) = (None, None);
         for rep in 0..reps {
             let sides: [bool; 2] = if rep % 2 == 0 {

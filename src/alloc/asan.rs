@@ -16,7 +16,8 @@
 //! Without the feature every function here is empty and inlined away.
 //!
 //! Unsafe: the AddressSanitizer interface is a set of C functions
-//! (`__asan_poison_memory_region` and its pair).
+//! (`__asan_poison_memory_region` and its pair), and [`read_link`]/[`write_link`] read and
+//! write a free block's first word through a raw pointer.
 #![allow(unsafe_code)]
 
 use std::ptr;

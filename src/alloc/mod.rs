@@ -91,11 +91,14 @@
 //!
 //! # Files
 //!
-//! Read this page, then [`pymalloc`] (its pool-header diagram, then `malloc` and `free`: the
-//! fast path is a few lines, the new-pool and new-arena paths are `#[cold]`).
+//! Read this page, then [`pymalloc`] (its pool-header diagram and file table), then
+//! `pymalloc/pools.rs` for `malloc` and `free`: the fast path is a few lines, the new-pool and
+//! new-arena paths are `#[cold]`.
 //!
-//! - [`pymalloc`]: the unsafe core, [`Pymalloc`]: pools, arenas, the free and realloc paths,
-//!   `check_invariants`.
+//! - [`pymalloc`]: [`Pymalloc`], split by job: `mod.rs` (the types, `malloc`/`calloc`/`free`/
+//!   `realloc`, `block_info`, the safe walks over pool headers), `pools.rs` (the size-class/block
+//!   path), `arenas.rs` (new arenas and the sorted `usable_arenas` list, safe code),
+//!   `introspect.rs` (`stats`, `snapshot`, `check_invariants`, safe code).
 //! - [`arena_map`]: the radix tree that answers "is this address ours?" (safe code).
 //! - [`stats`]: the numbers `sys._debugmallocstats()` prints, and pool-by-pool snapshots, as
 //!   plain data.
@@ -104,8 +107,11 @@
 //! - `asan` (private, feature `asan`): tells AddressSanitizer which bytes of an arena are in
 //!   use.
 //!
-//! `pymalloc`, `system` and `asan` are the files of this layer that use `unsafe`
-//! (`grep -rl 'allow(unsafe_code)' src/alloc` lists them); the rest is safe code.
+//! The files of this layer that use `unsafe` are `pymalloc/mod.rs`, `pymalloc/pools.rs`,
+//! `pymalloc/tests.rs`, `system.rs` and `asan.rs`, each saying why in its first lines
+//! (`grep -rl 'allow(unsafe_code)' src/alloc` lists them); the rest is safe code, and the safe
+//! files under `pymalloc/` say `#![deny(unsafe_code)]` because a lint level set in
+//! `pymalloc/mod.rs` would otherwise reach them.
 
 pub mod arena_map;
 mod asan;

@@ -7,7 +7,8 @@
 //!   arena may lose one pool to alignment.
 //!
 //! Unsafe: arenas come from `mmap`/`munmap` and large blocks from the C library's
-//! `malloc`/`free`.
+//! `malloc`/`free`/`realloc`/`malloc_usable_size`, which Rust cannot check; the ones with a
+//! precondition are `unsafe fn`s that say it.
 #![allow(unsafe_code)]
 
 use std::ptr;

@@ -12,7 +12,7 @@ use crate::error::{ExcKind, PyErr};
 use crate::object::Obj;
 use crate::types::dict::PyDict;
 use crate::types::float::PyFloat;
-use crate::types::int::PyInt;
+use crate::types::int::{PyInt, i64_of};
 use crate::types::list::PyList;
 use crate::types::none;
 use crate::types::ops as tops;
@@ -184,6 +184,9 @@ fn check_mem(bytes: u128, limit: usize, what: &str) -> OpResult<()> {
 
 /// `a op b`.
 pub fn binary_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
+    if let Some(r) = small_int_binary(op, a, b) {
+        return Ok(r);
+    }
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         let bits = matches!(
             op,
@@ -517,37 +520,63 @@ fn float_pow(iv: f64, iw: f64) -> OpResult<f64> {
     Ok(r)
 }
 
+/// `op` on two machine ints when the result is one too (and the operation is not one the
+/// long path must decide: division, powers, shifts, division by zero); `None` otherwise.
+#[inline]
+fn machine_int_op(op: BinOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        BinOp::FloorDiv if y != 0 && !(x == i64::MIN && y == -1) => {
+            let (q, r) = (x / y, x % y);
+            Some(if r != 0 && ((r < 0) != (y < 0)) {
+                q - 1
+            } else {
+                q
+            })
+        }
+        BinOp::Mod if y != 0 && !(x == i64::MIN && y == -1) => {
+            let r = x % y;
+            Some(if r != 0 && ((r < 0) != (y < 0)) {
+                r + y
+            } else {
+                r
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Two exact ints (not bools: `True & True` stays a bool) that fit an `i64`, read from their
+/// digits, with a result that fits too: computed without building a `BigInt` (CPython's
+/// medium-value paths are the same shortcut). The result object is the one the long path
+/// would make.
+#[inline]
+fn small_int_binary(op: BinOp, a: &Obj, b: &Obj) -> Option<Obj> {
+    let (x, y) = machine_ints(a, b)?;
+    Some(small_int(machine_int_op(op, x, y)?))
+}
+
+/// The values of two exact ints (not bools) that both fit an `i64`, read from their digits.
+#[inline]
+pub(crate) fn machine_ints(a: &Obj, b: &Obj) -> Option<(i64, i64)> {
+    let int = &crate::types::int::INT_TYPE;
+    if !(a.is_type(int) && b.is_type(int)) {
+        return None;
+    }
+    Some((i64_of(a)?, i64_of(b)?))
+}
+
 fn int_op(op: BinOp, a: BigInt, b: BigInt, limit: usize) -> OpResult<Obj> {
     // Fast path: machine ints.
-    if let (Some(x), Some(y)) = (a.to_i64_(), b.to_i64_()) {
-        let r = match op {
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mul => x.checked_mul(y),
-            BinOp::BitAnd => Some(x & y),
-            BinOp::BitOr => Some(x | y),
-            BinOp::BitXor => Some(x ^ y),
-            BinOp::FloorDiv if y != 0 && !(x == i64::MIN && y == -1) => {
-                let (q, r) = (x / y, x % y);
-                Some(if r != 0 && ((r < 0) != (y < 0)) {
-                    q - 1
-                } else {
-                    q
-                })
-            }
-            BinOp::Mod if y != 0 && !(x == i64::MIN && y == -1) => {
-                let r = x % y;
-                Some(if r != 0 && ((r < 0) != (y < 0)) {
-                    r + y
-                } else {
-                    r
-                })
-            }
-            _ => None,
-        };
-        if let Some(r) = r {
-            return Ok(small_int(r));
-        }
+    if let (Some(x), Some(y)) = (a.to_i64_(), b.to_i64_())
+        && let Some(r) = machine_int_op(op, x, y)
+    {
+        return Ok(small_int(r));
     }
     let r = match op {
         BinOp::Add => {

@@ -57,6 +57,10 @@ impl Interp<'_> {
     /// costs about n^1.6 word operations), so a single `2 ** 10**9` meets the step limit
     /// instead of running for minutes.
     pub(super) fn charge_bigint(&mut self, op: BinOp, a: &Obj, b: &Obj) -> R<()> {
+        // Machine-word operands cost nothing here: only a power can outgrow them.
+        if op != BinOp::Pow && ops::machine_ints(a, b).is_some() {
+            return Ok(());
+        }
         let (Some(x), Some(y)) = (ops::int_value(a), ops::int_value(b)) else {
             return Ok(());
         };

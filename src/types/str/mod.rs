@@ -337,6 +337,30 @@ unsafe fn init(
     }
 }
 
+/// Write `pattern` `n` times from `data` on, the way `_PyBytes_Repeat` does: one copy, then
+/// doubling what is already written, so the result is built in place (no second buffer).
+///
+/// # Safety
+/// `data` points to at least `pattern.len() * n` writable bytes that do not overlap
+/// `pattern`.
+unsafe fn repeat_in_place(data: *mut u8, pattern: &[u8], n: usize) {
+    let total = pattern.len() * n;
+    if total == 0 {
+        return;
+    }
+    // SAFETY: forwarded contract; every copy stays below `total` and copies from the part
+    // already written to the part after it (disjoint ranges).
+    unsafe {
+        std::ptr::copy_nonoverlapping(pattern.as_ptr(), data, pattern.len());
+        let mut done = pattern.len();
+        while done < total {
+            let step = done.min(total - done);
+            std::ptr::copy_nonoverlapping(data, data.add(done), step);
+            done += step;
+        }
+    }
+}
+
 /// A handle to a `str`.
 #[derive(Clone, Debug)]
 pub struct PyStr(Obj);
@@ -627,10 +651,13 @@ impl PyStr {
         }
         // The result's kind is the wider of the two, which is the narrowest for the whole.
         let kind = self.kind().max(other.kind());
-        let mut units = Vec::with_capacity((self.len() + other.len()) * kind);
-        units.extend_from_slice(&self.units_as(kind));
-        units.extend_from_slice(&other.units_as(kind));
-        PyStr::from_units(&units, kind, self.state().ascii && other.state().ascii)
+        let (a, b) = (self.units_as(kind), other.units_as(kind));
+        let ascii = self.state().ascii && other.state().ascii;
+        // SAFETY: `data` has room for both parts, in a block of its own.
+        PyStr::build(self.len() + other.len(), kind, ascii, |data| unsafe {
+            std::ptr::copy_nonoverlapping(a.as_ptr(), data, a.len());
+            std::ptr::copy_nonoverlapping(b.as_ptr(), data.add(a.len()), b.len());
+        })
     }
 
     /// The text when the string is ASCII (its data is then valid UTF-8 as it stands).
@@ -668,11 +695,39 @@ impl PyStr {
                     "repeated string is too long",
                 )
             })?;
-        Ok(PyStr::from_units(
-            &self.data().repeat(n),
-            self.kind(),
-            self.state().ascii,
-        ))
+        let (kind, ascii, len) = (self.kind(), self.state().ascii, self.len() * n);
+        if len <= 1 {
+            return Ok(PyStr::from_units(&self.data().repeat(n), kind, ascii));
+        }
+        // Built in the new object's own memory, as `unicode_repeat` does: a large repeat
+        // needs its result once, not a second copy on the way.
+        let pattern = self.data();
+        // SAFETY: `data` has room for `len * kind` bytes, a different block from `pattern`.
+        Ok(PyStr::build(len, kind, ascii, |data| unsafe {
+            repeat_in_place(data, pattern, n)
+        }))
+    }
+
+    /// A new compact string of `len >= 2` characters whose `len * kind` data bytes `write`
+    /// fills in place (`PyUnicode_New`, then the caller's copies), with the NUL after them.
+    /// `write` must initialise every data byte.
+    fn build(len: usize, kind: usize, ascii: bool, write: impl FnOnce(*mut u8)) -> PyStr {
+        debug_assert!(len >= 2, "'' and one-character strings are singletons");
+        let size = str_sizeof_for(len, kind, ascii);
+        let op = alloc_object(&STR_TYPE, size)
+            .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
+        let data_off = if ascii { ASCII_HEADER } else { COMPACT_HEADER };
+        // SAFETY: a fresh block of `size` bytes: `init` writes the header (and a NUL at the
+        // data's start, which `write` overwrites); `write` fills the `len * kind` data bytes;
+        // the NUL goes after them, inside the block (`str_sizeof_for` counts it).
+        unsafe {
+            init(op, &[], len, kind, ascii, 1);
+            let data = op.as_ptr().cast::<u8>().add(data_off);
+            write(data);
+            std::ptr::write_bytes(data.add(len * kind), 0, kind);
+        }
+        // SAFETY: fresh object, one owned reference.
+        PyStr(unsafe { Obj::from_owned(op) })
     }
 
     /// `s[lo:hi]` with clamped bounds: itself for the whole string, singletons for length
@@ -865,6 +920,22 @@ impl std::fmt::Display for PyStr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeat_builds_every_kind_in_place() {
+        for text in ["a", "ab", "é", "€x", "a𝄞", "xyz"] {
+            for n in [0, 1, 2, 3, 5, 8, 100, 1025] {
+                let r = PyStr::new(text).repeat(n as isize).unwrap();
+                let want = text.repeat(n);
+                assert_eq!(r.to_string(), want, "{text:?} * {n}");
+                assert_eq!(r.len(), want.chars().count());
+                assert_eq!(
+                    r.as_obj().getsizeof(),
+                    PyStr::new(&want).as_obj().getsizeof()
+                );
+            }
+        }
+    }
 
     #[test]
     fn sizes_kinds_and_singletons() {
