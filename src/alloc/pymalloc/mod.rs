@@ -186,10 +186,6 @@ pub struct Pymalloc {
     ntimes_arena_allocated: usize,
     narenas_highwater: usize,
     raw_allocated_blocks: usize,
-    /// Blocks handed out from pools (the sum of every pool's `ref.count`), kept as they come
-    /// and go so that `sys.getallocatedblocks()` — asked before and after every collection —
-    /// is O(1), not a walk over every pool.
-    pool_allocated_blocks: usize,
     /// Bytes the C library reserved for those blocks (`malloc_usable_size` plus its chunk
     /// header), kept as they come and go so the runner's memory limit is O(1) to check.
     raw_allocated_bytes: usize,
@@ -238,7 +234,6 @@ impl Pymalloc {
             ntimes_arena_allocated: 0,
             narenas_highwater: 0,
             raw_allocated_blocks: 0,
-            pool_allocated_blocks: 0,
             raw_allocated_bytes: 0,
             arena_map: ArenaMap::new(),
             counters: AllocCounters::default(),

@@ -36,7 +36,6 @@ impl Pymalloc {
                 return self.allocate_from_new_pool(class);
             }
             (*pool).count += 1;
-            self.pool_allocated_blocks += 1;
             let bp = (*pool).freeblock;
             debug_assert!(!bp.is_null(), "used pool {pool:p} has no free block");
             let next = asan::read_link(bp);
@@ -110,7 +109,6 @@ impl Pymalloc {
             (*head).nextpool = pool;
             (*head).prevpool = pool;
             (*pool).count = 1;
-            self.pool_allocated_blocks += 1;
             if (*pool).szidx == class as u32 {
                 // The pool last served this class: header and free list are ready.
                 let bp = (*pool).freeblock;
@@ -158,7 +156,6 @@ impl Pymalloc {
             asan::write_link(p, lastfree);
             (*pool).freeblock = p;
             (*pool).count -= 1;
-            self.pool_allocated_blocks -= 1;
             if lastfree.is_null() {
                 // The pool was full: link it at the front of its used list.
                 self.insert_to_usedpool(pool);

@@ -85,8 +85,11 @@ pub struct CollectionReport {
     pub examined: usize,
     /// Unreachable objects found (the value `gc.collect()` returns).
     pub unreachable: usize,
-    /// Of those, objects whose memory was released by the end of the collection.
-    pub freed: usize,
+    /// Blocks released by the end of the collection (`sys.getallocatedblocks()` before
+    /// less after). Counted for `collect` only: an automatic collection would have to walk
+    /// every pool twice to know, which would make a long script's time grow with its heap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freed: Option<usize>,
     /// Survivors moved to the next generation.
     pub promoted: usize,
     /// Objects untracked (tuples; dicts in full collections).
@@ -471,7 +474,7 @@ fn traverse_fast(op: NonNull<PyObject>, mut visit: impl FnMut(NonNull<PyObject>)
 /// `gc_collect_main`.
 fn collect_main(generation: usize, automatic: bool) -> usize {
     let start = Instant::now();
-    let blocks_before = runtime::allocated_blocks();
+    let blocks_before = (!automatic).then(runtime::allocated_blocks);
     let (young, old, unreachable) = runtime::with(|rt| {
         let gc = &rt.gc;
         if generation + 1 < NUM_GENERATIONS {
@@ -621,15 +624,11 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     // move_legacy_finalizers: none here. The objects in `unreachable` keep their
     // NEXT_MASK_UNREACHABLE flags: every reader masks them (`next`), and each object leaves
     // the list through `untrack` or `list_move`, which rewrite the links.
-    let td = Instant::now();
     delete_garbage(unr, old_h);
-    if std::env::var_os("GCPH").is_some() {
-        eprintln!("before-del {:?} del {:?}", td - start, td.elapsed());
-    }
     if generation == NUM_GENERATIONS - 1 {
         runtime::clear_freelists();
     }
-    let freed = blocks_before.saturating_sub(runtime::allocated_blocks());
+    let freed = blocks_before.map(|b| b.saturating_sub(runtime::allocated_blocks()));
     runtime::with(|rt| {
         let mut s = rt.gc.stats.borrow_mut();
         s[generation].collections += 1;
