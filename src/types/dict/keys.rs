@@ -283,6 +283,7 @@ impl Keys {
         }
     }
     /// `find_empty_slot`: the first slot on the probe path holding no entry.
+    #[inline(always)]
     pub(super) fn find_empty_slot(self, hash: PyHash) -> usize {
         /// The probe loop for `I`-wide indices: (slot, probes).
         #[inline(always)]
@@ -347,6 +348,7 @@ impl Keys {
     /// (`dk_usable > 0`, else a panic): the first empty slot on the key's probe path gets
     /// entry `dk_nentries`, which takes the references. The caller has checked the key is
     /// absent and switched a unicode table to GENERAL for a key that is not a str.
+    #[inline(always)]
     pub(super) fn insert_new(self, hash: PyHash, key: Obj, value: Obj) {
         assert!(
             self.h().dk_usable.get() > 0 && !self.is_shared_empty(),
