@@ -25,8 +25,8 @@ mod operators;
 mod repr;
 mod stmt;
 
+use hashbrown::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
@@ -74,7 +74,9 @@ impl Default for Limits {
 }
 
 /// The module's dict: values by name, and the insertion order a dict keeps (which only "Did
-/// you mean" reads: kept as a sequence number per key, so `del` stays O(1)).
+/// you mean" reads: kept as a sequence number per key, so `del` stays O(1)). A hashbrown map
+/// with its default foldhash: the runner's own names need no SipHash (nothing here is
+/// exposed to a learner's choice of keys, and every global access hashes a name).
 #[derive(Debug, Default)]
 struct Globals {
     map: HashMap<Rc<str>, (u64, Value)>,

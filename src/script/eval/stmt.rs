@@ -185,21 +185,24 @@ impl Interp<'_> {
                 b.type_name()
             )));
         }
-        let plain = format!(
-            "unsupported operand type(s) for {}:",
-            if op == BinOp::Pow {
-                "** or pow()"
-            } else {
-                op.symbol()
-            }
-        );
         self.inplace_op(op, a, b).map_err(|e| match e {
-            Fault::Py(mut p) if p.kind == ExcKind::TypeError && p.msg.starts_with(&plain) => {
-                p.msg = p.msg.replacen(
-                    &plain,
-                    &format!("unsupported operand type(s) for {}=:", op.symbol()),
-                    1,
+            Fault::Py(mut p) if p.kind == ExcKind::TypeError => {
+                // Only an error pays for the message: `s += x` runs in every loop.
+                let plain = format!(
+                    "unsupported operand type(s) for {}:",
+                    if op == BinOp::Pow {
+                        "** or pow()"
+                    } else {
+                        op.symbol()
+                    }
                 );
+                if p.msg.starts_with(&plain) {
+                    p.msg = p.msg.replacen(
+                        &plain,
+                        &format!("unsupported operand type(s) for {}=:", op.symbol()),
+                        1,
+                    );
+                }
                 Fault::Py(p)
             }
             other => other,
