@@ -41,7 +41,10 @@ fn run_once(argv: &[&str]) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
+        .unwrap_or_else(|e| {
+            eprintln!("runner: cannot run {}: {e}", argv[0]);
+            std::process::exit(2)
+        });
     let mut stdout = Vec::new();
     child
         .stdout
@@ -139,6 +142,10 @@ fn main() {
             }
         }
         scripts.retain(|p| wanted.contains(&stem(p)));
+    }
+    if !Path::new(&pylayout).is_file() {
+        eprintln!("runner: {pylayout} is not a file (--pylayout wants a pylayout binary)");
+        std::process::exit(2);
     }
     let python = std::env::var("PYLAYOUT_PYTHON").unwrap_or_else(|_| "python3".into());
 
