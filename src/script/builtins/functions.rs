@@ -197,6 +197,13 @@ impl Interp<'_> {
                 "{name} expected at least 1 argument, got 0"
             )));
         }
+        // `PyArg_ParseTupleAndKeywords(…, "|$OO:max", …)` counts before it checks names.
+        if kw.len() > 2 {
+            return Err(type_err(format!(
+                "{name}() takes at most 2 keyword arguments ({} given)",
+                kw.len()
+            )));
+        }
         if let Some((k, _)) = kw.iter().find(|(k, _)| !matches!(&**k, "key" | "default")) {
             return Err(type_err(format!(
                 "'{k}' is an invalid keyword argument for {name}()"
