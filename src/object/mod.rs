@@ -68,7 +68,8 @@
 //! constructor and destructor call.
 //!
 //! Unsafe: this is the header itself — blocks become objects here, references are counted
-//! through raw pointers, and the last one calls the type's dealloc.
+//! through raw pointers, and the last one calls the type's dealloc; [`RawBlock`] gives a raw
+//! pymalloc block back when dropped.
 #![allow(unsafe_code)]
 
 pub mod gc;
@@ -505,5 +506,53 @@ impl fmt::Debug for Obj {
             self.id(),
             self.refcnt()
         )
+    }
+}
+
+/// A raw block from this thread's pymalloc (`PyMem_Malloc`), freed when dropped. For
+/// workloads and experiments on the allocator itself; objects use [`crate::object`].
+#[derive(Debug)]
+pub struct RawBlock {
+    ptr: NonNull<u8>,
+    size: usize,
+    _not_send: PhantomData<*mut u8>,
+}
+
+impl RawBlock {
+    /// `PyMem_Malloc(size)`: a pool block for 1..=512 bytes, else a system block.
+    ///
+    /// # Panics
+    /// When the system is out of memory.
+    pub fn new(size: usize) -> RawBlock {
+        let p = runtime::with_heap(|h| h.malloc(size));
+        let ptr =
+            NonNull::new(p).unwrap_or_else(|| panic!("out of memory allocating {size} bytes"));
+        RawBlock {
+            ptr,
+            size,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The block's address.
+    pub fn address(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    /// The size requested.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Arena, pool and block, or `None` for a system block.
+    pub fn info(&self) -> Option<crate::alloc::BlockInfo> {
+        runtime::with_heap(|h| h.block_info(self.ptr.as_ptr()))
+    }
+}
+
+impl Drop for RawBlock {
+    fn drop(&mut self) {
+        // SAFETY: ptr came from this thread's heap (RawBlock is !Send) and is freed once.
+        runtime::try_with_heap(|h| unsafe { h.free(self.ptr.as_ptr()) });
     }
 }

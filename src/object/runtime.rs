@@ -20,16 +20,15 @@
 //! to empty its free lists here ([`register_freelist_clearer`]): a full collection and
 //! [`clear_freelists`] call it without naming a type.
 //!
-//! Unsafe: only [`RawBlock`], which hands its pymalloc block back when dropped.
-#![allow(unsafe_code)]
+//! [`RawBlock`] (a pymalloc block freed when dropped) lives in [`crate::object`], with the
+//! layer's other unsafe code; it is re-exported here.
 
 use std::cell::{Cell, RefCell};
-use std::marker::PhantomData;
-use std::ptr::NonNull;
 
 use crate::alloc::{MallocStats, Pymalloc};
 use crate::gc::GcState;
 use crate::hash::HashSecret;
+pub use crate::object::RawBlock;
 use crate::object::TrashState;
 
 /// The per-thread interpreter state of the object layer.
@@ -236,52 +235,4 @@ pub fn clear_freelists() {
 /// type's `_Py*_ClearFreeList`; here the object layer must not name the types).
 pub fn register_freelist_clearer(clear: fn()) {
     with(|rt| rt.freelist_clearer.set(Some(clear)));
-}
-
-/// A raw block from this thread's pymalloc (`PyMem_Malloc`), freed when dropped. For
-/// workloads and experiments on the allocator itself; objects use [`crate::object`].
-#[derive(Debug)]
-pub struct RawBlock {
-    ptr: NonNull<u8>,
-    size: usize,
-    _not_send: PhantomData<*mut u8>,
-}
-
-impl RawBlock {
-    /// `PyMem_Malloc(size)`: a pool block for 1..=512 bytes, else a system block.
-    ///
-    /// # Panics
-    /// When the system is out of memory.
-    pub fn new(size: usize) -> RawBlock {
-        let p = with_heap(|h| h.malloc(size));
-        let ptr =
-            NonNull::new(p).unwrap_or_else(|| panic!("out of memory allocating {size} bytes"));
-        RawBlock {
-            ptr,
-            size,
-            _not_send: PhantomData,
-        }
-    }
-
-    /// The block's address.
-    pub fn address(&self) -> usize {
-        self.ptr.as_ptr() as usize
-    }
-
-    /// The size requested.
-    pub fn size(&self) -> usize {
-        self.size
-    }
-
-    /// Arena, pool and block, or `None` for a system block.
-    pub fn info(&self) -> Option<crate::alloc::BlockInfo> {
-        with_heap(|h| h.block_info(self.ptr.as_ptr()))
-    }
-}
-
-impl Drop for RawBlock {
-    fn drop(&mut self) {
-        // SAFETY: ptr came from this thread's heap (RawBlock is !Send) and is freed once.
-        try_with_heap(|h| unsafe { h.free(self.ptr.as_ptr()) });
-    }
 }

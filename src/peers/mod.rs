@@ -42,10 +42,9 @@
 //!
 //! Read [`seqs`] (the [`seqs::Seq`] and [`seqs::SeqMut`] traits, `Vec`, `VecDeque`, std's
 //! `LinkedList`, `Box<[usize]>`), then [`linked`] for a list whose allocator can be swapped,
-//! [`maps`] for the dict peers, [`counting`] for how the system allocator is counted, and
-//! [`batch`] for pymalloc against `malloc` with nothing else around.
+//! [`maps`] for the dict peers, [`counting`] for how the system allocator is counted (and its
+//! batches: pymalloc against `malloc` with nothing else around).
 
-pub mod batch;
 pub mod counting;
 pub mod linked;
 pub mod maps;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::run::timing;
 use super::{Keys, Op, Peer, Spec, Structure, classic, cost};
-use crate::peers::batch;
+use crate::peers::counting as batch;
 use crate::runtime;
 use crate::types::list::PyList;
 
