@@ -4,7 +4,7 @@
 //! module; str constants made of name characters are interned. `co_consts` lists them in the
 //! order code generation first loads them.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use num_bigint::BigInt;
 

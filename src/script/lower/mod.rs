@@ -32,7 +32,7 @@ mod scope;
 mod stmt;
 mod syntax;
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::rc::Rc;
 
 use super::ast::*;

@@ -5,7 +5,7 @@
 //! enclosing function's locals as cells. A function reading its enclosing function's local
 //! (a closure) is refused.
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 use std::rc::Rc;
 
 use tree_sitter::Node;

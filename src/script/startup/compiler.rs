@@ -4,7 +4,9 @@
 //! `compiler_enter_scope` to `assemble`/`makecode`/`compiler_exit_scope`, and what
 //! `compiler_free` frees at the end. Every step pops and pushes on the simulated free lists.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use hashbrown::{HashMap, HashSet};
 use std::rc::Rc;
 
 use num_bigint::BigInt;

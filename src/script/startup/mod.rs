@@ -46,7 +46,7 @@ mod compiler;
 mod sim;
 mod symtable;
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 
 use super::ast::*;
 use super::lower::Program;
