@@ -758,27 +758,38 @@ impl PyStr {
         PyStr::from_code_point(i64::from(self.code_point_at(j as usize)))
     }
 
-    /// `sep.join(parts)`.
+    /// `sep.join(parts)` (`_PyUnicode_JoinArray`): one part is returned itself; otherwise the
+    /// result is written in its own memory at the widest kind, with no copy on the way.
     pub fn join(&self, parts: &[PyStr]) -> PyStr {
         if parts.len() == 1 {
             return parts[0].clone();
         }
-        if let Some(sep) = self.as_ascii()
-            && let Some(texts) = parts
-                .iter()
-                .map(PyStr::as_ascii)
-                .collect::<Option<Vec<_>>>()
-        {
-            return PyStr::new(&texts.join(sep));
+        let seps = parts.len().saturating_sub(1);
+        let len = parts.iter().map(PyStr::len).sum::<usize>() + self.len() * seps;
+        let kind = parts.iter().map(PyStr::kind).fold(self.kind(), usize::max);
+        let ascii = self.state().ascii && parts.iter().all(|p| p.state().ascii);
+        if len <= 1 {
+            // '' and the one-character strings are singletons.
+            let sep = self.to_string();
+            let texts: Vec<String> = parts.iter().map(PyStr::to_string).collect();
+            return PyStr::new(&texts.join(&sep));
         }
-        let sep = self.to_string();
-        PyStr::new(
-            &parts
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(&sep),
-        )
+        let sep = self.units_as(kind);
+        // SAFETY: `data` has room for `len * kind` bytes: every part and separator at `kind`,
+        // written one after the other; the parts live in blocks of their own.
+        PyStr::build(len, kind, ascii, |data| unsafe {
+            let mut at = data;
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    std::ptr::copy_nonoverlapping(sep.as_ptr(), at, sep.len());
+                    at = at.add(sep.len());
+                }
+                let units = p.units_as(kind);
+                std::ptr::copy_nonoverlapping(units.as_ptr(), at, units.len());
+                at = at.add(units.len());
+            }
+            debug_assert_eq!(at as usize - data as usize, len * kind);
+        })
     }
 
     /// The characters, in order.

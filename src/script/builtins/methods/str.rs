@@ -100,17 +100,21 @@ fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<
     if sep.as_deref() == Some("") {
         return Err(exc(ExcKind::ValueError, "empty separator"));
     }
-    let pieces = split_str(&s.to_string(), sep.as_deref(), maxcount as usize);
+    let text = s.to_string();
+    let pieces = split_str(&text, sep.as_deref(), maxcount as usize);
     let prealloc = if maxcount >= 12 {
         12
     } else {
         maxcount as usize + 1
     };
-    let whole = pieces.len() == 1 && pieces[0].chars().count() == s.len();
+    let whole = pieces.len() == 1 && pieces[0] == (0, text.len());
     let items: Vec<Obj> = if whole {
         vec![s.clone().into_obj()]
     } else {
-        pieces.iter().map(|p| PyStr::new(p).into_obj()).collect()
+        pieces
+            .iter()
+            .map(|&(a, b)| PyStr::new(&text[a..b]).into_obj())
+            .collect()
     };
     Ok(obj(PyList::from_split(items, prealloc).into_obj()))
 }
@@ -308,53 +312,54 @@ fn is_py_space(c: char) -> bool {
     crate::types::unicode::is_space(c)
 }
 
-/// `str.split` pieces (CPython's whitespace and separator algorithms).
-fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<String> {
+/// `str.split` pieces (CPython's whitespace and separator algorithms), as byte ranges of `t`:
+/// the pieces become str objects one by one, with no second copy of them all on the way.
+fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     match sep {
         None => {
-            let cps: Vec<char> = t.chars().collect();
-            let mut out = Vec::new();
+            let n = t.len();
+            // The byte offset of the first character at or after `i` that is (or is not) space.
+            let skip = |i: usize, space: bool| {
+                t[i..]
+                    .char_indices()
+                    .find(|&(_, c)| is_py_space(c) != space)
+                    .map_or(n, |(j, _)| i + j)
+            };
             let mut i = 0;
-            let n = cps.len();
             let mut count = 0;
             loop {
-                while i < n && is_py_space(cps[i]) {
-                    i += 1;
-                }
+                i = skip(i, true);
                 if i == n {
                     break;
                 }
                 if count == maxcount {
                     // The rest as it stands: split_whitespace skips the whitespace before it
                     // and keeps any after it.
-                    out.push(cps[i..].iter().collect());
+                    out.push((i, n));
                     break;
                 }
                 let start = i;
-                while i < n && !is_py_space(cps[i]) {
-                    i += 1;
-                }
-                out.push(cps[start..i].iter().collect());
+                i = skip(i, false);
+                out.push((start, i));
                 count += 1;
             }
-            out
         }
         Some(sep) => {
-            let mut out = Vec::new();
-            let mut rest = t;
+            let mut at = 0;
             let mut count = 0;
             while count < maxcount {
-                match rest.find(sep) {
+                match t[at..].find(sep) {
                     Some(p) => {
-                        out.push(rest[..p].to_string());
-                        rest = &rest[p + sep.len()..];
+                        out.push((at, at + p));
+                        at += p + sep.len();
                         count += 1;
                     }
                     None => break,
                 }
             }
-            out.push(rest.to_string());
-            out
+            out.push((at, t.len()));
         }
     }
+    out
 }
