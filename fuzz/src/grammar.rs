@@ -86,6 +86,13 @@ enum Expr {
     ListComp(Box<Expr>, Var, Box<Expr>, Option<Box<Expr>>),
     DictComp(Box<Expr>, Box<Expr>, Var, Box<Expr>),
     Repeat(Box<Expr>, u8),
+    /// A float random bytes rarely give: NaN, the infinities, the zeros (NaN is unequal to
+    /// itself only through the operator, not inside containers).
+    SpecialFloat(u8),
+    /// `id(a) == id(b)`: which operations return an operand itself (`+x`, `abs(x)`,
+    /// `s.replace(...)`), and which temporaries' memory is reused — `is` without the
+    /// compiler's SyntaxWarning for literals.
+    SameId(Box<Expr>, Box<Expr>),
 }
 
 /// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
@@ -584,5 +591,14 @@ fn expr(x: &Expr, cx: Ctx) -> String {
             format!("{{{}: {} for {} in {}}}", e(k), e(x), v.name(), e(it))
         }
         Expr::Repeat(x, n) => format!("({} * {})", e(x), n % 50),
+        Expr::SpecialFloat(k) => [
+            "float('nan')",
+            "float('inf')",
+            "float('-inf')",
+            "(-0.0)",
+            "(0.0)",
+        ][usize::from(*k) % 5]
+            .into(),
+        Expr::SameId(a, b) => format!("(id({}) == id({}))", e(a), e(b)),
     }
 }

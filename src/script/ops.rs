@@ -695,6 +695,8 @@ pub fn unary_op(op: UnOp, a: &Obj) -> OpResult<Obj> {
     match (op, as_num(a)) {
         (UnOp::Neg, Some(Num::Int(i))) => Ok(int_obj(-i)),
         (UnOp::Neg, Some(Num::Float(f))) => Ok(float_obj(-f)),
+        // long_long: an exact int is returned itself; a bool becomes an int.
+        (UnOp::Pos, Some(Num::Int(_))) if !is_bool(a) => Ok(a.clone()),
         (UnOp::Pos, Some(Num::Int(i))) => Ok(int_obj(i)),
         (UnOp::Pos, Some(Num::Float(_))) => Ok(a.clone()),
         (UnOp::Invert, Some(Num::Int(i))) => Ok(int_obj(-i - BigInt::from(1))),
@@ -748,8 +750,11 @@ pub fn getitem_const(a: &Obj, i: &Obj) -> OpResult<Obj> {
 /// Rich comparison `a op b` for the ordering operators and `==`/`!=`.
 pub fn compare(op: CmpOp, a: &Obj, b: &Obj) -> OpResult<bool> {
     match op {
-        CmpOp::Eq => Ok(tops::eq(a, b)?),
-        CmpOp::Ne => Ok(!tops::eq(a, b)?),
+        // The operator is PyObject_RichCompare, without the identity shortcut that
+        // containers and `in` take (PyObject_RichCompareBool): `nan == nan` is False, while
+        // `[nan] == [nan]` is True.
+        CmpOp::Eq => Ok(!is_nan(a) && tops::eq(a, b)?),
+        CmpOp::Ne => Ok(is_nan(a) || !tops::eq(a, b)?),
         CmpOp::Is => Ok(a.is(b)),
         CmpOp::IsNot => Ok(!a.is(b)),
         CmpOp::In | CmpOp::NotIn => unreachable!("containment is handled by the evaluator"),
@@ -804,6 +809,9 @@ fn ordered(op: CmpOp, ord: Option<Ordering>) -> bool {
 /// The order of two numbers or two strs (`None`: unordered, a NaN).
 fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
     if let (Some(_), Some(_)) = (as_num(a), as_num(b)) {
+        if is_nan(a) || is_nan(b) {
+            return Ok(None);
+        }
         if tops::eq(a, b)? {
             return Ok(Some(Ordering::Equal));
         }
@@ -823,6 +831,16 @@ fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
         a.type_name(),
         b.type_name()
     )))
+}
+
+/// Whether `o` is a float NaN.
+fn is_nan(o: &Obj) -> bool {
+    PyFloat::from_obj(o.clone()).is_ok_and(|f| f.value().is_nan())
+}
+
+/// Whether `o` is `True` or `False`.
+pub fn is_bool(o: &Obj) -> bool {
+    PyInt::from_obj(o.clone()).is_ok_and(|i| i.is_bool())
 }
 
 /// `a < b` as `list.sort`, `min`, `max` and `sorted` use it.

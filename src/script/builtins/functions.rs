@@ -121,8 +121,10 @@ pub(super) fn repr(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
 
 /// `sorted(iterable, *, key=None, reverse=False)`.
 pub(super) fn sorted(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
-    let reverse = sort_kwargs(Vec::new(), kw)?;
+    // builtin_sorted copies the iterable first and hands the keywords to list.sort after,
+    // so `sorted(5, end=1)` is "'int' object is not iterable".
     let l = me.sequence_list(args.into_iter().next().expect("one"))?;
+    let reverse = sort_kwargs(Vec::new(), kw)?;
     me.charge(l.len() * 4)?;
     l.sort(reverse)?;
     Ok(obj(l.into_obj()))

@@ -6,6 +6,12 @@ use super::*;
 /// `abs(x)`.
 pub(super) fn abs(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
     match args[0].as_obj().and_then(ops::as_num) {
+        // long_abs: a non-negative exact int is returned itself (long_long), a bool as an int.
+        Some(ops::Num::Int(i))
+            if i.sign() != Sign::Minus && !args[0].as_obj().is_some_and(ops::is_bool) =>
+        {
+            Ok(args[0].clone())
+        }
         Some(ops::Num::Int(i)) => Ok(obj(ops::int_obj(if i.sign() == Sign::Minus {
             -i
         } else {
