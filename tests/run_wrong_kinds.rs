@@ -163,6 +163,19 @@ const STR_METHODS: &[&str] = &[
     "istitle",
     "isascii",
     "isprintable",
+    "rindex",
+    "rsplit",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "removeprefix",
+    "removesuffix",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "expandtabs",
+    "swapcase",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -182,6 +195,9 @@ const KEYWORDS: &[&str] = &[
     "flush",
     "file",
     "generation",
+    "keepends",
+    "tabsize",
+    "fillchar",
 ];
 
 const BINOPS: &[&str] = &[

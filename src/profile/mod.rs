@@ -145,4 +145,9 @@ pub trait Profile {
     const STR_COMPACT_HEADER: usize;
     /// The hash of str and bytes.
     const STR_HASH: StrHash;
+    /// The one-character identifiers the deep-frozen modules (`Programs/_freeze_module`,
+    /// `Tools/scripts/deepfreeze.py`, 3.11+) hold as static str objects of their own, interned
+    /// at start-up: a constant or name `'a'` is that object, not the Latin-1 singleton
+    /// `chr(97)`. Empty before deepfreeze.
+    const DEEP_FROZEN_CHARS: &'static [u8];
 }

@@ -232,6 +232,9 @@ unsafe fn str_dealloc(op: NonNull<PyObject>) {
 pub(crate) struct StrState {
     /// `''` then the 256 one-character Latin-1 strings, each in its own box.
     singletons: Vec<Box<[u64]>>,
+    /// The deep-frozen modules' own one-character identifiers
+    /// ([`Profile::DEEP_FROZEN_CHARS`]), static and interned: what interning `'a'` gives.
+    frozen_chars: Vec<(u8, Box<[u64]>)>,
     interned: RefCell<HashMap<String, NonNull<PyObject>>>,
 }
 
@@ -250,8 +253,21 @@ impl StrState {
         let mut st = State::unpack(empty.state.get());
         st.interned = SSTATE_INTERNED_MORTAL;
         empty.state.set(st.pack());
+        let frozen_chars = Current::DEEP_FROZEN_CHARS
+            .iter()
+            .map(|&c| {
+                let mem = static_str(&[c]);
+                // SAFETY: the box holds a static one-character string.
+                let h = unsafe { header(NonNull::from(&mem[0]).cast()) };
+                let mut st = State::unpack(h.state.get());
+                st.interned = SSTATE_INTERNED_MORTAL;
+                h.state.set(st.pack());
+                (c, mem)
+            })
+            .collect();
         StrState {
             singletons,
+            frozen_chars,
             interned: RefCell::new(HashMap::new()),
         }
     }
@@ -267,7 +283,16 @@ impl StrState {
     fn is_static(&self, op: NonNull<PyObject>) -> bool {
         self.singletons
             .iter()
+            .chain(self.frozen_chars.iter().map(|(_, b)| b))
             .any(|b| NonNull::from(&b[0]).cast::<PyObject>() == op)
+    }
+
+    /// The deep-frozen static for one-character string `c`, if the interpreter has one.
+    fn frozen_char(&self, c: u8) -> Option<NonNull<PyObject>> {
+        self.frozen_chars
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, b)| NonNull::from(&b[0]).cast())
     }
 }
 
@@ -621,7 +646,24 @@ impl PyStr {
     /// registering `s` if there is none. The table holds no reference (3.11: mortal).
     pub fn intern(self) -> PyStr {
         if self.is_static() {
-            return self;
+            // A Latin-1 singleton whose character a deep-frozen module also holds interns to
+            // that module's object (it was interned first, at start-up).
+            let frozen = match self.data() {
+                &[c] if self.len() == 1 => state::with(|st| st.strs.frozen_char(c)),
+                _ => None,
+            };
+            return match frozen {
+                // SAFETY: the runtime keeps its static strings alive for the thread's
+                // lifetime; from_borrowed counts the new reference.
+                Some(op) if op != self.0.as_ptr() => {
+                    // SAFETY: as above.
+                    let f = PyStr(unsafe { Obj::from_borrowed(op) });
+                    // Interning hashed it (the first time, with this run's key).
+                    f.hash();
+                    f
+                }
+                _ => self,
+            };
         }
         let key = self.to_string();
         let found = state::with(|st| st.strs.interned.borrow().get(&key).copied());
@@ -870,7 +912,7 @@ impl PyStr {
         for c in self.chars() {
             super::unicode::push_upper(&mut out, c);
         }
-        PyStr::new_case_result(&out)
+        PyStr::new_fresh(&out)
     }
 
     /// `s.lower()` (`unicode_lower_impl`): full case mapping, and a capital sigma becomes
@@ -889,12 +931,39 @@ impl PyStr {
                 super::unicode::push_lower(&mut out, c);
             }
         }
-        PyStr::new_case_result(&out)
+        PyStr::new_fresh(&out)
     }
 
-    /// What `case_operation` and `ascii_upper_or_lower` return: `PyUnicode_New` of the
-    /// result's length, the empty singleton for `''` and a fresh object otherwise.
-    fn new_case_result(s: &str) -> PyStr {
+    /// `s.swapcase()` (`do_swapcase`): uppercase characters lowered (a capital sigma at a
+    /// word's end to `'ς'`), lowercase ones raised, full mappings; always a new string.
+    pub fn swapcase(&self) -> PyStr {
+        use super::unicode as u;
+        let cs: Vec<char> = self.chars().collect();
+        let mut out = String::with_capacity(cs.len());
+        for (i, &c) in cs.iter().enumerate() {
+            if u::is_upper(c) {
+                if c == '\u{3a3}' {
+                    out.push(if final_sigma(&cs, i) {
+                        '\u{3c2}'
+                    } else {
+                        '\u{3c3}'
+                    });
+                } else {
+                    u::push_lower(&mut out, c);
+                }
+            } else if u::is_lower(c) {
+                u::push_upper(&mut out, c);
+            } else {
+                out.push(c);
+            }
+        }
+        PyStr::new_fresh(&out)
+    }
+
+    /// What `case_operation`, `ascii_upper_or_lower` and `pad` return: `PyUnicode_New` of
+    /// the result's length, the empty singleton for `''` and a fresh object otherwise (never
+    /// a one-character singleton).
+    pub fn new_fresh(s: &str) -> PyStr {
         if s.is_empty() {
             PyStr::new(s)
         } else {

@@ -5,6 +5,7 @@ use super::*;
 mod dict;
 mod list;
 mod str;
+mod str_cut;
 mod tuple;
 
 /// The Rust function behind a method: the interpreter, the receiver (of the table's type),

@@ -1,7 +1,7 @@
 //! The methods of `str` (`Objects/unicodeobject.c`).
 
 use super::super::*;
-use super::{MethodSpec, keywords, m, varargs};
+use super::{MethodSpec, keywords, m, str_cut, varargs};
 
 /// The methods of `str` the runner has (and the predicates, `StrPredicate`: see [`find`]).
 pub(super) static METHODS: &[MethodSpec] = &[
@@ -19,6 +19,19 @@ pub(super) static METHODS: &[MethodSpec] = &[
     varargs(m("count", find)),
     varargs(m("startswith", find)),
     varargs(m("endswith", find)),
+    varargs(m("rindex", find)),
+    keywords(m("rsplit", str_cut::rsplit)),
+    keywords(m("splitlines", str_cut::splitlines)),
+    m("partition", str_cut::partition),
+    m("rpartition", str_cut::partition),
+    m("removeprefix", str_cut::remove_affix),
+    m("removesuffix", str_cut::remove_affix),
+    m("center", str_cut::justify),
+    m("ljust", str_cut::justify),
+    m("rjust", str_cut::justify),
+    m("zfill", str_cut::zfill),
+    keywords(m("expandtabs", str_cut::expandtabs)),
+    m("swapcase", str_cut::swapcase),
 ];
 
 /// The entry of every `str.is...()` predicate.
@@ -102,11 +115,39 @@ fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<
     }
     let text = s.to_string();
     let pieces = split_str(&text, sep.as_deref(), maxcount as usize);
-    let prealloc = if maxcount >= 12 {
+    Ok(obj(str_list(
+        &s,
+        &text,
+        &pieces,
+        prealloc(&s, sep.as_deref(), maxsplit),
+    )?
+    .into_obj()))
+}
+
+/// The capacity of the list `split` and `rsplit` start from: `PREALLOC_SIZE(maxcount)`, 12
+/// when there is no limit; one when the separator is longer than the string (`split` and
+/// `rsplit` in unicodeobject.c answer `[s]` in a `PyList_New(1)` before searching).
+pub(super) fn prealloc(s: &PyStr, sep: Option<&str>, maxsplit: isize) -> usize {
+    if sep.is_some_and(|p| p.chars().count() > s.len()) {
+        return 1;
+    }
+    let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
+    if maxcount >= 12 {
         12
     } else {
         maxcount as usize + 1
-    };
+    }
+}
+
+/// The list `split`, `rsplit` and `splitlines` return: `PyList_New(PREALLOC_SIZE(maxcount))`
+/// (12 slots when there is no limit) filled with the pieces (`text`'s byte ranges), or the
+/// string itself when the one piece is all of it.
+pub(super) fn str_list(
+    s: &PyStr,
+    text: &str,
+    pieces: &[(usize, usize)],
+    prealloc: usize,
+) -> R<PyList> {
     let whole = pieces.len() == 1 && pieces[0] == (0, text.len());
     let items: Vec<Obj> = if whole {
         vec![s.clone().into_obj()]
@@ -116,7 +157,7 @@ fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<
             .map(|&(a, b)| PyStr::new(&text[a..b]).into_obj())
             .collect()
     };
-    Ok(obj(PyList::from_split(items, prealloc).into_obj()))
+    Ok(PyList::from_split(items, prealloc))
 }
 
 /// `str.strip(chars=None)`, `lstrip` and `rstrip`.
@@ -279,7 +320,7 @@ fn find(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<V
     let pos = if found {
         let lo = byte_at(&t, start);
         let window = &t[lo..byte_at(&t, end)];
-        let hit = if name == "rfind" {
+        let hit = if name == "rfind" || name == "rindex" {
             window.rfind(&u)
         } else {
             window.find(&u)
@@ -290,7 +331,9 @@ fn find(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<V
     };
     match pos {
         Some(i) => Ok(int_v(i as i64)),
-        None if name == "index" => Err(exc(ExcKind::ValueError, "substring not found")),
+        None if name == "index" || name == "rindex" => {
+            Err(exc(ExcKind::ValueError, "substring not found"))
+        }
         None => Ok(int_v(-1)),
     }
 }
@@ -308,13 +351,13 @@ fn predicate(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -
 }
 
 /// `Py_UNICODE_ISSPACE`: what `split()` and `strip()` without arguments remove.
-fn is_py_space(c: char) -> bool {
+pub(super) fn is_py_space(c: char) -> bool {
     crate::types::unicode::is_space(c)
 }
 
 /// `str.split` pieces (CPython's whitespace and separator algorithms), as byte ranges of `t`:
 /// the pieces become str objects one by one, with no second copy of them all on the way.
-fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<(usize, usize)> {
+pub(super) fn split_str(t: &str, sep: Option<&str>, maxcount: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     match sep {
         None => {
