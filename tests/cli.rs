@@ -279,3 +279,36 @@ fn gc_view_matches_python() {
     let text = stdout(&["gc", "--cycles", "10"]);
     assert!(text.contains("gc.collect() -> 20"), "{text}");
 }
+
+/// A traceback names the script as python3 does since 3.9: the working directory joined with
+/// the path as given, not normalised (`config_run_filename_abspath`).
+#[test]
+fn traceback_paths_are_absolute_as_python3_prints_them() {
+    let dir = std::env::temp_dir().join(format!("pylayout-tb-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/z.py"), "x = 1\n1 / 0\n").unwrap();
+    let file_line = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find(|l| l.trim_start().starts_with("File "))
+            .map(str::to_owned)
+    };
+    for path in ["sub/z.py", "./sub/z.py", "sub/../sub/z.py"] {
+        let ours = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(["run", path])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let theirs = Command::new(common::python_exe())
+            .arg(path)
+            .current_dir(&dir)
+            .env("PYTHONHASHSEED", "0")
+            .output()
+            .unwrap();
+        assert_eq!(ours.status.code(), Some(1));
+        let line = file_line(&theirs);
+        assert!(line.is_some(), "python3 printed no File line for {path}");
+        assert_eq!(file_line(&ours), line, "{path}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

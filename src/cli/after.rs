@@ -59,9 +59,22 @@ pub fn read_source(path: &Path) -> Result<Source, CliError> {
         .map_err(|_| CliError::Usage(format!("'{}' is not UTF-8 text", path.display())))?;
     Ok(Source {
         text,
-        filename: path.display().to_string(),
+        filename: traceback_filename(path),
         startup: Startup::File,
     })
+}
+
+/// The name tracebacks give a script: since 3.9 `python3 FILE` makes it absolute
+/// (`config_run_filename_abspath`, `_Py_abspath`): the working directory joined with the path
+/// as given, not normalised (`./z.py` is `/home/u/./z.py`).
+fn traceback_filename(path: &Path) -> String {
+    if path.is_absolute() {
+        return path.display().to_string();
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => format!("{}/{}", cwd.display(), path.display()),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 /// What a view computed from the state a script left, and what the script printed.

@@ -333,6 +333,26 @@ impl PyTuple {
         Ok(())
     }
 
+    /// The compiler's `PyTuple_SET_ITEM` in `merge_consts_recursive` and
+    /// `intern_string_constants`: item `i` becomes `item`, an equal constant (the merged or
+    /// interned one), in place, whoever else holds the tuple; the old item is released.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    pub fn replace_constant_item(&self, i: usize, item: Obj) {
+        assert!(i < self.len(), "tuple index {i} out of range");
+        let op = self.0.as_ptr();
+        // SAFETY: i < ob_size, the slot holds an owned reference, which moves to `old` (and
+        // is released after the slot holds the new one).
+        let old = unsafe {
+            let slot = item_slot(op, i);
+            let old = Obj::from_owned(NonNull::new_unchecked(*slot));
+            *slot = item.into_raw().as_ptr();
+            old
+        };
+        drop(old);
+    }
+
     /// `()`: the static singleton.
     pub fn empty() -> PyTuple {
         state::with(|st| {

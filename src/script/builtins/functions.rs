@@ -211,35 +211,56 @@ impl Interp<'_> {
                 "'{k}' is an invalid keyword argument for {name}()"
             )));
         }
-        if let Some((k, _)) = kw.first() {
-            return Err(Fault::Unsupported(format!("{name}({k}=...)")));
+        let mut keyfunc = None;
+        let mut default = None;
+        for (k, v) in kw {
+            if &*k == "key" {
+                // `key=None` is no key.
+                keyfunc = (!v.as_obj().is_some_and(none::is_none)).then_some(v);
+            } else {
+                default = Some(v);
+            }
+        }
+        if args.len() > 1 && default.is_some() {
+            return Err(type_err(format!(
+                "Cannot specify a default for {name}() with multiple positional arguments"
+            )));
         }
         let items: Vec<Obj> = if args.len() == 1 {
             self.collect(args.into_iter().next().expect("one"))?.0
         } else {
             args.into_iter().map(|a| a.into_obj()).collect::<R<_>>()?
         };
-        let mut best: Option<Obj> = None;
+        // (item, its key): min_max keeps both and compares the keys.
+        let mut best: Option<(Obj, Obj)> = None;
         for x in items {
+            let kx = match &keyfunc {
+                Some(f) => self
+                    .call(f.clone(), vec![Value::Obj(x.clone())], Vec::new())?
+                    .into_obj()?,
+                None => x.clone(),
+            };
             best = Some(match best {
-                None => x,
-                Some(b) => {
+                None => (x, kx),
+                Some((b, kb)) => {
                     // min_max: `item > maxitem` for max, `item < maxitem` for min.
                     let better = if max {
-                        ops::compare(crate::script::ast::CmpOp::Gt, &x, &b)?
+                        ops::compare(crate::script::ast::CmpOp::Gt, &kx, &kb)?
                     } else {
-                        ops::less(&x, &b)?
+                        ops::less(&kx, &kb)?
                     };
-                    if better { x } else { b }
+                    if better { (x, kx) } else { (b, kb) }
                 }
             });
         }
-        best.map(Value::Obj).ok_or_else(|| {
-            exc(
+        match (best, default) {
+            (Some((b, _)), _) => Ok(Value::Obj(b)),
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(exc(
                 ExcKind::ValueError,
                 format!("{name}() arg is an empty sequence"),
-            )
-        })
+            )),
+        }
     }
 
     pub(crate) fn len_of(&mut self, v: &Value) -> R<usize> {

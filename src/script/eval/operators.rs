@@ -48,14 +48,25 @@ impl Interp<'_> {
                 Ok(same == (op == CmpOp::Eq))
             }
             (Value::View(x), Value::View(y))
-                if matches!(op, CmpOp::Eq | CmpOp::Ne)
-                    && !Rc::ptr_eq(x, y)
-                    && x.value.1 != ViewKind::Values
-                    && y.value.1 != ViewKind::Values =>
+                if x.value.1 != ViewKind::Values && y.value.1 != ViewKind::Values =>
             {
-                Err(Fault::Unsupported(
-                    "comparing dict views (they compare as sets)".into(),
-                ))
+                // dictview_richcompare: keys and items views compare as sets, by length and
+                // then by walking one and looking each item up in the other.
+                let len = |v: &Value| match v {
+                    Value::View(w) => PyDict::from_obj(w.value.0.clone()).map_or(0, |d| d.len()),
+                    _ => 0,
+                };
+                let (n, m) = (len(a), len(b));
+                let r = match op {
+                    CmpOp::Eq | CmpOp::Ne => {
+                        (n == m && self.all_contained_in(a, b)?) == (op == CmpOp::Eq)
+                    }
+                    CmpOp::Lt => n < m && self.all_contained_in(a, b)?,
+                    CmpOp::Le => n <= m && self.all_contained_in(a, b)?,
+                    CmpOp::Gt => n > m && self.all_contained_in(b, a)?,
+                    _ => n >= m && self.all_contained_in(b, a)?,
+                };
+                Ok(r)
             }
             _ => match op {
                 CmpOp::Eq => Ok(values_identical(a, b)),
@@ -68,6 +79,18 @@ impl Interp<'_> {
                 ))),
             },
         }
+    }
+
+    /// `all_contained_in` (dictobject.c): every item of iterable `a` is in `b`, walked with a
+    /// real iterator (an items view's iterator and its result tuple are GC objects).
+    fn all_contained_in(&mut self, a: &Value, b: &Value) -> R<bool> {
+        let mut it = self.get_iter(a.clone())?;
+        while let Some(x) = self.iter_next(&mut it)? {
+            if !self.contains(b, &Value::Obj(x))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// `item in container`.

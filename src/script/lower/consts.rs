@@ -71,13 +71,14 @@ impl<'s> Lowerer<'s> {
             return c.clone();
         }
         let o = if let Ok(t) = PyTuple::from_obj(o.clone()) {
-            let items = t.items();
-            let merged: Vec<Obj> = items.iter().map(|i| self.merge(i.clone())).collect();
-            if items.iter().zip(&merged).all(|(a, b)| a.is(b)) {
-                o
-            } else {
-                PyTuple::new(merged).into_obj()
+            // The items are merged too, replaced in the tuple itself (PyTuple_SET_ITEM).
+            for (i, item) in t.items().into_iter().enumerate() {
+                let merged = self.merge(item.clone());
+                if !merged.is(&item) {
+                    t.replace_constant_item(i, merged);
+                }
             }
+            o
         } else {
             // The compiler's constant cache is a dict keyed by the constant: inserting a str
             // computes (and caches) its hash.
