@@ -34,8 +34,7 @@
 
 mod object;
 mod raw;
-
-use std::cmp::Ordering;
+pub mod sort;
 
 use crate::error::{PyErr, PyResult};
 use crate::object::{Obj, PyObject};
@@ -367,40 +366,18 @@ impl PyList {
         Ok(false)
     }
 
-    /// `list.sort()` (stable, by `<`): the capacity is unchanged.
+    /// `list.sort()` (stable, by `<`): CPython's `listsort` ([`sort`]), so an inconsistent
+    /// `<` (float NaN) leaves the same order. The capacity is unchanged; if a comparison
+    /// fails, its error is returned and the list is left as it was.
     pub fn sort(&self, reverse: bool) -> PyResult<()> {
         let mut items = self.items();
-        let mut err = None;
-        let mut cmp = |a: &Obj, b: &Obj| -> Ordering {
-            if err.is_some() {
-                return Ordering::Equal;
-            }
-            match ops::lt(a, b) {
-                Ok(true) => Ordering::Less,
-                Ok(false) => match ops::lt(b, a) {
-                    Ok(true) => Ordering::Greater,
-                    Ok(false) => Ordering::Equal,
-                    Err(e) => {
-                        err = Some(e);
-                        Ordering::Equal
-                    }
-                },
-                Err(e) => {
-                    err = Some(e);
-                    Ordering::Equal
-                }
-            }
-        };
+        // CPython reverses, sorts stably, and reverses again: equal items keep order.
         if reverse {
-            // CPython reverses, sorts stably, and reverses again: equal items keep order.
             items.reverse();
-            items.sort_by(&mut cmp);
-            items.reverse();
-        } else {
-            items.sort_by(&mut cmp);
         }
-        if let Some(e) = err {
-            return Err(e);
+        sort::sort_by_lt(&mut items, ops::lt)?;
+        if reverse {
+            items.reverse();
         }
         for (i, it) in items.into_iter().enumerate() {
             // The list's old reference goes (the sorted vector held its own).
