@@ -124,9 +124,8 @@ pub(super) fn sorted(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
     // builtin_sorted copies the iterable first and hands the keywords to list.sort after,
     // so `sorted(5, end=1)` is "'int' object is not iterable".
     let l = me.sequence_list(args.into_iter().next().expect("one"))?;
-    let reverse = sort_kwargs(Vec::new(), kw)?;
-    me.charge(l.len() * 4)?;
-    l.sort(reverse)?;
+    let (reverse, key) = sort_kwargs(Vec::new(), kw)?;
+    me.sort_list(&l, reverse, key)?;
     Ok(obj(l.into_obj()))
 }
 

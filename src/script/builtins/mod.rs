@@ -505,18 +505,34 @@ fn norm_index(i: &Obj, len: usize, what: &str, kind: &str) -> R<Option<usize>> {
 
 /// `list.sort(*, key=None, reverse=False)`'s keywords (sorted() passes them on): whether to
 /// reverse.
-fn sort_kwargs(args: Args, kw: Kwargs) -> R<bool> {
-    let slots = unpack_keywords("sort", args, kw, 0, &["key", "reverse"], 0, 0)?;
-    if slots[0]
-        .as_ref()
-        .is_some_and(|k| !k.as_obj().is_some_and(none::is_none))
-    {
-        return Err(Fault::Unsupported("sort(key=...)".into()));
-    }
-    Ok(match &slots[1] {
+fn sort_kwargs(args: Args, kw: Kwargs) -> R<(bool, Option<Value>)> {
+    let mut slots = unpack_keywords("sort", args, kw, 0, &["key", "reverse"], 0, 0)?;
+    let reverse = match &slots[1] {
         Some(v) => as_c_int(v)? != 0,
         None => false,
-    })
+    };
+    // `key=None` is no key.
+    let key = slots[0]
+        .take()
+        .filter(|k| !k.as_obj().is_some_and(none::is_none));
+    Ok((reverse, key))
+}
+
+impl Interp<'_> {
+    /// `list.sort(key=..., reverse=...)` on `l`, calling `key` (any callable) once per item.
+    pub(super) fn sort_list(&mut self, l: &PyList, reverse: bool, key: Option<Value>) -> R<()> {
+        self.charge(l.len() * 4)?;
+        match key {
+            None => Ok(l.sort(reverse)?),
+            Some(k) => {
+                let mut call = |x: &Obj| -> R<Obj> {
+                    self.call(k.clone(), vec![Value::Obj(x.clone())], Vec::new())?
+                        .into_obj()
+                };
+                l.sort_keyed(reverse, Some(&mut call))
+            }
+        }
+    }
 }
 
 fn float_to_bigint(f: f64) -> BigInt {

@@ -36,7 +36,7 @@ mod object;
 mod raw;
 pub mod sort;
 
-use crate::error::{PyErr, PyResult};
+use crate::error::{ExcKind, PyErr, PyResult};
 use crate::object::{Obj, PyObject};
 use crate::profile::{Current, Profile};
 use crate::types::ops;
@@ -366,26 +366,70 @@ impl PyList {
         Ok(false)
     }
 
-    /// `list.sort()` (stable, by `<`): CPython's `listsort` ([`sort`]), so an inconsistent
-    /// `<` (float NaN) leaves the same order. The capacity is unchanged; if a comparison
-    /// fails, its error is returned and the list is left as it was.
+    /// `list.sort()` (stable, by `<`): the capacity is unchanged.
     pub fn sort(&self, reverse: bool) -> PyResult<()> {
-        let mut items = self.items();
-        // CPython reverses, sorts stably, and reverses again: equal items keep order.
-        if reverse {
+        self.sort_keyed(reverse, None::<KeyFn<'_, PyErr>>)
+    }
+
+    /// `list.sort(key=key, reverse=reverse)` (`list_sort_impl`): the list is empty while the
+    /// keys are computed (in order, one call per item) and the items sorted by `<` on their
+    /// keys; reversing first and last keeps equal keys in order. A key function that changes
+    /// the list makes it "list modified during sort" (the sorted items stay).
+    pub fn sort_keyed<E: From<PyErr>>(
+        &self,
+        reverse: bool,
+        key: Option<KeyFn<'_, E>>,
+    ) -> Result<(), E> {
+        let (mut items, saved) = self.detach_items();
+        // Whether the items are in reversed order (CPython reverses after the keys are made,
+        // and back again whether the sort succeeded or not).
+        let mut flipped = false;
+        let sorted = (|| -> Result<(), E> {
+            match key {
+                None => {
+                    if reverse {
+                        items.reverse();
+                        flipped = true;
+                    }
+                    sort::sort_by_lt(&mut items, ops::lt)?;
+                }
+                Some(f) => {
+                    let mut keys = Vec::with_capacity(items.len());
+                    for it in &items {
+                        keys.push(f(it)?);
+                    }
+                    let mut pairs: Vec<(Obj, usize)> = keys.into_iter().zip(0..).collect();
+                    if reverse {
+                        pairs.reverse();
+                    }
+                    sort::sort_by_lt(&mut pairs, |a, b| ops::lt(&a.0, &b.0))?;
+                    let mut slots: Vec<Option<Obj>> = items.drain(..).map(Some).collect();
+                    items = pairs
+                        .into_iter()
+                        .map(|(_, i)| slots[i].take().expect("each item once"))
+                        .collect();
+                    // The keys were released with `pairs`, before the list is put back.
+                    if reverse {
+                        items.reverse();
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if flipped {
             items.reverse();
         }
-        sort::sort_by_lt(&mut items, ops::lt)?;
-        if reverse {
-            items.reverse();
-        }
-        for (i, it) in items.into_iter().enumerate() {
-            // The list's old reference goes (the sorted vector held its own).
-            drop(self.replace_item(i, it));
+        let modified = self.reattach_items(items, saved);
+        sorted?;
+        if modified {
+            return Err(PyErr::new(ExcKind::ValueError, "list modified during sort").into());
         }
         Ok(())
     }
 }
+
+/// A key function for [`PyList::sort_keyed`]: an item's key, or the error it raised.
+pub type KeyFn<'a, E> = &'a mut dyn FnMut(&Obj) -> Result<Obj, E>;
 
 impl Default for PyList {
     fn default() -> Self {

@@ -48,6 +48,13 @@ fn oom(what: &str, n: usize) -> ! {
     panic!("out of memory allocating {what} of {n} items")
 }
 
+/// The array `list.sort` keeps aside while it runs ([`PyList::detach_items`]).
+#[derive(Debug)]
+pub(super) struct Detached {
+    items: *mut *mut PyObject,
+    allocated: isize,
+}
+
 impl PyList {
     /// The list's fields (private: `ob_size`, `ob_item` and `allocated` are written only by
     /// the steps below, which keep them consistent).
@@ -453,6 +460,65 @@ impl PyList {
         // SAFETY: the item of slot i was taken above and the tail moved down over it.
         unsafe { self.resize(size - 1) };
         v
+    }
+
+    /// `list_sort_impl`'s start: the list is left empty (`ob_item` NULL, `ob_size` 0) while
+    /// keys are computed and items compared, so a key function sees `[]`; the items'
+    /// references move to the returned vector (no count changes). CPython marks `allocated`
+    /// -1; here it is 0 and a change shows as an array or items appearing
+    /// ([`PyList::reattach_items`]).
+    pub(super) fn detach_items(&self) -> (Vec<Obj>, Detached) {
+        let l = self.raw();
+        let n = self.len();
+        let items = l.ob_item.get();
+        let v = (0..n)
+            // SAFETY: slots 0..n hold owned references; each moves into the vector and the
+            // list forgets them just below.
+            .map(|i| unsafe { Obj::from_owned(NonNull::new_unchecked(*items.add(i))) })
+            .collect();
+        let d = Detached {
+            items,
+            allocated: l.allocated.get(),
+        };
+        l.ob_base.ob_size.set(0);
+        l.ob_item.set(null_mut());
+        l.allocated.set(0);
+        (v, d)
+    }
+
+    /// `list_sort_impl`'s end: what the list holds now is released, the saved array comes
+    /// back holding `items` (as many as were taken, in their new order). Returns whether the
+    /// list was changed meanwhile ("list modified during sort").
+    ///
+    /// # Panics
+    /// When `items` is not as long as the detached list was.
+    pub(super) fn reattach_items(&self, items: Vec<Obj>, d: Detached) -> bool {
+        let l = self.raw();
+        let (now, n) = (l.ob_item.get(), self.len());
+        assert!(
+            items.len() as isize <= d.allocated,
+            "{} items for an array of {}",
+            items.len(),
+            d.allocated
+        );
+        l.ob_item.set(d.items);
+        l.allocated.set(d.allocated);
+        let count = items.len();
+        for (i, it) in items.into_iter().enumerate() {
+            // SAFETY: i < count <= allocated: a slot of the saved array, whose references
+            // were all taken by detach_items; each slot gets one back.
+            unsafe { *d.items.add(i) = it.into_raw().as_ptr() };
+        }
+        l.ob_base.ob_size.set(count as isize);
+        if !now.is_null() {
+            // SAFETY: the array the list grew meanwhile, with n owned references: released
+            // and freed once; the list no longer points to it.
+            unsafe {
+                release_items(now, n);
+                mem_free(now.cast());
+            }
+        }
+        !now.is_null() || n != 0
     }
 
     /// `list.clear()` (`_list_clear`): release the items, free the array, `allocated = 0`.

@@ -124,9 +124,8 @@ fn reverse(_me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -
 /// `list.sort(*, key=None, reverse=False)`.
 fn sort(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<Value> {
     let l = PyList::from_obj(o).expect("list");
-    let reverse = sort_kwargs(args, kw)?;
-    me.charge(l.len() * 4)?;
-    l.sort(reverse)?;
+    let (reverse, key) = sort_kwargs(args, kw)?;
+    me.sort_list(&l, reverse, key)?;
     Ok(none_v())
 }
 
