@@ -93,6 +93,8 @@ enum Expr {
     /// `s.replace(...)`), and which temporaries' memory is reused — `is` without the
     /// compiler's SyntaxWarning for literals.
     SameId(Box<Expr>, Box<Expr>),
+    /// A callable as a value, for `key=` (`len`, `abs`, a `def`).
+    FuncRef(u8),
 }
 
 /// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
@@ -132,6 +134,9 @@ enum Kw {
     Default,
     Base,
     Ndigits,
+    Maxsplit,
+    Keepends,
+    Tabsize,
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -209,6 +214,10 @@ names!(Method {
     Reverse => "reverse", Rfind => "rfind", Rstrip => "rstrip", Setdefault => "setdefault",
     Sort => "sort", Split => "split", Startswith => "startswith", Strip => "strip",
     Update => "update", Upper => "upper", Values => "values", Fromkeys => "fromkeys",
+    Rindex => "rindex", Rsplit => "rsplit", Splitlines => "splitlines",
+    Partition => "partition", Rpartition => "rpartition", Removeprefix => "removeprefix",
+    Removesuffix => "removesuffix", Center => "center", Ljust => "ljust", Rjust => "rjust",
+    Zfill => "zfill", Expandtabs => "expandtabs", Swapcase => "swapcase",
 });
 
 impl Var {
@@ -244,6 +253,9 @@ impl Kw {
             Kw::Default => "default",
             Kw::Base => "base",
             Kw::Ndigits => "ndigits",
+            Kw::Maxsplit => "maxsplit",
+            Kw::Keepends => "keepends",
+            Kw::Tabsize => "tabsize",
         }
     }
 }
@@ -600,5 +612,8 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         ][usize::from(*k) % 5]
             .into(),
         Expr::SameId(a, b) => format!("(id({}) == id({}))", e(a), e(b)),
+        Expr::FuncRef(k) => {
+            ["len", "abs", "str", "repr", "hash", "f", "g", "None"][usize::from(*k) % 8].into()
+        }
     }
 }
