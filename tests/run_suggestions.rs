@@ -66,6 +66,9 @@ const ATTR_EXPRS: &[&str] = &[
     "enumerate([1])",
     "zip([1])",
     "reversed([1])",
+    "reversed((1,))",
+    "reversed({1: 2})",
+    "reversed({1: 2}.items())",
     "sys",
     "gc",
     "sys.getsizeof",
@@ -773,6 +776,9 @@ values = {'INT': 1, 'BOOL': False, 'FLOAT': 1.5, 'STR': 'a', 'LIST': [1], 'TUPLE
           'DICT_VALUEITERATOR': iter({}.values()), 'DICT_ITEMITERATOR': iter({}.items()),
           'RANGE_ITERATOR': iter(range(1)), 'ENUMERATE': enumerate(()), 'ZIP': zip(),
           'LIST_REVERSEITERATOR': reversed([]), 'REVERSED': reversed(()),
+          'DICT_REVERSEKEYITERATOR': reversed({}),
+          'DICT_REVERSEVALUEITERATOR': reversed({}.values()),
+          'DICT_REVERSEITEMITERATOR': reversed({}.items()),
           'OBJECT': object()}
 for name, v in values.items():
     show('DIR_' + name, dir(v))

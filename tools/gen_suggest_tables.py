@@ -78,6 +78,9 @@ TYPES = [
     ("zip", zip()),
     ("list_reverseiterator", reversed([])),
     ("reversed", reversed(())),
+    ("dict_reversekeyiterator", reversed({})),
+    ("dict_reversevalueiterator", reversed({}.values())),
+    ("dict_reverseitemiterator", reversed({}.items())),
     ("object", object()),
 ]
 for name, value in TYPES:

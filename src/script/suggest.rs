@@ -319,6 +319,10 @@ mod tests {
             T::Enumerate,
             T::Zip,
             T::Reversed,
+            T::SeqReversed,
+            T::DictReverseKeyIterator,
+            T::DictReverseValueIterator,
+            T::DictReverseItemIterator,
             T::Object,
         ] {
             match t {
@@ -350,6 +354,10 @@ mod tests {
                 | T::Enumerate
                 | T::Zip
                 | T::Reversed
+                | T::SeqReversed
+                | T::DictReverseKeyIterator
+                | T::DictReverseValueIterator
+                | T::DictReverseItemIterator
                 | T::Object => {}
             }
             assert!(!dir_of(t).is_empty(), "{t:?}");

@@ -217,7 +217,13 @@ pub enum TypeTag {
     RangeIterator,
     Enumerate,
     Zip,
+    /// `reversed(list)`.
     Reversed,
+    /// `reversed(tuple)`, `reversed(str)`: the `reversed` type.
+    SeqReversed,
+    DictReverseKeyIterator,
+    DictReverseValueIterator,
+    DictReverseItemIterator,
     Object,
 }
 
@@ -253,6 +259,10 @@ impl TypeTag {
             TypeTag::Enumerate => "enumerate",
             TypeTag::Zip => "zip",
             TypeTag::Reversed => "list_reverseiterator",
+            TypeTag::SeqReversed => "reversed",
+            TypeTag::DictReverseKeyIterator => "dict_reversekeyiterator",
+            TypeTag::DictReverseValueIterator => "dict_reversevalueiterator",
+            TypeTag::DictReverseItemIterator => "dict_reverseitemiterator",
             TypeTag::Object => "object",
         }
     }
@@ -304,11 +314,21 @@ pub use super::builtins::Builtin;
 /// An iterator's state.
 #[derive(Debug)]
 pub enum Iter {
-    /// Over a list (live length), tuple or str, by index.
-    Seq(Obj, usize, TypeTag),
+    /// Over a list (live length), tuple or str, by index; the iterator's own type
+    /// (`ListIterator`, `TupleIterator`, `StrAsciiIterator`, `StrIterator`). Exhausted, it
+    /// lets its sequence go (`it_seq = NULL`).
+    Seq(Option<Obj>, usize, TypeTag),
     /// Over a dict's entries by dense position; `len` is `ma_used` at the start; items
-    /// iterators recycle their result tuple (`di_result`).
-    Dict(PyDict, usize, ViewKind, usize, Option<PyTuple>),
+    /// iterators recycle their result tuple (`di_result`). Exhausted, the dict is let go.
+    Dict(Option<PyDict>, usize, ViewKind, usize, Option<PyTuple>),
+    /// `reversed(d)`, `reversed(d.keys())` ...: the same from the last entry back.
+    DictRev(
+        Option<PyDict>,
+        Option<usize>,
+        ViewKind,
+        usize,
+        Option<PyTuple>,
+    ),
     /// Over a range.
     Range(i64, i64, u64),
     /// `enumerate(it)`: the inner iterator (and its GC count), the next index, the
@@ -317,32 +337,39 @@ pub enum Iter {
     /// `zip(a, b, ...)`: the inner iterators, their tuple (`ittuple`) and GC counts, the
     /// recycled result tuple.
     Zip(Vec<Iter>, PyTuple, Vec<GcCounted<()>>, PyTuple),
-    /// `reversed(list)`: the next index from the end (`None` when exhausted).
-    Reversed(Obj, Option<usize>),
+    /// `reversed(list)` (a `list_reverseiterator`, live length) or `reversed(tuple|str)` (a
+    /// `reversed` object): the next index from the end; exhausted, the sequence is let go.
+    Reversed(Option<Obj>, Option<usize>, TypeTag),
 }
 
 impl Iter {
+    /// The iterator `iter(seq)` makes over a list, tuple or str (`seq_tag`): its type is
+    /// decided once, by the sequence (`unicode_iter` picks by the string's kind).
+    pub fn over_seq(o: Obj, seq_tag: TypeTag) -> Iter {
+        let tag = match seq_tag {
+            TypeTag::List => TypeTag::ListIterator,
+            TypeTag::Tuple => TypeTag::TupleIterator,
+            _ if crate::types::str::PyStr::from_obj(o.clone()).is_ok_and(|s| s.state().ascii) => {
+                TypeTag::StrAsciiIterator
+            }
+            _ => TypeTag::StrIterator,
+        };
+        Iter::Seq(Some(o), 0, tag)
+    }
+
     /// `type(it)`.
     pub fn tag(&self) -> TypeTag {
         match self {
-            Iter::Seq(_, _, TypeTag::List) => TypeTag::ListIterator,
-            Iter::Seq(_, _, TypeTag::Tuple) => TypeTag::TupleIterator,
-            Iter::Seq(s, ..) => {
-                let ascii =
-                    crate::types::str::PyStr::from_obj(s.clone()).is_ok_and(|s| s.state().ascii);
-                if ascii {
-                    TypeTag::StrAsciiIterator
-                } else {
-                    TypeTag::StrIterator
-                }
-            }
+            Iter::Seq(_, _, tag) | Iter::Reversed(_, _, tag) => *tag,
             Iter::Dict(_, _, ViewKind::Keys, ..) => TypeTag::DictKeyIterator,
             Iter::Dict(_, _, ViewKind::Values, ..) => TypeTag::DictValueIterator,
             Iter::Dict(..) => TypeTag::DictItemIterator,
+            Iter::DictRev(_, _, ViewKind::Keys, ..) => TypeTag::DictReverseKeyIterator,
+            Iter::DictRev(_, _, ViewKind::Values, ..) => TypeTag::DictReverseValueIterator,
+            Iter::DictRev(..) => TypeTag::DictReverseItemIterator,
             Iter::Range(..) => TypeTag::RangeIterator,
             Iter::Enumerate(..) => TypeTag::Enumerate,
             Iter::Zip(..) => TypeTag::Zip,
-            Iter::Reversed(..) => TypeTag::Reversed,
         }
     }
 

@@ -34,11 +34,11 @@ impl Interp<'_> {
             Value::Obj(o) => {
                 let tag = TypeTag::of_obj(&o);
                 match tag {
-                    TypeTag::List | TypeTag::Tuple | TypeTag::Str => Iter::Seq(o, 0, tag),
+                    TypeTag::List | TypeTag::Tuple | TypeTag::Str => Iter::over_seq(o, tag),
                     TypeTag::Dict => {
                         let d = PyDict::from_obj(o).expect("dict");
                         let n = d.len();
-                        Iter::Dict(d, 0, ViewKind::Keys, n, None)
+                        Iter::Dict(Some(d), 0, ViewKind::Keys, n, None)
                     }
                     _ => {
                         return Err(type_err(format!(
@@ -57,7 +57,7 @@ impl Interp<'_> {
                 let n = d.len();
                 // dictiter_new: an items iterator packs its (None, None) result tuple.
                 let result = (vw.value.1 == ViewKind::Items).then(|| none_tuple(2));
-                Iter::Dict(d, 0, vw.value.1, n, result)
+                Iter::Dict(Some(d), 0, vw.value.1, n, result)
             }
             Value::Iter(_) => unreachable!("handled by get_iter"),
             other => {
@@ -120,10 +120,16 @@ impl Interp<'_> {
             Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
             Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
             Value::Iter(it) => match &it.borrow().value {
-                Iter::Seq(o, i, _) => seq_len(o).saturating_sub(*i),
-                Iter::Dict(d, ..) => d.len(),
+                Iter::Seq(o, i, _) => o.as_ref().map_or(0, |o| seq_len(o).saturating_sub(*i)),
+                Iter::Dict(d, ..) | Iter::DictRev(d, ..) => d.as_ref().map_or(0, |d| d.len()),
                 Iter::Range(_, _, n) => *n as usize,
-                Iter::Reversed(_, i) => i.map_or(0, |i| i + 1),
+                Iter::Reversed(o, i, _) => {
+                    if o.is_some() {
+                        i.map_or(0, |i| i + 1)
+                    } else {
+                        0
+                    }
+                }
                 Iter::Enumerate(..) | Iter::Zip(..) => 8,
             },
             _ => 8,
@@ -171,13 +177,16 @@ impl Interp<'_> {
 /// The next item of an iterator state.
 pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
     match it {
-        Iter::Seq(o, i, tag) => {
+        Iter::Seq(seq, i, tag) => {
+            let Some(o) = seq else {
+                return Ok(None);
+            };
             let r = match tag {
-                TypeTag::List => {
+                TypeTag::ListIterator => {
                     let l = PyList::from_obj(o.clone()).expect("list");
                     (*i < l.len()).then(|| l.get(*i as isize).expect("in range"))
                 }
-                TypeTag::Tuple => {
+                TypeTag::TupleIterator => {
                     let t = PyTuple::from_obj(o.clone()).expect("tuple");
                     (*i < t.len()).then(|| t.get(*i as isize).expect("in range"))
                 }
@@ -186,12 +195,17 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                     (*i < s.len()).then(|| s.get(*i as isize).expect("in range").into_obj())
                 }
             };
-            if r.is_some() {
-                *i += 1;
+            match r {
+                Some(_) => *i += 1,
+                // listiter_next and the others: `it_seq = NULL; Py_DECREF(seq)`.
+                None => *seq = None,
             }
             Ok(r)
         }
-        Iter::Dict(d, pos, kind, len, result) => {
+        Iter::Dict(dict, pos, kind, len, result) => {
+            let Some(d) = dict else {
+                return Ok(None);
+            };
             if d.len() != *len {
                 *len = usize::MAX; // stays broken, as di_used = -1
                 return Err(exc(
@@ -210,6 +224,32 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                     }));
                 }
             }
+            *dict = None;
+            Ok(None)
+        }
+        Iter::DictRev(dict, pos, kind, len, result) => {
+            // dictreviter_iternext.
+            let Some(d) = dict else {
+                return Ok(None);
+            };
+            if d.len() != *len {
+                *len = usize::MAX;
+                return Err(exc(
+                    ExcKind::RuntimeError,
+                    "dictionary changed size during iteration",
+                ));
+            }
+            while let Some(at) = *pos {
+                *pos = at.checked_sub(1);
+                if let Some((k, v)) = d.entry_at(at) {
+                    return Ok(Some(match kind {
+                        ViewKind::Keys => k,
+                        ViewKind::Values => v,
+                        ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
+                    }));
+                }
+            }
+            *dict = None;
             Ok(None)
         }
         Iter::Range(next, step, left) => {
@@ -251,16 +291,34 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                 items,
             )))
         }
-        Iter::Reversed(o, idx) => {
-            let l = PyList::from_obj(o.clone()).expect("list");
-            match *idx {
-                Some(i) if i < l.len() => {
-                    let x = l.get(i as isize).expect("in range");
-                    *idx = i.checked_sub(1);
+        Iter::Reversed(seq, idx, tag) => {
+            let Some(o) = seq else {
+                return Ok(None);
+            };
+            let item = match *idx {
+                // listreviter_next: the live length; reversed_next: PySequence_GetItem.
+                Some(i) if *tag == TypeTag::Reversed => {
+                    let l = PyList::from_obj(o.clone()).expect("list");
+                    (i < l.len()).then(|| l.get(i as isize).expect("in range"))
+                }
+                Some(i) => Some(match PyTuple::from_obj(o.clone()) {
+                    Ok(t) => t.get(i as isize).expect("in range"),
+                    Err(o) => PyStr::from_obj(o)
+                        .expect("str")
+                        .get(i as isize)
+                        .expect("in range")
+                        .into_obj(),
+                }),
+                None => None,
+            };
+            match item {
+                Some(x) => {
+                    *idx = idx.and_then(|i| i.checked_sub(1));
                     Ok(Some(x))
                 }
-                _ => {
+                None => {
                     *idx = None;
+                    *seq = None;
                     Ok(None)
                 }
             }
@@ -378,15 +436,44 @@ pub(super) fn zip(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
     Ok(Value::Iter(Rc::new(RefCell::new(counted))))
 }
 
-/// `reversed(seq)`.
+/// `reversed(seq)`: a list's `list_reverseiterator`, the `reversed` object over a tuple or
+/// str, a range iterator backwards, a dict's (or its view's) reverse iterator.
 pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let gc_iter = |it: Iter| Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(it)))));
+    let dict_rev = |d: PyDict, kind: ViewKind| {
+        let n = d.len();
+        // dictiter_new: from the last entry; an items iterator packs its result tuple.
+        let last = d.nentries().checked_sub(1);
+        let result = (kind == ViewKind::Items).then(|| none_tuple(2));
+        gc_iter(Iter::DictRev(Some(d), last, kind, n, result))
+    };
     match &args[0] {
         Value::Obj(o) if o.is_type(&crate::types::list::LIST_TYPE) => {
             let n = seq_len(o);
-            Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::new(
-                Iter::Reversed(o.clone(), n.checked_sub(1)),
-            )))))
+            gc_iter(Iter::Reversed(
+                Some(o.clone()),
+                n.checked_sub(1),
+                TypeTag::Reversed,
+            ))
         }
+        Value::Obj(o)
+            if o.is_type(&crate::types::tuple::TUPLE_TYPE)
+                || o.is_type(&crate::types::str::STR_TYPE) =>
+        {
+            let n = seq_len(o);
+            gc_iter(Iter::Reversed(
+                Some(o.clone()),
+                n.checked_sub(1),
+                TypeTag::SeqReversed,
+            ))
+        }
+        Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE) => {
+            dict_rev(PyDict::from_obj(o.clone()).expect("dict"), ViewKind::Keys)
+        }
+        Value::View(vw) => dict_rev(
+            PyDict::from_obj(vw.value.0.clone()).expect("dict"),
+            vw.value.1,
+        ),
         // range_reverse: a range iterator from the last item backwards.
         Value::Range(r) => {
             let (a, b, s) = &**r;
@@ -403,17 +490,6 @@ pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value
                     "reversed() of a range with a step of -2**63".into(),
                 )),
             }
-        }
-        Value::View(_) => Err(Fault::Unsupported("reversed() of a dict view".into())),
-        Value::Obj(o)
-            if o.is_type(&crate::types::tuple::TUPLE_TYPE)
-                || o.is_type(&crate::types::str::STR_TYPE)
-                || o.is_type(&crate::types::dict::DICT_TYPE) =>
-        {
-            Err(Fault::Unsupported(format!(
-                "reversed() of a {} (only lists)",
-                o.type_name()
-            )))
         }
         other => Err(type_err(format!(
             "'{}' object is not reversible",
