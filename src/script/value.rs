@@ -39,8 +39,9 @@ pub enum Value {
     View(Rc<GcCounted<(Obj, ViewKind)>>),
     /// An iterator object (`enumerate(...)`, `zip(...)`, `reversed(...)`, `iter(...)`).
     Iter(Rc<RefCell<GcCounted<Iter>>>),
-    /// A tuple of types (`(int, float)`, for `isinstance`).
-    Types(Rc<[TypeTag]>),
+    /// A tuple of types (`(int, float)`, for `isinstance`), each item a `Type` or another
+    /// `Types` (`(str, (int, float))`).
+    Types(Rc<[Value]>),
 }
 
 /// What a value not in our memory is, as far as `is` and `id()` can tell: every copy of a
@@ -81,7 +82,7 @@ impl Value {
             Value::Range(r) => Rc::as_ptr(r) as usize,
             Value::View(v) => Rc::as_ptr(v) as usize,
             Value::Iter(it) => Rc::as_ptr(it) as usize,
-            Value::Types(ts) => Rc::as_ptr(ts) as *const TypeTag as usize,
+            Value::Types(ts) => Rc::as_ptr(ts) as *const Value as usize,
         }
     }
 

@@ -99,6 +99,23 @@ pub(super) fn hash(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
             "unhashable type: '{}'",
             args[0].type_name()
         ))),
+        Value::Range(r) => {
+            // range_hash: hash((len, start, step)), with None for the start and step of an
+            // empty range and the step of a one-item range; the 3-tuple is allocated (and
+            // freed) on the way, as PyTuple_New(3) is.
+            let (a, b, s) = **r;
+            let n = range_len(a, b, s);
+            let none = crate::types::none::none();
+            let t = PyTuple::new(vec![none.clone(), none.clone(), none.clone()]);
+            let hn = ops::hash(&none)? as i64;
+            let h = crate::hash::hash_tuple(&[
+                crate::hash::hash_bigint(&BigInt::from(n)),
+                if n == 0 { hn } else { crate::hash::hash_i64(a) },
+                if n <= 1 { hn } else { crate::hash::hash_i64(s) },
+            ]);
+            drop(t);
+            Ok(obj(ops::int_obj(BigInt::from(h))))
+        }
         other => Err(Fault::Unsupported(format!(
             "hash() of a {} (its hash is its address in CPython)",
             other.type_name()
@@ -155,10 +172,19 @@ pub(super) fn sum(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
 /// `isinstance(obj, class_or_tuple)`.
 pub(super) fn isinstance(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
     let tag = args[0].type_tag();
+    // object_isinstance / object_recursive_isinstance: a tuple is searched item by item,
+    // nested tuples too.
+    fn matches(tag: TypeTag, ts: &[Value]) -> bool {
+        ts.iter().any(|t| match t {
+            Value::Type(tt) => tag.is_subtype(*tt),
+            Value::Types(inner) => matches(tag, inner),
+            _ => false,
+        })
+    }
     let check = |t: &Value| -> R<bool> {
         match t {
             Value::Type(tt) => Ok(tag.is_subtype(*tt)),
-            Value::Types(ts) => Ok(ts.iter().any(|tt| tag.is_subtype(*tt))),
+            Value::Types(ts) => Ok(matches(tag, ts)),
             // `()`: no type to match. (A tuple holding anything but types is
             // refused before it gets here, or raises below.)
             Value::Obj(o) if PyTuple::from_obj(o.clone()).is_ok_and(|t| t.is_empty()) => Ok(false),

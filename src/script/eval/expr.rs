@@ -37,16 +37,12 @@ impl Interp<'_> {
                     vals.push(self.eval(f, it)?);
                 }
                 // `(int, float)` for isinstance: types are not objects in our memory.
-                if !vals.is_empty() && vals.iter().all(|v| matches!(v, Value::Type(_))) {
-                    return Ok(Value::Types(
-                        vals.iter()
-                            .map(|v| match v {
-                                Value::Type(t) => *t,
-                                _ => unreachable!(),
-                            })
-                            .collect::<Vec<_>>()
-                            .into(),
-                    ));
+                if !vals.is_empty()
+                    && vals
+                        .iter()
+                        .all(|v| matches!(v, Value::Type(_) | Value::Types(_)))
+                {
+                    return Ok(Value::Types(vals.into()));
                 }
                 let objs = vals
                     .into_iter()

@@ -126,10 +126,7 @@ impl Interp<'_> {
                 v.identity()
             ),
             Value::Types(ts) => {
-                let parts: Vec<String> = ts
-                    .iter()
-                    .map(|t| format!("<class '{}'>", t.name()))
-                    .collect();
+                let parts: Vec<String> = ts.iter().map(|t| self.repr_value(t)).collect::<R<_>>()?;
                 if parts.len() == 1 {
                     format!("({},)", parts[0])
                 } else {
