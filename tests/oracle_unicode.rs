@@ -38,7 +38,7 @@ print("sigma_after", ranges(lambda cp: (chr(cp) + S).lower()[-1] == FINAL))
 print("sigma_after_cased", ranges(lambda cp: ("A" + chr(cp) + S).lower()[-1] == FINAL))
 print("sigma_before", ranges(lambda cp: ("A" + S + chr(cp)).lower()[1] == FINAL))
 
-for n in ("upper", "lower"):
+for n in ("upper", "lower", "title", "casefold", "swapcase", "capitalize"):
     f = getattr(str, n)
     pairs = []
     for cp in cps:
@@ -122,6 +122,10 @@ struct Ours {
     sigma: u8,
     upper: Option<String>,
     lower: Option<String>,
+    title: Option<String>,
+    casefold: Option<String>,
+    swapcase: Option<String>,
+    capitalize: Option<String>,
     int: Option<String>,
     float: Option<String>,
 }
@@ -157,6 +161,10 @@ fn ours(c: char) -> Ours {
         sigma,
         upper: changed(s.upper()),
         lower: changed(lowered),
+        title: changed(s.title()),
+        casefold: changed(s.casefold()),
+        swapcase: changed(s.swapcase()),
+        capitalize: changed(s.capitalize()),
         int: parse_int(&format!("{c}1{c}"), 10)
             .ok()
             .map(|v| v.to_string()),
@@ -173,7 +181,7 @@ fn every_code_point_matches_python() {
         .lines()
         .map(|l| l.split_once(' ').unwrap_or((l, "")))
         .collect();
-    let expected = names.len() + SIGMA_CONTEXTS.len() + 2 + 2;
+    let expected = names.len() + SIGMA_CONTEXTS.len() + 6 + 2;
     assert_eq!(
         lines.len(),
         expected,
@@ -229,6 +237,28 @@ fn every_code_point_matches_python() {
     compare("lower", Box::new(|cp| lower.get(&cp).cloned()), &|o| {
         o.lower.clone()
     });
+    let title = pairs(line("title"));
+    compare("title", Box::new(|cp| title.get(&cp).cloned()), &|o| {
+        o.title.clone()
+    });
+    let casefold = pairs(line("casefold"));
+    compare(
+        "casefold",
+        Box::new(|cp| casefold.get(&cp).cloned()),
+        &|o| o.casefold.clone(),
+    );
+    let swapcase = pairs(line("swapcase"));
+    compare(
+        "swapcase",
+        Box::new(|cp| swapcase.get(&cp).cloned()),
+        &|o| o.swapcase.clone(),
+    );
+    let capitalize = pairs(line("capitalize"));
+    compare(
+        "capitalize",
+        Box::new(|cp| capitalize.get(&cp).cloned()),
+        &|o| o.capitalize.clone(),
+    );
     let ints = pairs(line("int"));
     assert!(ints.len() > 600, "python3 parsed {} ints", ints.len());
     compare(

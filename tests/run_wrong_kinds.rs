@@ -176,6 +176,9 @@ const STR_METHODS: &[&str] = &[
     "zfill",
     "expandtabs",
     "swapcase",
+    "title",
+    "capitalize",
+    "casefold",
 ];
 
 const KEYWORDS: &[&str] = &[

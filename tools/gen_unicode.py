@@ -14,6 +14,7 @@ interpreter itself, one code point at a time, through the very methods it answer
 | TITLE | `istitle() and not isupper()` (== category Lt) | `_PyUnicode_IsTitlecase` |
 | CASED, CASE_IGNORABLE | what `lower()` does to a final sigma beside c | `_PyUnicode_IsCased`, `_PyUnicode_IsCaseIgnorable` |
 | UPPER_RUNS/UPPER_FULL, LOWER_RUNS/LOWER_FULL | `chr(c).upper()`, `chr(c).lower()` | `_PyUnicode_ToUpperFull`, `_PyUnicode_ToLowerFull` |
+| TITLE_RUNS/TITLE_FULL, FOLD_RUNS/FOLD_FULL | `chr(c).title()`, `chr(c).casefold()` | `_PyUnicode_ToTitleFull`, `_PyUnicode_ToFoldedFull` |
 
 Run: python3 tools/gen_unicode.py > src/types/unicode_db.rs
 (tests/oracle_unicode.rs checks the result against python3 for every code point.)
@@ -132,6 +133,8 @@ def main():
     assert title == ranges(lambda c: unicodedata.category(c) == "Lt")
     upper_runs, upper_full = case_runs(str.upper)
     lower_runs, lower_full = case_runs(str.lower)
+    title_runs, title_full = case_runs(str.title)
+    fold_runs, fold_full = case_runs(str.casefold)
 
     print("//! The character database of CPython 3.11's str methods (Unicode "
           f"{unicodedata.unidata_version}), read from the interpreter itself.")
@@ -168,6 +171,14 @@ def main():
               "(first, last, delta, step).", lower_runs)
     emit_full("LOWER_FULL", "`lower()` of one character where it is several (SpecialCasing).",
               lower_full)
+    emit_runs("TITLE_RUNS", "`title()` of one character where it is one other character: "
+              "(first, last, delta, step).", title_runs)
+    emit_full("TITLE_FULL", "`title()` of one character where it is several (SpecialCasing).",
+              title_full)
+    emit_runs("FOLD_RUNS", "`casefold()` of one character where it is one other character: "
+              "(first, last, delta, step).", fold_runs)
+    emit_full("FOLD_FULL", "`casefold()` of one character where it is several (CaseFolding).",
+              fold_full)
 
 
 main()

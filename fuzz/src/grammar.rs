@@ -217,7 +217,8 @@ names!(Method {
     Rindex => "rindex", Rsplit => "rsplit", Splitlines => "splitlines",
     Partition => "partition", Rpartition => "rpartition", Removeprefix => "removeprefix",
     Removesuffix => "removesuffix", Center => "center", Ljust => "ljust", Rjust => "rjust",
-    Zfill => "zfill", Expandtabs => "expandtabs", Swapcase => "swapcase",
+    Zfill => "zfill", Expandtabs => "expandtabs", Swapcase => "swapcase", Title => "title",
+    Capitalize => "capitalize", Casefold => "casefold",
 });
 
 impl Var {

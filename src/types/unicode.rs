@@ -140,6 +140,16 @@ pub fn push_lower(out: &mut String, c: char) {
     push_mapped(out, c, map_case(&db::LOWER_RUNS, &db::LOWER_FULL, c));
 }
 
+/// `_PyUnicode_ToTitleFull`: append the titlecase of `c` (`'ǆ'` is `"ǅ"`, `'ß'` is `"Ss"`).
+pub fn push_title(out: &mut String, c: char) {
+    push_mapped(out, c, map_case(&db::TITLE_RUNS, &db::TITLE_FULL, c));
+}
+
+/// `_PyUnicode_ToFoldedFull`: append the case folding of `c` (`'ß'` is `"ss"`).
+pub fn push_fold(out: &mut String, c: char) {
+    push_mapped(out, c, map_case(&db::FOLD_RUNS, &db::FOLD_FULL, c));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -942,20 +942,67 @@ impl PyStr {
         let mut out = String::with_capacity(cs.len());
         for (i, &c) in cs.iter().enumerate() {
             if u::is_upper(c) {
-                if c == '\u{3a3}' {
-                    out.push(if final_sigma(&cs, i) {
-                        '\u{3c2}'
-                    } else {
-                        '\u{3c3}'
-                    });
-                } else {
-                    u::push_lower(&mut out, c);
-                }
+                PyStr::push_lower_at(&mut out, &cs, i);
             } else if u::is_lower(c) {
                 u::push_upper(&mut out, c);
             } else {
                 out.push(c);
             }
+        }
+        PyStr::new_fresh(&out)
+    }
+
+    /// `lower_ucs4`: the lowercase of the character at `i`, a capital sigma by its place in
+    /// the word.
+    fn push_lower_at(out: &mut String, cs: &[char], i: usize) {
+        if cs[i] == '\u{3a3}' {
+            out.push(if final_sigma(cs, i) {
+                '\u{3c2}'
+            } else {
+                '\u{3c3}'
+            });
+        } else {
+            super::unicode::push_lower(out, cs[i]);
+        }
+    }
+
+    /// `s.title()` (`do_title`): a character after a cased one is lowered, any other is
+    /// titlecased; always a new string.
+    pub fn title(&self) -> PyStr {
+        let cs: Vec<char> = self.chars().collect();
+        let mut out = String::with_capacity(cs.len());
+        let mut previous_is_cased = false;
+        for (i, &c) in cs.iter().enumerate() {
+            if previous_is_cased {
+                PyStr::push_lower_at(&mut out, &cs, i);
+            } else {
+                super::unicode::push_title(&mut out, c);
+            }
+            previous_is_cased = super::unicode::is_cased(c);
+        }
+        PyStr::new_fresh(&out)
+    }
+
+    /// `s.capitalize()` (`do_capitalize`, 3.8+): the first character titlecased, the rest
+    /// lowered; always a new string.
+    pub fn capitalize(&self) -> PyStr {
+        let cs: Vec<char> = self.chars().collect();
+        let mut out = String::with_capacity(cs.len());
+        for (i, &c) in cs.iter().enumerate() {
+            if i == 0 {
+                super::unicode::push_title(&mut out, c);
+            } else {
+                PyStr::push_lower_at(&mut out, &cs, i);
+            }
+        }
+        PyStr::new_fresh(&out)
+    }
+
+    /// `s.casefold()` (`do_casefold`): full case folding; always a new string.
+    pub fn casefold(&self) -> PyStr {
+        let mut out = String::with_capacity(self.len());
+        for c in self.chars() {
+            super::unicode::push_fold(&mut out, c);
         }
         PyStr::new_fresh(&out)
     }

@@ -31,7 +31,10 @@ pub(super) static METHODS: &[MethodSpec] = &[
     m("rjust", str_cut::justify),
     m("zfill", str_cut::zfill),
     keywords(m("expandtabs", str_cut::expandtabs)),
-    m("swapcase", str_cut::swapcase),
+    m("swapcase", str_cut::recase),
+    m("title", str_cut::recase),
+    m("capitalize", str_cut::recase),
+    m("casefold", str_cut::recase),
 ];
 
 /// The entry of every `str.is...()` predicate.

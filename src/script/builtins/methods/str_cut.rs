@@ -1,7 +1,8 @@
 //! The str methods that cut a string into pieces or pad it (`Objects/unicodeobject.c` and
 //! `Objects/stringlib/split.h`, `partition.h`): `rsplit`, `splitlines`, `partition`,
 //! `rpartition`, `removeprefix`, `removesuffix`, `zfill`, `center`, `ljust`, `rjust`,
-//! `expandtabs`, `swapcase`.
+//! `expandtabs`, and the case changes beside `upper`/`lower`: `swapcase`, `title`,
+//! `capitalize`, `casefold`.
 //!
 //! What each returns for an exact str follows CPython's identity rules: the string itself where
 //! it is unchanged (`unicode_result_unchanged`: padding to a width it already has, no tab to
@@ -348,15 +349,15 @@ pub(super) fn expandtabs(
     Ok(obj(PyStr::new(&out).into_obj()))
 }
 
-/// `str.swapcase()`.
-pub(super) fn swapcase(
-    me: &mut Interp<'_>,
-    o: Obj,
-    _name: &str,
-    args: Args,
-    _kw: Kwargs,
-) -> R<Value> {
+/// `str.swapcase()`, `title()`, `capitalize()` and `casefold()`.
+pub(super) fn recase(me: &mut Interp<'_>, o: Obj, name: &str, args: Args, _kw: Kwargs) -> R<Value> {
     let s = receiver(me, o)?;
-    no_args("str.swapcase", &args)?;
-    Ok(obj(s.swapcase().into_obj()))
+    no_args(&format!("str.{name}"), &args)?;
+    let r = match name {
+        "swapcase" => s.swapcase(),
+        "title" => s.title(),
+        "capitalize" => s.capitalize(),
+        _ => s.casefold(),
+    };
+    Ok(obj(r.into_obj()))
 }
