@@ -103,6 +103,7 @@ const BUILTINS: &[&str] = &[
     "next",
     "divmod",
     "round",
+    "format",
     "any",
     "all",
     "sys.getsizeof",
@@ -179,6 +180,7 @@ const STR_METHODS: &[&str] = &[
     "title",
     "capitalize",
     "casefold",
+    "format",
 ];
 
 const KEYWORDS: &[&str] = &[

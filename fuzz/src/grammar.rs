@@ -201,7 +201,7 @@ names!(Builtin {
     GcCollect => "gc.collect", GcGetCount => "gc.get_count",
     GcGetThreshold => "gc.get_threshold", GcSetThreshold => "gc.set_threshold",
     GcEnable => "gc.enable", GcDisable => "gc.disable", GcIsenabled => "gc.isenabled",
-    GcIsTracked => "gc.is_tracked", GcGetStats => "gc.get_stats",
+    GcIsTracked => "gc.is_tracked", GcGetStats => "gc.get_stats", Format => "format",
 });
 
 names!(Method {
@@ -218,7 +218,7 @@ names!(Method {
     Partition => "partition", Rpartition => "rpartition", Removeprefix => "removeprefix",
     Removesuffix => "removesuffix", Center => "center", Ljust => "ljust", Rjust => "rjust",
     Zfill => "zfill", Expandtabs => "expandtabs", Swapcase => "swapcase", Title => "title",
-    Capitalize => "capitalize", Casefold => "casefold",
+    Capitalize => "capitalize", Casefold => "casefold", FormatMethod => "format",
 });
 
 impl Var {

@@ -33,6 +33,7 @@
 pub mod ast;
 mod builtins;
 pub mod eval;
+pub mod format;
 pub mod lower;
 pub mod numparse;
 pub mod ops;

@@ -298,9 +298,6 @@ fn seq_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
             let k = k?.max(0);
             repeat(seq, k, limit)
         }
-        BinOp::Mod if PyStr::from_obj(a.clone()).is_ok() => Err(Fault::Unsupported(
-            "printf-style string formatting (str % ...)".into(),
-        )),
         _ => Err(unsupported_operands(op, a, b)),
     }
 }
@@ -831,6 +828,25 @@ fn order(a: &Obj, b: &Obj) -> OpResult<Option<Ordering>> {
         a.type_name(),
         b.type_name()
     )))
+}
+
+/// `ascii(x)` from `repr(x)`: every non-ASCII character escaped as `\xhh`, `\uhhhh` or
+/// `\Uhhhhhhhh` (`PyObject_ASCII`).
+pub fn ascii_of(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        let n = c as u32;
+        if n < 0x80 {
+            out.push(c);
+        } else if n < 0x100 {
+            out.push_str(&format!("\\x{n:02x}"));
+        } else if n < 0x10000 {
+            out.push_str(&format!("\\u{n:04x}"));
+        } else {
+            out.push_str(&format!("\\U{n:08x}"));
+        }
+    }
+    out
 }
 
 /// Whether `o` is a float NaN.

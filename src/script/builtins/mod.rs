@@ -38,6 +38,7 @@ use crate::types::tuple::PyTuple;
 
 mod call;
 mod construct;
+mod formatting;
 mod functions;
 mod iter;
 mod methods;
@@ -45,6 +46,8 @@ mod numeric;
 mod registry;
 mod subscript;
 mod sys_gc;
+
+pub(crate) use formatting::percent_format;
 
 pub(crate) use iter::seq_len;
 pub(crate) use registry::module_members;

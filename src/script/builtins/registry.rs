@@ -130,6 +130,7 @@ pub(crate) static BUILTINS: &[BuiltinSpec] = &[
     b("round", Own, Arity::Own, num::round),
     b("any", No, O, f::any),
     b("all", No, O, f::all),
+    b("format", No, Clinic(1, 2), super::formatting::format),
     of(
         Sys,
         varargs(b("getsizeof", Own, Arity::Own, sg::sys_getsizeof)),

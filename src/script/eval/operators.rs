@@ -8,6 +8,14 @@ use super::*;
 
 impl Interp<'_> {
     pub(super) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        // `str % anything`: printf-style formatting (unicode_mod), whatever the right operand.
+        if op == BinOp::Mod
+            && let Value::Obj(s) = &a
+            && s.is_type(&crate::types::str::STR_TYPE)
+        {
+            let fmt = PyStr::from_obj(s.clone()).expect("str");
+            return crate::script::builtins::percent_format(self, &fmt, &b);
+        }
         let (a, b) = match (a, b) {
             (Value::Obj(a), Value::Obj(b)) => (a, b),
             (a, b) => return Err(mixed_operands(op, &a, &b)),
@@ -199,11 +207,6 @@ pub(crate) fn values_identical(a: &Value, b: &Value) -> bool {
 /// The fault of `a op b` where one operand is not an object in our memory: CPython's
 /// TypeError where it has one, or a refusal where CPython would compute something.
 pub(super) fn mixed_operands(op: BinOp, a: &Value, b: &Value) -> Fault {
-    // `str % anything` is printf-style formatting (str.__mod__), whatever the right operand
-    // (as in ops::binary_op for two objects).
-    if op == BinOp::Mod && matches!(a, Value::Obj(o) if o.is_type(&crate::types::str::STR_TYPE)) {
-        return Fault::Unsupported("printf-style string formatting (str % ...)".into());
-    }
     if matches!(a, Value::Types(_)) || matches!(b, Value::Types(_)) {
         return Fault::Unsupported("a tuple of types as an operand".into());
     }

@@ -211,6 +211,12 @@ impl Interp<'_> {
 
     /// `a op= b`: lists extend and repeat in place; everything else is the binary operator.
     fn inplace_op(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+        if op == BinOp::Mod
+            && matches!(&a, Value::Obj(o) if o.is_type(&crate::types::str::STR_TYPE))
+        {
+            // str has no in-place %: `s %= x` is `s = s % x`.
+            return self.binary(op, a, b);
+        }
         if op == BinOp::BitOr
             && matches!(&a, Value::Obj(o) if o.is_type(&crate::types::dict::DICT_TYPE))
         {

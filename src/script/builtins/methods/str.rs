@@ -35,6 +35,7 @@ pub(super) static METHODS: &[MethodSpec] = &[
     m("title", str_cut::recase),
     m("capitalize", str_cut::recase),
     m("casefold", str_cut::recase),
+    keywords(m("format", super::super::formatting::str_format)),
 ];
 
 /// The entry of every `str.is...()` predicate.
