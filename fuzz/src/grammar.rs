@@ -218,7 +218,7 @@ names!(Method {
     Partition => "partition", Rpartition => "rpartition", Removeprefix => "removeprefix",
     Removesuffix => "removesuffix", Center => "center", Ljust => "ljust", Rjust => "rjust",
     Zfill => "zfill", Expandtabs => "expandtabs", Swapcase => "swapcase", Title => "title",
-    Capitalize => "capitalize", Casefold => "casefold", FormatMethod => "format",
+    Capitalize => "capitalize", Casefold => "casefold", StrFormat => "format",
 });
 
 impl Var {
