@@ -810,11 +810,15 @@ impl PyStr {
         let len = parts.iter().map(PyStr::len).sum::<usize>() + self.len() * seps;
         let kind = parts.iter().map(PyStr::kind).fold(self.kind(), usize::max);
         let ascii = self.state().ascii && parts.iter().all(|p| p.state().ascii);
-        if len <= 1 {
-            // '' and the one-character strings are singletons.
+        if len == 0 {
+            // PyUnicode_New(0) is the empty singleton; a one-character result is a new
+            // string (`''.join(['', 'x']) is 'x'` is False).
+            return PyStr::new("");
+        }
+        if len == 1 {
             let sep = self.to_string();
             let texts: Vec<String> = parts.iter().map(PyStr::to_string).collect();
-            return PyStr::new(&texts.join(&sep));
+            return PyStr::new_fresh(&texts.join(&sep));
         }
         let sep = self.units_as(kind);
         // SAFETY: `data` has room for `len * kind` bytes: every part and separator at `kind`,
