@@ -161,6 +161,16 @@ pub enum Expr {
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `[elt for ...]` / `{key: value for ...}`: a nested code object run as its own frame.
     Comp(Box<Comp>),
+    /// An f-string (`JoinedStr`): str constants and `FormattedValue`s, joined by
+    /// `BUILD_STRING n` (a single part is the result itself).
+    JoinedStr(Vec<Expr>),
+    /// `{value!conversion:spec}` (`FORMAT_VALUE`): the spec is a str constant or a
+    /// `JoinedStr` of its own.
+    FormattedValue {
+        value: Box<Expr>,
+        conversion: Option<char>,
+        spec: Option<Box<Expr>>,
+    },
 }
 
 /// One part of a dict display.

@@ -81,6 +81,40 @@ impl Interp<'_> {
     }
 }
 
+impl Interp<'_> {
+    /// `FORMAT_VALUE`: the conversion (`str`, `repr`, `ascii`), then the spec; an exact str
+    /// with no spec is itself, anything else goes through `PyObject_Format`.
+    pub(crate) fn format_field(
+        &mut self,
+        v: Value,
+        conversion: Option<char>,
+        spec: Option<&str>,
+    ) -> R<Obj> {
+        let v = match conversion {
+            None => v,
+            Some('s') => Value::Obj(self.str_object(&v)?),
+            Some('r') => Value::Obj(PyStr::new_uncached(&self.repr_value(&v)?).into_obj()),
+            Some(_) => Value::Obj(
+                PyStr::new_uncached(&crate::script::ops::ascii_of(&self.repr_value(&v)?))
+                    .into_obj(),
+            ),
+        };
+        let spec = spec.unwrap_or("");
+        if let Value::Obj(o) = &v
+            && spec.is_empty()
+        {
+            match o.type_name() {
+                "str" => return Ok(o.clone()),
+                // PyObject_Format's fast path: str(int), a new string.
+                "int" => return Ok(PyStr::new_uncached(&ops::str_of(o)?).into_obj()),
+                _ => {}
+            }
+        }
+        let (text, same) = self.format_value(&v, spec)?;
+        Ok(same.unwrap_or_else(|| PyStr::new(&text).into_obj()))
+    }
+}
+
 /// `format(value, format_spec='', /)`.
 pub(super) fn format(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
     let spec = match args.get(1) {

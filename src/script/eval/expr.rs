@@ -133,6 +133,31 @@ impl Interp<'_> {
                 ));
             }
             Expr::Comp(c) => self.comprehension(f, c)?,
+            Expr::FormattedValue {
+                value,
+                conversion,
+                spec,
+            } => {
+                let v = self.eval(f, value)?;
+                let spec = match spec {
+                    Some(s) => Some(self.eval(f, s)?.into_obj()?),
+                    None => None,
+                };
+                let spec = spec.map(|o| PyStr::from_obj(o).expect("a str spec").to_string());
+                Value::Obj(self.format_field(v, *conversion, spec.as_deref())?)
+            }
+            // BUILD_STRING n (_PyUnicode_JoinArray with an empty separator): one part is the
+            // result itself.
+            Expr::JoinedStr(parts) => {
+                let mut strs = Vec::with_capacity(parts.len());
+                for p in parts {
+                    let o = self.eval(f, p)?.into_obj()?;
+                    strs.push(PyStr::from_obj(o).expect("an f-string part is a str"));
+                }
+                let total: usize = strs.iter().map(|s| s.len() * s.kind()).sum();
+                self.check_memory(total as u128)?;
+                Value::Obj(PyStr::new("").join(&strs).into_obj())
+            }
         })
     }
 

@@ -222,6 +222,13 @@ impl<'s> Lowerer<'s> {
                 args.iter_mut().for_each(|x| self.consts_expr(x, t));
                 kwargs.iter_mut().for_each(|(_, x)| self.consts_expr(x, t));
             }
+            Expr::JoinedStr(parts) => parts.iter_mut().for_each(|x| self.consts_expr(x, t)),
+            Expr::FormattedValue { value, spec, .. } => {
+                self.consts_expr(value, t);
+                if let Some(s) = spec {
+                    self.consts_expr(s, t);
+                }
+            }
             Expr::Slice(a, b, c) => {
                 for x in [a, b, c].into_iter().flatten() {
                     self.consts_expr(x, t);

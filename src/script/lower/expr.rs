@@ -44,9 +44,13 @@ impl<'s> Lowerer<'s> {
             "true" => Expr::Lit(PyInt::from_bool(true).into_obj()),
             "false" => Expr::Lit(PyInt::from_bool(false).into_obj()),
             "none" => Expr::Lit(none::none()),
+            "string" if self.is_fstring(n) => self.fstring(&[n])?,
             "string" => {
                 let s = self.string(n)?;
                 self.parsed_lit(PyStr::new(&s).into_obj())
+            }
+            "concatenated_string" if named_children(n).iter().any(|c| self.is_fstring(*c)) => {
+                self.fstring(&named_children(n))?
             }
             "concatenated_string" => {
                 let mut s = String::new();

@@ -1,7 +1,7 @@
 //! Literals: numbers and strings as CPython reads them (`parsenumber` in `Parser/pegen.c`,
 //! the tokenizer's rules for `_` and leading zeros in `Parser/tokenizer.c`, prefixes, quotes
-//! and escapes in `Parser/string_parser.c`), with their error messages. f-strings, bytes,
-//! complex numbers and `\N{...}` are refused.
+//! and escapes in `Parser/string_parser.c`), with their error messages. Bytes, complex
+//! numbers and `\N{...}` are refused; f-strings are [`super::fstring`].
 
 use num_bigint::BigInt;
 use tree_sitter::Node;
@@ -74,9 +74,6 @@ impl<'s> Lowerer<'s> {
         let text = self.text(n);
         let prefix_len = text.find(['\'', '"']).unwrap_or(0);
         let prefix = text[..prefix_len].to_ascii_lowercase();
-        if prefix.contains('f') {
-            return self.unsupported(n, "f-string");
-        }
         if prefix.contains('b') {
             return self.unsupported(n, "bytes literal");
         }
@@ -94,6 +91,12 @@ impl<'s> Lowerer<'s> {
             });
         }
         let body = &rest[q..rest.len() - q];
+        self.decode(n, body, raw)
+    }
+
+    /// A literal's text with its escapes read (`decode_unicode_with_escapes`); as it stands
+    /// when `raw`.
+    pub(super) fn decode(&self, n: Node, body: &str, raw: bool) -> Res<String> {
         if raw {
             return Ok(body.to_string());
         }

@@ -27,6 +27,7 @@
 mod consts;
 mod expr;
 mod fold;
+mod fstring;
 mod literals;
 mod scope;
 mod stmt;
@@ -111,7 +112,7 @@ pub fn compile(src: &str) -> Res<Program> {
     let body = l.block_children(tree.root_node())?;
     let scope = l.scopes.pop().expect("module scope");
     let mut code = l.finish_code("<module>".into(), scope, 0, body)?;
-    code.docstring = has_docstring(tree.root_node());
+    code.docstring = has_docstring(tree.root_node(), src);
     Ok(Program {
         code: Rc::new(code),
         arena: l.arena,

@@ -337,6 +337,13 @@ impl<'s> Varnames<'s> {
                 args.iter().for_each(|x| self.expr(x));
                 kwargs.iter().for_each(|(_, x)| self.expr(x));
             }
+            Expr::JoinedStr(parts) => parts.iter().for_each(|x| self.expr(x)),
+            Expr::FormattedValue { value, spec, .. } => {
+                self.expr(value);
+                if let Some(s) = spec {
+                    self.expr(s);
+                }
+            }
             Expr::Slice(a, b, c) => {
                 for x in [a, b, c].into_iter().flatten() {
                     self.expr(x);

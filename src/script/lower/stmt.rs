@@ -358,7 +358,7 @@ impl<'s> Lowerer<'s> {
         let mut code = self.finish_code(fname.into(), scope, nparams, stmts)?;
         // The line table records nothing of the `def` line itself (RESUME has no columns):
         // the body's place relative to it, and the body.
-        code.docstring = has_docstring(body);
+        code.docstring = has_docstring(body, self.src);
         code.shape = format!(
             "+{}:{}",
             body.start_position().row - n.start_position().row,

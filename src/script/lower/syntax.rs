@@ -8,15 +8,24 @@ use super::{CompileError, Lowerer, Res};
 use crate::script::ast::Pos;
 
 /// Whether a body starts with a string literal (`_PyAST_GetDocString` before the optimizer
-/// runs: a string only folding makes, as `'abc'[0]`, is not a docstring).
-pub(super) fn has_docstring(body: Node) -> bool {
+/// runs: a string only folding makes, as `'abc'[0]`, is not a docstring, nor is an f-string,
+/// a `JoinedStr`).
+pub(super) fn has_docstring(body: Node, src: &str) -> bool {
+    let is_f = |n: Node| {
+        let text = &src[n.byte_range()];
+        let prefix_len = text.find(['\'', '"']).unwrap_or(0);
+        text[..prefix_len].to_ascii_lowercase().contains('f')
+    };
     named_children(body).first().is_some_and(|s| {
-        s.kind() == "expression_statement"
-            && named_children(*s).len() == 1
-            && matches!(
-                named_children(*s)[0].kind(),
-                "string" | "concatenated_string"
-            )
+        if s.kind() != "expression_statement" || named_children(*s).len() != 1 {
+            return false;
+        }
+        let e = named_children(*s)[0];
+        match e.kind() {
+            "string" => !is_f(e),
+            "concatenated_string" => !named_children(e).into_iter().any(is_f),
+            _ => false,
+        }
     })
 }
 
@@ -104,6 +113,22 @@ impl<'s> Lowerer<'s> {
         &self.src[n.byte_range()]
     }
 
+    /// The source between two byte offsets.
+    pub(super) fn src_slice(&self, from: usize, to: usize) -> String {
+        self.src
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// A `SyntaxError` at `n`.
+    pub(super) fn syntax_error(&self, n: Node, msg: &str) -> CompileError {
+        CompileError::Syntax {
+            pos: self.pos(n),
+            msg: msg.into(),
+        }
+    }
+
     pub(super) fn unsupported<T>(&self, n: Node, what: impl Into<String>) -> Res<T> {
         Err(CompileError::Unsupported {
             pos: self.pos(n),
@@ -121,11 +146,19 @@ impl<'s> Lowerer<'s> {
             return Ok(());
         }
         let mut stack = vec![root];
+        let mut skipped = false;
         while let Some(n) = stack.pop() {
             if n.is_missing() {
+                let in_field = n
+                    .parent()
+                    .is_some_and(|p| matches!(p.kind(), "interpolation" | "format_expression"));
                 return Err(CompileError::Syntax {
                     pos: self.pos(n),
-                    msg: format!("invalid syntax: expected '{}'", n.kind()),
+                    msg: if in_field {
+                        "f-string: empty expression not allowed".into()
+                    } else {
+                        format!("invalid syntax: expected '{}'", n.kind())
+                    },
                 });
             }
             if n.is_error() {
@@ -134,11 +167,22 @@ impl<'s> Lowerer<'s> {
                     msg: "invalid syntax".into(),
                 });
             }
+            if n.kind() == "interpolation"
+                && n.child_by_field_name("expression")
+                    .is_some_and(|e| e.kind() == "named_expression")
+            {
+                // f'{x:=^9}': the '=' starts a spec there, not a walrus (see fstring.rs).
+                skipped = true;
+                continue;
+            }
             if n.has_error() {
                 let mut kids = all_children(n);
                 kids.reverse();
                 stack.extend(kids);
             }
+        }
+        if skipped {
+            return Ok(());
         }
         Err(CompileError::Syntax {
             pos: self.pos(root),

@@ -353,6 +353,27 @@ impl Compiler {
                 self.unit()
                     .tok(&format!("call{}", args.len() + kwargs.len()));
             }
+            Expr::JoinedStr(parts) => {
+                parts.iter().for_each(|x| self.expr(code, x));
+                if parts.len() != 1 {
+                    self.unit().tok(&format!("build_string{}", parts.len()));
+                }
+            }
+            Expr::FormattedValue {
+                value,
+                conversion,
+                spec,
+            } => {
+                self.expr(code, value);
+                if let Some(s) = spec {
+                    self.expr(code, s);
+                }
+                self.unit().tok(&format!(
+                    "format{}{}",
+                    conversion.unwrap_or('-'),
+                    u8::from(spec.is_some())
+                ));
+            }
             Expr::Slice(a, b, c) => {
                 self.unit().tok("slice");
                 for x in [a, b] {

@@ -114,6 +114,13 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             args.iter().for_each(|x| blocks_expr(x, out));
             kwargs.iter().for_each(|(_, x)| blocks_expr(x, out));
         }
+        Expr::JoinedStr(parts) => parts.iter().for_each(|x| blocks_expr(x, out)),
+        Expr::FormattedValue { value, spec, .. } => {
+            blocks_expr(value, out);
+            if let Some(s) = spec {
+                blocks_expr(s, out);
+            }
+        }
         Expr::Slice(a, b, c) => {
             for x in [a, b, c].into_iter().flatten() {
                 blocks_expr(x, out);
