@@ -151,13 +151,15 @@ pub(super) fn sum(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
     let mut slots = unpack_keywords("sum", args, kw, 1, &["start"], 1, 2)?;
     let mut start = slots.pop().flatten().unwrap_or_else(|| int_v(0));
     let src = slots.pop().flatten().expect("required");
+    // builtin_sum_impl: the iterator first, then the check of `start`.
+    let mut it = me.get_iter(src)?;
     if as_str(&start).is_some() {
         return Err(type_err(
             "sum() can't sum strings [use ''.join(seq) instead]",
         ));
     }
-    let (items, _, _) = me.collect(src)?;
-    for x in items {
+    while let Some(x) = me.iter_next(&mut it)? {
+        me.charge(1)?;
         let acc = start.into_obj()?;
         start = obj(ops::binary_op(
             crate::script::ast::BinOp::Add,

@@ -60,6 +60,11 @@ impl Interp<'_> {
                 Iter::Dict(Some(d), 0, vw.value.1, n, result)
             }
             Value::Iter(_) => unreachable!("handled by get_iter"),
+            Value::Types(_) => {
+                return Err(Fault::Unsupported(
+                    "iterating a tuple of types (not built in pylayout's memory)".into(),
+                ));
+            }
             other => {
                 return Err(type_err(format!(
                     "'{}' object is not iterable",

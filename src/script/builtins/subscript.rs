@@ -46,6 +46,11 @@ impl Interp<'_> {
                     _ => Err(exc(ExcKind::IndexError, "range object index out of range")),
                 };
             }
+            Value::Types(_) => {
+                return Err(Fault::Unsupported(
+                    "subscripting a tuple of types (not built in pylayout's memory)".into(),
+                ));
+            }
             other => {
                 return Err(type_err(format!(
                     "'{}' object is not subscriptable",

@@ -89,6 +89,14 @@ impl Lowerer<'_> {
         let expr_node = n
             .child_by_field_name("expression")
             .ok_or_else(|| self.syntax_error(n, "f-string: empty expression not allowed"))?;
+        // fstring_find_expr: the expression's source may hold no backslash and no comment.
+        let body = self.text(expr_node);
+        if body.contains('\\') {
+            return Err(self.syntax_error(n, "f-string expression part cannot include a backslash"));
+        }
+        if body.contains('#') {
+            return Err(self.syntax_error(n, "f-string expression part cannot include '#'"));
+        }
         let kids = all_children(n);
         // f'{x=}': the text from after '{' through the '=' is written first.
         // The text runs to the conversion, the spec or the closing brace, blanks included.
