@@ -69,7 +69,10 @@ impl Interp<'_> {
                 let f = self.get_attr(recv, name)?;
                 return self.call(f, args, kw);
             }
-            Value::Type(TypeTag::Dict) => return self.dict_fromkeys(args),
+            Value::Type(TypeTag::Dict) => {
+                no_kwargs("dict.fromkeys", &kw)?;
+                return self.dict_fromkeys(args);
+            }
             Value::Obj(_) => {}
             other => {
                 let f = self.get_attr(other.clone(), name)?;
