@@ -207,56 +207,25 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
             }
             Ok(r)
         }
-        Iter::Dict(dict, pos, kind, len, result) => {
-            let Some(d) = dict else {
-                return Ok(None);
-            };
-            if d.len() != *len {
-                *len = usize::MAX; // stays broken, as di_used = -1
-                return Err(exc(
-                    ExcKind::RuntimeError,
-                    "dictionary changed size during iteration",
-                ));
-            }
+        // dictiter_iternext* and dictreviter_iternext: the same walk, forward or back.
+        Iter::Dict(dict, pos, kind, len, result) => dict_next(dict, *kind, len, result, |d| {
             while *pos < d.nentries() {
-                let at = *pos;
                 *pos += 1;
-                if let Some((k, v)) = d.entry_at(at) {
-                    return Ok(Some(match kind {
-                        ViewKind::Keys => k,
-                        ViewKind::Values => v,
-                        ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
-                    }));
+                if let Some(kv) = d.entry_at(*pos - 1) {
+                    return Some(kv);
                 }
             }
-            *dict = None;
-            Ok(None)
-        }
-        Iter::DictRev(dict, pos, kind, len, result) => {
-            // dictreviter_iternext.
-            let Some(d) = dict else {
-                return Ok(None);
-            };
-            if d.len() != *len {
-                *len = usize::MAX;
-                return Err(exc(
-                    ExcKind::RuntimeError,
-                    "dictionary changed size during iteration",
-                ));
-            }
+            None
+        }),
+        Iter::DictRev(dict, pos, kind, len, result) => dict_next(dict, *kind, len, result, |d| {
             while let Some(at) = *pos {
                 *pos = at.checked_sub(1);
-                if let Some((k, v)) = d.entry_at(at) {
-                    return Ok(Some(match kind {
-                        ViewKind::Keys => k,
-                        ViewKind::Values => v,
-                        ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
-                    }));
+                if let Some(kv) = d.entry_at(at) {
+                    return Some(kv);
                 }
             }
-            *dict = None;
-            Ok(None)
-        }
+            None
+        }),
         Iter::Range(next, step, left) => {
             if *left == 0 {
                 return Ok(None);
@@ -327,6 +296,39 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
                     Ok(None)
                 }
             }
+        }
+    }
+}
+
+/// A dict iterator's next item: "changed size" once `ma_used` moved (and for good, as
+/// `di_used = -1`), the key, value or recycled item tuple of the next entry `step` finds,
+/// and the dict let go at the end.
+fn dict_next(
+    dict: &mut Option<PyDict>,
+    kind: ViewKind,
+    len: &mut usize,
+    result: &Option<PyTuple>,
+    step: impl FnOnce(&PyDict) -> Option<(Obj, Obj)>,
+) -> R<Option<Obj>> {
+    let Some(d) = dict else {
+        return Ok(None);
+    };
+    if d.len() != *len {
+        *len = usize::MAX;
+        return Err(exc(
+            ExcKind::RuntimeError,
+            "dictionary changed size during iteration",
+        ));
+    }
+    match step(d) {
+        Some((k, v)) => Ok(Some(match kind {
+            ViewKind::Keys => k,
+            ViewKind::Values => v,
+            ViewKind::Items => recycled(result.as_ref(), vec![k, v]),
+        })),
+        None => {
+            *dict = None;
+            Ok(None)
         }
     }
 }

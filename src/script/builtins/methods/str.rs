@@ -43,7 +43,7 @@ pub(super) static PREDICATE: MethodSpec = m("is...", predicate);
 
 /// The receiver: a str method walks it, which counts against the step limit before the
 /// arguments are looked at.
-fn receiver(me: &mut Interp<'_>, o: Obj) -> R<PyStr> {
+pub(super) fn receiver(me: &mut Interp<'_>, o: Obj) -> R<PyStr> {
     let s = PyStr::from_obj(o).expect("str");
     me.charge(s.len() / 64)?;
     Ok(s)
@@ -95,11 +95,10 @@ fn lower(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R
     Ok(obj(s.lower().into_obj()))
 }
 
-/// `str.split(sep=None, maxsplit=-1)`.
-fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<Value> {
-    let s = receiver(me, o)?;
-    let slots = unpack_keywords("split", args.clone(), kw, 0, &["sep", "maxsplit"], 0, 2)?;
-    // The clinic converts maxsplit first; the impl then looks at sep.
+/// `split`'s and `rsplit`'s arguments: the separator (`None` for whitespace) and
+/// `maxsplit`, converted as the clinic does (maxsplit first; the impl then looks at sep).
+pub(super) fn split_args(name: &str, args: Args, kw: Kwargs) -> R<(Option<String>, isize)> {
+    let slots = unpack_keywords(name, args, kw, 0, &["sep", "maxsplit"], 0, 2)?;
     let maxsplit = match &slots[1] {
         Some(v) => as_index(v)?,
         None => -1,
@@ -113,10 +112,17 @@ fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<
         ),
         None => None,
     };
-    let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
     if sep.as_deref() == Some("") {
         return Err(exc(ExcKind::ValueError, "empty separator"));
     }
+    Ok((sep, maxsplit))
+}
+
+/// `str.split(sep=None, maxsplit=-1)`.
+fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<Value> {
+    let s = receiver(me, o)?;
+    let (sep, maxsplit) = split_args("split", args, kw)?;
+    let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
     let text = s.to_string();
     let pieces = split_str(&text, sep.as_deref(), maxcount as usize);
     Ok(obj(str_list(

@@ -11,36 +11,13 @@
 //! for a padded result (`pad` calls `PyUnicode_New`).
 
 use super::super::*;
-use super::str::{prealloc, split_str, str_list};
-
-/// The receiver (counted against the step limit as the other str methods count it).
-fn receiver(me: &mut Interp<'_>, o: Obj) -> R<PyStr> {
-    let s = PyStr::from_obj(o).expect("str");
-    me.charge(s.len() / 64)?;
-    Ok(s)
-}
+use super::str::{prealloc, receiver, split_args, split_str, str_list};
 
 /// `str.rsplit(sep=None, maxsplit=-1)`: the pieces found from the right, stored as found
 /// (the first twelve in the preallocated slots) and then reversed (`PyList_Reverse`).
 pub(super) fn rsplit(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<Value> {
     let s = receiver(me, o)?;
-    let slots = unpack_keywords("rsplit", args, kw, 0, &["sep", "maxsplit"], 0, 2)?;
-    let maxsplit = match &slots[1] {
-        Some(v) => as_index(v)?,
-        None => -1,
-    };
-    let sep = match &slots[0] {
-        Some(v) if v.as_obj().is_some_and(none::is_none) => None,
-        Some(v) => Some(
-            as_str(v)
-                .ok_or_else(|| type_err(format!("must be str or None, not {}", v.type_name())))?
-                .to_string(),
-        ),
-        None => None,
-    };
-    if sep.as_deref() == Some("") {
-        return Err(exc(ExcKind::ValueError, "empty separator"));
-    }
+    let (sep, maxsplit) = split_args("rsplit", args, kw)?;
     let maxcount = if maxsplit < 0 {
         usize::MAX
     } else {
