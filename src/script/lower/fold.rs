@@ -127,6 +127,20 @@ impl<'s> Lowerer<'s> {
     /// `fold_binop`: two constants and an operator the optimizer may fold (see
     /// [`fold_allowed`]) become the result; a fold that raises is left for run time.
     pub(super) fn fold_binop(&mut self, op: BinOp, a: Expr, b: Expr) -> Expr {
+        // `'%s: %r' % (x, y)` with a tuple that is not constant becomes an f-string.
+        if op == BinOp::Mod
+            && let Expr::Lit(f) = &a
+            && let Ok(fmt) = PyStr::from_obj(f.clone())
+            && let Expr::Tuple(_) = &b
+        {
+            let Expr::Tuple(elts) = b else {
+                unreachable!("matched above")
+            };
+            return match self.optimize_format(&fmt.to_string(), elts) {
+                Ok(joined) => joined,
+                Err(elts) => Expr::BinOp(op, Box::new(a), Box::new(Expr::Tuple(elts))),
+            };
+        }
         if let (Expr::Lit(x), Expr::Lit(y)) = (&a, &b)
             && fold_allowed(op, x, y)
             && let Ok(v) = ops::binary_op(op, x, y, usize::MAX)
@@ -134,6 +148,64 @@ impl<'s> Lowerer<'s> {
             return self.folded(v);
         }
         Expr::BinOp(op, Box::new(a), Box::new(b))
+    }
+
+    /// `optimize_format` (3.11's `ast_opt.c`): a format of only `%s`, `%r` and `%a` (with
+    /// `-`, a width and a precision of at most two digits) and exactly one unit per item is
+    /// the f-string it means, so no argument tuple is built. Anything else gives the items
+    /// back.
+    fn optimize_format(&mut self, fmt: &str, elts: Vec<Expr>) -> Result<Expr, Vec<Expr>> {
+        let cs: Vec<char> = fmt.chars().collect();
+        // (literal text, or (conversion, spec) of the next item)
+        let mut plan: Vec<Result<String, (char, String)>> = Vec::new();
+        let mut pos = 0;
+        let mut count = 0;
+        loop {
+            let mut lit = String::new();
+            while pos < cs.len() {
+                if cs[pos] != '%' {
+                    lit.push(cs[pos]);
+                    pos += 1;
+                } else if cs.get(pos + 1) == Some(&'%') {
+                    lit.push('%');
+                    pos += 2;
+                } else {
+                    break;
+                }
+            }
+            if !lit.is_empty() {
+                plan.push(Ok(lit));
+            }
+            if pos >= cs.len() {
+                break;
+            }
+            if count >= elts.len() {
+                return Err(elts);
+            }
+            pos += 1;
+            let Some((conv, spec)) = simple_format_arg(&cs, &mut pos) else {
+                return Err(elts);
+            };
+            plan.push(Err((conv, spec)));
+            count += 1;
+        }
+        if count < elts.len() {
+            return Err(elts);
+        }
+        let mut items = elts.into_iter();
+        let mut parts = Vec::with_capacity(plan.len());
+        for p in plan {
+            parts.push(match p {
+                Ok(lit) => self.parsed_lit(PyStr::new(&lit).into_obj()),
+                Err((conv, spec)) => Expr::FormattedValue {
+                    value: Box::new(items.next().expect("one item per unit")),
+                    conversion: Some(conv),
+                    spec: (!spec.is_empty())
+                        .then(|| Box::new(self.parsed_lit(PyStr::new(&spec).into_obj()))),
+                },
+            });
+        }
+        Ok(Expr::JoinedStr(parts))
     }
 
     /// `fold_unaryop`: an operator on a constant becomes the result; `not` of a single
@@ -197,4 +269,68 @@ impl<'s> Lowerer<'s> {
         }
         Expr::Subscript(Box::new(v), Box::new(i))
     }
+}
+
+/// `simple_format_arg_parse` and `parse_format`: after a `%`, flags, a width and a precision
+/// of at most two digits each, and `s`, `r` or `a`; the conversion and the f-string spec
+/// (`>5` for `%5s`, `5` for `%-5s`, `.2` for `%.2s`). `None` for anything else.
+fn simple_format_arg(cs: &[char], pos: &mut usize) -> Option<(char, String)> {
+    let mut p = *pos;
+    let mut next = || {
+        let c = cs.get(p).copied();
+        p += 1;
+        c
+    };
+    let mut ljust = false;
+    let mut ch = loop {
+        match next()? {
+            '-' => ljust = true,
+            '+' | ' ' | '#' | '0' => {}
+            c => break c,
+        }
+    };
+    let mut width: Option<u32> = None;
+    if ch.is_ascii_digit() {
+        let mut w = 0;
+        let mut digits = 0;
+        while let Some(d) = ch.to_digit(10) {
+            w = w * 10 + d;
+            ch = next()?;
+            digits += 1;
+            if digits >= 3 {
+                return None;
+            }
+        }
+        width = Some(w);
+    }
+    let mut prec: Option<u32> = None;
+    if ch == '.' {
+        ch = next()?;
+        let mut v = 0;
+        let mut digits = 0;
+        while let Some(d) = ch.to_digit(10) {
+            v = v * 10 + d;
+            ch = next()?;
+            digits += 1;
+            if digits >= 3 {
+                return None;
+            }
+        }
+        prec = Some(v);
+    }
+    if !matches!(ch, 's' | 'r' | 'a') {
+        return None;
+    }
+    *pos = p;
+    let mut spec = String::new();
+    if !ljust && width.is_some_and(|w| w > 0) {
+        spec.push('>');
+    }
+    if let Some(w) = width {
+        spec.push_str(&w.to_string());
+    }
+    if let Some(v) = prec {
+        spec.push_str(&format!(".{v}"));
+    }
+    Some((ch, spec))
 }
