@@ -93,7 +93,12 @@ proptest! {
             let (l, h) = (lo.min(n), hi.min(n).max(lo.min(n)));
             let sliced: String = a.chars().skip(l).take(h - l).collect();
             check(&pa.slice(lo, hi), &sliced)?;
-            check(&pa.upper(), &a.to_uppercase())?;
+            // Rust's `to_uppercase` follows a newer Unicode than CPython 3.11's 14.0 (it maps
+            // 'ɤ' to 'Ɤ', added in 16.0), so it is the model only below U+0100;
+            // tests/oracle_unicode.rs checks every code point against python3 itself.
+            if a.chars().all(|c| (c as u32) < 0x100) {
+                check(&pa.upper(), &a.to_uppercase())?;
+            }
             check(&pb.join(&[pa.clone(), pa.clone(), pb.clone()]), &[a.as_str(), &a, &b].join(&b))?;
             prop_assert_eq!(pa.hash(), cpython_str_hash(&a));
             prop_assert_eq!(pa.concat(&pb).hash(), cpython_str_hash(&(a.clone() + &b)));
