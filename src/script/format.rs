@@ -458,15 +458,8 @@ fn float_with(f: f64, p: &Spec) -> R<String> {
                 }
                 s
             }
-            Some('f' | 'F') => {
-                let prec = p.precision.unwrap_or(6);
-                let mut s = format!("{a:.prec$}");
-                if p.alternate && prec == 0 {
-                    s.push('.');
-                }
-                s
-            }
-            Some('%') => {
+            // '%' is 'f' of the value times 100 (its sign goes on below).
+            Some('f' | 'F' | '%') => {
                 let prec = p.precision.unwrap_or(6);
                 let mut s = format!("{a:.prec$}");
                 if p.alternate && prec == 0 {

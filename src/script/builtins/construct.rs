@@ -70,20 +70,7 @@ impl Interp<'_> {
                     }));
                 }
                 if let Ok(f) = PyFloat::from_obj(o.clone()) {
-                    let v = f.value();
-                    if v.is_nan() {
-                        return Err(exc(
-                            ExcKind::ValueError,
-                            "cannot convert float NaN to integer",
-                        ));
-                    }
-                    if v.is_infinite() {
-                        return Err(exc(
-                            ExcKind::OverflowError,
-                            "cannot convert float infinity to integer",
-                        ));
-                    }
-                    return Ok(obj(ops::int_obj(float_to_bigint(v.trunc()))));
+                    return Ok(obj(ops::int_obj(float_to_int(f.value().trunc())?)));
                 }
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
                     return Ok(obj(ops::int_obj(

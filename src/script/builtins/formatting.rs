@@ -672,19 +672,7 @@ fn percent_one(
                     if matches!(ty, 'd' | 'i' | 'u') && PyFloat::from_obj(o.clone()).is_ok() =>
                 {
                     let f = PyFloat::from_obj(o.clone()).expect("float").value();
-                    if f.is_nan() {
-                        return Err(exc(
-                            ExcKind::ValueError,
-                            "cannot convert float NaN to integer",
-                        ));
-                    }
-                    if f.is_infinite() {
-                        return Err(exc(
-                            ExcKind::OverflowError,
-                            "cannot convert float infinity to integer",
-                        ));
-                    }
-                    float_to_bigint(f.trunc())
+                    float_to_int(f.trunc())?
                 }
                 _ => {
                     return Err(type_err(if matches!(ty, 'd' | 'i' | 'u') {

@@ -538,6 +538,24 @@ impl Interp<'_> {
     }
 }
 
+/// `PyLong_FromDouble` of an integral float: `ValueError` for NaN, `OverflowError` for the
+/// infinities (what `int(x)`, `round(x)` and `'%d' % x` raise).
+fn float_to_int(f: f64) -> R<BigInt> {
+    if f.is_nan() {
+        return Err(exc(
+            ExcKind::ValueError,
+            "cannot convert float NaN to integer",
+        ));
+    }
+    if f.is_infinite() {
+        return Err(exc(
+            ExcKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    Ok(float_to_bigint(f))
+}
+
 fn float_to_bigint(f: f64) -> BigInt {
     if f.abs() < 9.0e15 {
         return BigInt::from(f as i64);

@@ -122,20 +122,7 @@ pub(super) fn round(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
             Ok(obj(ops::int_obj(q * p)))
         }
         (Some(ops::Num::Float(f)), None) => {
-            if f.is_nan() {
-                return Err(exc(
-                    ExcKind::ValueError,
-                    "cannot convert float NaN to integer",
-                ));
-            }
-            if f.is_infinite() {
-                return Err(exc(
-                    ExcKind::OverflowError,
-                    "cannot convert float infinity to integer",
-                ));
-            }
-            let r = f.round_ties_even();
-            Ok(obj(ops::int_obj(float_to_bigint(r))))
+            Ok(obj(ops::int_obj(float_to_int(f.round_ties_even())?)))
         }
         (Some(ops::Num::Float(f)), Some(n)) => {
             if !f.is_finite() || n > 323 {
