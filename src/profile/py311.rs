@@ -80,6 +80,7 @@ impl Profile for Py311 {
     // Python/pyhash.c: Py_HASH_ALGORITHM siphash13 since 3.11 (PEP 456 follow-up, bpo-29410).
     const STR_HASH: StrHash = StrHash::SipHash13;
     // Measured on 3.11.7 (`'a' is chr(97)` is False, `'g' is chr(103)` True; the same with
-    // -S and -I): tests/oracle_str.rs asks python3 for every identifier character.
+    // -S and -I): tests/scripts/str_deep_frozen_chars.py asks python3 for every identifier
+    // character.
     const DEEP_FROZEN_CHARS: &'static [u8] = b"abcdefhijklmnopqrstvwxyBCLST_";
 }
