@@ -38,6 +38,14 @@ pub enum ExcKind {
     StopIteration,
     /// `NotImplementedError`
     NotImplementedError,
+    /// `LookupError`: the base of `IndexError` and `KeyError`.
+    LookupError,
+    /// `ArithmeticError`: the base of `ZeroDivisionError` and `OverflowError`.
+    ArithmeticError,
+    /// `Exception`.
+    Exception,
+    /// `BaseException`: the root.
+    BaseException,
 }
 
 impl ExcKind {
@@ -60,6 +68,76 @@ impl ExcKind {
             ExcKind::ImportError => "ImportError",
             ExcKind::StopIteration => "StopIteration",
             ExcKind::NotImplementedError => "NotImplementedError",
+            ExcKind::LookupError => "LookupError",
+            ExcKind::ArithmeticError => "ArithmeticError",
+            ExcKind::Exception => "Exception",
+            ExcKind::BaseException => "BaseException",
+        }
+    }
+
+    /// Every class, in the order `builtins` defines them.
+    pub const ALL: [ExcKind; 20] = [
+        ExcKind::BaseException,
+        ExcKind::Exception,
+        ExcKind::TypeError,
+        ExcKind::StopIteration,
+        ExcKind::ImportError,
+        ExcKind::RuntimeError,
+        ExcKind::RecursionError,
+        ExcKind::NotImplementedError,
+        ExcKind::NameError,
+        ExcKind::UnboundLocalError,
+        ExcKind::AttributeError,
+        ExcKind::LookupError,
+        ExcKind::IndexError,
+        ExcKind::KeyError,
+        ExcKind::ValueError,
+        ExcKind::AssertionError,
+        ExcKind::ArithmeticError,
+        ExcKind::OverflowError,
+        ExcKind::ZeroDivisionError,
+        ExcKind::MemoryError,
+    ];
+
+    /// `__base__` (`Objects/exceptions.c`'s hierarchy); `None` for `BaseException`.
+    pub fn base(self) -> Option<ExcKind> {
+        use ExcKind::*;
+        Some(match self {
+            BaseException => return None,
+            Exception => BaseException,
+            IndexError | KeyError => LookupError,
+            OverflowError | ZeroDivisionError => ArithmeticError,
+            UnboundLocalError => NameError,
+            RecursionError | NotImplementedError => RuntimeError,
+            _ => Exception,
+        })
+    }
+
+    /// Whether `self` is `of` or derives from it (`issubclass`).
+    pub fn is_subclass(self, of: ExcKind) -> bool {
+        let mut k = Some(self);
+        while let Some(c) = k {
+            if c == of {
+                return true;
+            }
+            k = c.base();
+        }
+        false
+    }
+
+    /// `tp_basicsize` of the instance struct (3.11, 64-bit; without the GC header):
+    /// `PyBaseExceptionObject` and the subclasses with fields of their own.
+    pub fn basicsize(self) -> usize {
+        match self {
+            // `value`.
+            ExcKind::StopIteration => 80,
+            // `name` (3.10+).
+            ExcKind::NameError | ExcKind::UnboundLocalError => 80,
+            // `obj`, `name` (3.10+).
+            ExcKind::AttributeError => 88,
+            // `msg`, `name`, `path`, `name_from`.
+            ExcKind::ImportError => 96,
+            _ => 72,
         }
     }
 }

@@ -82,6 +82,14 @@ TYPES = [
     ("dict_reversevalueiterator", reversed({}.values())),
     ("dict_reverseitemiterator", reversed({}.items())),
     ("object", object()),
+] + [
+    # The exception classes (src/error.rs, ExcKind::ALL), with an instance each.
+    (name, getattr(__builtins__, name)())
+    for name in ["BaseException", "Exception", "TypeError", "StopIteration", "ImportError",
+                 "RuntimeError", "RecursionError", "NotImplementedError", "NameError",
+                 "UnboundLocalError", "AttributeError", "LookupError", "IndexError",
+                 "KeyError", "ValueError", "AssertionError", "ArithmeticError",
+                 "OverflowError", "ZeroDivisionError", "MemoryError"]
 ]
 for name, value in TYPES:
     assert name == "type" or type(value).__name__ == name, (name, value)

@@ -50,6 +50,52 @@ enum Stmt {
     Continue,
     Pass,
     Collect(Option<u8>),
+    /// `try` with handlers (`except [classes] [as err]`), `else` and `finally`.
+    Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
+    /// `raise CLASS(args)`, `raise CLASS`, a bare `raise`; `true`: `from err` in a named
+    /// handler (`from None` elsewhere).
+    Raise(Option<(ExcClass, Option<Expr>)>, bool),
+    /// In a named handler: what the exception object shows.
+    ShowErr,
+}
+
+/// `except [classes] [as err]: body`.
+#[derive(Arbitrary, Debug)]
+struct Handler {
+    classes: Option<(ExcClass, Option<ExcClass>)>,
+    named: bool,
+    body: Vec<Stmt>,
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum ExcClass {
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    LookupError,
+    ArithmeticError,
+    ZeroDivisionError,
+    NameError,
+    RuntimeError,
+    Exception,
+}
+
+impl ExcClass {
+    fn name(self) -> &'static str {
+        match self {
+            ExcClass::ValueError => "ValueError",
+            ExcClass::TypeError => "TypeError",
+            ExcClass::KeyError => "KeyError",
+            ExcClass::IndexError => "IndexError",
+            ExcClass::LookupError => "LookupError",
+            ExcClass::ArithmeticError => "ArithmeticError",
+            ExcClass::ZeroDivisionError => "ZeroDivisionError",
+            ExcClass::NameError => "NameError",
+            ExcClass::RuntimeError => "RuntimeError",
+            ExcClass::Exception => "Exception",
+        }
+    }
 }
 
 #[derive(Arbitrary, Debug)]
@@ -395,6 +441,8 @@ struct Ctx {
     batch: bool,
     /// Inside an f-string's field: no f-string nests there (3.11 forbids reusing quotes).
     in_fstring: bool,
+    /// Inside `except ... as err`: `err` names the exception.
+    in_named_handler: bool,
 }
 
 fn block(s: &mut String, body: &[Stmt], indent: usize, cx: Ctx) {
@@ -497,6 +545,55 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             Some(g) => line(s, indent, &format!("gc.collect({})", g % 3)),
             None => line(s, indent, "gc.collect()"),
         },
+        Stmt::Try(body, handlers, orelse, finalbody) => {
+            line(s, indent, "try:");
+            block(s, body, indent + 1, inner);
+            let handlers = &handlers[..handlers.len().min(3)];
+            for (k, h) in handlers.iter().enumerate() {
+                let classes = match h.classes {
+                    // A bare `except:` must be the last.
+                    None if h.named || k + 1 < handlers.len() => " Exception".to_string(),
+                    None => String::new(),
+                    Some((a, None)) => format!(" {}", a.name()),
+                    Some((a, Some(b))) => format!(" ({}, {})", a.name(), b.name()),
+                };
+                let alias = if h.named { " as err" } else { "" };
+                line(s, indent, &format!("except{classes}{alias}:"));
+                let hcx = Ctx {
+                    in_named_handler: h.named || inner.in_named_handler,
+                    ..inner
+                };
+                block(s, &h.body, indent + 1, hcx);
+            }
+            // `else` needs an `except`; a `try` needs one of `except` and `finally`.
+            if !handlers.is_empty() && !orelse.is_empty() {
+                line(s, indent, "else:");
+                block(s, orelse, indent + 1, inner);
+            }
+            if handlers.is_empty() || !finalbody.is_empty() {
+                line(s, indent, "finally:");
+                block(s, finalbody, indent + 1, inner);
+            }
+        }
+        Stmt::Raise(None, _) => line(s, indent, "raise"),
+        Stmt::Raise(Some((c, arg)), from) => {
+            let value = match arg {
+                Some(x) => format!("{}({})", c.name(), e(x)),
+                None => c.name().to_string(),
+            };
+            let from = match (*from, cx.in_named_handler) {
+                (false, _) => "",
+                (true, true) => " from err",
+                (true, false) => " from None",
+            };
+            line(s, indent, &format!("raise {value}{from}"))
+        }
+        Stmt::ShowErr if cx.in_named_handler => line(
+            s,
+            indent,
+            "print(repr(err), err.args, type(err).__name__, str(err), err.__context__)",
+        ),
+        Stmt::ShowErr => line(s, indent, "pass"),
     }
 }
 

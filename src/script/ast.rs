@@ -244,6 +244,26 @@ pub enum StmtKind {
         name: Name,
     },
     Assert(Expr, Option<Expr>),
+    /// `try: body except ...: ... else: orelse finally: finalbody`.
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise(Option<Expr>, Option<Expr>),
+}
+
+/// `except [types [as name]]: body`.
+#[derive(Debug)]
+pub struct Handler {
+    pub pos: Pos,
+    /// The class or tuple of classes it catches (`None`: a bare `except:`).
+    pub types: Option<Expr>,
+    /// The `as` name, unbound again when the handler ends.
+    pub name: Option<Name>,
+    pub body: Vec<Stmt>,
 }
 
 /// The modules a script may import.

@@ -217,7 +217,7 @@ pub fn run_inspect<T>(
     let outcome = match r {
         Ok(()) => Outcome::Ok,
         Err(f) => match &f.fault {
-            Fault::Py(_) => Outcome::Exception(f),
+            Fault::Py(_) | Fault::PyArgs(..) | Fault::Exc(_) => Outcome::Exception(f),
             Fault::Memory(m) => Outcome::Refused(format!(
                 "memory limit reached: {m} (the limit is {} bytes; raise it with --max-memory)",
                 opts.limits.max_memory
@@ -300,6 +300,8 @@ pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
     if let Err(f) = interp.run_module(&program.code) {
         return Err(match f.fault {
             Fault::Py(e) => e.to_string(),
+            Fault::Exc(e) => e.value.kind.name().to_string(),
+            Fault::PyArgs(k, _) => k.name().to_string(),
             Fault::Memory(m) => format!("memory limit reached: {m}"),
             Fault::Steps(n) => format!("step limit reached after {n} steps"),
             Fault::Output(e) => format!("writing the output failed: {}", e.unwrap_or_default()),
@@ -321,14 +323,45 @@ pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
 
 /// Format a failure as CPython's traceback.
 pub fn format_traceback(f: &Failure, filename: &str, src: &str) -> String {
-    let mut s = String::from("Traceback (most recent call last):\n");
     let lines: Vec<&str> = src.lines().collect();
-    for (line, func) in &f.traceback {
-        s.push_str(&format!("  File \"{filename}\", line {line}, in {func}\n"));
-        if let Some(text) = lines.get((*line as usize).wrapping_sub(1)) {
-            s.push_str(&format!("    {}\n", text.trim()));
+    let entries = |s: &mut String, tb: &[(u32, std::rc::Rc<str>)]| {
+        if tb.is_empty() {
+            return;
         }
+        s.push_str("Traceback (most recent call last):\n");
+        // `tb_print_internal`: after 3 identical entries in a row (TB_RECURSIVE_CUTOFF), the
+        // rest of the run is one line.
+        let mut i = 0;
+        while i < tb.len() {
+            let run = tb[i..].iter().take_while(|e| **e == tb[i]).count();
+            let (line, func) = &tb[i];
+            for _ in 0..run.min(3) {
+                s.push_str(&format!("  File \"{filename}\", line {line}, in {func}\n"));
+                if let Some(text) = lines.get((*line as usize).wrapping_sub(1)) {
+                    s.push_str(&format!("    {}\n", text.trim()));
+                }
+            }
+            if run > 3 {
+                let n = run - 3;
+                s.push_str(&format!(
+                    "  [Previous line repeated {n} more time{}]\n",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            i += run;
+        }
+    };
+    let mut s = String::new();
+    for link in &f.chain {
+        entries(&mut s, &link.traceback);
+        s.push_str(&link.last_line);
+        s.push_str(if link.cause {
+            "\n\nThe above exception was the direct cause of the following exception:\n\n"
+        } else {
+            "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+        });
     }
+    entries(&mut s, &f.traceback);
     if let Fault::Py(e) = &f.fault {
         s.push_str(&e.to_string());
         s.push('\n');

@@ -46,10 +46,16 @@ mod num_traits_lite {
 
 /// Why an operation stopped: a Python exception, a resource limit, or something the subset
 /// does not model.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Fault {
-    /// A Python exception.
+    /// A Python exception raised by C code, not yet an object (CPython normalizes it when a
+    /// handler catches it).
     Py(PyErr),
+    /// An exception raised by C code with an argument tuple rather than a message
+    /// (`_PyErr_SetKeyError`: `KeyError` with `(key,)`), not yet an object.
+    PyArgs(crate::error::ExcKind, Obj),
+    /// A Python exception object in flight (`raise e`, or one normalized).
+    Exc(std::rc::Rc<super::value::GcCounted<super::value::ExcObj>>),
     /// The memory limit (`--max-memory`): the message says what would have been allocated.
     Memory(String),
     /// Outside the subset at run time (a complex result, `%`-formatting, ...).
@@ -60,6 +66,24 @@ pub enum Fault {
     /// closed pipe, which ends the run quietly, as `python3 x.py | head` does not).
     Output(Option<String>),
 }
+
+impl PartialEq for Fault {
+    /// Exception objects are equal when they are the same object.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Fault::Py(a), Fault::Py(b)) => a == b,
+            (Fault::Exc(a), Fault::Exc(b)) => std::rc::Rc::ptr_eq(a, b),
+            (Fault::PyArgs(k, a), Fault::PyArgs(l, b)) => k == l && a.is(b),
+            (Fault::Memory(a), Fault::Memory(b))
+            | (Fault::Unsupported(a), Fault::Unsupported(b)) => a == b,
+            (Fault::Steps(a), Fault::Steps(b)) => a == b,
+            (Fault::Output(a), Fault::Output(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Fault {}
 
 impl From<PyErr> for Fault {
     fn from(e: PyErr) -> Self {
@@ -73,6 +97,23 @@ pub type OpResult<T> = Result<T, Fault>;
 /// A Python exception as a fault.
 pub fn exc(kind: ExcKind, msg: impl Into<String>) -> Fault {
     Fault::Py(PyErr::new(kind, msg))
+}
+
+/// `KeyError(key)` as `_PyErr_SetKeyError` raises it: the value is the tuple `(key,)`.
+pub fn key_error(key: &Obj) -> Fault {
+    Fault::PyArgs(
+        crate::error::ExcKind::KeyError,
+        crate::types::tuple::PyTuple::new(vec![key.clone()]).into_obj(),
+    )
+}
+
+/// A `KeyError` of the object layer, raised again with its key (see [`key_error`]).
+pub fn keyed(e: PyErr, key: &Obj) -> Fault {
+    if e.kind == crate::error::ExcKind::KeyError {
+        key_error(key)
+    } else {
+        Fault::Py(e)
+    }
 }
 
 /// `TypeError(msg)`.

@@ -290,41 +290,10 @@ mod tests {
     #[test]
     fn every_type_has_a_dir() {
         use TypeTag as T;
-        for t in [
-            T::Int,
-            T::Bool,
-            T::Float,
-            T::Str,
-            T::List,
-            T::Tuple,
-            T::Dict,
-            T::NoneType,
-            T::Range,
-            T::Function,
-            T::BuiltinFunction,
-            T::BuiltinMethod,
-            T::Type,
-            T::Module,
-            T::DictKeys,
-            T::DictValues,
-            T::DictItems,
-            T::ListIterator,
-            T::TupleIterator,
-            T::StrIterator,
-            T::StrAsciiIterator,
-            T::DictKeyIterator,
-            T::DictValueIterator,
-            T::DictItemIterator,
-            T::RangeIterator,
-            T::Enumerate,
-            T::Zip,
-            T::Reversed,
-            T::SeqReversed,
-            T::DictReverseKeyIterator,
-            T::DictReverseValueIterator,
-            T::DictReverseItemIterator,
-            T::Object,
-        ] {
+        for t in T::PLAIN
+            .into_iter()
+            .chain(crate::error::ExcKind::ALL.map(T::Exc))
+        {
             match t {
                 T::Int
                 | T::Bool
@@ -358,7 +327,8 @@ mod tests {
                 | T::DictReverseKeyIterator
                 | T::DictReverseValueIterator
                 | T::DictReverseItemIterator
-                | T::Object => {}
+                | T::Object
+                | T::Exc(_) => {}
             }
             assert!(!dir_of(t).is_empty(), "{t:?}");
             assert!(dir_of(t).contains(&"__class__"), "{t:?}");

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::ast::{FuncDef, Module};
 use super::ops::{Fault, OpResult};
+use crate::error::ExcKind;
 use crate::object::Obj;
 use crate::types::dict::PyDict;
 use crate::types::float::FLOAT_TYPE;
@@ -42,6 +43,8 @@ pub enum Value {
     /// A tuple of types (`(int, float)`, for `isinstance`), each item a `Type` or another
     /// `Types` (`(str, (int, float))`).
     Types(Rc<[Value]>),
+    /// An exception instance (`ValueError('x')`, the `e` of `except ... as e`).
+    Exc(Rc<GcCounted<ExcObj>>),
 }
 
 /// What a value not in our memory is, as far as `is` and `id()` can tell: every copy of a
@@ -76,13 +79,14 @@ impl Value {
             Value::Obj(o) => o.id(),
             Value::Func(f) => Rc::as_ptr(f) as usize,
             Value::Builtin(b) => slot(b.index()),
-            Value::Type(t) => slot(256 + t.identity() as u8 as usize),
+            Value::Type(t) => slot(256 + t.identity().slot()),
             Value::Module(m) => slot(512 + *m as u8 as usize),
             Value::Method(m) => Rc::as_ptr(m) as usize,
             Value::Range(r) => Rc::as_ptr(r) as usize,
             Value::View(v) => Rc::as_ptr(v) as usize,
             Value::Iter(it) => Rc::as_ptr(it) as usize,
             Value::Types(ts) => Rc::as_ptr(ts) as *const Value as usize,
+            Value::Exc(e) => Rc::as_ptr(e) as usize,
         }
     }
 
@@ -117,6 +121,7 @@ impl Value {
             },
             Value::Iter(it) => it.borrow().value.tag(),
             Value::Types(_) => TypeTag::Tuple,
+            Value::Exc(e) => TypeTag::Exc(e.value.kind),
         }
     }
 
@@ -179,6 +184,81 @@ pub struct Function {
     pub def: Rc<FuncDef>,
 }
 
+/// An exception instance (`PyBaseExceptionObject`): not built in pylayout's memory, but its
+/// argument tuple is, and what it holds keeps objects alive as CPython's does: the
+/// traceback holds frame objects, which hold the locals of the frames that ended. Fields
+/// drop in `BaseException_clear`'s order.
+#[derive(Debug)]
+pub struct ExcObj {
+    /// The class.
+    pub kind: ExcKind,
+    /// `args`: a tuple in our memory.
+    pub args: Obj,
+    /// `__traceback__`: the outermost entry.
+    pub traceback: RefCell<Option<Rc<TbNode>>>,
+    /// `__cause__` (`raise ... from cause`).
+    pub cause: RefCell<Option<Value>>,
+    /// `__context__`: the exception being handled when this one was raised.
+    pub context: RefCell<Option<Value>>,
+    /// `__suppress_context__` (set by `raise ... from ...`).
+    pub suppress_context: std::cell::Cell<bool>,
+    /// What the traceback printer adds after the message ("Did you mean").
+    pub suggestion: Option<String>,
+}
+
+/// One traceback entry (`PyTracebackObject`, a GC object): the frame and its line; `next`
+/// is the entry one call deeper.
+#[derive(Debug)]
+pub struct TbNode {
+    /// `tb_next`.
+    pub next: Option<Rc<TbNode>>,
+    /// `tb_frame`.
+    pub frame: Rc<FrameObj>,
+    /// `tb_lineno`.
+    pub line: u32,
+    /// Its GC count.
+    pub gc: GcCounted<()>,
+}
+
+/// A frame object (`PyFrameObject`, a GC object), made the first time an exception passes
+/// through a frame. When its frame ends while a traceback still holds it, it takes the
+/// frame's locals (`take_ownership`): they live as long as the traceback.
+#[derive(Debug)]
+pub struct FrameObj {
+    /// `co_name`.
+    pub name: Rc<str>,
+    /// The locals it took over.
+    pub locals: RefCell<Vec<Option<Value>>>,
+    /// Its GC count.
+    pub gc: GcCounted<()>,
+}
+
+impl TbNode {
+    /// The entries from this one inwards, as (line, function) pairs, outermost first.
+    pub fn entries(node: &Option<Rc<TbNode>>) -> Vec<(u32, Rc<str>)> {
+        let mut out = Vec::new();
+        let mut cur = node.as_ref();
+        while let Some(n) = cur {
+            out.push((n.line, n.frame.name.clone()));
+            cur = n.next.as_ref();
+        }
+        out
+    }
+}
+
+impl Drop for TbNode {
+    /// Unlink the chain iteratively (`tb_dealloc` goes through the trashcan).
+    fn drop(&mut self) {
+        let mut next = self.next.take();
+        while let Some(n) = next {
+            match Rc::try_unwrap(n) {
+                Ok(mut inner) => next = inner.next.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 /// The three dict views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ViewKind {
@@ -226,6 +306,8 @@ pub enum TypeTag {
     DictReverseValueIterator,
     DictReverseItemIterator,
     Object,
+    /// An exception class.
+    Exc(ExcKind),
 }
 
 impl TypeTag {
@@ -265,6 +347,56 @@ impl TypeTag {
             TypeTag::DictReverseValueIterator => "dict_reversevalueiterator",
             TypeTag::DictReverseItemIterator => "dict_reverseitemiterator",
             TypeTag::Object => "object",
+            TypeTag::Exc(k) => k.name(),
+        }
+    }
+
+    /// Every tag but the exception classes, in declaration order.
+    pub const PLAIN: [TypeTag; 33] = [
+        TypeTag::Int,
+        TypeTag::Bool,
+        TypeTag::Float,
+        TypeTag::Str,
+        TypeTag::List,
+        TypeTag::Tuple,
+        TypeTag::Dict,
+        TypeTag::NoneType,
+        TypeTag::Range,
+        TypeTag::Function,
+        TypeTag::BuiltinFunction,
+        TypeTag::BuiltinMethod,
+        TypeTag::Type,
+        TypeTag::Module,
+        TypeTag::DictKeys,
+        TypeTag::DictValues,
+        TypeTag::DictItems,
+        TypeTag::ListIterator,
+        TypeTag::TupleIterator,
+        TypeTag::StrIterator,
+        TypeTag::StrAsciiIterator,
+        TypeTag::DictKeyIterator,
+        TypeTag::DictValueIterator,
+        TypeTag::DictItemIterator,
+        TypeTag::RangeIterator,
+        TypeTag::Enumerate,
+        TypeTag::Zip,
+        TypeTag::Reversed,
+        TypeTag::SeqReversed,
+        TypeTag::DictReverseKeyIterator,
+        TypeTag::DictReverseValueIterator,
+        TypeTag::DictReverseItemIterator,
+        TypeTag::Object,
+    ];
+
+    /// The type's slot in the identity table (below 256): its place in [`Self::PLAIN`], or
+    /// after them for the exception classes.
+    pub fn slot(self) -> usize {
+        match self {
+            TypeTag::Exc(k) => Self::PLAIN.len() + k as usize,
+            t => Self::PLAIN
+                .iter()
+                .position(|x| *x == t)
+                .expect("every tag but Exc is in PLAIN"),
         }
     }
 
@@ -303,6 +435,9 @@ impl TypeTag {
 
     /// Whether an instance of `self` is an instance of `of` (`bool` is an `int`).
     pub fn is_subtype(self, of: TypeTag) -> bool {
+        if let (TypeTag::Exc(a), TypeTag::Exc(b)) = (self, of) {
+            return a.is_subclass(b);
+        }
         self.identity() == of.identity()
             || (self == TypeTag::Bool && of == TypeTag::Int)
             || of == TypeTag::Object

@@ -49,12 +49,28 @@ impl Interp<'_> {
                 }
             }
             Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
+            Value::Exc(e) => {
+                let e = &e.value;
+                let link = |c: &std::cell::RefCell<Option<Value>>| {
+                    c.borrow().clone().unwrap_or(Value::Obj(none::none()))
+                };
+                match name {
+                    "args" => return Ok(Value::Obj(e.args.clone())),
+                    "__cause__" => return Ok(link(&e.cause)),
+                    "__context__" => return Ok(link(&e.context)),
+                    "__suppress_context__" => return Ok(bool_v(e.suppress_context.get())),
+                    _ => {}
+                }
+            }
             Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => {
                 return Ok(Value::method(v.clone(), name));
             }
             _ => {}
         }
         let tag = v.type_tag();
+        if name == "__class__" {
+            return Ok(Value::Type(tag));
+        }
         let dir = suggest::dir_of(tag);
         if dir.contains(&name) {
             return Err(Fault::Unsupported(format!(

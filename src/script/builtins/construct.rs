@@ -20,6 +20,13 @@ impl Interp<'_> {
             _ => None,
         };
         match t {
+            TypeTag::Exc(k) => {
+                let objs = args
+                    .into_iter()
+                    .map(Value::into_obj)
+                    .collect::<R<Vec<_>>>()?;
+                Ok(Value::Exc(crate::script::eval::instantiate(k, objs)))
+            }
             TypeTag::Type => match args.len() {
                 1 => {
                     no_kwargs("type", &kw)?;

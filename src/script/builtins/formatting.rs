@@ -48,10 +48,7 @@ impl Out {
     }
 }
 
-/// `KeyError(key)`: its message is the key's repr.
-fn key_error(key: &Obj) -> Fault {
-    Fault::Py(PyErr::new(ExcKind::KeyError, crate::types::ops::repr(key)))
-}
+use crate::script::ops::key_error;
 
 impl Interp<'_> {
     /// `PyObject_Format(v, spec)` as text, and the object itself when the result is `v`

@@ -224,6 +224,12 @@ impl Builtin {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| Value::Type(*t))
+            .or_else(|| {
+                ExcKind::ALL
+                    .iter()
+                    .find(|k| k.name() == name)
+                    .map(|k| Value::Type(TypeTag::Exc(*k)))
+            })
     }
 
     /// A function of a module.
@@ -267,10 +273,12 @@ pub fn listing() -> String {
         .iter()
         .map(|n| format!("sys.{n}"))
         .collect();
+    let exceptions: Vec<&str> = ExcKind::ALL.iter().map(|k| k.name()).collect();
     format!(
-        "Builtins: {}; the types {}; {}; gc.{}.",
+        "Builtins: {}; the types {}; the exceptions {}; {}; gc.{}.",
         names(None).join(" "),
         types.join(" "),
+        exceptions.join(" "),
         sys.join(", "),
         names(Some(Gc)).join("/")
     )

@@ -65,7 +65,7 @@ impl Interp<'_> {
                     return Err(type_err("unhashable type: 'slice'"));
                 }
             };
-            return Ok(d.get_item(&key)?);
+            return d.get_item(&key).map_err(|e| ops::keyed(e, &key));
         }
         if let Ok(l) = PyList::from_obj(o.clone()) {
             return match idx {
@@ -226,7 +226,7 @@ impl Interp<'_> {
             let Index::Item(k) = idx else {
                 return Err(type_err("unhashable type: 'slice'"));
             };
-            d.del_item(k)?;
+            d.del_item(k).map_err(|e| ops::keyed(e, k))?;
             return Ok(());
         }
         if let Ok(l) = PyList::from_obj(o.clone()) {

@@ -25,6 +25,8 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
         },
         Value::Method(_) | Value::Builtin(_) | Value::Module(_) => 72,
         Value::Func(_) => 152,
+        // The instance struct and the GC head.
+        Value::Exc(e) => (e.value.kind.basicsize() + 16) as i64,
         other => {
             return Err(Fault::Unsupported(format!(
                 "sys.getsizeof of a {} (not built in pylayout's memory)",
@@ -38,6 +40,9 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
 pub(super) fn sys_getrefcount(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
     match &args[0] {
         Value::Obj(o) => Ok(int_v(o.refcnt() as i64)),
+        // Every reference CPython holds (a name, the exception being handled, the argument
+        // here) is one clone of the `Rc`.
+        Value::Exc(e) => Ok(int_v(std::rc::Rc::strong_count(e) as i64)),
         other => Err(Fault::Unsupported(format!(
             "sys.getrefcount of a {} (not built in pylayout's memory)",
             other.type_name()

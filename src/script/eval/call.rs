@@ -21,23 +21,17 @@ impl Interp<'_> {
         self.enter()?;
         let code = def.code.clone();
         code.warm();
-        let mut frame = Frame {
-            code: &code,
-            locals: Vec::with_capacity(code.locals.len()),
-            parent: None,
-            line: 0,
-        };
-        frame.locals.extend(args.into_iter().map(Some));
-        frame.locals.resize(code.locals.len(), None);
+        let mut locals = Vec::with_capacity(code.locals.len());
+        locals.extend(args.into_iter().map(Some));
+        locals.resize(code.locals.len(), None);
+        let mut frame = Frame::new(&code, locals, None);
         let r = self.exec_block(&mut frame, &code.body);
+        let r = r.map_err(|e| self.unwind(&mut frame, e));
         self.leave();
-        match r {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::Obj(none::none())),
-            Err(e) => {
-                self.traceback.push((frame.line, code.name.clone()));
-                Err(e)
-            }
+        self.frame_exit(frame)?;
+        match r? {
+            Flow::Return(v) => Ok(v),
+            _ => Ok(Value::Obj(none::none())),
         }
     }
 }

@@ -244,12 +244,7 @@ impl Interp<'_> {
         let first = self.eval(f, &c.gens[0].iter)?;
         let iter = self.get_iter(first)?;
         c.code.warm();
-        let mut frame = Frame {
-            code: &c.code,
-            locals: vec![None; c.code.locals.len()],
-            parent: Some(f),
-            line: f.line,
-        };
+        let mut frame = Frame::new(&c.code, vec![None; c.code.locals.len()], Some(f));
         self.enter()?;
         let result = if c.dict {
             Value::Obj(PyDict::new().into_obj())
@@ -257,9 +252,10 @@ impl Interp<'_> {
             Value::Obj(PyList::new().into_obj())
         };
         let r = self.comp_loop(&mut frame, c, 0, Some(iter), &result);
+        let r = r.map_err(|e| self.unwind(&mut frame, e));
         self.leave();
+        self.frame_exit(frame)?;
         r?;
-        drop(frame);
         Ok(result)
     }
 

@@ -19,6 +19,7 @@
 
 mod budget;
 mod call;
+mod exceptions;
 mod expr;
 mod names;
 mod operators;
@@ -43,6 +44,7 @@ use crate::types::str::PyStr;
 use crate::types::tuple::PyTuple;
 
 pub(crate) use call::missing_arguments;
+pub(crate) use exceptions::instantiate;
 pub(crate) use expr::{Index, range_len, seq_items};
 pub(crate) use operators::values_identical;
 pub(crate) use stmt::LoopIter;
@@ -123,10 +125,25 @@ enum Flow {
 /// A failure with where it happened: (line, function) from the outermost frame in.
 #[derive(Debug)]
 pub struct Failure {
-    /// What stopped the run.
+    /// What stopped the run (an exception object is given here as its class and `str()`).
     pub fault: Fault,
     /// Traceback entries, outermost first.
     pub traceback: Vec<(u32, Rc<str>)>,
+    /// The exceptions printed before it, oldest first: its `__cause__` or `__context__`,
+    /// theirs, and so on.
+    pub chain: Vec<ChainLink>,
+}
+
+/// One exception of a chain the traceback printer shows before the last one.
+#[derive(Debug, Clone)]
+pub struct ChainLink {
+    /// Its traceback entries, outermost first.
+    pub traceback: Vec<(u32, Rc<str>)>,
+    /// Its last line (`KeyError: 'a'`).
+    pub last_line: String,
+    /// `true`: the next exception was raised `from` this one ("direct cause"); `false`: while
+    /// handling it.
+    pub cause: bool,
 }
 
 pub(crate) type R<T> = Result<T, Fault>;
@@ -140,6 +157,20 @@ struct Frame<'a> {
     parent: Option<&'a Frame<'a>>,
     /// The line of the statement running (for the traceback).
     line: u32,
+    /// Its frame object, once an exception has passed through it.
+    frame_obj: Option<Rc<FrameObj>>,
+}
+
+impl<'a> Frame<'a> {
+    fn new(code: &'a Code, locals: Vec<Option<Value>>, parent: Option<&'a Frame<'a>>) -> Self {
+        Frame {
+            code,
+            locals,
+            parent,
+            line: parent.map_or(0, |p| p.line),
+            frame_obj: None,
+        }
+    }
 }
 
 /// Where `--trace` lines go (shared with the runtime's tracer).
@@ -162,9 +193,14 @@ pub struct Interp<'o> {
     steps: u64,
     /// Python frames in use, the module's included (see [`Interp::enter`]).
     depth: usize,
-    /// The traceback of the fault unwinding, innermost first until [`Interp::run_module`]
-    /// turns it round.
-    traceback: Vec<(u32, Rc<str>)>,
+    /// The traceback of the exception unwinding: its outermost entry so far.
+    tb: Option<Rc<TbNode>>,
+    /// The exceptions being handled (`exc_info`'s stack): pushed when an `except` or a
+    /// `finally` starts on an exception, popped when it ends.
+    handling: Vec<Rc<GcCounted<ExcObj>>>,
+    /// The frame depth where a bare `raise` (or the re-raise at the end of an `except` that
+    /// matched nothing, or of a `finally`) raised: that frame is already in the traceback.
+    reraised_at: Option<usize>,
     /// Where `--trace` writes name events, when it is on.
     trace: Option<TraceSink>,
     /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
@@ -187,7 +223,9 @@ impl<'o> Interp<'o> {
             limits,
             steps: 0,
             depth: 1,
-            traceback: Vec::new(),
+            tb: None,
+            handling: Vec::new(),
+            reraised_at: None,
             trace: None,
             printed: None,
             repr_state: None,
@@ -212,22 +250,13 @@ impl<'o> Interp<'o> {
     /// Run a module's code.
     pub fn run_module(&mut self, code: &Code) -> Result<(), Failure> {
         code.warm();
-        let mut frame = Frame {
-            code,
-            locals: Vec::new(),
-            parent: None,
-            line: 0,
-        };
+        let mut frame = Frame::new(code, Vec::new(), None);
         let r = self.exec_block(&mut frame, &code.body);
         match r {
             Ok(_) => Ok(()),
             Err(fault) => {
-                self.traceback.push((frame.line, code.name.clone()));
-                self.traceback.reverse();
-                Err(Failure {
-                    fault,
-                    traceback: std::mem::take(&mut self.traceback),
-                })
+                let fault = self.unwind(&mut frame, fault);
+                Err(self.failure(fault))
             }
         }
     }

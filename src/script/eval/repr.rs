@@ -66,6 +66,7 @@ impl Interp<'_> {
         }
         Ok(match v {
             Value::Obj(o) => ops::str_of(o)?,
+            Value::Exc(e) => exceptions::exc_str(&e.value)?,
             other => self.repr_value(other)?,
         })
     }
@@ -125,6 +126,7 @@ impl Interp<'_> {
                 it.borrow().value.tag().name(),
                 v.identity()
             ),
+            Value::Exc(e) => exceptions::exc_repr(&e.value)?,
             Value::Types(ts) => {
                 let parts: Vec<String> = ts.iter().map(|t| self.repr_value(t)).collect::<R<_>>()?;
                 if parts.len() == 1 {

@@ -49,6 +49,8 @@ impl Interp<'_> {
                 };
             }
             StmtKind::While(c, body, orelse) => loop {
+                // The test runs on the `while` line again after each pass.
+                f.line = s.pos.line;
                 let cv = self.eval(f, c)?;
                 let go = self.truthy(&cv)?;
                 drop(cv);
@@ -75,6 +77,8 @@ impl Interp<'_> {
                 let mut iter = self.get_iter(iterable)?;
                 loop {
                     self.step()?;
+                    // FOR_ITER is on the `for` line (`dictionary changed size` is raised there).
+                    f.line = s.pos.line;
                     let Some(item) = self.iter_next(&mut iter)? else {
                         drop(iter);
                         return self.exec_block(f, orelse);
@@ -88,6 +92,13 @@ impl Interp<'_> {
                     }
                 }
             }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => return self.exec_try(f, body, handlers, orelse, finalbody),
+            StmtKind::Raise(e, cause) => return self.exec_raise(f, e.as_ref(), cause.as_ref()),
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Pass => {}
@@ -335,7 +346,7 @@ impl Interp<'_> {
         Ok(out)
     }
 
-    fn delete(&mut self, f: &mut Frame, t: &Target) -> R<()> {
+    pub(super) fn delete(&mut self, f: &mut Frame, t: &Target) -> R<()> {
         match t {
             Target::Name(Name::Global(id)) => match self.globals.remove(id) {
                 Some(old) => {

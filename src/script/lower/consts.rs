@@ -150,6 +150,28 @@ impl<'s> Lowerer<'s> {
                     self.consts_expr(m, t);
                 }
             }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                body.iter_mut()
+                    .chain(orelse.iter_mut())
+                    .for_each(|s| self.consts_stmt(s, t));
+                for h in handlers {
+                    if let Some(e) = &mut h.types {
+                        self.consts_expr(e, t);
+                    }
+                    h.body.iter_mut().for_each(|s| self.consts_stmt(s, t));
+                }
+                finalbody.iter_mut().for_each(|s| self.consts_stmt(s, t));
+            }
+            StmtKind::Raise(e, c) => {
+                for x in [e, c].into_iter().flatten() {
+                    self.consts_expr(x, t);
+                }
+            }
             StmtKind::Return(None)
             | StmtKind::Break
             | StmtKind::Continue

@@ -148,6 +148,14 @@ impl<'s> Lowerer<'s> {
                     self.collect_target_names(left, bound);
                 }
             }
+            "as_pattern" if n.parent().is_some_and(|p| p.kind() == "except_clause") => {
+                if let Some(a) = n.child_by_field_name("alias") {
+                    for c in named_children(a) {
+                        self.collect_target_names(c, bound);
+                    }
+                }
+                return;
+            }
             "delete_statement" => {
                 for c in named_children(n) {
                     self.collect_target_names(c, bound);
@@ -273,6 +281,25 @@ impl<'s> Varnames<'s> {
                 }
             }
             StmtKind::Def(n, _) | StmtKind::Import { name: n, .. } => self.name(n),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                body.iter().chain(orelse).for_each(|s| self.stmt(s));
+                for h in handlers {
+                    if let Some(e) = &h.types {
+                        self.expr(e);
+                    }
+                    if let Some(n) = &h.name {
+                        self.name(n);
+                    }
+                    h.body.iter().for_each(|s| self.stmt(s));
+                }
+                finalbody.iter().for_each(|s| self.stmt(s));
+            }
+            StmtKind::Raise(e, c) => [e, c].into_iter().flatten().for_each(|x| self.expr(x)),
             StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
         }
     }

@@ -199,6 +199,21 @@ impl<'s> Lowerer<'s> {
                 };
                 StmtKind::Assert(cond, msg)
             }
+            "try_statement" => self.try_stmt(n)?,
+            "raise_statement" => {
+                let exc = match named_children(n)
+                    .into_iter()
+                    .find(|c| Some(*c) != n.child_by_field_name("cause"))
+                {
+                    Some(e) => Some(self.expr(e)?),
+                    None => None,
+                };
+                let cause = match n.child_by_field_name("cause") {
+                    Some(c) => Some(self.expr(c)?),
+                    None => None,
+                };
+                StmtKind::Raise(exc, cause)
+            }
             "future_import_statement" => return self.unsupported_node(n),
             _ => return self.unsupported_node(n),
         };
@@ -244,6 +259,89 @@ impl<'s> Lowerer<'s> {
             }
             _ => self.block_field(*first, "body"),
         }
+    }
+
+    /// `try` with its `except` clauses, `else` and `finally`.
+    fn try_stmt(&mut self, n: Node) -> Res<StmtKind> {
+        let body = self.block_field(n, "body")?;
+        let (mut handlers, mut orelse, mut finalbody) = (Vec::new(), Vec::new(), Vec::new());
+        for c in named_children(n) {
+            match c.kind() {
+                "except_clause" if all_children(c).iter().any(|k| k.kind() == "*") => {
+                    return self.unsupported(c, "except*");
+                }
+                "except_clause" => {
+                    let mut cur = c.walk();
+                    let values: Vec<Node> = c.children_by_field_name("value", &mut cur).collect();
+                    if values.len() > 1 {
+                        return Err(CompileError::Syntax {
+                            pos: self.pos(values[0]),
+                            msg: "multiple exception types must be parenthesized".into(),
+                        });
+                    }
+                    // `except E as e` parses as an `as_pattern`: `E`, then the alias.
+                    let (value, alias) = match values.first() {
+                        Some(v) if v.kind() == "as_pattern" => {
+                            let alias = v
+                                .child_by_field_name("alias")
+                                .map(|a| named_children(a).into_iter().next().unwrap_or(a));
+                            (named_children(*v).into_iter().next(), alias)
+                        }
+                        Some(v) => (Some(*v), c.child_by_field_name("alias")),
+                        None => (None, None),
+                    };
+                    let types = match value {
+                        Some(v) => Some(self.expr(v)?),
+                        None => None,
+                    };
+                    let name = match alias {
+                        Some(a) if a.kind() == "identifier" => Some(self.store_name(self.text(a))),
+                        Some(a) => {
+                            return Err(CompileError::Syntax {
+                                pos: self.pos(a),
+                                msg: "invalid syntax".into(),
+                            });
+                        }
+                        None => None,
+                    };
+                    let block = named_children(c)
+                        .into_iter()
+                        .find(|k| k.kind() == "block")
+                        .expect("an except clause has a block");
+                    handlers.push(Handler {
+                        pos: self.pos(c),
+                        types,
+                        name,
+                        body: self.block_children(block)?,
+                    });
+                }
+                "except_group_clause" => return self.unsupported(c, "except*"),
+                "else_clause" => orelse = self.block_field(c, "body")?,
+                "finally_clause" => {
+                    let block = named_children(c)
+                        .into_iter()
+                        .find(|k| k.kind() == "block")
+                        .expect("a finally clause has a block");
+                    finalbody = self.block_children(block)?;
+                }
+                _ => {}
+            }
+        }
+        if let Some(h) = handlers[..handlers.len().saturating_sub(1)]
+            .iter()
+            .find(|h| h.types.is_none())
+        {
+            return Err(CompileError::Syntax {
+                pos: h.pos,
+                msg: "default 'except:' must be last".into(),
+            });
+        }
+        Ok(StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        })
     }
 
     /// `a = b = value`: the value, then the targets left to right.

@@ -186,6 +186,57 @@ impl Compiler {
                 }
                 self.name(name, "st");
             }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                // `compiler_try_finally` around `compiler_try_except`: the body, the `else`,
+                // the handlers (a named one stores the exception, then `name = None; del
+                // name`), and the `finally` (compiled twice: the normal and the exception
+                // path).
+                self.unit().tok("try");
+                self.unit().handlers = true;
+                let r0 = !self.unit().dead;
+                self.stmts(code, body);
+                self.stmts(code, orelse);
+                let mut live = !self.unit().dead;
+                for h in handlers {
+                    self.unit().tok("except");
+                    self.unit().dead = !r0;
+                    if let Some(e) = &h.types {
+                        self.expr(code, e);
+                    }
+                    if let Some(n) = &h.name {
+                        self.name(n, "st");
+                    }
+                    self.stmts(code, &h.body);
+                    live |= !self.unit().dead;
+                    if let Some(n) = &h.name {
+                        self.load_const(Key::None);
+                        self.name(n, "st");
+                        self.name(n, "del");
+                    }
+                }
+                self.unit().dead = !live;
+                if !finalbody.is_empty() {
+                    self.unit().tok("finally");
+                    self.stmts(code, finalbody);
+                    let after = self.unit().dead;
+                    self.unit().dead = !r0;
+                    self.stmts(code, finalbody);
+                    self.unit().dead = after;
+                }
+                self.unit().tok("end");
+            }
+            StmtKind::Raise(e, c) => {
+                for x in [e, c].into_iter().flatten() {
+                    self.expr(code, x);
+                }
+                self.unit().tok("raise");
+                self.unit().dead = true;
+            }
             StmtKind::Assert(c, m) => {
                 self.unit().tok("assert");
                 self.expr(code, c);

@@ -106,6 +106,8 @@ pub(super) struct Unit {
     /// The highest constant index a reachable `LOAD_CONST` uses (`trim_unused_consts`
     /// keeps `co_consts` up to it; index 0 always).
     pub(super) used_max: usize,
+    /// Whether it has a `try` (its exception table is not `b''`).
+    pub(super) handlers: bool,
 }
 
 impl Unit {
@@ -261,7 +263,13 @@ impl Compiler {
     pub(super) fn exit(&mut self) -> Key {
         let u = self.units.pop().expect("a unit");
         self.sim.pop(Fl::List); // the consts list
-        self.merge_one(Key::Bytes(String::new()), None); // co_exceptiontable: b''
+        // co_exceptiontable: b'' without a `try`; with one, its own bytes (as the code's).
+        let table = if u.handlers {
+            format!("E{}|{}", u.sig, u.shape)
+        } else {
+            String::new()
+        };
+        self.merge_one(Key::Bytes(table), None);
         self.merge_one(
             Key::Bytes(format!("L{}|{}", line_sig(&u.sig), u.shape)),
             None,

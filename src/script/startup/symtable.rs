@@ -46,6 +46,26 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
                     blocks_expr(m, out);
                 }
             }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                blocks_stmts(body, out);
+                blocks_stmts(orelse, out);
+                for h in handlers {
+                    if let Some(e) = &h.types {
+                        blocks_expr(e, out);
+                    }
+                    blocks_stmts(&h.body, out);
+                }
+                blocks_stmts(finalbody, out);
+            }
+            StmtKind::Raise(e, c) => [e, c]
+                .into_iter()
+                .flatten()
+                .for_each(|x| blocks_expr(x, out)),
             StmtKind::Return(None)
             | StmtKind::Break
             | StmtKind::Continue

@@ -42,7 +42,7 @@ fn pop(_me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<
     if args.len() == 2 && (d.is_empty() || !d.contains(&k)?) {
         return Ok(args[1].clone());
     }
-    Ok(obj(d.pop(&k)?))
+    Ok(obj(d.pop(&k).map_err(|e| ops::keyed(e, &k))?))
 }
 
 /// `dict.popitem()`.

@@ -1,0 +1,6 @@
+# expect: except*
+# at: 5:1
+try:
+    pass
+except* ValueError:
+    pass

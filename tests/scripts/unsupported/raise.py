@@ -1,3 +1,0 @@
-# expect: raise statement
-# at: 3:1
-raise ValueError

@@ -1,6 +1,0 @@
-# expect: try statement
-# at: 3:1
-try:
-    pass
-except Exception:
-    pass
