@@ -74,3 +74,27 @@ fn list_growth_is_the_profiles() {
     let ours: Vec<String> = caps.iter().map(|c| c.to_string()).collect();
     assert_eq!(out.trim(), ours.join(" "));
 }
+
+/// The exception classes the runner has: each one's base class and instance size, as
+/// python3's `builtins` defines them.
+#[test]
+fn exception_classes_are_pythons() {
+    use pylayout::error::ExcKind;
+    let names: Vec<&str> = ExcKind::ALL.iter().map(|k| k.name()).collect();
+    let out = common::python(&format!(
+        "import builtins\nfor n in {names:?}:\n    c = getattr(builtins, n)\n    \
+         print(n, c.__base__.__name__, c.__basicsize__)\n"
+    ));
+    let ours: String = ExcKind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {} {}\n",
+                k.name(),
+                k.base().map_or("object", |b| b.name()),
+                k.basicsize()
+            )
+        })
+        .collect();
+    assert_eq!(ours, out);
+}

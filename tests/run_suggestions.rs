@@ -780,6 +780,12 @@ values = {'INT': 1, 'BOOL': False, 'FLOAT': 1.5, 'STR': 'a', 'LIST': [1], 'TUPLE
           'DICT_REVERSEVALUEITERATOR': reversed({}.values()),
           'DICT_REVERSEITEMITERATOR': reversed({}.items()),
           'OBJECT': object()}
+for e in ['BaseException', 'Exception', 'TypeError', 'StopIteration', 'ImportError',
+          'RuntimeError', 'RecursionError', 'NotImplementedError', 'NameError',
+          'UnboundLocalError', 'AttributeError', 'LookupError', 'IndexError', 'KeyError',
+          'ValueError', 'AssertionError', 'ArithmeticError', 'OverflowError',
+          'ZeroDivisionError', 'MemoryError']:
+    values[e.upper()] = getattr(builtins, e)('x')
 for name, v in values.items():
     show('DIR_' + name, dir(v))
 show('DIR_TYPE', dir(type))
