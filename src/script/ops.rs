@@ -596,7 +596,100 @@ fn machine_int_op(op: BinOp, x: i64, y: i64) -> Option<i64> {
 #[inline]
 fn small_int_binary(op: BinOp, a: &Obj, b: &Obj) -> Option<Obj> {
     let (x, y) = machine_ints(a, b)?;
+    // Beyond one digit, CPython's add, subtract and multiply size their block for the
+    // operands (`int_block`): the general path makes it.
+    const MEDIUM: u64 = 1 << 30;
+    if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+        && (x.unsigned_abs() >= MEDIUM || y.unsigned_abs() >= MEDIUM)
+    {
+        return None;
+    }
     Some(small_int(machine_int_op(op, x, y)?))
+}
+
+/// The number of 30-bit digits of `|v|` (`Py_SIZE` without the sign).
+fn ndigits(v: &BigInt) -> usize {
+    v.bits().div_ceil(30) as usize
+}
+
+/// The block CPython 3.11 allocates for `a op b` on ints when it is not simply the result's
+/// own size, with whether a small result gives the block back (`maybe_small_long`):
+/// `long_add`/`long_sub` take `x_add` (`size_a + 1` digits) when the magnitudes add and
+/// `x_sub` (the longer size, or up to the highest digit that differs when the sizes are
+/// equal) when they subtract; `long_mul` takes `x_mul` (`size_a + size_b`). Both operands
+/// of one digit take the medium-value fast paths, which make the result exactly.
+fn int_block(op: BinOp, a: &BigInt, b: &BigInt) -> Option<(usize, bool)> {
+    let (da, db) = (ndigits(a), ndigits(b));
+    if da <= 1 && db <= 1 {
+        return None;
+    }
+    let neg = |v: &BigInt| v.sign() == Sign::Minus;
+    match op {
+        BinOp::Mul if da == 0 || db == 0 => None,
+        BinOp::Mul => Some((da + db, false)),
+        BinOp::Add | BinOp::Sub => {
+            let b_neg = neg(b) != (op == BinOp::Sub);
+            if neg(a) == b_neg {
+                return Some((da.max(db) + 1, false));
+            }
+            if da != db {
+                return Some((da.max(db), true));
+            }
+            let (x, y) = (
+                crate::types::int::to_digits(a.magnitude()),
+                crate::types::int::to_digits(b.magnitude()),
+            );
+            // Equal magnitudes: the shared 0, no block.
+            (0..da).rev().find(|&i| x[i] != y[i]).map(|i| (i + 1, true))
+        }
+        _ => None,
+    }
+}
+
+/// `long_mul` as `long_pow`'s `MULT` calls it: the product and its object.
+fn long_mul(x: &BigInt, y: &BigInt) -> (BigInt, Obj) {
+    let v = x * y;
+    let o = match int_block(BinOp::Mul, x, y) {
+        Some((block, small)) => PyInt::from_bigint_in_block(&v, block, small).into_obj(),
+        None => int_obj(v.clone()),
+    };
+    (v, o)
+}
+
+/// `long_pow` for an exponent below 2**60 (3.11): `e <= 3` multiplies directly; above, a
+/// left-to-right binary exponentiation starting from the base, where each `MULT` makes the
+/// new product before it drops the previous one. The intermediate products are real
+/// objects, allocated and freed in that order, so the result lands where CPython's does.
+fn long_pow(a: &BigInt, e: u64) -> Obj {
+    let one = BigInt::from(1);
+    match e {
+        0 => return int_obj(one),
+        1 => return long_mul(a, &one).1,
+        2 | 3 => {
+            let z = long_mul(a, a);
+            if e == 2 {
+                return z.1;
+            }
+            let r = long_mul(&z.0, a);
+            drop(z);
+            return r.1;
+        }
+        _ => {}
+    }
+    let top = 63 - e.leading_zeros();
+    let mut z: Option<(BigInt, Obj)> = None;
+    for bit in (0..top).rev() {
+        let next = match &z {
+            Some((v, _)) => long_mul(v, v),
+            None => long_mul(a, a),
+        };
+        z = Some(next);
+        if e >> bit & 1 == 1 {
+            let next = long_mul(&z.as_ref().expect("set").0, a);
+            z = Some(next);
+        }
+    }
+    z.expect("an exponent of 4 or more multiplies").1
 }
 
 /// The values of two exact ints (not bools) that both fit an `i64`, read from their digits.
@@ -610,6 +703,15 @@ pub(crate) fn machine_ints(a: &Obj, b: &Obj) -> Option<(i64, i64)> {
 }
 
 fn int_op(op: BinOp, a: BigInt, b: BigInt, limit: usize) -> OpResult<Obj> {
+    if let Some((block, small)) = int_block(op, &a, &b) {
+        check_mem(int_bytes(block as u64 * 30) as u128, limit, "the int")?;
+        let r = match op {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            _ => a * b,
+        };
+        return Ok(PyInt::from_bigint_in_block(&r, block, small).into_obj());
+    }
     // Fast path: machine ints.
     if let (Some(x), Some(y)) = (a.to_i64_(), b.to_i64_())
         && let Some(r) = machine_int_op(op, x, y)
@@ -671,17 +773,18 @@ fn int_op(op: BinOp, a: BigInt, b: BigInt, limit: usize) -> OpResult<Obj> {
                     "the int",
                 )?;
             }
-            let Ok(e32) = u32::try_from(e) else {
-                // base is 0, 1 or -1 here (anything bigger failed the memory check).
-                return Ok(int_obj(if a.is_zero_() {
-                    BigInt::from(0)
-                } else if a.sign() == Sign::Minus && e % 2 == 1 {
-                    BigInt::from(-1)
-                } else {
-                    BigInt::from(1)
-                }));
-            };
-            a.pow(e32)
+            if e < 1 << 60 {
+                return Ok(long_pow(&a, e));
+            }
+            // A bigger exponent: the base is 0, 1 or -1 (anything else failed the memory
+            // check), and every product is a small int.
+            if a.is_zero_() {
+                BigInt::from(0)
+            } else if a.sign() == Sign::Minus && e % 2 == 1 {
+                BigInt::from(-1)
+            } else {
+                BigInt::from(1)
+            }
         }
         BinOp::LShift => {
             if b.sign() == Sign::Minus {
@@ -737,7 +840,16 @@ pub fn unary_op(op: UnOp, a: &Obj) -> OpResult<Obj> {
         (UnOp::Pos, Some(Num::Int(_))) if !is_bool(a) => Ok(a.clone()),
         (UnOp::Pos, Some(Num::Int(i))) => Ok(int_obj(i)),
         (UnOp::Pos, Some(Num::Float(_))) => Ok(a.clone()),
-        (UnOp::Invert, Some(Num::Int(i))) => Ok(int_obj(-i - BigInt::from(1))),
+        // long_invert: past one digit, `-(x + 1)` negated in place in long_add's block.
+        (UnOp::Invert, Some(Num::Int(i))) => {
+            let one = BigInt::from(1);
+            Ok(match int_block(BinOp::Add, &i, &one) {
+                Some((block, small)) => {
+                    PyInt::from_bigint_in_block(&(-i - one), block, small).into_obj()
+                }
+                None => int_obj(-i - one),
+            })
+        }
         (UnOp::Neg, _) => Err(bad("-")),
         (UnOp::Pos, _) => Err(bad("+")),
         _ => Err(bad("~")),

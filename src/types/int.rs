@@ -319,15 +319,37 @@ impl PyInt {
         }))
     }
 
+    /// A result of CPython's `x_add`, `x_sub` or `x_mul`: `_PyLong_New(block)`, sized for
+    /// the longest result the operands allow, then normalized, so `ob_size` counts the
+    /// digits `v` has while the block keeps its size (which decides the pool it came from,
+    /// and so the addresses that follow). With `maybe_small` (`x_sub`), a value in the
+    /// small-int range frees the block and is the shared small int (`maybe_small_long`).
+    pub fn from_bigint_in_block(v: &BigInt, block: usize, maybe_small: bool) -> PyInt {
+        if maybe_small
+            && let Ok(small) = i64::try_from(v)
+            && small_index(small).is_some()
+        {
+            drop(Self::new_from_digits_in(false, &[], block));
+            return Self::from_i64(small);
+        }
+        let digits = to_digits(v.magnitude());
+        Self::new_from_digits_in(v.sign() == Sign::Minus, &digits, block)
+    }
+
     /// `_PyLong_New(n)` + copy: a fresh heap int with exactly these digits (no small-int
     /// check). The block holds `24 + 4 * max(1, n)` bytes.
     fn new_from_digits(negative: bool, digits: &[u32]) -> PyInt {
+        Self::new_from_digits_in(negative, digits, digits.len())
+    }
+
+    /// [`Self::new_from_digits`] in a block of `block` digits (at least the digits').
+    fn new_from_digits_in(negative: bool, digits: &[u32], block: usize) -> PyInt {
         let n = digits.len();
-        let nbytes = int_sizeof(n);
+        let nbytes = int_sizeof(n.max(block));
         let op = alloc_object(&INT_TYPE, nbytes)
             .unwrap_or_else(|| panic!("out of memory allocating a {n}-digit int"));
-        // SAFETY: op is a fresh block of nbytes = 24 + 4*max(1, n) bytes, enough for the
-        // header and max(1, n) digits at offset 24 (4-aligned).
+        // SAFETY: op is a fresh block of nbytes = 24 + 4*max(1, n, block) bytes, enough for
+        // the header and max(1, n) digits at offset 24 (4-aligned).
         unsafe {
             let var = op.cast::<PyVarObject>();
             let size = n as isize;
