@@ -43,7 +43,7 @@ enum Stmt {
     For(Var, Expr, Vec<Stmt>, Vec<Stmt>),
     While(Expr, Vec<Stmt>),
     /// A function; `true` declares `a`..`d` global at its top.
-    Def(Func, Vec<Var>, bool, Vec<Stmt>),
+    Def(Func, Params, bool, Vec<Stmt>),
     Return(Option<Expr>),
     Assert(Expr),
     Break,
@@ -57,6 +57,16 @@ enum Stmt {
     Raise(Option<(ExcClass, Option<Expr>)>, bool),
     /// In a named handler: what the exception object shows.
     ShowErr,
+}
+
+/// A parameter list: positional parameters (with defaults), `*args`, keyword-only ones,
+/// `**kwargs`.
+#[derive(Arbitrary, Debug)]
+struct Params {
+    positional: Vec<(Var, Option<Expr>)>,
+    star: Option<Var>,
+    kwonly: Vec<(Var, Option<Expr>)>,
+    dstar: Option<Var>,
 }
 
 /// `except [classes] [as err]: body`.
@@ -121,7 +131,7 @@ enum Expr {
     IfElse(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Builtin, Vec<Arg>),
     Method(Box<Expr>, Method, Vec<Arg>),
-    CallFunc(Func, Vec<Expr>),
+    CallFunc(Func, Vec<Expr>, Vec<(Var, Expr)>),
     Index(Box<Expr>, Box<Expr>),
     Slice(
         Box<Expr>,
@@ -516,11 +526,50 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             block(s, body, indent + 1, in_loop);
         }
         Stmt::Def(f, params, globals, body) => {
-            let mut ps: Vec<&str> = params.iter().take(4).map(|p| p.name()).collect();
-            ps.sort_unstable();
-            ps.dedup();
-            if *globals {
-                ps.retain(|p| !"abcd".contains(p));
+            // Each name once, none of the globals; a default makes every later positional
+            // parameter take one.
+            let mut used: Vec<&str> = Vec::new();
+            let mut fresh = |v: &Var| {
+                let n = v.name();
+                let taken = used.contains(&n) || (*globals && "abcd".contains(n));
+                let ok = !taken;
+                used.push(n);
+                ok.then_some(n)
+            };
+            let mut ps: Vec<String> = Vec::new();
+            let mut defaulted = false;
+            for (v, d) in params.positional.iter().take(4) {
+                let Some(n) = fresh(v) else { continue };
+                match d {
+                    Some(d) => {
+                        defaulted = true;
+                        ps.push(format!("{n}={}", e(d)));
+                    }
+                    None if defaulted => ps.push(format!("{n}=None")),
+                    None => ps.push(n.to_string()),
+                }
+            }
+            let star = params.star.as_ref().and_then(&mut fresh);
+            let kwonly: Vec<String> = params
+                .kwonly
+                .iter()
+                .take(2)
+                .filter_map(|(v, d)| {
+                    let n = fresh(v)?;
+                    Some(match d {
+                        Some(d) => format!("{n}={}", e(d)),
+                        None => n.to_string(),
+                    })
+                })
+                .collect();
+            match star {
+                Some(n) => ps.push(format!("*{n}")),
+                None if !kwonly.is_empty() => ps.push("*".into()),
+                None => {}
+            }
+            ps.extend(kwonly);
+            if let Some(n) = params.dstar.as_ref().and_then(&mut fresh) {
+                ps.push(format!("**{n}"));
             }
             line(s, indent, &format!("def {}({}):", f.name(), ps.join(", ")));
             if *globals {
@@ -709,7 +758,17 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         }
         Expr::Call(f, args) => format!("{}({})", f.name(), arglist(args, d)),
         Expr::Method(o, m, args) => format!("({}).{}({})", e(o), m.name(), arglist(args, d)),
-        Expr::CallFunc(f, args) => format!("{}({})", f.name(), items(args, d).join(", ")),
+        Expr::CallFunc(f, args, kwargs) => {
+            let mut parts = items(args, d);
+            let mut seen: Vec<&str> = Vec::new();
+            for (k, v) in kwargs.iter().take(3) {
+                if !seen.contains(&k.name()) {
+                    seen.push(k.name());
+                    parts.push(format!("{}={}", k.name(), expr(v, d)));
+                }
+            }
+            format!("{}({})", f.name(), parts.join(", "))
+        }
         Expr::Index(o, i) => format!("({})[{}]", e(o), e(i)),
         Expr::Slice(o, a, b, c) => format!("({})[{}:{}:{}]", e(o), ob(a), ob(b), ob(c)),
         Expr::ListComp(x, v, it, cond) => match cond {

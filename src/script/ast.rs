@@ -234,7 +234,7 @@ pub enum StmtKind {
     Break,
     Continue,
     Pass,
-    Def(Name, Rc<FuncDef>),
+    Def(Name, Rc<FuncDef>, Defaults),
     Return(Option<Expr>),
     /// `import sys` / `import gc as g` / `from sys import getsizeof as gs`: bind `name` to the
     /// module (`attr` None) or to its attribute.
@@ -328,9 +328,36 @@ impl Code {
     }
 }
 
-/// A `def`: its parameters (the first `nparams` locals) and code.
+/// A `def`: its parameters and code. The parameters are the first locals, in
+/// `co_varnames`' order: the positional ones (`nposonly` of them before a `/`), the
+/// keyword-only ones, then `*args` and `**kwargs` when present.
 #[derive(Debug)]
 pub struct FuncDef {
+    /// `co_argcount`: positional parameters, positional-only ones included.
     pub nparams: usize,
+    /// `co_posonlyargcount`.
+    pub nposonly: usize,
+    /// `co_kwonlyargcount`.
+    pub nkwonly: usize,
+    /// `CO_VARARGS`: a `*args` parameter.
+    pub varargs: bool,
+    /// `CO_VARKEYWORDS`: a `**kwargs` parameter.
+    pub varkw: bool,
     pub code: Rc<Code>,
+}
+
+impl FuncDef {
+    /// How many locals are parameters.
+    pub fn nlocals_params(&self) -> usize {
+        self.nparams + self.nkwonly + usize::from(self.varargs) + usize::from(self.varkw)
+    }
+}
+
+/// What a `def` evaluates in the enclosing code before `MAKE_FUNCTION`: the positional
+/// defaults (a tuple: a constant when every default is one) and the keyword-only defaults
+/// (a dict, `BUILD_CONST_KEY_MAP`).
+#[derive(Debug, Default)]
+pub struct Defaults {
+    pub pos: Option<Expr>,
+    pub kw: Option<Expr>,
 }

@@ -182,6 +182,12 @@ pub struct Function {
     pub name: Rc<str>,
     /// Parameters and code.
     pub def: Rc<FuncDef>,
+    /// `__defaults__`: the positional parameters' defaults, a tuple.
+    pub defaults: Option<Obj>,
+    /// `__kwdefaults__`: the keyword-only parameters' defaults, a dict.
+    pub kwdefaults: Option<Obj>,
+    /// Its GC count (a function is a GC object from `MAKE_FUNCTION` to its last reference).
+    pub gc: GcCounted<()>,
 }
 
 /// An exception instance (`PyBaseExceptionObject`): not built in pylayout's memory, but its

@@ -49,6 +49,14 @@ impl Interp<'_> {
                 }
             }
             Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
+            Value::Func(f) if name == "__defaults__" || name == "__kwdefaults__" => {
+                let o = if name == "__defaults__" {
+                    &f.defaults
+                } else {
+                    &f.kwdefaults
+                };
+                return Ok(Value::Obj(o.clone().unwrap_or_else(none::none)));
+            }
             Value::Exc(e) => {
                 let e = &e.value;
                 let link = |c: &std::cell::RefCell<Option<Value>>| {
@@ -88,10 +96,7 @@ impl Interp<'_> {
     /// Call a callable value.
     pub(crate) fn call(&mut self, f: Value, args: Args, kwargs: Kwargs) -> R<Value> {
         match f {
-            Value::Func(func) => {
-                let args = bind_kwargs(&func, args, kwargs)?;
-                self.call_function(&func, args)
-            }
+            Value::Func(func) => self.call_function(&func, args, kwargs),
             Value::Builtin(b) => self.call_builtin(b, args, kwargs),
             Value::Type(t) => self.construct(t, args, kwargs),
             Value::Method(m) => {
@@ -105,44 +110,4 @@ impl Interp<'_> {
             ))),
         }
     }
-}
-
-fn bind_kwargs(func: &Function, mut args: Args, kw: Kwargs) -> R<Args> {
-    if kw.is_empty() {
-        return Ok(args);
-    }
-    let n = func.def.nparams;
-    let names = &func.def.code.locals[..n];
-    if args.len() > n {
-        return Ok(args); // the arity error follows
-    }
-    let mut slots: Vec<Option<Value>> = args.drain(..).map(Some).collect();
-    slots.resize(n, None);
-    for (k, v) in kw {
-        match names.iter().position(|p| **p == *k) {
-            Some(i) if slots[i].is_some() => {
-                return Err(type_err(format!(
-                    "{}() got multiple values for argument '{k}'",
-                    func.name
-                )));
-            }
-            Some(i) => slots[i] = Some(v),
-            None => {
-                return Err(type_err(format!(
-                    "{}() got an unexpected keyword argument '{k}'",
-                    func.name
-                )));
-            }
-        }
-    }
-    if slots.iter().any(Option::is_none) {
-        let missing: Vec<&str> = names
-            .iter()
-            .zip(&slots)
-            .filter(|(_, s)| s.is_none())
-            .map(|(n, _)| &**n)
-            .collect();
-        return Err(missing_arguments(&func.name, &missing));
-    }
-    Ok(slots.into_iter().map(|s| s.expect("filled")).collect())
 }

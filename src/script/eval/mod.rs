@@ -43,7 +43,6 @@ use crate::types::none;
 use crate::types::str::PyStr;
 use crate::types::tuple::PyTuple;
 
-pub(crate) use call::missing_arguments;
 pub(crate) use exceptions::instantiate;
 pub(crate) use expr::{Index, range_len, seq_items};
 pub(crate) use operators::values_identical;

@@ -102,12 +102,22 @@ impl Interp<'_> {
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Pass => {}
-            StmtKind::Def(name, def) => {
+            StmtKind::Def(name, def, d) => {
+                let mut obj_of = |e: &Option<Expr>| -> R<Option<Obj>> {
+                    match e {
+                        Some(e) => Ok(Some(self.eval(f, e)?.into_obj()?)),
+                        None => Ok(None),
+                    }
+                };
+                let defaults = obj_of(&d.pos)?;
+                let kwdefaults = obj_of(&d.kw)?;
                 let func = Value::Func(Rc::new(Function {
                     name: def.code.name.clone(),
                     def: def.clone(),
+                    defaults,
+                    kwdefaults,
+                    gc: GcCounted::new(()),
                 }));
-                crate::gc::on_gc_alloc();
                 self.store_name(f, name, func)?;
             }
             StmtKind::Return(e) => {

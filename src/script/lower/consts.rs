@@ -167,6 +167,20 @@ impl<'s> Lowerer<'s> {
                 }
                 finalbody.iter_mut().for_each(|s| self.consts_stmt(s, t));
             }
+            StmtKind::Def(_, _, d) => {
+                // Constant defaults are loaded one by one, then folded into a tuple
+                // constant: co_consts holds both.
+                if let Some(Expr::Lit(o)) = &d.pos
+                    && let Ok(tuple) = PyTuple::from_obj(o.clone())
+                {
+                    for item in tuple.items() {
+                        self.register(&mut t.consts, &mut t.keys, item);
+                    }
+                }
+                for x in [&mut d.pos, &mut d.kw].into_iter().flatten() {
+                    self.consts_expr(x, t);
+                }
+            }
             StmtKind::Raise(e, c) => {
                 for x in [e, c].into_iter().flatten() {
                     self.consts_expr(x, t);
@@ -176,7 +190,6 @@ impl<'s> Lowerer<'s> {
             | StmtKind::Break
             | StmtKind::Continue
             | StmtKind::Pass
-            | StmtKind::Def(..)
             | StmtKind::Import { .. } => {}
         }
     }

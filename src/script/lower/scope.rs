@@ -280,7 +280,13 @@ impl<'s> Varnames<'s> {
                     self.expr(m);
                 }
             }
-            StmtKind::Def(n, _) | StmtKind::Import { name: n, .. } => self.name(n),
+            StmtKind::Def(n, _, d) => {
+                for x in [&d.pos, &d.kw].into_iter().flatten() {
+                    self.expr(x);
+                }
+                self.name(n);
+            }
+            StmtKind::Import { name: n, .. } => self.name(n),
             StmtKind::Try {
                 body,
                 handlers,

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use super::compiler::{Compiler, Key, Unit};
+use super::sim::Fl;
 use crate::script::ast::*;
 
 impl Compiler {
@@ -166,7 +167,9 @@ impl Compiler {
                 self.unit().tok("ret");
                 self.unit().dead = true;
             }
-            StmtKind::Def(n, f) => {
+            StmtKind::Def(n, f, d) => {
+                // compiler_default_arguments, then the body's unit.
+                self.defaults(code, d);
                 self.function(f);
                 self.name(n, "st");
             }
@@ -244,6 +247,36 @@ impl Compiler {
                     self.expr(code, m);
                 }
             }
+        }
+    }
+
+    /// `compiler_default_arguments`: the positional defaults (`BUILD_TUPLE`, which the CFG
+    /// optimizer folds into a new constant when every default is one), then the keyword-only
+    /// ones (`compiler_visit_kwonlydefaults`: the names in a list, made a tuple, the list
+    /// freed, `BUILD_CONST_KEY_MAP`).
+    fn defaults(&mut self, code: &Code, d: &Defaults) {
+        match &d.pos {
+            Some(Expr::Const(i)) => {
+                let Key::Tuple(items) = self.const_of(code, *i) else {
+                    unreachable!("folded defaults are a tuple")
+                };
+                for item in &items {
+                    self.load_const(item.clone());
+                }
+                self.unit().tok(&format!("tuple{}", items.len()));
+                self.unit().folds.push(items);
+            }
+            Some(other) => self.expr(code, other),
+            None => {}
+        }
+        if let Some(Expr::Dict(chunks)) = &d.kw
+            && let [DictChunk::ConstKeys(k, vs)] = &chunks[..]
+        {
+            self.sim.pop(Fl::List);
+            vs.iter().for_each(|x| self.expr(code, x));
+            self.sim.push(Fl::List);
+            self.built_tuple(code, k);
+            self.unit().tok(&format!("constmap{}", vs.len()));
         }
     }
 
@@ -448,11 +481,11 @@ impl Compiler {
     fn function(&mut self, f: &FuncDef) {
         let code = &f.code;
         let mut unit = Unit {
-            nparams: f.nparams,
+            nparams: f.nlocals_params(),
             shape: code.shape.clone(),
             ..Unit::default()
         };
-        for p in &code.locals[..f.nparams] {
+        for p in &code.locals[..f.nlocals_params()] {
             unit.add_varname(p);
         }
         self.enter(unit);

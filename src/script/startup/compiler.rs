@@ -108,6 +108,9 @@ pub(super) struct Unit {
     pub(super) used_max: usize,
     /// Whether it has a `try` (its exception table is not `b''`).
     pub(super) handlers: bool,
+    /// Constant tuples the CFG optimizer folds from `BUILD_TUPLE` of constants
+    /// (`fold_tuple_on_constants`: a `def`'s defaults), in code order.
+    pub(super) folds: Vec<Vec<Key>>,
 }
 
 impl Unit {
@@ -261,8 +264,20 @@ impl Compiler {
 
     /// `assemble` + `makecode` + `compiler_exit_scope`; returns the code object's key.
     pub(super) fn exit(&mut self) -> Key {
-        let u = self.units.pop().expect("a unit");
+        let mut u = self.units.pop().expect("a unit");
         self.sim.pop(Fl::List); // the consts list
+        // optimize_cfg: each folded tuple is new, merged (merge_const_one), and appended to
+        // co_consts unless there already.
+        for items in std::mem::take(&mut u.folds) {
+            let n = items.len();
+            self.sim.pop(Fl::Tuple(n));
+            let k = Key::Tuple(items);
+            if self.merge_one(k.clone(), Some(n)) == Merge::New {
+                self.built.push(k.clone());
+            }
+            let i = u.add_const(k);
+            u.used_max = u.used_max.max(i);
+        }
         // co_exceptiontable: b'' without a `try`; with one, its own bytes (as the code's).
         let table = if u.handlers {
             format!("E{}|{}", u.sig, u.shape)

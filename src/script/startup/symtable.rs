@@ -35,7 +35,10 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
                 blocks_stmts(a, out);
                 blocks_stmts(b, out);
             }
-            StmtKind::Def(_, f) => {
+            StmtKind::Def(_, f, d) => {
+                for x in [&d.pos, &d.kw].into_iter().flatten() {
+                    blocks_expr(x, out);
+                }
                 let mut b = Block::default();
                 blocks_stmts(&f.code.body, &mut b.children);
                 out.push(b);
