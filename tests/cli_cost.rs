@@ -289,7 +289,8 @@ fn bench_reports_every_pair_in_json() {
 }
 
 /// A panic — a bug — reaches the user as one line and exit code 70, on the main thread and
-/// in the runner's thread alike; no backtrace unless RUST_BACKTRACE asks for one.
+/// in the runner's thread alike; no backtrace unless PYLAYOUT_BACKTRACE asks for one (not even
+/// with RUST_BACKTRACE set, as many Rust developers keep it).
 #[test]
 fn a_panic_is_one_line_and_exit_70() {
     for (place, args) in [
@@ -299,7 +300,8 @@ fn a_panic_is_one_line_and_exit_70() {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_pylayout"))
             .args(&args)
             .env("PYLAYOUT_FORCE_PANIC", place)
-            .env_remove("RUST_BACKTRACE")
+            .env_remove("PYLAYOUT_BACKTRACE")
+            .env("RUST_BACKTRACE", "1")
             .output()
             .expect("run pylayout");
         let err = String::from_utf8_lossy(&out.stderr);

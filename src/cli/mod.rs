@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 success, 1 failure while running (a script that raised, a failed write),
 //! 2 bad input (usage errors included), 70 an internal error — a bug in pylayout, reported in
-//! one line by the panic hook, never as a backtrace unless `RUST_BACKTRACE` is set.
+//! one line by the panic hook, never as a backtrace unless `PYLAYOUT_BACKTRACE` is set (a
+//! `RUST_BACKTRACE` a Rust developer keeps in their environment does not count).
 //! A closed pipe (`pylayout pool | head`) is not an error.
 
 mod after;
@@ -164,7 +165,7 @@ impl From<io::Error> for CliError {
 pub const EXIT_INTERNAL: u8 = 70;
 
 /// A panic reaches the user as one line and exit code [`EXIT_INTERNAL`]; the default report
-/// (with its backtrace) only when `RUST_BACKTRACE` is set.
+/// (with its backtrace) only when `PYLAYOUT_BACKTRACE` is set.
 fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -184,7 +185,7 @@ fn install_panic_hook() {
         eprintln!(
             "pylayout: internal error: {first}{at}; this is a bug in pylayout, please report it with the command and input that caused it"
         );
-        if std::env::var_os("RUST_BACKTRACE").is_some() {
+        if std::env::var_os("PYLAYOUT_BACKTRACE").is_some() {
             default(info);
         }
         let _ = io::Write::flush(&mut io::stdout());

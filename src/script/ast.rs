@@ -145,11 +145,16 @@ pub enum Expr {
     BoolOp(bool, Vec<Expr>),
     Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// A call. With a `*seq` among the arguments ([`Expr::Starred`]) or a `**mapping`
+    /// among the keywords (named [`DOUBLE_STAR`]) it is `CALL_FUNCTION_EX`: the arguments
+    /// become a tuple and the keywords a dict first.
     Call {
         func: Box<Expr>,
         args: Vec<Expr>,
         kwargs: Vec<(Rc<str>, Expr)>,
     },
+    /// `*seq` as a call's argument.
+    Starred(Box<Expr>),
     MethodCall {
         recv: Box<Expr>,
         name: Rc<str>,
@@ -171,6 +176,17 @@ pub enum Expr {
         conversion: Option<char>,
         spec: Option<Box<Expr>>,
     },
+}
+
+/// The keyword "name" of a `**mapping` argument (no identifier is spelled so).
+pub const DOUBLE_STAR: &str = "**";
+
+impl Expr {
+    /// Whether a call's arguments need `CALL_FUNCTION_EX` (a `*seq` or a `**mapping`).
+    pub fn is_call_ex(args: &[Expr], kwargs: &[(Rc<str>, Expr)]) -> bool {
+        args.iter().any(|a| matches!(a, Expr::Starred(_)))
+            || kwargs.iter().any(|(k, _)| &**k == DOUBLE_STAR)
+    }
 }
 
 /// One part of a dict display.

@@ -197,3 +197,180 @@ pub(crate) fn missing_arguments(func: &str, missing: &[&str], kind: &str) -> Fau
         if quoted.len() == 1 { "" } else { "s" }
     ))
 }
+
+impl Interp<'_> {
+    /// `CALL_FUNCTION_EX`: `f(a, *seq, k=v, **mapping)`. The positional arguments are a
+    /// tuple (a lone `*t` of a tuple is `t` itself; otherwise a list is built — the items
+    /// before the first star, `LIST_EXTEND`s and `LIST_APPEND`s — and made a tuple), the
+    /// keywords a dict (runs of plain keywords as one dict each, `DICT_MERGE`d with the
+    /// mappings); both live until the call returns. A call with keywords also passes their
+    /// names as a tuple (`_PyStack_UnpackDict`).
+    pub(super) fn call_ex(
+        &mut self,
+        f: &Frame,
+        func: &Expr,
+        args: &[Expr],
+        kwargs: &[(Rc<str>, Expr)],
+    ) -> R<Value> {
+        let fv = self.eval(f, func)?;
+        let callargs = match args {
+            [Expr::Starred(x)] => {
+                let v = self.eval(f, x)?;
+                self.star_tuple(&fv, v)?
+            }
+            _ if !args.iter().any(|a| matches!(a, Expr::Starred(_))) => {
+                // No star: BUILD_TUPLE.
+                let mut items = Vec::with_capacity(args.len());
+                for a in args {
+                    items.push(self.eval(f, a)?.into_obj()?);
+                }
+                PyTuple::new(items).into_obj()
+            }
+            _ => {
+                let mut before = Vec::new();
+                let mut list: Option<Obj> = None;
+                for a in args {
+                    match a {
+                        Expr::Starred(x) => {
+                            let l = list.get_or_insert_with(|| {
+                                PyList::with_items(std::mem::take(&mut before)).into_obj()
+                            });
+                            let l = l.clone();
+                            let v = self.eval(f, x)?;
+                            if !self.is_iterable(&v) {
+                                return Err(not_iterable_after_star(&fv, &v));
+                            }
+                            self.call_method(Value::Obj(l), "extend", vec![v], Vec::new())?;
+                        }
+                        other => {
+                            let v = self.eval(f, other)?.into_obj()?;
+                            match &list {
+                                Some(l) => PyList::from_obj(l.clone()).expect("list").append(v),
+                                None => before.push(v),
+                            }
+                        }
+                    }
+                }
+                let l = list.expect("a starred argument");
+                let items = PyList::from_obj(l.clone()).expect("list").items();
+                let t = PyTuple::new(items).into_obj();
+                drop(l);
+                t
+            }
+        };
+        let kwdict = if kwargs.is_empty() {
+            None
+        } else {
+            Some(self.keywords_dict(f, &fv, kwargs)?)
+        };
+        let args = PyTuple::from_obj(callargs.clone())
+            .expect("a tuple")
+            .items()
+            .into_iter()
+            .map(Value::Obj)
+            .collect();
+        let mut kw = Vec::new();
+        if let Some(d) = &kwdict {
+            for (k, v) in d.items() {
+                let Ok(name) = PyStr::from_obj(k) else {
+                    return Err(type_err("keywords must be strings"));
+                };
+                kw.push((Rc::from(name.to_string()), Value::Obj(v)));
+            }
+        }
+        let _kwnames = (!kw.is_empty())
+            .then(|| PyTuple::new(kw.iter().map(|(k, _)| PyStr::new(k).into_obj()).collect()));
+        self.caller_quickened = f.code.quickened();
+        let r = self.call(fv, args, kw);
+        drop(kwdict);
+        drop(callargs);
+        r
+    }
+
+    /// `f(*x)`: a tuple as it is, anything else iterated into one (`PySequence_Tuple`).
+    fn star_tuple(&mut self, func: &Value, v: Value) -> R<Obj> {
+        if let Value::Obj(o) = &v
+            && o.is_type(&crate::types::tuple::TUPLE_TYPE)
+        {
+            return Ok(o.clone());
+        }
+        if !self.is_iterable(&v) {
+            return Err(not_iterable_after_star(func, &v));
+        }
+        let (items, _, _) = self.collect(v)?;
+        Ok(PyTuple::new(items).into_obj())
+    }
+
+    /// The keywords of a `CALL_FUNCTION_EX` as one dict.
+    fn keywords_dict(&mut self, f: &Frame, func: &Value, kwargs: &[(Rc<str>, Expr)]) -> R<PyDict> {
+        let mut dict: Option<PyDict> = None;
+        let mut run: Vec<(Obj, Obj)> = Vec::new();
+        let flush = |me: &mut Self, dict: &mut Option<PyDict>, run: &mut Vec<(Obj, Obj)>| {
+            if run.is_empty() {
+                return Ok(());
+            }
+            let d = PyDict::from_display(std::mem::take(run))?;
+            match dict {
+                Some(into) => me.dict_merge(func, into, &d)?,
+                None => *dict = Some(d),
+            }
+            Ok::<(), Fault>(())
+        };
+        for (k, x) in kwargs {
+            if &**k == DOUBLE_STAR {
+                flush(self, &mut dict, &mut run)?;
+                let into = dict.get_or_insert_with(PyDict::new).clone();
+                let m = self.eval(f, x)?;
+                let Some(m) = m.as_obj().and_then(|o| PyDict::from_obj(o.clone()).ok()) else {
+                    return Err(type_err(format!(
+                        "{} argument after ** must be a mapping, not {}",
+                        function_str(func),
+                        m.type_name()
+                    )));
+                };
+                self.dict_merge(func, &into, &m)?;
+            } else {
+                let v = self.eval(f, x)?.into_obj()?;
+                run.push((PyStr::new(k).into_obj(), v));
+            }
+        }
+        flush(self, &mut dict, &mut run)?;
+        Ok(dict.expect("keywords make a dict"))
+    }
+
+    /// `DICT_MERGE`: a key already there is an error naming the function.
+    fn dict_merge(&mut self, func: &Value, into: &PyDict, m: &PyDict) -> R<()> {
+        for k in m.keys() {
+            if into.contains(&k)? {
+                let name = match PyStr::from_obj(k.clone()) {
+                    Ok(s) => s.to_string(),
+                    Err(k) => crate::types::ops::repr(&k),
+                };
+                return Err(type_err(format!(
+                    "{} got multiple values for keyword argument '{name}'",
+                    function_str(func)
+                )));
+            }
+        }
+        Ok(into.merge(m)?)
+    }
+}
+
+/// `_PyObject_FunctionStr`: `__main__.f()`, `print()`, `sys.getsizeof()`, `list.append()`.
+fn function_str(v: &Value) -> String {
+    match v {
+        Value::Func(f) => format!("__main__.{}()", f.name),
+        Value::Builtin(b) => format!("{}()", b.qualname()),
+        Value::Type(t) => format!("{}()", t.name()),
+        Value::Method(m) => format!("{}.{}()", m.value.recv.type_name(), m.value.name),
+        other => format!("{}()", other.type_name()),
+    }
+}
+
+fn not_iterable_after_star(func: &Value, v: &Value) -> Fault {
+    type_err(format!(
+        "{} argument after * must be an iterable, not {}",
+        function_str(func),
+        v.type_name()
+    ))
+}

@@ -97,6 +97,10 @@ impl Interp<'_> {
                     self.eval(f, b)?
                 }
             }
+            Expr::Call { func, args, kwargs } if Expr::is_call_ex(args, kwargs) => {
+                self.call_ex(f, func, args, kwargs)?
+            }
+            Expr::Starred(_) => unreachable!("only a call's argument is starred"),
             Expr::Call { func, args, kwargs } => {
                 let fv = self.eval(f, func)?;
                 let a = self.eval_values(f, args)?;

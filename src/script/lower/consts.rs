@@ -245,6 +245,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(b, t);
                 self.consts_expr(c, t);
             }
+            Expr::Starred(x) => self.consts_expr(x, t),
             Expr::Call { func, args, kwargs } => {
                 self.consts_expr(func, t);
                 args.iter_mut().for_each(|x| self.consts_expr(x, t));

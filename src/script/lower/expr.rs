@@ -290,20 +290,44 @@ impl<'s> Lowerer<'s> {
                     let v = self.expr(a.child_by_field_name("value").expect("value"))?;
                     kwargs.push((k, v));
                 }
-                "list_splat" | "dictionary_splat" | "generator_expression" => {
-                    return self.unsupported_node(a);
+                "dictionary_splat" => {
+                    let inner = named_children(a).into_iter().next().expect("a value");
+                    kwargs.push((DOUBLE_STAR.into(), self.expr(inner)?));
                 }
-                _ => {
-                    if !kwargs.is_empty() {
+                "generator_expression" => return self.unsupported_node(a),
+                kind => {
+                    let unpacked = kwargs.iter().any(|(k, _)| &**k == DOUBLE_STAR);
+                    let msg = match kind {
+                        "list_splat" if unpacked => {
+                            "iterable argument unpacking follows keyword argument unpacking"
+                        }
+                        "list_splat" => "",
+                        _ if unpacked => "positional argument follows keyword argument unpacking",
+                        _ if !kwargs.is_empty() => "positional argument follows keyword argument",
+                        _ => "",
+                    };
+                    if !msg.is_empty() {
                         return Err(CompileError::Syntax {
                             pos: self.pos(a),
-                            msg: "positional argument follows keyword argument".into(),
+                            msg: msg.into(),
                         });
                     }
-                    args.push(self.expr(a)?)
+                    if kind == "list_splat" {
+                        let inner = named_children(a).into_iter().next().expect("a value");
+                        args.push(Expr::Starred(Box::new(self.expr(inner)?)));
+                    } else {
+                        args.push(self.expr(a)?)
+                    }
                 }
             }
         }
+        // `maybe_optimize_method_call` gives up on unpacking: the bound method is made.
+        let (recv, func) = match (recv, func) {
+            (Some((obj, name)), None) if Expr::is_call_ex(&args, &kwargs) => {
+                (None, Some(Expr::Attr(Box::new(obj), name)))
+            }
+            other => other,
+        };
         Ok(match (recv, func) {
             (Some((obj, name)), _) => Expr::MethodCall {
                 recv: Box::new(obj),

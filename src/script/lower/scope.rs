@@ -358,6 +358,7 @@ impl<'s> Varnames<'s> {
                 self.expr(b);
                 self.expr(c);
             }
+            Expr::Starred(x) => self.expr(x),
             Expr::Call { func, args, kwargs } => {
                 self.expr(func);
                 args.iter().for_each(|x| self.expr(x));

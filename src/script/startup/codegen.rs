@@ -280,6 +280,19 @@ impl Compiler {
         }
     }
 
+    /// `compiler_subkwargs`: past one keyword, their names are a new constant tuple
+    /// (`BUILD_CONST_KEY_MAP`).
+    fn subkwargs(&mut self, run: &mut Vec<Rc<str>>) {
+        if run.len() > 1 {
+            let keys = run.iter().map(|k| Key::Str(k.clone())).collect();
+            self.load_const_new(keys);
+        }
+        if !run.is_empty() {
+            self.unit().tok(&format!("kwmap{}", run.len()));
+        }
+        run.clear();
+    }
+
     /// An `if`/`while` test. A constant test is decided at compile time: its `LOAD_CONST`
     /// and one branch go (`optimize_basic_block`, then unreachable-block removal).
     fn test(&mut self, code: &Code, c: &Expr) -> Option<bool> {
@@ -414,6 +427,30 @@ impl Compiler {
                 self.unit().dead = was || t == Some(true);
                 self.expr(code, c);
                 self.unit().dead = was;
+            }
+            Expr::Starred(x) => {
+                self.expr(code, x);
+                self.unit().tok("extend");
+            }
+            Expr::Call { func, args, kwargs } if Expr::is_call_ex(args, kwargs) => {
+                // compiler_call_helper's ex_call: the arguments as a list made a tuple; the
+                // keywords as dicts, runs of plain ones by compiler_subkwargs (a constant
+                // tuple of names past one), merged.
+                self.expr(code, func);
+                args.iter().for_each(|x| self.expr(code, x));
+                let mut run: Vec<Rc<str>> = Vec::new();
+                for (k, x) in kwargs {
+                    if &**k == DOUBLE_STAR {
+                        self.subkwargs(&mut run);
+                        self.expr(code, x);
+                        self.unit().tok("merge");
+                    } else {
+                        self.expr(code, x);
+                        run.push(k.clone());
+                    }
+                }
+                self.subkwargs(&mut run);
+                self.unit().tok("callex");
             }
             Expr::Call { func, args, kwargs } => {
                 self.expr(code, func);

@@ -125,6 +125,7 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             blocks_expr(b, out);
             blocks_expr(c, out);
         }
+        Expr::Starred(x) => blocks_expr(x, out),
         Expr::Call { func, args, kwargs } => {
             blocks_expr(func, out);
             args.iter().for_each(|x| blocks_expr(x, out));

@@ -1,3 +1,0 @@
-# expect: star expression
-# at: 3:7
-print(*[1, 2])
