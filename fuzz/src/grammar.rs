@@ -31,6 +31,8 @@ enum Func {
 enum Stmt {
     Assign(Var, Expr),
     Unpack(Var, Var, Expr),
+    /// `v, *w = x` (`true`) or `*v, w = x`.
+    StarUnpack(Var, Var, bool, Expr),
     AugAssign(Var, BinOp, Expr),
     SetItem(Var, Expr, Expr),
     SetSlice(Var, Option<Expr>, Option<Expr>, Expr),
@@ -131,7 +133,14 @@ enum Expr {
     IfElse(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Builtin, Vec<Arg>),
     Method(Box<Expr>, Method, Vec<Arg>),
-    CallFunc(Func, Vec<Expr>, Vec<(Var, Expr)>),
+    /// A call of `f` or `g`: positional arguments, keywords, and a `*seq` / `**mapping`.
+    CallFunc(
+        Func,
+        Vec<Expr>,
+        Vec<(Var, Expr)>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+    ),
     Index(Box<Expr>, Box<Expr>),
     Slice(
         Box<Expr>,
@@ -487,6 +496,15 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
     match st {
         Stmt::Assign(v, x) => line(s, indent, &format!("{} = {}", v.name(), e(x))),
         Stmt::Unpack(v, w, x) => line(s, indent, &format!("{}, {} = {}", v.name(), w.name(), e(x))),
+        Stmt::StarUnpack(v, w, first, x) => {
+            let (v, w) = (v.name(), w.name());
+            let t = if *first {
+                format!("{v}, *{w}")
+            } else {
+                format!("*{v}, {w}")
+            };
+            line(s, indent, &format!("{t} = {}", e(x)))
+        }
         Stmt::AugAssign(v, op, x) => {
             line(s, indent, &format!("{} {}= {}", v.name(), op.sym(), e(x)))
         }
@@ -758,14 +776,20 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         }
         Expr::Call(f, args) => format!("{}({})", f.name(), arglist(args, d)),
         Expr::Method(o, m, args) => format!("({}).{}({})", e(o), m.name(), arglist(args, d)),
-        Expr::CallFunc(f, args, kwargs) => {
+        Expr::CallFunc(f, args, kwargs, star, dstar) => {
             let mut parts = items(args, d);
+            if let Some(x) = star {
+                parts.push(format!("*{}", expr(x, d)));
+            }
             let mut seen: Vec<&str> = Vec::new();
             for (k, v) in kwargs.iter().take(3) {
                 if !seen.contains(&k.name()) {
                     seen.push(k.name());
                     parts.push(format!("{}={}", k.name(), expr(v, d)));
                 }
+            }
+            if let Some(x) = dstar {
+                parts.push(format!("**{}", expr(x, d)));
             }
             format!("{}({})", f.name(), parts.join(", "))
         }

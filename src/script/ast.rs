@@ -227,6 +227,8 @@ pub enum Target {
     Name(Name),
     Subscript(Expr, Expr),
     Tuple(Vec<Target>, Pos),
+    /// `*rest` inside a tuple target (`UNPACK_EX`): a new list of what is left.
+    Starred(Box<Target>),
 }
 
 /// A statement with its position.

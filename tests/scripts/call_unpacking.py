@@ -114,3 +114,13 @@ c3 = gc.get_count()[0]
 h(1, *l, x=2, **d)
 c4 = gc.get_count()[0]
 print(c1 - c0, c2 - c1, c3 - c2, c4 - c3)
+for args in [(1, 2), 2]:
+    try:
+        print(f(1, *args), f(*[1], *args))
+    except TypeError as e:
+        print('TypeError', e)
+try:
+    f(*2, **3)
+except TypeError as e:
+    print('TypeError', e)
+print('%s %s' % (str, int), '%r' % ((int, float),))

@@ -456,9 +456,11 @@ pub(crate) fn percent_format(me: &mut Interp<'_>, fmt: &PyStr, args: &Value) -> 
     let tuple = args
         .as_obj()
         .and_then(|o| PyTuple::from_obj(o.clone()).ok());
-    let items: Vec<Value> = match &tuple {
-        Some(t) => t.items().into_iter().map(Value::Obj).collect(),
-        None => vec![args.clone()],
+    let items: Vec<Value> = match (&tuple, args) {
+        (Some(t), _) => t.items().into_iter().map(Value::Obj).collect(),
+        // `(str, int)`: a tuple of types, which the runner keeps outside memory.
+        (None, Value::Types(ts)) => ts.to_vec(),
+        (None, _) => vec![args.clone()],
     };
     // PyMapping_Check: anything with a subscript but a tuple or a str (a dict, and also a
     // list or a range) is the "mapping" `%(key)s` reads, and excuses unused arguments.

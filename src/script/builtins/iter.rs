@@ -29,6 +29,21 @@ impl Interp<'_> {
         Ok(LoopIter::Own(Box::new(it), gc))
     }
 
+    /// `PyObject_GetIter` as a value: an iterator object, shared by whoever holds it (an
+    /// iterator is its own).
+    pub(crate) fn iterator_value(&mut self, v: Value) -> R<Value> {
+        if let Value::Iter(_) = v {
+            return Ok(v);
+        }
+        let it = self.make_iter(v)?;
+        let counted = if it.is_gc() {
+            GcCounted::new(it)
+        } else {
+            GcCounted::uncounted(it)
+        };
+        Ok(Value::Iter(Rc::new(std::cell::RefCell::new(counted))))
+    }
+
     fn make_iter(&mut self, v: Value) -> R<Iter> {
         Ok(match v {
             Value::Obj(o) => {
@@ -158,7 +173,7 @@ impl Interp<'_> {
     }
 
     /// `PySequence_List(v)`: `PyList_New(0)` (free list) then `list_extend`.
-    pub(super) fn sequence_list(&mut self, v: Value) -> R<PyList> {
+    pub(crate) fn sequence_list(&mut self, v: Value) -> R<PyList> {
         let l = PyList::new();
         self.extend_list(&l, v)?;
         Ok(l)

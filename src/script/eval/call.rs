@@ -213,10 +213,14 @@ impl Interp<'_> {
         kwargs: &[(Rc<str>, Expr)],
     ) -> R<Value> {
         let fv = self.eval(f, func)?;
+        // A lone `*x` is checked and made a tuple by CALL_FUNCTION_EX itself, after the
+        // keywords are evaluated.
+        let mut lone = None;
         let callargs = match args {
             [Expr::Starred(x)] => {
                 let v = self.eval(f, x)?;
-                self.star_tuple(&fv, v)?
+                lone = Some(v);
+                PyTuple::empty().into_obj()
             }
             _ if !args.iter().any(|a| matches!(a, Expr::Starred(_))) => {
                 // No star: BUILD_TUPLE.
@@ -238,7 +242,11 @@ impl Interp<'_> {
                             let l = l.clone();
                             let v = self.eval(f, x)?;
                             if !self.is_iterable(&v) {
-                                return Err(not_iterable_after_star(&fv, &v));
+                                // LIST_EXTEND's own wording.
+                                return Err(type_err(format!(
+                                    "Value after * must be an iterable, not {}",
+                                    v.type_name()
+                                )));
                             }
                             self.call_method(Value::Obj(l), "extend", vec![v], Vec::new())?;
                         }
@@ -262,6 +270,10 @@ impl Interp<'_> {
             None
         } else {
             Some(self.keywords_dict(f, &fv, kwargs)?)
+        };
+        let callargs = match lone {
+            Some(v) => self.star_tuple(&fv, v)?,
+            None => callargs,
         };
         let args = PyTuple::from_obj(callargs.clone())
             .expect("a tuple")

@@ -188,7 +188,7 @@ impl Interp<'_> {
                 let r = self.inplace(op, cur, v)?;
                 self.setitem(&obj, &idx, r)
             }
-            Target::Tuple(..) => unreachable!("refused by the compiler"),
+            Target::Tuple(..) | Target::Starred(_) => unreachable!("refused by the compiler"),
         }
     }
 
@@ -293,13 +293,64 @@ impl Interp<'_> {
                 self.setitem(&obj, &idx, v)
             }
             Target::Tuple(ts, _) => {
+                if let Some(star) = ts.iter().position(|t| matches!(t, Target::Starred(_))) {
+                    let items = self.unpack_ex(v, star, ts.len() - star - 1)?;
+                    for (t, it) in ts.iter().zip(items) {
+                        let t = match t {
+                            Target::Starred(inner) => inner,
+                            t => t,
+                        };
+                        self.store(f, t, Value::Obj(it))?;
+                    }
+                    return Ok(());
+                }
                 let items = self.unpack(v, ts.len())?;
                 for (t, it) in ts.iter().zip(items) {
                     self.store(f, t, Value::Obj(it))?;
                 }
                 Ok(())
             }
+            Target::Starred(_) => unreachable!("a starred target is inside a tuple"),
         }
+    }
+
+    /// `UNPACK_EX`: `before` items, a list of the rest (`PySequence_List` of the iterator),
+    /// and `after` items moved off that list's end (`unpack_iterable`).
+    fn unpack_ex(&mut self, v: Value, before: usize, after: usize) -> R<Vec<Obj>> {
+        if !self.is_iterable(&v) {
+            return Err(type_err(format!(
+                "cannot unpack non-iterable {} object",
+                v.type_name()
+            )));
+        }
+        let short = |got: usize| {
+            exc(
+                ExcKind::ValueError,
+                format!(
+                    "not enough values to unpack (expected at least {}, got {got})",
+                    before + after
+                ),
+            )
+        };
+        let it = self.iterator_value(v)?;
+        let mut out = Vec::with_capacity(before + after + 1);
+        {
+            let mut shared = self.get_iter(it.clone())?;
+            for i in 0..before {
+                match self.iter_next(&mut shared)? {
+                    Some(x) => out.push(x),
+                    None => return Err(short(i)),
+                }
+            }
+        }
+        let list = self.sequence_list(it)?;
+        if list.len() < after {
+            return Err(short(before + list.len()));
+        }
+        let tail = list.take_tail(after);
+        out.push(list.into_obj());
+        out.extend(tail);
+        Ok(out)
     }
 
     /// `UNPACK_SEQUENCE n`.
@@ -403,6 +454,7 @@ impl Interp<'_> {
                 }
                 Ok(())
             }
+            Target::Starred(_) => Err(Fault::Unsupported("del of a starred target".into())),
         }
     }
 }

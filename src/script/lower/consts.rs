@@ -202,6 +202,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(b, t);
             }
             Target::Tuple(ts, _) => ts.iter_mut().for_each(|x| self.consts_target(x, t)),
+            Target::Starred(x) => self.consts_target(x, t),
         }
     }
 

@@ -318,6 +318,7 @@ impl<'s> Varnames<'s> {
                 self.expr(b);
             }
             Target::Tuple(ts, _) => ts.iter().for_each(|t| self.target(t)),
+            Target::Starred(x) => self.target(x),
         }
     }
 

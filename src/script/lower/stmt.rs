@@ -392,7 +392,18 @@ impl<'s> Lowerer<'s> {
             | "list" => {
                 let mut ts = Vec::new();
                 for c in named_children(n) {
-                    ts.push(self.target(c)?);
+                    if matches!(c.kind(), "list_splat_pattern" | "list_splat") {
+                        if ts.iter().any(|t| matches!(t, Target::Starred(_))) {
+                            return Err(CompileError::Syntax {
+                                pos: self.pos(c),
+                                msg: "multiple starred expressions in assignment".into(),
+                            });
+                        }
+                        let inner = named_children(c).into_iter().next().expect("a target");
+                        ts.push(Target::Starred(Box::new(self.target(inner)?)));
+                    } else {
+                        ts.push(self.target(c)?);
+                    }
                 }
                 Ok(Target::Tuple(ts, self.pos(n)))
             }
@@ -401,7 +412,10 @@ impl<'s> Lowerer<'s> {
                 self.target(kids[0])
             }
             "attribute" => self.unsupported(n, "attribute assignment"),
-            "list_splat_pattern" | "list_splat" => self.unsupported(n, "star expression"),
+            "list_splat_pattern" | "list_splat" => Err(CompileError::Syntax {
+                pos: self.pos(n),
+                msg: "starred assignment target must be in a list or tuple".into(),
+            }),
             _ => Err(CompileError::Syntax {
                 pos: self.pos(n),
                 msg: format!("cannot assign to {}", construct_name(n.kind())),

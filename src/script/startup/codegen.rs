@@ -100,7 +100,7 @@ impl Compiler {
                         self.expr(code, a);
                         self.expr(code, b);
                     }
-                    Target::Tuple(..) => {}
+                    Target::Tuple(..) | Target::Starred(_) => {}
                 }
                 self.expr(code, e);
                 self.unit().tok(&format!("aug{op:?}"));
@@ -321,6 +321,10 @@ impl Compiler {
             Target::Tuple(ts, _) => {
                 self.unit().tok(&format!("unpack{}", ts.len()));
                 ts.iter().for_each(|x| self.target(code, x, op));
+            }
+            Target::Starred(x) => {
+                self.unit().tok("star");
+                self.target(code, x, op);
             }
         }
     }

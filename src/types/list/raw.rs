@@ -439,6 +439,21 @@ impl PyList {
         self.take_one(i)
     }
 
+    /// `unpack_iterable`'s end for `a, *b, c = x`: the last `n` items (`n <= len`, a panic
+    /// otherwise) move out in order and `ob_size` drops by `n` (`Py_SET_SIZE`: no
+    /// `list_resize`, the array keeps its allocation).
+    pub fn take_tail(&self, n: usize) -> Vec<Obj> {
+        let size = self.len();
+        assert!(n <= size, "{n} items off a list of {size}");
+        let out = (size - n..size)
+            // SAFETY: slots below ob_size hold owned references, which pass to the caller.
+            .map(|i| unsafe { Obj::from_owned(NonNull::new_unchecked(*self.slot(i))) })
+            .collect();
+        // SAFETY: the references of the slots past the new size were taken above.
+        unsafe { self.set_size(size - n) };
+        out
+    }
+
     /// `list_ass_slice(i, i + 1, NULL)` for `i < len` and `len > 1`, the removed reference
     /// handed back instead of released: the same steps as [`PyList::ass_slice`] takes for
     /// one item (the recycled item kept on the stack, the tail moved down,

@@ -1,3 +1,0 @@
-# expect: star expression
-# at: 3:4
-a, *b = [1, 2, 3]
