@@ -23,17 +23,17 @@ pub struct Pos {
 pub enum Name {
     /// A module global (or a builtin when no global has that name).
     Global(Rc<str>),
-    /// A fast local of the current frame.
+    /// A slot of the current frame: a fast local, or a cell (a local a nested scope reads,
+    /// [`Code::cellvars`]) or a free variable (an enclosing scope's cell,
+    /// [`Code::freevars`]), which loads and stores go through (`LOAD_DEREF`).
     Local(usize, Rc<str>),
-    /// A local of an enclosing comprehension or function frame, `depth` frames up.
-    Outer(usize, usize, Rc<str>),
 }
 
 impl Name {
     /// The identifier.
     pub fn ident(&self) -> &str {
         match self {
-            Name::Global(n) | Name::Local(_, n) | Name::Outer(_, _, n) => n,
+            Name::Global(n) | Name::Local(_, n) => n,
         }
     }
 }
@@ -155,6 +155,8 @@ pub enum Expr {
     },
     /// `*seq` as a call's argument.
     Starred(Box<Expr>),
+    /// `lambda params: body`: a function made where the expression runs.
+    Lambda(Rc<FuncDef>, Box<Defaults>),
     MethodCall {
         recv: Box<Expr>,
         name: Rc<str>,
@@ -322,6 +324,13 @@ pub struct Code {
     /// Whether the body starts with a string literal: `co_consts[0]` (a function) or
     /// `__doc__` (the module).
     pub docstring: bool,
+    /// Slots that are cells (`co_cellvars`: locals a nested function or comprehension
+    /// reads), made at frame entry (`MAKE_CELL`).
+    pub cellvars: Vec<usize>,
+    /// Slots that are free variables (`co_freevars`, in closure order), each with the slot
+    /// of the enclosing frame its cell comes from (`LOAD_CLOSURE` there, `COPY_FREE_VARS`
+    /// here).
+    pub freevars: Vec<(usize, usize)>,
     /// `co_warmup`: RESUMEs and JUMP_BACKWARDs executed so far, up to
     /// [`QUICKENING_WARMUP_DELAY`], when 3.11 quickens the code (its call sites specialize on
     /// their next execution: `str(x)` then passes no argument tuple).

@@ -45,6 +45,28 @@ pub enum Value {
     Types(Rc<[Value]>),
     /// An exception instance (`ValueError('x')`, the `e` of `except ... as e`).
     Exc(Rc<GcCounted<ExcObj>>),
+    /// A cell (`PyCellObject`, a GC object): what a frame slot of a cell or free variable
+    /// holds. Loads and stores of the slot go through it; it never reaches a script.
+    Cell(Rc<CellObj>),
+}
+
+/// A cell: one variable shared by the frame that binds it and the closures that read it.
+#[derive(Debug)]
+pub struct CellObj {
+    /// `ob_ref`: the variable's value, `None` while unbound.
+    pub value: RefCell<Option<Value>>,
+    /// Its GC count.
+    pub gc: GcCounted<()>,
+}
+
+impl CellObj {
+    /// `PyCell_New(value)` (`MAKE_CELL`).
+    pub fn new(value: Option<Value>) -> Rc<CellObj> {
+        Rc::new(CellObj {
+            value: RefCell::new(value),
+            gc: GcCounted::new(()),
+        })
+    }
 }
 
 /// What a value not in our memory is, as far as `is` and `id()` can tell: every copy of a
@@ -87,6 +109,7 @@ impl Value {
             Value::Iter(it) => Rc::as_ptr(it) as usize,
             Value::Types(ts) => Rc::as_ptr(ts) as *const Value as usize,
             Value::Exc(e) => Rc::as_ptr(e) as usize,
+            Value::Cell(c) => Rc::as_ptr(c) as usize,
         }
     }
 
@@ -122,6 +145,7 @@ impl Value {
             Value::Iter(it) => it.borrow().value.tag(),
             Value::Types(_) => TypeTag::Tuple,
             Value::Exc(e) => TypeTag::Exc(e.value.kind),
+            Value::Cell(_) => TypeTag::Object,
         }
     }
 
@@ -186,6 +210,11 @@ pub struct Function {
     pub defaults: Option<Obj>,
     /// `__kwdefaults__`: the keyword-only parameters' defaults, a dict.
     pub kwdefaults: Option<Obj>,
+    /// `__closure__`: the cells of its free variables, in `co_freevars` order, and the
+    /// tuple `MAKE_FUNCTION` keeps them in (made as CPython makes it; its items here are
+    /// placeholders, cells not being objects in pylayout's memory).
+    pub closure: Vec<Rc<CellObj>>,
+    pub closure_tuple: Option<Obj>,
     /// Its GC count (a function is a GC object from `MAKE_FUNCTION` to its last reference).
     pub gc: GcCounted<()>,
 }

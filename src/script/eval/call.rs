@@ -22,9 +22,10 @@ impl Interp<'_> {
         kwargs: Vec<(Rc<str>, Value)>,
     ) -> R<Value> {
         let code = func.def.code.clone();
-        let locals = bind_arguments(func, args, kwargs, code.locals.len())?;
+        let mut locals = bind_arguments(func, args, kwargs, code.locals.len())?;
         self.enter()?;
         code.warm();
+        stmt::init_cells(&code, &mut locals, &func.closure);
         let mut frame = Frame::new(&code, locals, None);
         let r = self.exec_block(&mut frame, &code.body);
         let r = r.map_err(|e| self.unwind(&mut frame, e));

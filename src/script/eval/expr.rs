@@ -101,6 +101,17 @@ impl Interp<'_> {
                 self.call_ex(f, func, args, kwargs)?
             }
             Expr::Starred(_) => unreachable!("only a call's argument is starred"),
+            Expr::Lambda(def, d) => {
+                let defaults = match &d.pos {
+                    Some(e) => Some(self.eval(f, e)?.into_obj()?),
+                    None => None,
+                };
+                let kwdefaults = match &d.kw {
+                    Some(e) => Some(self.eval(f, e)?.into_obj()?),
+                    None => None,
+                };
+                stmt::make_function(f, def, defaults, kwdefaults)
+            }
             Expr::Call { func, args, kwargs } => {
                 let fv = self.eval(f, func)?;
                 let a = self.eval_values(f, args)?;
@@ -244,11 +255,16 @@ impl Interp<'_> {
     fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {
         // MAKE_FUNCTION (a function object that lives for the call), GET_ITER on the
         // outermost iterable, then the call with the iterator as `.0`.
+        let closure = stmt::closure_cells(f, &c.code);
+        let _closure_tuple = (!closure.is_empty()).then(|| stmt::placeholder_tuple(closure.len()));
         let _func = GcCounted::new(());
         let first = self.eval(f, &c.gens[0].iter)?;
         let iter = self.get_iter(first)?;
         c.code.warm();
-        let mut frame = Frame::new(&c.code, vec![None; c.code.locals.len()], Some(f));
+        let mut locals = vec![None; c.code.locals.len()];
+        stmt::init_cells(&c.code, &mut locals, &closure);
+        drop(closure);
+        let mut frame = Frame::new(&c.code, locals, Some(f));
         self.enter()?;
         let result = if c.dict {
             Value::Obj(PyDict::new().into_obj())

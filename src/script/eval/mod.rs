@@ -150,10 +150,9 @@ pub(crate) type R<T> = Result<T, Fault>;
 /// A frame: a code object's fast locals (the module frame uses the globals instead).
 struct Frame<'a> {
     code: &'a Code,
-    /// The fast locals (`localsplus`), `None` while unbound.
+    /// The fast locals (`localsplus`), `None` while unbound; a cell or free variable's
+    /// slot holds its cell.
     locals: Vec<Option<Value>>,
-    /// The frame a comprehension's free variables are read from.
-    parent: Option<&'a Frame<'a>>,
     /// The line of the statement running (for the traceback).
     line: u32,
     /// Its frame object, once an exception has passed through it.
@@ -161,12 +160,12 @@ struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    fn new(code: &'a Code, locals: Vec<Option<Value>>, parent: Option<&'a Frame<'a>>) -> Self {
+    /// A frame for `code`; a comprehension's starts on the line of the frame running it.
+    fn new(code: &'a Code, locals: Vec<Option<Value>>, caller: Option<&Frame>) -> Self {
         Frame {
             code,
             locals,
-            parent,
-            line: parent.map_or(0, |p| p.line),
+            line: caller.map_or(0, |p| p.line),
             frame_obj: None,
         }
     }

@@ -51,26 +51,12 @@ impl Interp<'_> {
 
     pub(super) fn load_name(&mut self, f: &Frame, n: &Name) -> R<Value> {
         match n {
-            Name::Local(i, id) => f.locals[*i].clone().ok_or_else(|| {
-                exc(
-                    ExcKind::UnboundLocalError,
-                    format!(
-                        "cannot access local variable '{id}' where it is not associated with a value"
-                    ),
-                )
-            }),
-            Name::Outer(depth, i, id) => {
-                let mut fr = f;
-                for _ in 0..*depth {
-                    fr = fr.parent.expect("enclosing frame");
-                }
-                fr.locals[*i].clone().ok_or_else(|| {
-                    self.name_error(
-                        f,
-                        id,
-                        format!("cannot access free variable '{id}' where it is not associated with a value in enclosing scope"),
-                    )
-                })
+            Name::Local(i, id) => {
+                let v = match &f.locals[*i] {
+                    Some(Value::Cell(c)) => c.value.borrow().clone(),
+                    other => other.clone(),
+                };
+                v.ok_or_else(|| self.unbound(f, *i, id))
             }
             Name::Global(id) => match self.globals.get(id) {
                 Some(v) => Ok(v.clone()),
@@ -103,11 +89,47 @@ impl Interp<'_> {
                 drop(old);
             }
             Name::Local(i, _) => {
-                let old = f.locals[*i].replace(v);
+                let old = match &f.locals[*i] {
+                    Some(Value::Cell(c)) => c.value.borrow_mut().replace(v),
+                    _ => f.locals[*i].replace(v),
+                };
                 drop(old);
             }
-            Name::Outer(..) => unreachable!("comprehensions only store their own locals"),
         }
         Ok(())
+    }
+
+    /// `del` of slot `i`: its value goes (a cell's contents, for a cell or free variable).
+    pub(super) fn delete_local(&mut self, f: &mut Frame, i: usize, id: &str) -> R<()> {
+        let old = match &f.locals[i] {
+            Some(Value::Cell(c)) => c.value.borrow_mut().take(),
+            _ => f.locals[i].take(),
+        };
+        match old {
+            Some(_) => Ok(()),
+            None => Err(self.unbound(f, i, id)),
+        }
+    }
+
+    /// The error of reading slot `i` while it has no value: `UnboundLocalError` for the
+    /// frame's own variables, `NameError` for a free variable (`format_exc_unbound`).
+    fn unbound(&self, f: &Frame, i: usize, id: &str) -> Fault {
+        if f.code.freevars.iter().any(|&(s, _)| s == i) {
+            self.name_error(
+                f,
+                id,
+                format!(
+                    "cannot access free variable '{id}' where it is not associated with a value \
+                     in enclosing scope"
+                ),
+            )
+        } else {
+            exc(
+                ExcKind::UnboundLocalError,
+                format!(
+                    "cannot access local variable '{id}' where it is not associated with a value"
+                ),
+            )
+        }
     }
 }

@@ -127,6 +127,7 @@ impl Interp<'_> {
                 v.identity()
             ),
             Value::Exc(e) => exceptions::exc_repr(&e.value)?,
+            Value::Cell(_) => format!("<cell at {:#x}>", v.identity()),
             Value::Types(ts) => {
                 let parts: Vec<String> = ts.iter().map(|t| self.repr_value(t)).collect::<R<_>>()?;
                 if parts.len() == 1 {

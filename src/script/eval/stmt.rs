@@ -111,13 +111,7 @@ impl Interp<'_> {
                 };
                 let defaults = obj_of(&d.pos)?;
                 let kwdefaults = obj_of(&d.kw)?;
-                let func = Value::Func(Rc::new(Function {
-                    name: def.code.name.clone(),
-                    def: def.clone(),
-                    defaults,
-                    kwdefaults,
-                    gc: GcCounted::new(()),
-                }));
+                let func = make_function(f, def, defaults, kwdefaults);
                 self.store_name(f, name, func)?;
             }
             StmtKind::Return(e) => {
@@ -433,16 +427,7 @@ impl Interp<'_> {
                     None => Err(self.name_error(f, id, format!("name '{id}' is not defined"))),
                 },
             },
-            Target::Name(Name::Local(i, id)) => match f.locals[*i].take() {
-                Some(_) => Ok(()),
-                None => Err(exc(
-                    ExcKind::UnboundLocalError,
-                    format!(
-                        "cannot access local variable '{id}' where it is not associated with a value"
-                    ),
-                )),
-            },
-            Target::Name(Name::Outer(..)) => unreachable!(),
+            Target::Name(Name::Local(i, id)) => self.delete_local(f, *i, id),
             Target::Subscript(oe, ie) => {
                 let obj = self.eval(f, oe)?;
                 let idx = self.eval_index(f, ie)?;
@@ -456,6 +441,56 @@ impl Interp<'_> {
             }
             Target::Starred(_) => Err(Fault::Unsupported("del of a starred target".into())),
         }
+    }
+}
+
+/// `MAKE_FUNCTION` in frame `f`: the closure's cells come from `f`'s slots (`LOAD_CLOSURE`,
+/// `BUILD_TUPLE`), then the function object.
+pub(super) fn make_function(
+    f: &Frame,
+    def: &Rc<FuncDef>,
+    defaults: Option<Obj>,
+    kwdefaults: Option<Obj>,
+) -> Value {
+    let closure = closure_cells(f, &def.code);
+    let closure_tuple = (!closure.is_empty()).then(|| placeholder_tuple(closure.len()));
+    Value::Func(Rc::new(Function {
+        name: def.code.name.clone(),
+        def: def.clone(),
+        defaults,
+        kwdefaults,
+        closure,
+        closure_tuple,
+        gc: GcCounted::new(()),
+    }))
+}
+
+/// The cells a nested code object's free variables take from frame `f`.
+pub(super) fn closure_cells(f: &Frame, code: &Code) -> Vec<Rc<CellObj>> {
+    code.freevars
+        .iter()
+        .map(|&(_, src)| match &f.locals[src] {
+            Some(Value::Cell(c)) => c.clone(),
+            other => unreachable!("slot {src} of {} is a cell, not {other:?}", f.code.name),
+        })
+        .collect()
+}
+
+/// A tuple of `n` items standing for cells (`None`s): allocated as `BUILD_TUPLE n` allocates.
+pub(super) fn placeholder_tuple(n: usize) -> Obj {
+    PyTuple::new(vec![none::none(); n]).into_obj()
+}
+
+/// The start of a frame (`COPY_FREE_VARS`, then `MAKE_CELL` per cell variable): free slots
+/// take the closure's cells, cell slots wrap their value (a parameter's argument) in a new
+/// cell.
+pub(super) fn init_cells(code: &Code, locals: &mut [Option<Value>], closure: &[Rc<CellObj>]) {
+    for (&(slot, _), c) in code.freevars.iter().zip(closure) {
+        locals[slot] = Some(Value::Cell(c.clone()));
+    }
+    for &slot in &code.cellvars {
+        let v = locals[slot].take();
+        locals[slot] = Some(Value::Cell(CellObj::new(v)));
     }
 }
 

@@ -167,20 +167,7 @@ impl<'s> Lowerer<'s> {
                 }
                 finalbody.iter_mut().for_each(|s| self.consts_stmt(s, t));
             }
-            StmtKind::Def(_, _, d) => {
-                // Constant defaults are loaded one by one, then folded into a tuple
-                // constant: co_consts holds both.
-                if let Some(Expr::Lit(o)) = &d.pos
-                    && let Ok(tuple) = PyTuple::from_obj(o.clone())
-                {
-                    for item in tuple.items() {
-                        self.register(&mut t.consts, &mut t.keys, item);
-                    }
-                }
-                for x in [&mut d.pos, &mut d.kw].into_iter().flatten() {
-                    self.consts_expr(x, t);
-                }
-            }
+            StmtKind::Def(_, _, d) => self.consts_defaults(d, t),
             StmtKind::Raise(e, c) => {
                 for x in [e, c].into_iter().flatten() {
                     self.consts_expr(x, t);
@@ -191,6 +178,21 @@ impl<'s> Lowerer<'s> {
             | StmtKind::Continue
             | StmtKind::Pass
             | StmtKind::Import { .. } => {}
+        }
+    }
+
+    /// A function's defaults: constant ones are loaded one by one, then folded into a tuple
+    /// constant, so co_consts holds both.
+    fn consts_defaults(&mut self, d: &mut Defaults, t: &mut ConstTable) {
+        if let Some(Expr::Lit(o)) = &d.pos
+            && let Ok(tuple) = PyTuple::from_obj(o.clone())
+        {
+            for item in tuple.items() {
+                self.register(&mut t.consts, &mut t.keys, item);
+            }
+        }
+        for x in [&mut d.pos, &mut d.kw].into_iter().flatten() {
+            self.consts_expr(x, t);
         }
     }
 
@@ -247,6 +249,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(c, t);
             }
             Expr::Starred(x) => self.consts_expr(x, t),
+            Expr::Lambda(_, d) => self.consts_defaults(d, t),
             Expr::Call { func, args, kwargs } => {
                 self.consts_expr(func, t);
                 args.iter_mut().for_each(|x| self.consts_expr(x, t));

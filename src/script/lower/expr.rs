@@ -157,6 +157,7 @@ impl<'s> Lowerer<'s> {
                 self.fold_subscr(v, i)
             }
             "list_comprehension" => self.comprehension(n, false)?,
+            "lambda" => self.lambda(n)?,
             "dictionary_comprehension" => self.comprehension(n, true)?,
             "slice" => return self.unsupported(n, "slice outside a subscript"),
             _ => return self.unsupported_node(n),
@@ -464,6 +465,8 @@ impl<'s> Lowerer<'s> {
             name: if dict { "<dictcomp>" } else { "<listcomp>" }.into(),
             consts: t.consts,
             varnames: v.finish(),
+            cellvars: scope.cellvars(),
+            freevars: scope.frees.clone(),
             locals: scope.locals,
             body: Vec::new(),
             shape: self.shape(n),

@@ -28,6 +28,7 @@ mod consts;
 mod expr;
 mod fold;
 mod fstring;
+mod function;
 mod literals;
 mod scope;
 mod stmt;
@@ -148,10 +149,13 @@ impl<'s> Lowerer<'s> {
         }
         let mut v = Varnames::new(&scope, nparams);
         body.iter().for_each(|s| v.stmt(s));
+        let varnames = v.finish();
         Ok(Code {
             name,
             consts: t.consts,
-            varnames: v.finish(),
+            varnames,
+            cellvars: scope.cellvars(),
+            freevars: scope.frees.clone(),
             locals: scope.locals,
             body,
             shape: String::new(),

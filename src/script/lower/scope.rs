@@ -2,8 +2,9 @@
 //! (the job of CPython's `Python/symtable.c`), and the order of `co_varnames` (3.11's
 //! `compiler_nameop`). Modules bind globals; functions bind what they assign, import or
 //! define, unless declared `global`; comprehensions bind their targets and read the
-//! enclosing function's locals as cells. A function reading its enclosing function's local
-//! (a closure) is refused.
+//! enclosing scopes' locals as cells. A name an inner function or comprehension reads from an
+//! enclosing function (a closure) makes that local a cell, and a free variable of every
+//! scope in between (`symtable.c`'s `analyze_cells` and free-variable propagation).
 
 use hashbrown::{HashMap, HashSet};
 use std::rc::Rc;
@@ -27,8 +28,12 @@ pub(super) struct Scope {
     pub(super) locals: Vec<Rc<str>>,
     pub(super) index: HashMap<Rc<str>, usize>,
     pub(super) globals: HashSet<Rc<str>>,
-    /// Slots a nested comprehension reads: cells in CPython, not in `co_varnames`.
+    /// Slots a nested scope reads: cells, not in `co_varnames`.
     pub(super) cells: HashSet<usize>,
+    /// Free variables: (slot here, slot of the enclosing scope the cell comes from).
+    pub(super) frees: Vec<(usize, usize)>,
+    /// Names declared `nonlocal`.
+    pub(super) nonlocals: HashSet<Rc<str>>,
 }
 
 impl Scope {
@@ -39,7 +44,21 @@ impl Scope {
             index: HashMap::new(),
             globals: HashSet::new(),
             cells: HashSet::new(),
+            frees: Vec::new(),
+            nonlocals: HashSet::new(),
         }
+    }
+
+    /// The cell slots, in slot order.
+    pub(super) fn cellvars(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.cells.iter().copied().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Whether slot `i` is a free variable here.
+    pub(super) fn is_free(&self, i: usize) -> bool {
+        self.frees.iter().any(|&(s, _)| s == i)
     }
 
     pub(super) fn add_local(&mut self, name: &str) -> usize {
@@ -64,6 +83,7 @@ impl<'s> Lowerer<'s> {
         match sc.kind {
             ScopeKind::Module => Name::Global(ident.into()),
             _ if sc.globals.contains(ident) => Name::Global(ident.into()),
+            _ if sc.nonlocals.contains(ident) => self.free_name(ident).expect("checked at def"),
             _ => {
                 let i = self.scope().add_local(ident);
                 Name::Local(i, ident.into())
@@ -72,7 +92,7 @@ impl<'s> Lowerer<'s> {
     }
 
     /// The name as a load in the current scope.
-    pub(super) fn load_name(&mut self, n: Node, ident: &str) -> Res<Name> {
+    pub(super) fn load_name(&mut self, _n: Node, ident: &str) -> Res<Name> {
         let top = self.scopes.len() - 1;
         let sc = &self.scopes[top];
         if sc.kind == ScopeKind::Module || sc.globals.contains(ident) {
@@ -81,40 +101,45 @@ impl<'s> Lowerer<'s> {
         if let Some(&i) = sc.index.get(ident) {
             return Ok(Name::Local(i, ident.into()));
         }
-        // Free variable: look outwards through comprehensions (and the function holding
-        // them). A function reading its enclosing function's local needs a closure.
-        let mut depth = 0;
-        let mut inner_kind = sc.kind;
+        Ok(self
+            .free_name(ident)
+            .unwrap_or_else(|| Name::Global(ident.into())))
+    }
+
+    /// `ident` as a free variable of the current scope, if an enclosing function or
+    /// comprehension binds it: that scope's slot becomes a cell, and every scope from there
+    /// in gets a free slot whose cell comes from the scope around it.
+    pub(super) fn free_name(&mut self, ident: &str) -> Option<Name> {
+        let top = self.scopes.len() - 1;
         for k in (0..top).rev() {
-            depth += 1;
             let outer = &self.scopes[k];
             if outer.kind == ScopeKind::Module || outer.globals.contains(ident) {
-                break;
+                return None;
             }
-            if let Some(&i) = outer.index.get(ident) {
-                if inner_kind == ScopeKind::Function {
-                    return self.unsupported(
-                        n,
-                        format!(
-                            "closure (a nested function reading '{ident}' of its enclosing function)"
-                        ),
-                    );
-                }
+            let Some(&i) = outer.index.get(ident) else {
+                continue;
+            };
+            if !outer.is_free(i) {
                 self.scopes[k].cells.insert(i);
-                return Ok(Name::Outer(depth, i, ident.into()));
             }
-            inner_kind = outer.kind;
+            let mut src = i;
+            for m in k + 1..=top {
+                let j = self.scopes[m].add_local(ident);
+                self.scopes[m].frees.push((j, src));
+                src = j;
+            }
+            return Some(Name::Local(src, ident.into()));
         }
-        Ok(Name::Global(ident.into()))
+        None
     }
 
     /// Names a function body binds (its locals), without entering nested scopes; and the
-    /// names it declares `global`.
+    /// names it declares `global` (`false`) or `nonlocal` (`true`).
     pub(super) fn collect_bindings(
         &self,
         n: Node,
         bound: &mut Vec<String>,
-        globals: &mut Vec<String>,
+        globals: &mut Vec<(String, bool)>,
     ) {
         match n.kind() {
             "function_definition" | "class_definition" => {
@@ -128,9 +153,10 @@ impl<'s> Lowerer<'s> {
             | "set_comprehension"
             | "generator_expression"
             | "lambda" => return,
-            "global_statement" => {
+            "global_statement" | "nonlocal_statement" => {
+                let nonlocal = n.kind() == "nonlocal_statement";
                 for c in named_children(n) {
-                    globals.push(self.text(c).into());
+                    globals.push((self.text(c).into(), nonlocal));
                 }
                 return;
             }
@@ -224,10 +250,13 @@ impl<'s> Varnames<'s> {
             seen: vec![false; scope.locals.len()],
             out: Vec::new(),
         };
-        // Parameters come first, cells or not.
+        // Parameters come first, cells or not; free variables are not among them.
         for i in 0..nparams {
             v.seen[i] = true;
             v.out.push(scope.locals[i].clone());
+        }
+        for &(i, _) in &scope.frees {
+            v.seen[i] = true;
         }
         v
     }
@@ -360,6 +389,10 @@ impl<'s> Varnames<'s> {
                 self.expr(c);
             }
             Expr::Starred(x) => self.expr(x),
+            Expr::Lambda(_, d) => [&d.pos, &d.kw]
+                .into_iter()
+                .flatten()
+                .for_each(|x| self.expr(x)),
             Expr::Call { func, args, kwargs } => {
                 self.expr(func);
                 args.iter().for_each(|x| self.expr(x));

@@ -8,20 +8,10 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::expr::binop_from;
-use super::scope::{Scope, ScopeKind};
-use super::syntax::{all_children, construct_name, has_docstring, named_children};
+use super::scope::ScopeKind;
+use super::syntax::{all_children, construct_name, named_children};
 use super::{CompileError, Lowerer, Res};
 use crate::script::ast::*;
-
-/// A parameter list: each parameter with its default and place.
-#[derive(Default)]
-struct Signature<'t> {
-    positional: Vec<(String, Option<Node<'t>>, Pos)>,
-    nposonly: usize,
-    kwonly: Vec<(String, Option<Node<'t>>, Pos)>,
-    varargs: Option<(String, Pos)>,
-    varkw: Option<(String, Pos)>,
-}
 
 impl<'s> Lowerer<'s> {
     /// The statements of a block (or of the module), in order.
@@ -138,9 +128,15 @@ impl<'s> Lowerer<'s> {
                 }
             }
             "global_statement" => {
+                // Recorded by collect_bindings; legal and meaningless at module level.
+                return Ok(());
+            }
+            "nonlocal_statement" => {
                 if self.scopes.last().map(|s| s.kind) == Some(ScopeKind::Module) {
-                    // Legal and meaningless at module level.
-                    return Ok(());
+                    return Err(CompileError::Syntax {
+                        pos,
+                        msg: "nonlocal declaration not allowed at module level".into(),
+                    });
                 }
                 return Ok(()); // recorded by collect_bindings
             }
@@ -421,190 +417,5 @@ impl<'s> Lowerer<'s> {
                 msg: format!("cannot assign to {}", construct_name(n.kind())),
             }),
         }
-    }
-
-    /// `def`: the function's scope (parameters, then what its body binds unless declared
-    /// `global`), its body lowered in that scope, and its code unit.
-    fn def(&mut self, n: Node) -> Res<StmtKind> {
-        if all_children(n).first().is_some_and(|c| c.kind() == "async") {
-            return self.unsupported(n, "async function");
-        }
-        if let Some(r) = n.child_by_field_name("return_type") {
-            return self.unsupported(r, "annotation");
-        }
-        if let Some(tp) = n.child_by_field_name("type_parameters") {
-            return self.unsupported(tp, "type parameters");
-        }
-        let name_node = n.child_by_field_name("name").expect("name");
-        let fname = self.text(name_node).to_string();
-        let bind = self.store_name(&fname);
-        let params = n.child_by_field_name("parameters").expect("parameters");
-        let sig = self.parameters(params)?;
-        let mut scope = Scope::new(ScopeKind::Function);
-        for (pn, at) in sig
-            .positional
-            .iter()
-            .chain(&sig.kwonly)
-            .map(|(name, _, at)| (name, at))
-            .chain(sig.varargs.iter().chain(&sig.varkw).map(|(n, at)| (n, at)))
-        {
-            if scope.index.contains_key(pn.as_str()) {
-                return Err(CompileError::Syntax {
-                    pos: *at,
-                    msg: format!("duplicate argument '{pn}' in function definition"),
-                });
-            }
-            scope.add_local(pn);
-        }
-        let nparams = sig.positional.len();
-        // The defaults, evaluated here in the enclosing scope: positional ones as one tuple,
-        // keyword-only ones as a dict with a constant tuple of keys.
-        let mut pos_defaults = Vec::new();
-        for (_, d, _) in &sig.positional {
-            if let Some(d) = d {
-                pos_defaults.push(self.expr(*d)?);
-            }
-        }
-        let mut kw_keys = Vec::new();
-        let mut kw_values = Vec::new();
-        for (name, d, _) in &sig.kwonly {
-            if let Some(d) = d {
-                kw_keys.push(crate::types::str::PyStr::new(name).into_obj());
-                kw_values.push(self.expr(*d)?);
-            }
-        }
-        let defaults = Defaults {
-            // Folded by the CFG optimizer, not the AST's: the tuple is no AST constant (the
-            // arena does not hold it).
-            pos: (!pos_defaults.is_empty()).then(|| {
-                if pos_defaults.iter().all(|e| matches!(e, Expr::Lit(_))) {
-                    Expr::Lit(
-                        crate::types::tuple::PyTuple::new(super::fold::lit_objs(pos_defaults))
-                            .into_obj(),
-                    )
-                } else {
-                    Expr::Tuple(pos_defaults)
-                }
-            }),
-            kw: (!kw_keys.is_empty()).then(|| {
-                Expr::Dict(vec![DictChunk::ConstKeys(
-                    Box::new(Expr::Lit(
-                        crate::types::tuple::PyTuple::new(kw_keys).into_obj(),
-                    )),
-                    kw_values,
-                )])
-            }),
-        };
-        let body = n.child_by_field_name("body").expect("body");
-        let (mut bound, mut globals) = (Vec::new(), Vec::new());
-        for c in named_children(body) {
-            self.collect_bindings(c, &mut bound, &mut globals);
-        }
-        for g in &globals {
-            if scope.index.contains_key(g.as_str()) {
-                return Err(CompileError::Syntax {
-                    pos: self.pos(body),
-                    msg: format!("name '{g}' is parameter and global"),
-                });
-            }
-            scope.globals.insert(g.as_str().into());
-        }
-        for b in &bound {
-            if !scope.globals.contains(b.as_str()) {
-                scope.add_local(b);
-            }
-        }
-        self.scopes.push(scope);
-        let stmts = self.block_children(body);
-        let scope = self.scopes.pop().expect("function scope");
-        let stmts = stmts?;
-        let func = FuncDef {
-            nparams,
-            nposonly: sig.nposonly,
-            nkwonly: sig.kwonly.len(),
-            varargs: sig.varargs.is_some(),
-            varkw: sig.varkw.is_some(),
-            code: Rc::default(),
-        };
-        let mut code = self.finish_code(fname.into(), scope, func.nlocals_params(), stmts)?;
-        // The line table records nothing of the `def` line itself (RESUME has no columns):
-        // the body's place relative to it, and the body.
-        code.docstring = has_docstring(body, self.src);
-        code.shape = format!(
-            "+{}:{}",
-            body.start_position().row - n.start_position().row,
-            self.shape(body)
-        );
-        Ok(StmtKind::Def(
-            bind,
-            Rc::new(FuncDef {
-                code: Rc::new(code),
-                ..func
-            }),
-            defaults,
-        ))
-    }
-
-    /// A `def`'s parameter list, checked as CPython's parser checks it.
-    fn parameters(&self, params: Node<'s>) -> Res<Signature<'s>> {
-        let mut sig = Signature::default();
-        let mut star_seen = false;
-        let mut star_pos = None;
-        for p in named_children(params) {
-            let at = self.pos(p);
-            let (name, default) = match p.kind() {
-                "identifier" => (self.text(p).to_string(), None),
-                "default_parameter" => (
-                    self.text(p.child_by_field_name("name").expect("name"))
-                        .to_string(),
-                    Some(p.child_by_field_name("value").expect("value")),
-                ),
-                "typed_parameter" | "typed_default_parameter" => {
-                    return self.unsupported(p, "annotation");
-                }
-                "positional_separator" => {
-                    sig.nposonly = sig.positional.len();
-                    continue;
-                }
-                "keyword_separator" => {
-                    star_seen = true;
-                    star_pos = Some(at);
-                    continue;
-                }
-                "list_splat_pattern" => {
-                    let id = named_children(p).into_iter().next().expect("a name");
-                    sig.varargs = Some((self.text(id).to_string(), at));
-                    star_seen = true;
-                    continue;
-                }
-                "dictionary_splat_pattern" => {
-                    let id = named_children(p).into_iter().next().expect("a name");
-                    sig.varkw = Some((self.text(id).to_string(), at));
-                    continue;
-                }
-                _ => return self.unsupported_node(p),
-            };
-            if star_seen {
-                sig.kwonly.push((name, default, at));
-            } else {
-                if default.is_none() && sig.positional.iter().any(|(_, d, _)| d.is_some()) {
-                    return Err(CompileError::Syntax {
-                        pos: at,
-                        msg: "non-default argument follows default argument".into(),
-                    });
-                }
-                sig.positional.push((name, default, at));
-            }
-        }
-        if let Some(at) = star_pos
-            && sig.varargs.is_none()
-            && sig.kwonly.is_empty()
-        {
-            return Err(CompileError::Syntax {
-                pos: at,
-                msg: "named arguments must follow bare *".into(),
-            });
-        }
-        Ok(sig)
     }
 }

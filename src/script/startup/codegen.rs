@@ -33,25 +33,21 @@ impl Compiler {
     }
 
     /// `compiler_nameop`: a load, store or delete (`op`) of a name: a global goes to
-    /// `co_names`, a fast local to the local names, a comprehension's outer name makes a
-    /// cell in its owner and a free variable in every unit between.
+    /// `co_names`, a fast local to the local names, a cell or free variable is a deref.
     pub(super) fn name(&mut self, n: &Name, op: &str) {
         match n {
             Name::Global(id) => {
                 let i = self.unit().add_name(id);
                 self.unit().tok(&format!("{op}g{i}"));
             }
+            // A cell or free variable: LOAD_DEREF / STORE_DEREF, not a varname (unless a
+            // parameter, added at the unit's start).
+            Name::Local(slot, id) if self.unit().deref_slots.contains(slot) => {
+                self.unit().tok(&format!("{op}d{id}"));
+            }
             Name::Local(_, id) => {
                 let i = self.unit().add_varname(id);
                 self.unit().tok(&format!("{op}f{i}"));
-            }
-            Name::Outer(depth, _, id) => {
-                let top = self.units.len() - 1;
-                for k in 0..*depth {
-                    self.units[top - k].frees.insert(id.clone());
-                }
-                self.units[top - depth].cells.insert(id.clone());
-                self.unit().tok(&format!("{op}d{id}"));
             }
         }
     }
@@ -432,6 +428,10 @@ impl Compiler {
                 self.expr(code, c);
                 self.unit().dead = was;
             }
+            Expr::Lambda(f, d) => {
+                self.defaults(code, d);
+                self.function(f);
+            }
             Expr::Starred(x) => {
                 self.expr(code, x);
                 self.unit().tok("extend");
@@ -526,6 +526,7 @@ impl Compiler {
             shape: code.shape.clone(),
             ..Unit::default()
         };
+        unit.derefs_of(code);
         for p in &code.locals[..f.nlocals_params()] {
             unit.add_varname(p);
         }
@@ -560,6 +561,7 @@ impl Compiler {
             shape: code.shape.clone(),
             ..Unit::default()
         };
+        unit.derefs_of(code);
         unit.add_varname(&Rc::from(".0"));
         unit.tok(if c.dict { "dictcomp" } else { "listcomp" });
         self.enter(unit);

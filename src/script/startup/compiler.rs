@@ -13,6 +13,7 @@ use num_bigint::BigInt;
 
 use super::sim::{Fl, Sim};
 use crate::object::Obj;
+use crate::script::ast::Code;
 use crate::script::lower::{ConstKey, const_key};
 
 /// A constant as `_PyCode_ConstantKey` tells them apart.
@@ -97,6 +98,8 @@ pub(super) struct Unit {
     pub(super) nparams: usize,
     pub(super) cells: BTreeSet<Rc<str>>,
     pub(super) frees: BTreeSet<Rc<str>>,
+    /// The slots of the code's cell and free variables (their names are `cells`, `frees`).
+    pub(super) deref_slots: Vec<usize>,
     /// The instructions, names and constants by index (for "same bytecode").
     pub(super) sig: String,
     /// The source's shape (for "same line table").
@@ -114,6 +117,18 @@ pub(super) struct Unit {
 }
 
 impl Unit {
+    /// Take the code's cell and free variables (`co_cellvars`, `co_freevars`).
+    pub(super) fn derefs_of(&mut self, code: &Code) {
+        for &i in &code.cellvars {
+            self.cells.insert(code.locals[i].clone());
+            self.deref_slots.push(i);
+        }
+        for &(i, _) in &code.freevars {
+            self.frees.insert(code.locals[i].clone());
+            self.deref_slots.push(i);
+        }
+    }
+
     pub(super) fn add_const(&mut self, k: Key) -> usize {
         if let Some(&i) = self.const_index.get(&k) {
             return i;

@@ -127,6 +127,14 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             blocks_expr(c, out);
         }
         Expr::Starred(x) => blocks_expr(x, out),
+        Expr::Lambda(f, d) => {
+            for x in [&d.pos, &d.kw].into_iter().flatten() {
+                blocks_expr(x, out);
+            }
+            let mut b = Block::default();
+            blocks_stmts(&f.code.body, &mut b.children);
+            out.push(b);
+        }
         Expr::Call { func, args, kwargs } => {
             blocks_expr(func, out);
             args.iter().for_each(|x| blocks_expr(x, out));

@@ -1,7 +1,0 @@
-# expect: closure
-# at: 6:16
-def outer():
-    v = 1
-    def inner():
-        return v
-    return inner

@@ -1,3 +1,0 @@
-# expect: lambda
-# at: 3:5
-f = lambda x: x
