@@ -160,6 +160,9 @@ enum Expr {
     SameId(Box<Expr>, Box<Expr>),
     /// A callable as a value, for `key=` (`len`, `abs`, a `def`).
     FuncRef(u8),
+    /// `(lambda params: body)`, called at once with the arguments when there are some:
+    /// closures over the enclosing function's variables, defaults evaluated once.
+    Lambda(Vec<(Var, Option<Expr>)>, Box<Expr>, Option<Vec<Expr>>),
     /// `f"..{x!c:spec}.."`: fields with a conversion and a spec from a list.
     FStr(Vec<(Expr, u8, u8)>),
     /// `'{} {!r:>5}'.format(...)` / `'%s %5.2f' % (...)`.
@@ -844,6 +847,31 @@ fn expr(x: &Expr, cx: Ctx) -> String {
                     .map(|i| format!("{{{}}}", FORMAT_SPECS[(k + i) % FORMAT_SPECS.len()]))
                     .collect();
                 format!("('{}'.format({}))", fields.join(" "), args.join(", "))
+            }
+        }
+        Expr::Lambda(params, body, call) => {
+            let mut seen: Vec<&str> = Vec::new();
+            let mut ps = Vec::new();
+            let mut defaulted = false;
+            for (v, dflt) in params.iter().take(3) {
+                if seen.contains(&v.name()) {
+                    continue;
+                }
+                seen.push(v.name());
+                match dflt {
+                    Some(x) => {
+                        defaulted = true;
+                        ps.push(format!("{}={}", v.name(), expr(x, d)));
+                    }
+                    None if defaulted => ps.push(format!("{}=None", v.name())),
+                    None => ps.push(v.name().to_string()),
+                }
+            }
+            let sep = if ps.is_empty() { "" } else { " " };
+            let lam = format!("(lambda{sep}{}: {})", ps.join(", "), expr(body, d));
+            match call {
+                Some(args) => format!("{lam}({})", items(args, d).join(", ")),
+                None => lam,
             }
         }
         Expr::FuncRef(k) => {

@@ -308,6 +308,9 @@ impl Module {
 pub struct Code {
     /// `co_name`.
     pub name: Rc<str>,
+    /// `co_qualname`: `outer.<locals>.inner` for a nested function (argument errors and a
+    /// function's repr show it).
+    pub qualname: Rc<str>,
     /// `co_consts` (what `Expr::Const` indexes).
     pub consts: Vec<Obj>,
     /// Names of the locals, by slot (the runner's frame layout).

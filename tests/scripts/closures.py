@@ -78,3 +78,23 @@ d = g(1)[0]
 e = gc.get_count()[0]
 k = h(1)[0]
 print(b - a, d - c, k - e)
+def outer():
+    def inner(a):
+        return a
+    return inner
+i = outer()
+print(i.__name__, i.__qualname__, repr(i)[:31], (lambda: 0).__qualname__)
+def mk():
+    return [lambda: 0 for _ in range(1)][0] if False else (lambda q: q)
+try:
+    mk()()
+except TypeError as e:
+    print(e)
+try:
+    i()
+except TypeError as e:
+    print(e)
+try:
+    i(*5)
+except TypeError as e:
+    print(e)

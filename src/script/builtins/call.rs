@@ -49,6 +49,7 @@ impl Interp<'_> {
                 }
             }
             Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
+            Value::Func(f) if name == "__qualname__" => return Ok(str_v(&f.def.code.qualname)),
             Value::Func(f) if name == "__defaults__" || name == "__kwdefaults__" => {
                 let o = if name == "__defaults__" {
                     &f.defaults

@@ -71,7 +71,7 @@ fn bind_arguments(
             Some(i) if locals[i].is_some() => {
                 return Err(type_err(format!(
                     "{}() got multiple values for argument '{k}'",
-                    func.name
+                    func.def.code.qualname
                 )));
             }
             Some(i) => locals[i] = Some(v),
@@ -81,13 +81,13 @@ fn bind_arguments(
                     return Err(type_err(format!(
                         "{}() got some positional-only arguments passed as keyword arguments: \
                          '{k}'",
-                        func.name
+                        func.def.code.qualname
                     )));
                 }
                 None => {
                     return Err(type_err(format!(
                         "{}() got an unexpected keyword argument '{k}'",
-                        func.name
+                        func.def.code.qualname
                     )));
                 }
             },
@@ -108,7 +108,11 @@ fn bind_arguments(
             .map(|i| &*names[i])
             .collect();
         if !missing.is_empty() {
-            return Err(missing_arguments(&func.name, &missing, "positional"));
+            return Err(missing_arguments(
+                &func.def.code.qualname,
+                &missing,
+                "positional",
+            ));
         }
         for i in argcount.max(first_default)..n {
             if locals[i].is_none() {
@@ -133,7 +137,11 @@ fn bind_arguments(
             }
         }
         if !missing.is_empty() {
-            return Err(missing_arguments(&func.name, &missing, "keyword-only"));
+            return Err(missing_arguments(
+                &func.def.code.qualname,
+                &missing,
+                "keyword-only",
+            ));
         }
     }
     Ok(locals)
@@ -168,7 +176,7 @@ fn too_many_positional(func: &Function, given: usize, locals: &[Option<Value>]) 
     };
     type_err(format!(
         "{}() takes {sig} positional argument{} but {given}{kwonly_sig} {} given",
-        func.name,
+        func.def.code.qualname,
         if plural { "s" } else { "" },
         if given == 1 && kwonly_given == 0 {
             "was"
@@ -372,7 +380,7 @@ impl Interp<'_> {
 /// `_PyObject_FunctionStr`: `__main__.f()`, `print()`, `sys.getsizeof()`, `list.append()`.
 fn function_str(v: &Value) -> String {
     match v {
-        Value::Func(f) => format!("__main__.{}()", f.name),
+        Value::Func(f) => format!("__main__.{}()", f.def.code.qualname),
         Value::Builtin(b) => format!("{}()", b.qualname()),
         Value::Type(t) => format!("{}()", t.name()),
         Value::Method(m) => format!("{}.{}()", m.value.recv.type_name(), m.value.name),

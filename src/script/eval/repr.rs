@@ -78,7 +78,11 @@ impl Interp<'_> {
         }
         Ok(match v {
             Value::Obj(o) => ops::repr(o)?,
-            Value::Func(func) => format!("<function {} at {:#x}>", func.name, v.identity()),
+            Value::Func(func) => format!(
+                "<function {} at {:#x}>",
+                func.def.code.qualname,
+                v.identity()
+            ),
             Value::Builtin(b) => match b.class_name() {
                 Some(class) => format!("<class '{class}'>"),
                 None => format!("<built-in function {}>", b.name()),

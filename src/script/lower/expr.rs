@@ -419,6 +419,7 @@ impl<'s> Lowerer<'s> {
         let outer_iter = self.expr(first.child_by_field_name("right").expect("right"))?;
         let outer_iter = self.fold_iter(outer_iter);
         let mut scope = Scope::new(ScopeKind::Comp);
+        scope.qualname = self.qualname(if dict { "<dictcomp>" } else { "<listcomp>" });
         scope.add_local(".0");
         let mut names = Vec::new();
         for c in &clauses {
@@ -463,6 +464,7 @@ impl<'s> Lowerer<'s> {
         }
         let code = Rc::new(Code {
             name: if dict { "<dictcomp>" } else { "<listcomp>" }.into(),
+            qualname: scope.qualname.clone(),
             consts: t.consts,
             varnames: v.finish(),
             cellvars: scope.cellvars(),

@@ -78,6 +78,7 @@ impl<'s> Lowerer<'s> {
             None => Signature::default(),
         };
         let mut scope = Scope::new(ScopeKind::Function);
+        scope.qualname = self.qualname(fname);
         for (pn, at) in sig
             .positional
             .iter()

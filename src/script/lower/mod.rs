@@ -152,6 +152,7 @@ impl<'s> Lowerer<'s> {
         let varnames = v.finish();
         Ok(Code {
             name,
+            qualname: scope.qualname.clone(),
             consts: t.consts,
             varnames,
             cellvars: scope.cellvars(),

@@ -34,6 +34,8 @@ pub(super) struct Scope {
     pub(super) frees: Vec<(usize, usize)>,
     /// Names declared `nonlocal`.
     pub(super) nonlocals: HashSet<Rc<str>>,
+    /// The qualified name of the code (`compiler_set_qualname`); empty for the module.
+    pub(super) qualname: Rc<str>,
 }
 
 impl Scope {
@@ -46,6 +48,7 @@ impl Scope {
             cells: HashSet::new(),
             frees: Vec::new(),
             nonlocals: HashSet::new(),
+            qualname: "".into(),
         }
     }
 
@@ -73,6 +76,17 @@ impl Scope {
 }
 
 impl<'s> Lowerer<'s> {
+    /// The qualified name of a code named `name` nested in the current scope:
+    /// `outer.<locals>.name` inside a function or comprehension, `name` at module level.
+    pub(super) fn qualname(&self, name: &str) -> Rc<str> {
+        match self.scopes.last() {
+            Some(s) if s.kind != ScopeKind::Module => {
+                format!("{}.<locals>.{name}", s.qualname).into()
+            }
+            _ => name.into(),
+        }
+    }
+
     fn scope(&mut self) -> &mut Scope {
         self.scopes.last_mut().expect("a scope")
     }
