@@ -103,6 +103,10 @@ const BUILTINS: &[&str] = &[
     "next",
     "divmod",
     "round",
+    "pow",
+    "hex",
+    "oct",
+    "bin",
     "format",
     "any",
     "all",
@@ -372,7 +376,9 @@ for line in sys.stdin:
     out = io.StringIO()
     code, last = 0, ''
     signal.alarm(3)
-    gc.enable()  # each snippet starts as a fresh process would, whatever the last one did
+    # Each snippet starts as a fresh process would, whatever the last one did.
+    gc.enable()
+    gc.set_threshold(700, 10, 10)
     # __main__'s first keys under -c, in order: NameError suggestions come from them.
     g = {'__name__': '__main__', '__doc__': None, '__package__': None, '__loader__': loader,
          '__spec__': None, '__annotations__': {}, '__builtins__': builtins}
@@ -551,4 +557,17 @@ fn wrong_kinds_raise_what_python_raises() {
         snippets.len(),
         failures.join("\n")
     );
+}
+
+/// Every builtin function of the registry is in the matrix above.
+#[test]
+fn the_matrix_has_every_builtin() {
+    let listing = pylayout::script::builtins_listing();
+    let names = listing
+        .strip_prefix("Builtins: ")
+        .and_then(|s| s.split(';').next())
+        .expect("the listing starts with the builtins");
+    for name in names.split_whitespace() {
+        assert!(BUILTINS.contains(&name), "{name} is not in BUILTINS");
+    }
 }

@@ -11,6 +11,9 @@ impl Interp<'_> {
     /// `AttributeError` (with its "Did you mean", from `dir(v)`) for what CPython lacks too.
     pub(crate) fn get_attr(&mut self, v: Value, name: &str) -> R<Value> {
         match &v {
+            Value::Module(crate::script::ast::Module::Sys) if name == "maxsize" => {
+                return Ok(obj(self.sys_maxsize()));
+            }
             Value::Module(m) => {
                 return match Builtin::of_module(*m, name) {
                     Some(b) => Ok(Value::Builtin(b)),

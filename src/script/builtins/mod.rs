@@ -50,6 +50,7 @@ pub(crate) use formatting::percent_format;
 pub(crate) use iter::seq_len;
 pub(crate) use registry::module_members;
 pub use registry::{Builtin, listing};
+pub(crate) use subscript::range_slice;
 
 type Args = Vec<Value>;
 type Kwargs = Vec<(Rc<str>, Value)>;

@@ -1,5 +1,5 @@
-//! The numeric builtins: `abs`, `divmod`, `round` (`Python/bltinmodule.c` and the number
-//! slots they call).
+//! The numeric builtins: `abs`, `divmod`, `round`, `pow`, `hex`, `oct`, `bin`
+//! (`Python/bltinmodule.c` and the number slots they call).
 
 use super::*;
 
@@ -144,4 +144,99 @@ pub(super) fn round(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
             x.type_name()
         ))),
     }
+}
+
+/// `hex(x)`, `oct(x)`, `bin(x)` (`PyNumber_ToBase`): an int (or bool) with its prefix.
+fn to_base(v: &Value, radix: u32, prefix: &str) -> R<Value> {
+    let Some(i) = v.as_obj().and_then(ops::int_value) else {
+        return Err(type_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_name()
+        )));
+    };
+    let sign = if i.sign() == Sign::Minus { "-" } else { "" };
+    let digits = i.magnitude().to_str_radix(radix);
+    Ok(obj(
+        PyStr::new(&format!("{sign}{prefix}{digits}")).into_obj()
+    ))
+}
+
+/// `hex(x)`.
+pub(super) fn hex(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    to_base(&args[0], 16, "0x")
+}
+
+/// `oct(x)`.
+pub(super) fn oct(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    to_base(&args[0], 8, "0o")
+}
+
+/// `bin(x)`.
+pub(super) fn bin(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    to_base(&args[0], 2, "0b")
+}
+
+/// `pow(base, exp, mod=None)`: `base ** exp`, or modular exponentiation of three ints
+/// (`long_pow` with a modulus; a negative exponent takes the modular inverse).
+pub(super) fn pow(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
+    let slots = unpack_keywords("pow", args, kw, 0, &["base", "exp", "mod"], 2, 3)?;
+    let base = slots[0].clone().expect("required");
+    let exp = slots[1].clone().expect("required");
+    let modulus = match &slots[2] {
+        Some(Value::Obj(o)) if none::is_none(o) => None,
+        other => other.clone(),
+    };
+    let Some(m) = modulus else {
+        return me.binary(crate::script::ast::BinOp::Pow, base, exp);
+    };
+    // ternary_op: an operand without nb_power (not a number) leaves every slot
+    // NotImplemented; numbers that are not all ints reach float_pow, which refuses a modulus.
+    let is_float = |v: &Value| matches!(v.as_obj().and_then(ops::as_num), Some(ops::Num::Float(_)));
+    let is_int = |v: &Value| v.as_obj().and_then(ops::int_value).is_some();
+    if ![&base, &exp, &m].into_iter().any(is_float) && ![&base, &exp, &m].into_iter().all(is_int) {
+        return Err(type_err(format!(
+            "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
+            base.type_name(),
+            exp.type_name(),
+            m.type_name()
+        )));
+    }
+    let int = |v: &Value| v.as_obj().and_then(ops::int_value);
+    let (Some(b), Some(e), Some(m)) = (int(&base), int(&exp), int(&m)) else {
+        return Err(type_err(
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        ));
+    };
+    if m.sign() == Sign::NoSign {
+        return Err(exc(ExcKind::ValueError, "pow() 3rd argument cannot be 0"));
+    }
+    let (b, e) = if e.sign() == Sign::Minus {
+        let Some(inv) = mod_inverse(&b, &m) else {
+            return Err(exc(
+                ExcKind::ValueError,
+                "base is not invertible for the given modulus",
+            ));
+        };
+        (inv, -e)
+    } else {
+        (b, e)
+    };
+    Ok(obj(ops::int_obj(b.modpow(&e, &m))))
+}
+
+/// The inverse of `b` modulo `m` (`long_invmod`), if they are coprime.
+fn mod_inverse(b: &BigInt, m: &BigInt) -> Option<BigInt> {
+    let m_abs = if m.sign() == Sign::Minus {
+        -m
+    } else {
+        m.clone()
+    };
+    let (mut a, mut n) = (((b % &m_abs) + &m_abs) % &m_abs, m_abs.clone());
+    let (mut x0, mut x1) = (BigInt::from(1), BigInt::from(0));
+    while n.sign() != Sign::NoSign {
+        let q = &a / &n;
+        (a, n) = (n.clone(), &a - &q * &n);
+        (x0, x1) = (x1.clone(), &x0 - &q * &x1);
+    }
+    (a == BigInt::from(1)).then(|| ((x0 % &m_abs) + &m_abs) % &m_abs)
 }

@@ -131,6 +131,10 @@ pub(crate) static BUILTINS: &[BuiltinSpec] = &[
     b("any", No, O, f::any),
     b("all", No, O, f::all),
     b("format", No, Clinic(1, 2), super::formatting::format),
+    b("hex", No, O, num::hex),
+    b("oct", No, O, num::oct),
+    b("bin", No, O, num::bin),
+    b("pow", Own, Arity::Own, num::pow),
     of(
         Sys,
         varargs(b("getsizeof", Own, Arity::Own, sg::sys_getsizeof)),

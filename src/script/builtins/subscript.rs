@@ -24,8 +24,9 @@ impl Interp<'_> {
             }
             Value::Range(r) => {
                 let (a, b, s) = &**r;
+                // A slice of a range is a range ([`range_slice`]), which the evaluator makes.
                 let Index::Item(i) = idx else {
-                    return Err(Fault::Unsupported("slicing a range".into()));
+                    return Err(Fault::Unsupported("a range slice as an object".into()));
                 };
                 // compute_range_item, in 128 bits: any index is accepted (a huge one is
                 // simply out of range), and every item of the range fits 64 bits.
@@ -272,5 +273,26 @@ impl Interp<'_> {
                 "does not"
             }
         )))
+    }
+}
+
+/// `range(...)[a:b:c]` (`compute_slice`): the range of the picked items, its start, stop
+/// and step those of the slice's `indices()` mapped through the range.
+pub(crate) fn range_slice(
+    r: &(i64, i64, i64),
+    a: &Option<Obj>,
+    b: &Option<Obj>,
+    c: &Option<Obj>,
+) -> R<Value> {
+    let (r0, r1, rs) = *r;
+    let n = range_len(r0, r1, rs);
+    let len = usize::try_from(n)
+        .map_err(|_| Fault::Unsupported("slicing a range of more than 2**63 items".into()))?;
+    let (start, stop, step, _) = adjust_slice(len, a, b, c)?;
+    let map = |i: isize| r0 as i128 + i as i128 * rs as i128;
+    let (s0, s1, st) = (map(start), map(stop), rs as i128 * step as i128);
+    match (i64::try_from(s0), i64::try_from(s1), i64::try_from(st)) {
+        (Ok(x), Ok(y), Ok(z)) => Ok(Value::Range(std::rc::Rc::new((x, y, z)))),
+        _ => Err(Fault::Unsupported("a range past 64 bits".into())),
     }
 }

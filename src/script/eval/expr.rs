@@ -138,6 +138,9 @@ impl Interp<'_> {
             Expr::Subscript(o, i) => {
                 let obj = self.eval(f, o)?;
                 let idx = self.eval_index(f, i)?;
+                if let (Value::Range(r), Index::Slice(a, b, c)) = (&obj, &idx) {
+                    return crate::script::builtins::range_slice(r, a, b, c);
+                }
                 Value::Obj(self.getitem(&obj, &idx)?)
             }
             // `x[a, b:c]`: a slice inside a tuple of subscripts (a slice object, which the

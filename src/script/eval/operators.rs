@@ -7,7 +7,7 @@
 use super::*;
 
 impl Interp<'_> {
-    pub(super) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
+    pub(crate) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
         // `str % anything`: printf-style formatting (unicode_mod), whatever the right operand.
         if op == BinOp::Mod
             && let Value::Obj(s) = &a

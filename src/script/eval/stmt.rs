@@ -124,6 +124,9 @@ impl Interp<'_> {
             StmtKind::Import { module, attr, name } => {
                 let v = match attr {
                     None => Value::Module(*module),
+                    Some(a) if *module == Module::Sys && &**a == "maxsize" => {
+                        Value::Obj(self.sys_maxsize())
+                    }
                     Some(a) => match Builtin::of_module(*module, a) {
                         Some(b) => Value::Builtin(b),
                         // IMPORT_FROM: a built-in module has no `__file__` to name.
