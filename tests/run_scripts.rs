@@ -520,3 +520,25 @@ fn compare_snippets(cases: &[&str]) {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// One pass over a refused script names every construct outside the subset, each with its
+/// line and column, in one line and exit code 2; the script does not start.
+#[test]
+fn one_pass_names_every_unsupported_construct() {
+    let src = "import os\nprint('ran')\nclass A:\n    pass\nx = {1, 2}\ndef f():\n    with x:\n        pass\n    yield 1\n";
+    let out = run_ours(&["-c", src], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty(), "ran before refusing: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for want in [
+        "5 constructs",
+        "import of module 'os' (only sys and gc) at line 1, column 8",
+        "class definition at line 3, column 1",
+        "set display at line 5, column 5",
+        "with statement at line 7, column 5",
+        "yield at line 9, column 5",
+    ] {
+        assert!(err.contains(want), "{want:?} not in {err}");
+    }
+}

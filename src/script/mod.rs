@@ -291,6 +291,12 @@ pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
             pos.col = pos.col.saturating_sub(4);
             CompileError::Unsupported { pos, what }.to_string()
         }
+        CompileError::UnsupportedMany(mut all) => {
+            for (pos, _) in &mut all {
+                pos.col = pos.col.saturating_sub(4);
+            }
+            CompileError::UnsupportedMany(all).to_string()
+        }
     })?;
     if program.code.body.len() != 1 {
         return Err("expected a single expression".into());

@@ -51,6 +51,8 @@ pub enum CompileError {
     Syntax { pos: Pos, msg: String },
     /// Python, but outside the subset: names the construct.
     Unsupported { pos: Pos, what: String },
+    /// Several constructs outside the subset, in source order (one pass reports them all).
+    UnsupportedMany(Vec<(Pos, String)>),
 }
 
 impl std::fmt::Display for CompileError {
@@ -66,6 +68,18 @@ impl std::fmt::Display for CompileError {
                 "unsupported: {what} at line {}, column {} (pylayout runs a subset of Python; see `pylayout run --help`)",
                 pos.line, pos.col
             ),
+            CompileError::UnsupportedMany(all) => {
+                let parts: Vec<String> = all
+                    .iter()
+                    .map(|(pos, what)| format!("{what} at line {}, column {}", pos.line, pos.col))
+                    .collect();
+                write!(
+                    f,
+                    "unsupported: {} constructs: {} (pylayout runs a subset of Python; see `pylayout run --help`)",
+                    all.len(),
+                    parts.join("; ")
+                )
+            }
         }
     }
 }
@@ -93,6 +107,9 @@ struct Lowerer<'s> {
     cache: HashMap<ConstKey, Obj>,
     scopes: Vec<Scope>,
     nesting: usize,
+    /// Constructs outside the subset met so far: each statement that holds one is left out
+    /// and the walk goes on, so one pass names them all.
+    refusals: Vec<(Pos, String)>,
 }
 
 /// Parse and compile a module.
@@ -111,6 +128,18 @@ pub fn compile(src: &str) -> Res<Program> {
     l.check_errors(tree.root_node())?;
     l.scopes.push(Scope::new(ScopeKind::Module));
     let body = l.block_children(tree.root_node())?;
+    match l.refusals.len() {
+        0 => {}
+        1 => {
+            let (pos, what) = l.refusals.pop().expect("one");
+            return Err(CompileError::Unsupported { pos, what });
+        }
+        _ => {
+            return Err(CompileError::UnsupportedMany(std::mem::take(
+                &mut l.refusals,
+            )));
+        }
+    }
     let scope = l.scopes.pop().expect("module scope");
     let mut code = l.finish_code("<module>".into(), scope, 0, body)?;
     code.docstring = has_docstring(tree.root_node(), src);
@@ -131,6 +160,7 @@ impl<'s> Lowerer<'s> {
             cache: HashMap::new(),
             scopes: Vec::new(),
             nesting: 0,
+            refusals: Vec::new(),
         }
     }
 

@@ -18,7 +18,10 @@ impl<'s> Lowerer<'s> {
     pub(super) fn block_children(&mut self, n: Node) -> Res<Vec<Stmt>> {
         let mut out = Vec::new();
         for c in named_children(n) {
-            self.stmt(c, &mut out)?;
+            match self.stmt(c, &mut out) {
+                Err(CompileError::Unsupported { pos, what }) => self.refusals.push((pos, what)),
+                other => other?,
+            }
         }
         Ok(out)
     }
