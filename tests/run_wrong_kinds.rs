@@ -99,6 +99,8 @@ const BUILTINS: &[&str] = &[
     "enumerate",
     "zip",
     "reversed",
+    "map",
+    "filter",
     "iter",
     "next",
     "divmod",

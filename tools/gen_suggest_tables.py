@@ -82,6 +82,8 @@ TYPES = [
     ("dict_reversevalueiterator", reversed({}.values())),
     ("dict_reverseitemiterator", reversed({}.items())),
     ("object", object()),
+    ("map", map(len, [])),
+    ("filter", filter(None, [])),
 ] + [
     # The exception classes (src/error.rs, ExcKind::ALL), with an instance each.
     (name, getattr(__builtins__, name)())

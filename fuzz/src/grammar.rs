@@ -264,7 +264,8 @@ macro_rules! names {
 names!(Builtin {
     Len => "len", Chr => "chr", Ord => "ord", Hash => "hash", Id => "id", Repr => "repr",
     Sorted => "sorted", Min => "min", Max => "max", Sum => "sum", Isinstance => "isinstance",
-    Abs => "abs", Enumerate => "enumerate", Zip => "zip", Reversed => "reversed",
+    Abs => "abs", Enumerate => "enumerate", Zip => "zip", Reversed => "reversed", Map => "map",
+    Filter => "filter",
     Iter => "iter", Next => "next", Divmod => "divmod", Round => "round", Any => "any",
     All => "all", Int => "int", Bool => "bool", Float => "float", Str => "str",
     List => "list", Tuple => "tuple", Dict => "dict", Range => "range", Type => "type",

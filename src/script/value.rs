@@ -341,6 +341,8 @@ pub enum TypeTag {
     DictReverseValueIterator,
     DictReverseItemIterator,
     Object,
+    Map,
+    Filter,
     /// An exception class.
     Exc(ExcKind),
 }
@@ -382,12 +384,14 @@ impl TypeTag {
             TypeTag::DictReverseValueIterator => "dict_reversevalueiterator",
             TypeTag::DictReverseItemIterator => "dict_reverseitemiterator",
             TypeTag::Object => "object",
+            TypeTag::Map => "map",
+            TypeTag::Filter => "filter",
             TypeTag::Exc(k) => k.name(),
         }
     }
 
     /// Every tag but the exception classes, in declaration order.
-    pub const PLAIN: [TypeTag; 33] = [
+    pub const PLAIN: [TypeTag; 35] = [
         TypeTag::Int,
         TypeTag::Bool,
         TypeTag::Float,
@@ -421,6 +425,8 @@ impl TypeTag {
         TypeTag::DictReverseValueIterator,
         TypeTag::DictReverseItemIterator,
         TypeTag::Object,
+        TypeTag::Map,
+        TypeTag::Filter,
     ];
 
     /// The type's slot in the identity table (below 256): its place in [`Self::PLAIN`], or
@@ -511,6 +517,15 @@ pub enum Iter {
     /// `reversed(list)` (a `list_reverseiterator`, live length) or `reversed(tuple|str)` (a
     /// `reversed` object): the next index from the end; exhausted, the sequence is let go.
     Reversed(Option<Obj>, Option<usize>, TypeTag),
+    /// `map(func, *iterables)`: the function, the inner iterators (kept in the `iters`
+    /// tuple) and their GC counts. Lazy: each item calls the function.
+    Map(Value, Vec<Iter>, PyTuple, Vec<GcCounted<()>>),
+    /// `filter(func, iterable)` (`None`: the items' truth): the inner iterator and its GC
+    /// count.
+    Filter(Option<Value>, Box<Iter>, Option<GcCounted<()>>),
+    /// An iterator object given to `zip`, `enumerate`, `map` or `filter`: `iter()` of an
+    /// iterator is the iterator itself, shared (`zip(it, it)` pairs its items).
+    Shared(Rc<RefCell<GcCounted<Iter>>>),
 }
 
 impl Iter {
@@ -541,6 +556,9 @@ impl Iter {
             Iter::Range(..) => TypeTag::RangeIterator,
             Iter::Enumerate(..) => TypeTag::Enumerate,
             Iter::Zip(..) => TypeTag::Zip,
+            Iter::Map(..) => TypeTag::Map,
+            Iter::Filter(..) => TypeTag::Filter,
+            Iter::Shared(s) => s.borrow().value.tag(),
         }
     }
 
@@ -549,8 +567,14 @@ impl Iter {
         !matches!(self, Iter::Range(..))
     }
 
+    /// Its GC count, if making it made a GC object (an iterator object shared again made
+    /// nothing new).
+    fn new_object(&self) -> bool {
+        self.is_gc() && !matches!(self, Iter::Shared(_))
+    }
+
     /// Its GC count, if CPython's iterator is a GC object.
     pub fn count(&self) -> Option<GcCounted<()>> {
-        self.is_gc().then(|| GcCounted::new(()))
+        self.new_object().then(|| GcCounted::new(()))
     }
 }

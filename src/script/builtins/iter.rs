@@ -92,8 +92,86 @@ impl Interp<'_> {
     /// `FOR_ITER`: the next item, `None` when exhausted.
     pub(crate) fn iter_next(&mut self, it: &mut LoopIter) -> R<Option<Obj>> {
         match it {
-            LoopIter::Own(b, _) => next_of(b),
-            LoopIter::Shared(s) => next_of(&mut s.borrow_mut().value),
+            LoopIter::Own(b, _) => self.next_in(b),
+            LoopIter::Shared(s) => self.next_shared(s),
+        }
+    }
+
+    /// The next item of an iterator object. Advancing it again while it runs (its `map`
+    /// function calling `next` on it) is refused rather than re-entered.
+    fn next_shared(&mut self, s: &Rc<RefCell<GcCounted<Iter>>>) -> R<Option<Obj>> {
+        let s = s.clone();
+        let mut g = s.try_borrow_mut().map_err(|_| {
+            Fault::Unsupported("an iterator advanced again while it is advancing".into())
+        })?;
+        self.next_in(&mut g.value)
+    }
+
+    /// The next item of an iterator state: the ones made of other iterators here (`map` and
+    /// `filter` call functions), the others by [`next_of`].
+    fn next_in(&mut self, it: &mut Iter) -> R<Option<Obj>> {
+        match it {
+            Iter::Shared(s) => self.next_shared(s),
+            Iter::Enumerate(inner, _, n, result) => match self.next_in(inner)? {
+                Some(x) => {
+                    let i = match i64::try_from(*n) {
+                        Ok(v) => ops::small_int(v),
+                        Err(_) => ops::int_obj(BigInt::from(*n)),
+                    };
+                    *n += 1;
+                    Ok(Some(recycled(Some(result), vec![i, x])))
+                }
+                None => Ok(None),
+            },
+            Iter::Zip(its, _, _, result) => {
+                if its.is_empty() {
+                    return Ok(None);
+                }
+                // zip_next: when the result tuple is still held elsewhere, a new one is made
+                // before the items are fetched (and freed again if an iterator is exhausted).
+                let fresh = (result.as_obj().refcnt() != 1).then(|| none_tuple(its.len()));
+                let mut items = Vec::with_capacity(its.len());
+                for i in its.iter_mut() {
+                    match self.next_in(i)? {
+                        Some(x) => items.push(x),
+                        None => return Ok(None),
+                    }
+                }
+                Ok(Some(recycled(
+                    Some(fresh.as_ref().unwrap_or(result)),
+                    items,
+                )))
+            }
+            // map_next: an item from each iterator, then the call.
+            Iter::Map(func, its, ..) => {
+                let mut args = Vec::with_capacity(its.len());
+                for i in its.iter_mut() {
+                    match self.next_in(i)? {
+                        Some(x) => args.push(Value::Obj(x)),
+                        None => return Ok(None),
+                    }
+                }
+                let f = func.clone();
+                Ok(Some(self.call(f, args, Vec::new())?.into_obj()?))
+            }
+            // filter_next: items until one is true (or the function's result for it is).
+            Iter::Filter(func, inner, _) => loop {
+                let Some(item) = self.next_in(inner)? else {
+                    return Ok(None);
+                };
+                let keep = match func.clone() {
+                    None => self.truthy(&Value::Obj(item.clone()))?,
+                    Some(f) => {
+                        let r = self.call(f, vec![Value::Obj(item.clone())], Vec::new())?;
+                        self.truthy(&r)?
+                    }
+                };
+                if keep {
+                    return Ok(Some(item));
+                }
+                self.step()?;
+            },
+            leaf => next_of(leaf),
         }
     }
 
@@ -150,7 +228,11 @@ impl Interp<'_> {
                         0
                     }
                 }
-                Iter::Enumerate(..) | Iter::Zip(..) => 8,
+                Iter::Enumerate(..)
+                | Iter::Zip(..)
+                | Iter::Map(..)
+                | Iter::Filter(..)
+                | Iter::Shared(_) => 8,
             },
             _ => 8,
         }
@@ -181,21 +263,15 @@ impl Interp<'_> {
 
     fn iter_of(&mut self, v: Value) -> R<Iter> {
         match v {
-            Value::Iter(shared) => {
-                // Share the underlying state: take a snapshot is wrong; wrap by moving the
-                // iterator's state out is not possible while shared, so refuse nesting.
-                let _ = shared;
-                Err(Fault::Unsupported(
-                    "an iterator object inside enumerate()/zip()".into(),
-                ))
-            }
+            Value::Iter(shared) => Ok(Iter::Shared(shared)),
             other => self.make_iter(other),
         }
     }
 }
 
-/// The next item of an iterator state.
-pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
+/// The next item of an iterator over a sequence, dict or range (the others are
+/// `Interp::next_in`'s).
+fn next_of(it: &mut Iter) -> R<Option<Obj>> {
     match it {
         Iter::Seq(seq, i, tag) => {
             let Some(o) = seq else {
@@ -250,36 +326,11 @@ pub(crate) fn next_of(it: &mut Iter) -> R<Option<Obj>> {
             *next = next.wrapping_add(*step);
             Ok(Some(ops::small_int(v)))
         }
-        Iter::Enumerate(inner, _, n, result) => match next_of(inner)? {
-            Some(x) => {
-                let i = match i64::try_from(*n) {
-                    Ok(v) => ops::small_int(v),
-                    Err(_) => ops::int_obj(BigInt::from(*n)),
-                };
-                *n += 1;
-                Ok(Some(recycled(Some(result), vec![i, x])))
-            }
-            None => Ok(None),
-        },
-        Iter::Zip(its, _, _, result) => {
-            if its.is_empty() {
-                return Ok(None);
-            }
-            // zip_next: when the result tuple is still held elsewhere, a new one is made
-            // before the items are fetched (and freed again if an iterator is exhausted).
-            let fresh = (result.as_obj().refcnt() != 1).then(|| none_tuple(its.len()));
-            let mut items = Vec::with_capacity(its.len());
-            for i in its.iter_mut() {
-                match next_of(i)? {
-                    Some(x) => items.push(x),
-                    None => return Ok(None),
-                }
-            }
-            Ok(Some(recycled(
-                Some(fresh.as_ref().unwrap_or(result)),
-                items,
-            )))
-        }
+        Iter::Enumerate(..)
+        | Iter::Zip(..)
+        | Iter::Map(..)
+        | Iter::Filter(..)
+        | Iter::Shared(_) => unreachable!("Interp::next_in advances iterators of iterators"),
         Iter::Reversed(seq, idx, tag) => {
             let Some(o) = seq else {
                 return Ok(None);
@@ -458,6 +509,48 @@ pub(super) fn zip(me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<Value> {
     Ok(Value::Iter(Rc::new(RefCell::new(counted))))
 }
 
+/// `map(func, *iterables)` (`map_vectorcall`): the `iters` tuple, an iterator per
+/// iterable, then the object.
+pub(super) fn map(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    if args.len() < 2 {
+        return Err(type_err("map() must have at least two arguments."));
+    }
+    let mut args = args.into_iter();
+    let func = args.next().expect("checked");
+    let iters = none_tuple(args.len());
+    let mut its = Vec::new();
+    let mut gcs = Vec::new();
+    for a in args {
+        let it = me.iter_of(a)?;
+        gcs.extend(it.count());
+        its.push(it);
+    }
+    let counted = GcCounted::new(Iter::Map(func, its, iters, gcs));
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
+/// `filter(func, iterable)` (`filter_vectorcall`): the iterator, then the object; a `None`
+/// or `bool` function tests the items' truth.
+pub(super) fn filter(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    if args.len() != 2 {
+        return Err(type_err(format!(
+            "filter expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    let mut args = args.into_iter();
+    let func = args.next().expect("checked");
+    let func = match func {
+        Value::Obj(o) if none::is_none(&o) => None,
+        Value::Type(TypeTag::Bool) => None,
+        f => Some(f),
+    };
+    let it = me.iter_of(args.next().expect("checked"))?;
+    let gc = it.count();
+    let counted = GcCounted::new(Iter::Filter(func, Box::new(it), gc));
+    Ok(Value::Iter(Rc::new(RefCell::new(counted))))
+}
+
 /// `reversed(seq)`: a list's `list_reverseiterator`, the `reversed` object over a tuple or
 /// str, a range iterator backwards, a dict's (or its view's) reverse iterator.
 pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
@@ -539,14 +632,14 @@ pub(super) fn iter(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
 }
 
 /// `next(iterator[, default])`.
-pub(super) fn next(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+pub(super) fn next(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
     let Value::Iter(it) = &args[0] else {
         return Err(type_err(format!(
             "'{}' object is not an iterator",
             args[0].type_name()
         )));
     };
-    let r = next_of(&mut it.borrow_mut().value)?;
+    let r = me.iter_next(&mut LoopIter::Shared(it.clone()))?;
     match r {
         Some(x) => Ok(obj(x)),
         None => match args.get(1) {

@@ -124,6 +124,8 @@ pub(crate) static BUILTINS: &[BuiltinSpec] = &[
     class(b("enumerate", Own, Arity::Own, it::enumerate)),
     class(b("zip", Own, Arity::Own, it::zip)),
     class(b("reversed", No, Clinic(1, 1), it::reversed)),
+    class(b("map", No, Arity::Own, it::map)),
+    class(b("filter", No, Arity::Own, it::filter)),
     b("iter", No, Clinic(1, 2), it::iter),
     b("next", No, Clinic(1, 2), it::next),
     b("divmod", No, Clinic(2, 2), num::divmod),

@@ -1,0 +1,3 @@
+# expect: the builtin open
+# at: 3:
+print(open("x"))
