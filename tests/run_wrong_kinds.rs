@@ -124,6 +124,7 @@ const BUILTINS: &[&str] = &[
     "gc.isenabled",
     "gc.is_tracked",
     "gc.get_stats",
+    "gc.get_referents",
 ];
 
 const LIST_METHODS: &[&str] = &[

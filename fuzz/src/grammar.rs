@@ -275,6 +275,7 @@ names!(Builtin {
     GcGetThreshold => "gc.get_threshold", GcSetThreshold => "gc.set_threshold",
     GcEnable => "gc.enable", GcDisable => "gc.disable", GcIsenabled => "gc.isenabled",
     GcIsTracked => "gc.is_tracked", GcGetStats => "gc.get_stats", Format => "format",
+    GcGetReferents => "gc.get_referents",
     Hex => "hex", Oct => "oct", Bin => "bin", Pow => "pow",
 });
 

@@ -98,3 +98,16 @@ try:
     i(*5)
 except TypeError as e:
     print(e)
+def f():
+    global g
+    def g():
+        pass
+    return 1
+l = f()
+print(g.__qualname__, [x.__qualname__ for x in [1]] if False else 0)
+def outer():
+    return [(lambda i: i)() for _ in range(1)]
+try:
+    outer()
+except TypeError as e:
+    print(e)

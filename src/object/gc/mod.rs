@@ -442,6 +442,20 @@ pub fn collect(generation: usize) -> usize {
     n
 }
 
+/// `gc.get_referents(o)`: the objects `o`'s `tp_traverse` visits, in its order (a list's
+/// and a tuple's last item first; a dict's values, and its keys too unless all are str);
+/// nothing for an object whose type is not a GC type.
+pub fn referents(o: &Obj) -> Vec<Obj> {
+    let mut out = Vec::new();
+    if let Some(t) = o.type_object().tp_traverse {
+        // SAFETY: `o` is live (an `Obj` holds a reference) and of this type; each visited
+        // pointer is a strong reference `o` holds, live while `o` is, taken as a new
+        // reference at once.
+        unsafe { t(o.as_ptr(), &mut |p| out.push(Obj::from_borrowed(p))) };
+    }
+    out
+}
+
 fn traverse(op: NonNull<PyObject>, visit: &mut dyn FnMut(NonNull<PyObject>)) {
     if let Some(t) = type_of(op).tp_traverse {
         // SAFETY: op is a live tracked object of this type (the traverse contract).

@@ -160,6 +160,10 @@ pub(crate) static BUILTINS: &[BuiltinSpec] = &[
     of(Gc, b("isenabled", No, NoArgs, sg::gc_isenabled)),
     of(Gc, b("is_tracked", No, O, sg::gc_is_tracked)),
     of(Gc, b("get_stats", No, NoArgs, sg::gc_get_stats)),
+    of(
+        Gc,
+        varargs(b("get_referents", NoBare, Arity::Own, sg::gc_get_referents)),
+    ),
 ];
 
 // `Builtin` is a `u8` and the identity table has 256 slots for builtins.
@@ -360,7 +364,7 @@ mod tests {
         assert_eq!(
             module_members(Module::Gc),
             "collect, get_count, get_threshold, set_threshold, enable, disable, isenabled, \
-             is_tracked and get_stats"
+             is_tracked, get_stats and get_referents"
         );
         let q = |m, n| Builtin::of_module(m, n).expect("modelled").qualname();
         assert_eq!(q(Module::Gc, "disable"), "gc.disable");

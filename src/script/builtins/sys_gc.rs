@@ -148,6 +148,23 @@ pub(super) fn gc_is_tracked(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<
     }))
 }
 
+/// `gc.get_referents(*objs)`: what each object's `tp_traverse` visits, in a new list.
+pub(super) fn gc_get_referents(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
+    let l = PyList::new();
+    for a in &args {
+        let Value::Obj(o) = a else {
+            return Err(Fault::Unsupported(format!(
+                "gc.get_referents of a {} (not built in pylayout's memory)",
+                a.type_name()
+            )));
+        };
+        for r in crate::gc::referents(o) {
+            l.append(r);
+        }
+    }
+    Ok(obj(l.into_obj()))
+}
+
 /// `gc.get_stats()`.
 pub(super) fn gc_get_stats(_me: &mut Interp<'_>, _args: Args, _kw: Kwargs) -> R<Value> {
     // The result list first, as gc_get_stats_impl does: its allocation may run a

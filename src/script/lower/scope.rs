@@ -76,13 +76,16 @@ impl Scope {
 }
 
 impl<'s> Lowerer<'s> {
-    /// The qualified name of a code named `name` nested in the current scope:
-    /// `outer.<locals>.name` inside a function or comprehension, `name` at module level.
+    /// The qualified name of a code named `name` nested in the current scope
+    /// (`compiler_set_qualname`): `outer.<locals>.name` in a function, `<listcomp>.name` in a
+    /// comprehension, `name` at module level or when the function declares it `global`.
     pub(super) fn qualname(&self, name: &str) -> Rc<str> {
         match self.scopes.last() {
-            Some(s) if s.kind != ScopeKind::Module => {
+            Some(s) if s.globals.contains(name) => name.into(),
+            Some(s) if s.kind == ScopeKind::Function => {
                 format!("{}.<locals>.{name}", s.qualname).into()
             }
+            Some(s) if s.kind == ScopeKind::Comp => format!("{}.{name}", s.qualname).into(),
             _ => name.into(),
         }
     }
