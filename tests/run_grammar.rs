@@ -213,3 +213,79 @@ fn grammar_programs_match_python() {
     );
     assert!(raised > 0 && raised < compared, "both endings occur");
 }
+
+/// python3's ending for one program run as `python3 -` in a process of its own (so the
+/// collector's counts and reference counts are a fresh interpreter's); `None` if it took
+/// more than 10 seconds.
+fn theirs_alone(src: &str) -> Option<Ending> {
+    let mut child = Command::new("timeout")
+        .args(["10", &python_exe(), "-"])
+        .env("PYTHONHASHSEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(src.as_bytes())
+        .expect("feed python3");
+    let out = child.wait_with_output().expect("python3");
+    let code = out.status.code()?;
+    if code == 124 {
+        return None;
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = if code == 0 {
+        String::new()
+    } else {
+        err.lines().last().unwrap_or_default().to_owned()
+    };
+    Some((
+        code,
+        without_addresses(&last),
+        without_addresses(&String::from_utf8_lossy(&out.stdout)),
+    ))
+}
+
+/// The same grammar with the collector and reference counts kept
+/// (`Program::to_comparable_source`: `gc.collect()`, `gc.get_count()`, `sys.getrefcount`),
+/// each program in a python3 of its own. `PYLAYOUT_COMPARABLE_PROGRAMS` sets how many
+/// (default 60: a python3 start each); `PYLAYOUT_GRAMMAR_SEED` where the seeds start.
+#[test]
+fn comparable_programs_match_python_one_process_each() {
+    common::assert_python_311();
+    let n: u64 = std::env::var("PYLAYOUT_COMPARABLE_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let (mut compared, mut bad) = (0, Vec::new());
+    for seed in first..first + n {
+        let src = program(seed).to_comparable_source();
+        let Some(m) = ours(&src) else {
+            continue;
+        };
+        let Some(t) = theirs_alone(&src) else {
+            continue;
+        };
+        compared += 1;
+        if m != t {
+            bad.push(format!(
+                "seed {seed}:\n{src}\n  ours:    {m:?}\n  python3: {t:?}"
+            ));
+        }
+    }
+    eprintln!("{n} programs: {compared} compared one process each");
+    assert!(
+        bad.is_empty(),
+        "{} of {compared} programs differ; the first:\n{}",
+        bad.len(),
+        bad.iter().take(2).cloned().collect::<Vec<_>>().join("\n\n")
+    );
+}
