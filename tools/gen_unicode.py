@@ -12,6 +12,7 @@ interpreter itself, one code point at a time, through the very methods it answer
 | DIGIT, NUMERIC, ALPHA, SPACE | `isdigit`, `isnumeric`, `isalpha`, `isspace` | `Py_UNICODE_ISDIGIT`, ... |
 | UPPER, LOWER | `isupper`, `islower` of one character | `_PyUnicode_IsUppercase`, `_PyUnicode_IsLowercase` |
 | TITLE | `istitle() and not isupper()` (== category Lt) | `_PyUnicode_IsTitlecase` |
+| XID_START, XID_CONTINUE | `c.isidentifier()`, `("a" + c).isidentifier()` | `_PyUnicode_IsXidStart` (and `_`), `_PyUnicode_IsXidContinue` |
 | CASED, CASE_IGNORABLE | what `lower()` does to a final sigma beside c | `_PyUnicode_IsCased`, `_PyUnicode_IsCaseIgnorable` |
 | UPPER_RUNS/UPPER_FULL, LOWER_RUNS/LOWER_FULL | `chr(c).upper()`, `chr(c).lower()` | `_PyUnicode_ToUpperFull`, `_PyUnicode_ToLowerFull` |
 | TITLE_RUNS/TITLE_FULL, FOLD_RUNS/FOLD_FULL | `chr(c).title()`, `chr(c).casefold()` | `_PyUnicode_ToTitleFull`, `_PyUnicode_ToFoldedFull` |
@@ -161,6 +162,10 @@ def main():
     emit_ranges("LOWER", "Lowercase (`str.islower` of one character).", ranges(str.islower))
     emit_ranges("TITLE", "Titlecase: category Lt.", title)
     emit_ranges("CASED", "Cased: Lowercase, Uppercase or Lt.", ranges(cased))
+    emit_ranges("XID_START", "What may start an identifier (`str.isidentifier` of one "
+                "character: XID_Start and `_`).", ranges(str.isidentifier))
+    emit_ranges("XID_CONTINUE", "What may follow in an identifier (XID_Continue).",
+                ranges(lambda c: ("a" + c).isidentifier()))
     emit_ranges("CASE_IGNORABLE", "Case_Ignorable (what `lower()` skips around a final sigma).",
                 ranges(case_ignorable))
     emit_runs("UPPER_RUNS", "`upper()` of one character where it is one other character: "

@@ -59,6 +59,16 @@ pub fn is_numeric(c: char) -> bool {
     in_ranges(&db::NUMERIC, c as u32)
 }
 
+/// `_PyUnicode_IsXidStart` or `_`: what may start an identifier.
+pub fn is_xid_start(c: char) -> bool {
+    in_ranges(&db::XID_START, c as u32)
+}
+
+/// `_PyUnicode_IsXidContinue`: what may follow in an identifier.
+pub fn is_xid_continue(c: char) -> bool {
+    in_ranges(&db::XID_CONTINUE, c as u32)
+}
+
 /// `Py_UNICODE_ISALPHA`: categories Lu Ll Lt Lm Lo.
 pub fn is_alpha(c: char) -> bool {
     in_ranges(&db::ALPHA, c as u32)

@@ -862,6 +862,11 @@ impl PyStr {
             StrPredicate::IsUpper => self.cased_without(u::is_upper, u::is_lower),
             StrPredicate::IsLower => self.cased_without(u::is_lower, u::is_upper),
             StrPredicate::IsTitle => self.is_title(),
+            // unicode_isidentifier_impl (no normalization: the parser's NFKC is not here).
+            StrPredicate::IsIdentifier => {
+                let mut cs = self.chars();
+                cs.next().is_some_and(u::is_xid_start) && cs.all(u::is_xid_continue)
+            }
         }
     }
 

@@ -71,11 +71,13 @@ pub enum StrPredicate {
     IsLower,
     /// `istitle`
     IsTitle,
+    /// `isidentifier`
+    IsIdentifier,
 }
 
 impl StrPredicate {
     /// Every predicate.
-    pub const ALL: [StrPredicate; 11] = [
+    pub const ALL: [StrPredicate; 12] = [
         StrPredicate::IsAscii,
         StrPredicate::IsDecimal,
         StrPredicate::IsDigit,
@@ -87,6 +89,7 @@ impl StrPredicate {
         StrPredicate::IsUpper,
         StrPredicate::IsLower,
         StrPredicate::IsTitle,
+        StrPredicate::IsIdentifier,
     ];
 
     /// The method's name (`"isdigit"`).
@@ -103,6 +106,7 @@ impl StrPredicate {
             StrPredicate::IsUpper => "isupper",
             StrPredicate::IsLower => "islower",
             StrPredicate::IsTitle => "istitle",
+            StrPredicate::IsIdentifier => "isidentifier",
         }
     }
 
