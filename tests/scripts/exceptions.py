@@ -178,3 +178,22 @@ except ValueError as v:
     r.append(count()[0])
 r.append(count()[0])
 print([b - a for a, b in zip(r, r[1:])])
+try:
+    assert 1 == 2, 5
+except AssertionError as e:
+    print(repr(e), e.args, str(e))
+try:
+    assert [], ['a', 1]
+except AssertionError as e:
+    print(repr(e), e.args)
+try:
+    assert 0
+except AssertionError as e:
+    print(repr(e), e.args)
+try:
+    try:
+        {}[1]
+    except KeyError:
+        assert False, 'inner'
+except AssertionError as e:
+    print(repr(e.__context__))

@@ -225,10 +225,16 @@ impl Interp<'_> {
             *e.value.cause.borrow_mut() = c;
             e.value.suppress_context.set(true);
         }
+        Err(self.raise_exc(e))
+    }
+
+    /// `_PyErr_SetObject` for an exception object a statement raises: chained to the one
+    /// being handled; its traceback goes on from its `__traceback__`.
+    pub(super) fn raise_exc(&mut self, e: ExcRef) -> Fault {
         self.set_context(&e);
         self.tb = e.value.traceback.borrow().clone();
         self.reraised_at = None;
-        Err(Fault::Exc(e))
+        Fault::Exc(e)
     }
 
     /// `try` with its handlers, `else` and `finally`.

@@ -155,14 +155,14 @@ impl Interp<'_> {
             StmtKind::Assert(c, msg) => {
                 let cv = self.eval(f, c)?;
                 if !self.truthy(&cv)? {
-                    let m = match msg {
-                        Some(m) => {
-                            let v = self.eval(f, m)?;
-                            self.str_value(&v)?
-                        }
-                        None => String::new(),
+                    // LOAD_ASSERTION_ERROR, then AssertionError(msg) called (the message
+                    // is its one argument, whatever it is) or the class raised as it is.
+                    let args = match msg {
+                        Some(m) => vec![self.eval(f, m)?.into_obj()?],
+                        None => Vec::new(),
                     };
-                    return Err(exc(ExcKind::AssertionError, m));
+                    let e = exceptions::instantiate(ExcKind::AssertionError, args);
+                    return Err(self.raise_exc(e));
                 }
             }
         }

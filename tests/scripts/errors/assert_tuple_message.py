@@ -1,0 +1,2 @@
+# assert with a non-str message: the exception holds the object itself.
+assert [] , (1, 2)
