@@ -197,3 +197,27 @@ try:
         assert False, 'inner'
 except AssertionError as e:
     print(repr(e.__context__))
+try:
+    {}.popitem()
+except KeyError as e:
+    print(repr(e), e.args)
+try:
+    [].pop()
+except IndexError as e:
+    print(repr(e), e.args)
+try:
+    next(iter([]))
+except StopIteration as e:
+    print(repr(e), e.args)
+try:
+    x = undefined_thing
+except NameError as e:
+    print(repr(e), e.args)
+try:
+    [].foo
+except AttributeError as e:
+    print(repr(e), e.args)
+try:
+    import sys
+    sys.foo
+except AttributeError as e:

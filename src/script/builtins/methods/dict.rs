@@ -49,6 +49,17 @@ fn pop(_me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<
 fn popitem(_me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<Value> {
     let d = PyDict::from_obj(o).expect("dict");
     no_args("dict.popitem", &args)?;
+    // PyErr_SetString(PyExc_KeyError, ...): the message str is the exception's argument
+    // (the object layer's error reads as the printed line, quotes included).
+    if d.is_empty() {
+        return Err(Fault::PyArgs(
+            ExcKind::KeyError,
+            PyTuple::new(vec![
+                PyStr::new("popitem(): dictionary is empty").into_obj(),
+            ])
+            .into_obj(),
+        ));
+    }
     let (k, v) = d.popitem()?;
     Ok(obj(PyTuple::new(vec![k, v]).into_obj()))
 }
