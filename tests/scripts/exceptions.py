@@ -221,3 +221,8 @@ try:
     import sys
     sys.foo
 except AttributeError as e:
+    print(repr(e))
+try:
+    "%d" % "x"
+except TypeError as e:
+    print(repr(e))

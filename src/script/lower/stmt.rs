@@ -17,13 +17,42 @@ impl<'s> Lowerer<'s> {
     /// The statements of a block (or of the module), in order.
     pub(super) fn block_children(&mut self, n: Node) -> Res<Vec<Stmt>> {
         let mut out = Vec::new();
-        for c in named_children(n) {
+        let stmts: Vec<Node> = named_children(n)
+            .into_iter()
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        if n.kind() == "block" && stmts.is_empty() {
+            return Err(self.empty_block(n));
+        }
+        for c in stmts {
             match self.stmt(c, &mut out) {
                 Err(CompileError::Unsupported { pos, what }) => self.refusals.push((pos, what)),
                 other => other?,
             }
         }
         Ok(out)
+    }
+
+    /// A compound statement whose block has no statement (its header the last line):
+    /// CPython's `IndentationError`, a `SyntaxError` here.
+    fn empty_block(&self, block: Node) -> CompileError {
+        let owner = block.parent().unwrap_or(block);
+        let what = match owner.kind() {
+            "function_definition" => "function definition".to_string(),
+            "class_definition" => "class definition".to_string(),
+            kind => format!(
+                "'{}' statement",
+                kind.trim_end_matches("_statement")
+                    .trim_end_matches("_clause")
+            ),
+        };
+        CompileError::Syntax {
+            pos: self.pos(block),
+            msg: format!(
+                "expected an indented block after {what} on line {}",
+                owner.start_position().row + 1
+            ),
+        }
     }
 
     /// The statements of a node's block field (`body`, `consequence`), if it has one.
