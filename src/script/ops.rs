@@ -596,15 +596,22 @@ fn machine_int_op(op: BinOp, x: i64, y: i64) -> Option<i64> {
 #[inline]
 fn small_int_binary(op: BinOp, a: &Obj, b: &Obj) -> Option<Obj> {
     let (x, y) = machine_ints(a, b)?;
+    let r = machine_int_op(op, x, y)?;
     // Beyond one digit, CPython's add, subtract and multiply size their block for the
-    // operands (`int_block`): the general path makes it.
+    // operands (`int_block`).
     const MEDIUM: u64 = 1 << 30;
     if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
         && (x.unsigned_abs() >= MEDIUM || y.unsigned_abs() >= MEDIUM)
     {
-        return None;
+        let (dx, nx) = crate::types::int::i64_digits(x);
+        let (dy, ny) = crate::types::int::i64_digits(y);
+        let block = digits_block(op, (x < 0, &dx[..nx]), (y < 0, &dy[..ny]));
+        return Some(match block {
+            Some((block, small)) => PyInt::from_i64_in_block(r, block, small).into_obj(),
+            None => small_int(r),
+        });
     }
-    Some(small_int(machine_int_op(op, x, y)?))
+    Some(small_int(r))
 }
 
 /// The number of 30-bit digits of `|v|` (`Py_SIZE` without the sign).
@@ -619,26 +626,35 @@ fn ndigits(v: &BigInt) -> usize {
 /// equal) when they subtract; `long_mul` takes `x_mul` (`size_a + size_b`). Both operands
 /// of one digit take the medium-value fast paths, which make the result exactly.
 fn int_block(op: BinOp, a: &BigInt, b: &BigInt) -> Option<(usize, bool)> {
-    let (da, db) = (ndigits(a), ndigits(b));
-    if da <= 1 && db <= 1 {
+    if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) || (ndigits(a) <= 1 && ndigits(b) <= 1) {
         return None;
     }
     let neg = |v: &BigInt| v.sign() == Sign::Minus;
+    let (x, y) = (
+        crate::types::int::to_digits(a.magnitude()),
+        crate::types::int::to_digits(b.magnitude()),
+    );
+    digits_block(op, (neg(a), &x), (neg(b), &y))
+}
+
+/// [`int_block`] from the operands' signs and base-2**30 digits.
+fn digits_block(op: BinOp, a: (bool, &[u32]), b: (bool, &[u32])) -> Option<(usize, bool)> {
+    let ((a_neg, x), (b_neg, y)) = (a, b);
+    let (da, db) = (x.len(), y.len());
+    if da <= 1 && db <= 1 {
+        return None;
+    }
     match op {
         BinOp::Mul if da == 0 || db == 0 => None,
         BinOp::Mul => Some((da + db, false)),
         BinOp::Add | BinOp::Sub => {
-            let b_neg = neg(b) != (op == BinOp::Sub);
-            if neg(a) == b_neg {
+            let b_neg = b_neg != (op == BinOp::Sub);
+            if a_neg == b_neg {
                 return Some((da.max(db) + 1, false));
             }
             if da != db {
                 return Some((da.max(db), true));
             }
-            let (x, y) = (
-                crate::types::int::to_digits(a.magnitude()),
-                crate::types::int::to_digits(b.magnitude()),
-            );
             // Equal magnitudes: the shared 0, no block.
             (0..da).rev().find(|&i| x[i] != y[i]).map(|i| (i + 1, true))
         }

@@ -256,6 +256,19 @@ pub fn from_digits(digits: &[u32]) -> BigUint {
     BigUint::from_slice(&words)
 }
 
+/// The base-2**30 digits of `|v|` (at most three), least significant first, and how many.
+pub fn i64_digits(v: i64) -> ([u32; 3], usize) {
+    let mut digits = [0u32; 3];
+    let mut n = 0;
+    let mut m = v.unsigned_abs();
+    while m != 0 {
+        digits[n] = (m as u32) & PYLONG_MASK;
+        n += 1;
+        m >>= PYLONG_SHIFT;
+    }
+    (digits, n)
+}
+
 fn small_index(v: i64) -> Option<usize> {
     (-NSMALLNEGINTS..NSMALLPOSINTS)
         .contains(&v)
@@ -334,6 +347,18 @@ impl PyInt {
         }
         let digits = to_digits(v.magnitude());
         Self::new_from_digits_in(v.sign() == Sign::Minus, &digits, block)
+    }
+
+    /// [`Self::from_bigint_in_block`] for a machine int (no `BigInt` on the way).
+    pub fn from_i64_in_block(v: i64, block: usize, maybe_small: bool) -> PyInt {
+        if small_index(v).is_some() {
+            if maybe_small {
+                drop(Self::new_from_digits_in(false, &[], block));
+            }
+            return Self::from_i64(v);
+        }
+        let (digits, n) = i64_digits(v);
+        Self::new_from_digits_in(v < 0, &digits[..n], block)
     }
 
     /// `_PyLong_New(n)` + copy: a fresh heap int with exactly these digits (no small-int

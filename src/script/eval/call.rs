@@ -46,9 +46,20 @@ fn bind_arguments(
     nlocals: usize,
 ) -> R<Vec<Option<Value>>> {
     let def = &func.def;
+    let mut locals: Vec<Option<Value>> = Vec::with_capacity(nlocals);
+    // The common call: exactly the positional parameters, nothing else to bind.
+    if kwargs.is_empty()
+        && args.len() == def.nparams
+        && def.nkwonly == 0
+        && !def.varargs
+        && !def.varkw
+    {
+        locals.extend(args.into_iter().map(Some));
+        locals.resize(nlocals, None);
+        return Ok(locals);
+    }
     let names = &def.code.locals;
     let (n, total) = (def.nparams, def.nparams + def.nkwonly);
-    let mut locals: Vec<Option<Value>> = Vec::with_capacity(nlocals);
     locals.resize(nlocals, None);
     // The `**kwargs` dict comes first (`PyDict_New`), then the positional arguments.
     let kwdict = def.varkw.then(PyDict::new);
