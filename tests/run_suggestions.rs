@@ -779,7 +779,8 @@ values = {'INT': 1, 'BOOL': False, 'FLOAT': 1.5, 'STR': 'a', 'LIST': [1], 'TUPLE
           'DICT_REVERSEKEYITERATOR': reversed({}),
           'DICT_REVERSEVALUEITERATOR': reversed({}.values()),
           'DICT_REVERSEITEMITERATOR': reversed({}.items()),
-          'OBJECT': object(), 'MAP': map(len, []), 'FILTER': filter(None, [])}
+          'OBJECT': object(), 'MAP': map(len, []), 'FILTER': filter(None, []),
+          'GENERATOR': (x for x in [])}
 for e in ['BaseException', 'Exception', 'TypeError', 'StopIteration', 'ImportError',
           'RuntimeError', 'RecursionError', 'NotImplementedError', 'NameError',
           'UnboundLocalError', 'AttributeError', 'LookupError', 'IndexError', 'KeyError',

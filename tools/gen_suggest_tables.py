@@ -84,6 +84,7 @@ TYPES = [
     ("object", object()),
     ("map", map(len, [])),
     ("filter", filter(None, [])),
+    ("generator", (x for x in [])),
 ] + [
     # The exception classes (src/error.rs, ExcKind::ALL), with an instance each.
     (name, getattr(__builtins__, name)())

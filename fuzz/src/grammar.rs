@@ -150,6 +150,9 @@ enum Expr {
     ),
     ListComp(Box<Expr>, Var, Box<Expr>, Option<Box<Expr>>),
     DictComp(Box<Expr>, Box<Expr>, Var, Box<Expr>),
+    /// `consumer(x for v in it if c)`: a generator expression, lazily consumed (`sum`,
+    /// `any`, `list`, `''.join`, `next`, ...) or kept as a value.
+    GenExp(u8, Box<Expr>, Var, Box<Expr>, Option<Box<Expr>>),
     Repeat(Box<Expr>, u8),
     /// A float random bytes rarely give: NaN, the infinities, the zeros (NaN is unequal to
     /// itself only through the operator, not inside containers).
@@ -807,6 +810,24 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         },
         Expr::DictComp(k, x, v, it) => {
             format!("{{{}: {} for {} in {}}}", e(k), e(x), v.name(), e(it))
+        }
+        Expr::GenExp(k, x, v, it, cond) => {
+            let cond = cond
+                .as_ref()
+                .map(|c| format!(" if {}", e(c)))
+                .unwrap_or_default();
+            let g = format!("{} for {} in {}{cond}", e(x), v.name(), e(it));
+            match k % 9 {
+                0 => format!("({g})"),
+                1 => format!("sum({g})"),
+                2 => format!("any({g})"),
+                3 => format!("all({g})"),
+                4 => format!("list({g})"),
+                5 => format!("''.join({g})"),
+                6 => format!("next(({g}), None)"),
+                7 => format!("max(({g}), default=0)"),
+                _ => format!("tuple({g})"),
+            }
         }
         Expr::Repeat(x, n) => format!("({} * {})", e(x), n % 50),
         Expr::SpecialFloat(k) => [

@@ -166,8 +166,9 @@ pub enum Expr {
     Attr(Box<Expr>, Rc<str>),
     Subscript(Box<Expr>, Box<Expr>),
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
-    /// `[elt for ...]` / `{key: value for ...}`: a nested code object run as its own frame.
-    Comp(Box<Comp>),
+    /// `[elt for ...]` / `{key: value for ...}`: a nested code object run as its own frame;
+    /// `(elt for ...)`: a generator object running it lazily (it keeps the `Comp`).
+    Comp(Rc<Comp>),
     /// An f-string (`JoinedStr`): str constants and `FormattedValue`s, joined by
     /// `BUILD_STRING n` (a single part is the result itself).
     JoinedStr(Vec<Expr>),
@@ -207,6 +208,8 @@ pub enum DictChunk {
 pub struct Comp {
     /// `true` for a dict comprehension.
     pub dict: bool,
+    /// `true` for a generator expression: a generator object, run an item at a time.
+    pub genexp: bool,
     pub elt: Expr,
     /// The value expression of a dict comprehension.
     pub value: Option<Expr>,

@@ -330,6 +330,7 @@ mod tests {
                 | T::Object
                 | T::Map
                 | T::Filter
+                | T::Generator
                 | T::Exc(_) => {}
             }
             assert!(!dir_of(t).is_empty(), "{t:?}");

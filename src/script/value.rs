@@ -343,6 +343,7 @@ pub enum TypeTag {
     Object,
     Map,
     Filter,
+    Generator,
     /// An exception class.
     Exc(ExcKind),
 }
@@ -386,12 +387,13 @@ impl TypeTag {
             TypeTag::Object => "object",
             TypeTag::Map => "map",
             TypeTag::Filter => "filter",
+            TypeTag::Generator => "generator",
             TypeTag::Exc(k) => k.name(),
         }
     }
 
     /// Every tag but the exception classes, in declaration order.
-    pub const PLAIN: [TypeTag; 35] = [
+    pub const PLAIN: [TypeTag; 36] = [
         TypeTag::Int,
         TypeTag::Bool,
         TypeTag::Float,
@@ -427,6 +429,7 @@ impl TypeTag {
         TypeTag::Object,
         TypeTag::Map,
         TypeTag::Filter,
+        TypeTag::Generator,
     ];
 
     /// The type's slot in the identity table (below 256): its place in [`Self::PLAIN`], or
@@ -526,6 +529,23 @@ pub enum Iter {
     /// An iterator object given to `zip`, `enumerate`, `map` or `filter`: `iter()` of an
     /// iterator is the iterator itself, shared (`zip(it, it)` pairs its items).
     Shared(Rc<RefCell<GcCounted<Iter>>>),
+    /// A generator expression's generator: its frame, suspended between items.
+    Gen(Box<GenState>),
+}
+
+/// A suspended generator expression (`PyGenObject` with its frame): the comprehension it
+/// runs, the frame's locals, and the iterator of each `for` level entered so far (the
+/// first is `.0`, made where the expression was evaluated), each with its GC count.
+#[derive(Debug)]
+pub struct GenState {
+    pub comp: Rc<super::ast::Comp>,
+    pub locals: Vec<Option<Value>>,
+    pub iters: Vec<(Iter, Option<GcCounted<()>>)>,
+    /// Finished (exhausted or raised): every `next` is the end.
+    pub done: bool,
+    /// The function the frame holds (`f_func`) and its closure tuple: they live until the
+    /// frame is cleared.
+    pub func: Option<(GcCounted<()>, Option<Obj>)>,
 }
 
 impl Iter {
@@ -559,6 +579,7 @@ impl Iter {
             Iter::Map(..) => TypeTag::Map,
             Iter::Filter(..) => TypeTag::Filter,
             Iter::Shared(s) => s.borrow().value.tag(),
+            Iter::Gen(_) => TypeTag::Generator,
         }
     }
 

@@ -109,7 +109,7 @@ impl Interp<'_> {
 
     /// The next item of an iterator state: the ones made of other iterators here (`map` and
     /// `filter` call functions), the others by [`next_of`].
-    fn next_in(&mut self, it: &mut Iter) -> R<Option<Obj>> {
+    pub(crate) fn next_in(&mut self, it: &mut Iter) -> R<Option<Obj>> {
         match it {
             Iter::Shared(s) => self.next_shared(s),
             Iter::Enumerate(inner, _, n, result) => match self.next_in(inner)? {
@@ -171,6 +171,7 @@ impl Interp<'_> {
                 }
                 self.step()?;
             },
+            Iter::Gen(g) => self.gen_next(g),
             leaf => next_of(leaf),
         }
     }
@@ -232,7 +233,8 @@ impl Interp<'_> {
                 | Iter::Zip(..)
                 | Iter::Map(..)
                 | Iter::Filter(..)
-                | Iter::Shared(_) => 8,
+                | Iter::Shared(_)
+                | Iter::Gen(_) => 8,
             },
             _ => 8,
         }
@@ -261,7 +263,7 @@ impl Interp<'_> {
         Ok(l)
     }
 
-    fn iter_of(&mut self, v: Value) -> R<Iter> {
+    pub(crate) fn iter_of(&mut self, v: Value) -> R<Iter> {
         match v {
             Value::Iter(shared) => Ok(Iter::Shared(shared)),
             other => self.make_iter(other),
@@ -330,7 +332,8 @@ fn next_of(it: &mut Iter) -> R<Option<Obj>> {
         | Iter::Zip(..)
         | Iter::Map(..)
         | Iter::Filter(..)
-        | Iter::Shared(_) => unreachable!("Interp::next_in advances iterators of iterators"),
+        | Iter::Shared(_)
+        | Iter::Gen(_) => unreachable!("Interp::next_in advances iterators of iterators"),
         Iter::Reversed(seq, idx, tag) => {
             let Some(o) = seq else {
                 return Ok(None);

@@ -21,6 +21,13 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
             | TypeTag::DictReverseItemIterator
             | TypeTag::Enumerate => 72,
             TypeTag::Zip => 64,
+            // The frame inside: its size is the code's stack depth, which the runner does
+            // not compute.
+            TypeTag::Generator => {
+                return Err(Fault::Unsupported(
+                    "sys.getsizeof of a generator (its frame's stack size)".into(),
+                ));
+            }
             _ => 48,
         },
         Value::Method(_) | Value::Builtin(_) | Value::Module(_) => 72,

@@ -125,11 +125,14 @@ impl Interp<'_> {
                 };
                 format!("{name}([{}])", parts.join(", "))
             }
-            Value::Iter(it) => format!(
-                "<{} object at {:#x}>",
-                it.borrow().value.tag().name(),
-                v.identity()
-            ),
+            Value::Iter(it) => match &it.borrow().value {
+                Iter::Gen(g) => format!(
+                    "<generator object {} at {:#x}>",
+                    g.comp.code.qualname,
+                    v.identity()
+                ),
+                i => format!("<{} object at {:#x}>", i.tag().name(), v.identity()),
+            },
             Value::Exc(e) => exceptions::exc_repr(&e.value)?,
             Value::Cell(_) => format!("<cell at {:#x}>", v.identity()),
             Value::Types(ts) => {

@@ -5,6 +5,7 @@
 //! order code generation first loads them.
 
 use hashbrown::HashMap;
+use std::rc::Rc;
 
 use num_bigint::BigInt;
 
@@ -276,7 +277,10 @@ impl<'s> Lowerer<'s> {
             }
             // The comprehension's own constants were registered with its code; only the
             // outermost iterable is evaluated here.
-            Expr::Comp(c) => self.consts_expr(&mut c.gens[0].iter, t),
+            Expr::Comp(c) => {
+                let c = Rc::get_mut(c).expect("a comprehension is unshared while lowering");
+                self.consts_expr(&mut c.gens[0].iter, t)
+            }
         }
     }
 }

@@ -156,9 +156,10 @@ impl<'s> Lowerer<'s> {
                 let (v, i) = self.subscript_parts(n)?;
                 self.fold_subscr(v, i)
             }
-            "list_comprehension" => self.comprehension(n, false)?,
+            "list_comprehension" => self.comprehension(n, false, false)?,
+            "generator_expression" => self.comprehension(n, false, true)?,
             "lambda" => self.lambda(n)?,
-            "dictionary_comprehension" => self.comprehension(n, true)?,
+            "dictionary_comprehension" => self.comprehension(n, true, false)?,
             "slice" => return self.unsupported(n, "slice outside a subscript"),
             _ => return self.unsupported_node(n),
         })
@@ -257,9 +258,6 @@ impl<'s> Lowerer<'s> {
     fn call(&mut self, n: Node) -> Res<Expr> {
         let f = n.child_by_field_name("function").expect("function");
         let argsn = n.child_by_field_name("arguments").expect("arguments");
-        if argsn.kind() == "generator_expression" {
-            return self.unsupported_node(argsn);
-        }
         let recv = if f.kind() == "attribute" {
             let obj = self.expr(f.child_by_field_name("object").expect("object"))?;
             let attr: Rc<str> = self
@@ -276,7 +274,12 @@ impl<'s> Lowerer<'s> {
         };
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
-        for a in named_children(argsn) {
+        // `f(x for x in y)`: the generator expression is the one argument.
+        let sole_genexp = argsn.kind() == "generator_expression";
+        if sole_genexp {
+            args.push(self.comprehension(argsn, false, true)?);
+        }
+        for a in named_children(argsn).into_iter().filter(|_| !sole_genexp) {
             match a.kind() {
                 "keyword_argument" => {
                     let k: Rc<str> = self
@@ -295,7 +298,6 @@ impl<'s> Lowerer<'s> {
                     let inner = named_children(a).into_iter().next().expect("a value");
                     kwargs.push((DOUBLE_STAR.into(), self.expr(inner)?));
                 }
-                "generator_expression" => return self.unsupported_node(a),
                 kind => {
                     let unpacked = kwargs.iter().any(|(k, _)| &**k == DOUBLE_STAR);
                     let msg = match kind {
@@ -400,7 +402,14 @@ impl<'s> Lowerer<'s> {
 
     /// `compiler_comprehension`: the outermost iterable in the enclosing scope, the rest in
     /// the comprehension's own scope and code object.
-    fn comprehension(&mut self, n: Node, dict: bool) -> Res<Expr> {
+    fn comprehension(&mut self, n: Node, dict: bool, genexp: bool) -> Res<Expr> {
+        let name = if genexp {
+            "<genexpr>"
+        } else if dict {
+            "<dictcomp>"
+        } else {
+            "<listcomp>"
+        };
         let body = n.child_by_field_name("body").expect("body");
         let clauses: Vec<Node> = named_children(n)
             .into_iter()
@@ -419,7 +428,7 @@ impl<'s> Lowerer<'s> {
         let outer_iter = self.expr(first.child_by_field_name("right").expect("right"))?;
         let outer_iter = self.fold_iter(outer_iter);
         let mut scope = Scope::new(ScopeKind::Comp);
-        scope.qualname = self.qualname(if dict { "<dictcomp>" } else { "<listcomp>" });
+        scope.qualname = self.qualname(name);
         scope.add_local(".0");
         let mut names = Vec::new();
         for c in &clauses {
@@ -463,7 +472,7 @@ impl<'s> Lowerer<'s> {
             v.expr(x);
         }
         let code = Rc::new(Code {
-            name: if dict { "<dictcomp>" } else { "<listcomp>" }.into(),
+            name: name.into(),
             qualname: scope.qualname.clone(),
             consts: t.consts,
             varnames: v.finish(),
@@ -475,8 +484,9 @@ impl<'s> Lowerer<'s> {
             docstring: false,
             warmup: Default::default(),
         });
-        Ok(Expr::Comp(Box::new(Comp {
+        Ok(Expr::Comp(Rc::new(Comp {
             dict,
+            genexp,
             elt,
             value,
             gens,

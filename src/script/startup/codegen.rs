@@ -563,7 +563,13 @@ impl Compiler {
         };
         unit.derefs_of(code);
         unit.add_varname(&Rc::from(".0"));
-        unit.tok(if c.dict { "dictcomp" } else { "listcomp" });
+        unit.tok(if c.genexp {
+            "genexpr"
+        } else if c.dict {
+            "dictcomp"
+        } else {
+            "listcomp"
+        });
         self.enter(unit);
         for (i, g) in c.gens.iter().enumerate() {
             if i > 0 {
@@ -585,6 +591,11 @@ impl Compiler {
         self.expr(code, &c.elt);
         if let Some(v) = &c.value {
             self.expr(code, v);
+        }
+        if c.genexp {
+            // A generator's code ends returning None (a list comprehension returns its list).
+            self.unit().tok("yield");
+            self.load_const(Key::None);
         }
         let k = self.exit();
         self.load_const(k);

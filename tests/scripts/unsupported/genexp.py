@@ -1,3 +1,0 @@
-# expect: generator expression
-# at: 3:4
-sum(x for x in [1, 2])
