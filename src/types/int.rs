@@ -256,7 +256,8 @@ pub fn from_digits(digits: &[u32]) -> BigUint {
     BigUint::from_slice(&words)
 }
 
-/// The base-2**30 digits of `|v|` (at most three), least significant first, and how many.
+/// The base-2**30 digits of `|v|` (64 bits need at most three), least significant first, and
+/// how many.
 pub fn i64_digits(v: i64) -> ([u32; 3], usize) {
     let mut digits = [0u32; 3];
     let mut n = 0;
@@ -303,15 +304,7 @@ impl PyInt {
                 unsafe { Obj::from_borrowed(st.ints.ptr(i)) }
             }));
         }
-        // 64 bits need at most 3 digits of 30 bits.
-        let mut digits = [0u32; 3];
-        let mut n = 0;
-        let mut m = v.unsigned_abs();
-        while m != 0 {
-            digits[n] = (m as u32) & PYLONG_MASK;
-            n += 1;
-            m >>= PYLONG_SHIFT;
-        }
+        let (digits, n) = i64_digits(v);
         Self::new_from_digits(v < 0, &digits[..n])
     }
 
