@@ -11,10 +11,11 @@
 //! | `mod.rs` | `PyThreadState`, `PyRun_*` | [`Interp`], [`Limits`], [`Failure`], frames, globals, running a module |
 //! | `budget.rs` | `Py_EnterRecursiveCall` (the step and memory limits are the runner's own) | the step, memory and recursion limits |
 //! | `names.rs` | ceval's `LOAD_NAME` / `LOAD_GLOBAL` / `STORE_*`, `suggestions.c` | names, `NameError` |
-//! | `stmt.rs` | `Python/ceval.c`: statements | assignment, `del`, loops, `UNPACK_SEQUENCE`, `+=` |
-//! | `expr.rs` | `Python/ceval.c`: expressions | displays, subscripts, comprehensions |
+//! | `stmt.rs` | `Python/ceval.c`: statements | assignment, `del`, loops, `UNPACK_SEQUENCE`/`UNPACK_EX`, `+=`, `MAKE_FUNCTION` and cells |
+//! | `expr.rs` | `Python/ceval.c`: expressions | displays, subscripts, comprehensions, generator expressions |
+//! | `exceptions.rs` | `Python/errors.c`, `ceval.c`'s exception unwinding, `traceback.c` | `try`, `raise`, exception objects, tracebacks and the frame objects they keep |
 //! | `operators.rs` | `Objects/abstract.c`, `Objects/object.c` | binary operators, rich compare, `in`, truth |
-//! | `call.rs` | `_PyEval_Vector`, `ceval.c`'s argument errors | calling a Python function |
+//! | `call.rs` | `_PyEval_Vector`, `initialize_locals`, `CALL_FUNCTION_EX` | calling a Python function, binding its arguments, `*`/`**` calls |
 //! | `repr.rs` | `PyObject_Repr` / `PyObject_Str`, `Py_ReprEnter`, `print` | text of values, stdout, `--trace` |
 
 mod budget;

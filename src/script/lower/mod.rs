@@ -18,7 +18,8 @@
 //! | `mod.rs` | `Py_CompileStringObject` (parse, then compile) | [`compile`], [`Program`], [`CompileError`], the walker's state, finishing a code unit |
 //! | `syntax.rs` | the parser's error reporting | node access, positions, `SyntaxError`s, refusals of what the subset lacks, source shapes |
 //! | `scope.rs` | `Python/symtable.c`, `compiler_nameop` | scopes, locals and globals, free names, `co_varnames` order |
-//! | `stmt.rs` | the grammar's statement actions | statements, targets, `def`, `import` |
+//! | `stmt.rs` | the grammar's statement actions | statements, targets, `try`, `raise`, `import` |
+//! | `function.rs` | `compiler_function`, `compiler_lambda`, the parameter rules | `def`, `lambda`, parameters, defaults |
 //! | `expr.rs` | the grammar's expression actions, `compiler_dict`, `starunpack_helper` | expressions, calls, displays, comprehensions |
 //! | `literals.rs` | `Parser/string_parser.c`, `parsenumber`, the tokenizer | numbers, strings, escapes |
 //! | `consts.rs` | `merge_consts_recursive`, `compiler_add_o` | the constant cache, `co_consts` |
