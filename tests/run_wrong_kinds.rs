@@ -146,6 +146,8 @@ const DICT_METHODS: &[&str] = &[
     "fromkeys",
 ];
 const STR_METHODS: &[&str] = &[
+    "translate",
+    "maketrans",
     "join",
     "upper",
     "lower",

@@ -40,6 +40,9 @@ impl Interp<'_> {
                         "fromkeys" if matches!(v, Value::Type(TypeTag::Dict)) => {
                             Ok(Value::method(v.clone(), name))
                         }
+                        "maketrans" if matches!(v, Value::Type(TypeTag::Str)) => {
+                            Ok(Value::method(v.clone(), name))
+                        }
                         _ if suggest::class_has(class, name) => Err(Fault::Unsupported(format!(
                             "the attribute {name} of type {class}"
                         ))),

@@ -6,6 +6,7 @@ mod dict;
 mod list;
 mod str;
 mod str_cut;
+mod str_translate;
 mod tuple;
 
 /// The Rust function behind a method: the interpreter, the receiver (of the table's type),
@@ -51,6 +52,7 @@ impl Interp<'_> {
         match recv {
             Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => Ok(()),
             Value::Type(TypeTag::Dict) if name == "fromkeys" => Ok(()),
+            Value::Type(TypeTag::Str) if name == "maketrans" => Ok(()),
             _ => self.get_attr(recv.clone(), name).map(drop),
         }
     }
@@ -63,6 +65,10 @@ impl Interp<'_> {
         kw: Kwargs,
     ) -> R<Value> {
         match &recv {
+            Value::Type(TypeTag::Str) if name == "maketrans" => {
+                no_kwargs("str.maketrans", &kw)?;
+                return str_translate::str_maketrans(args);
+            }
             Value::Module(_) | Value::Type(_)
                 if !(matches!(recv, Value::Type(TypeTag::Dict)) && name == "fromkeys") =>
             {

@@ -1,7 +1,7 @@
 //! The methods of `str` (`Objects/unicodeobject.c`).
 
 use super::super::*;
-use super::{MethodSpec, keywords, m, str_cut, varargs};
+use super::{MethodSpec, keywords, m, str_cut, str_translate, varargs};
 
 /// The methods of `str` the runner has (and the predicates, `StrPredicate`: see [`find`]).
 pub(super) static METHODS: &[MethodSpec] = &[
@@ -36,6 +36,8 @@ pub(super) static METHODS: &[MethodSpec] = &[
     m("capitalize", str_cut::recase),
     m("casefold", str_cut::recase),
     keywords(m("format", super::super::formatting::str_format)),
+    m("translate", str_translate::translate),
+    m("maketrans", str_translate::maketrans),
 ];
 
 /// The entry of every `str.is...()` predicate.
