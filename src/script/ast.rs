@@ -152,6 +152,8 @@ pub enum Expr {
         func: Box<Expr>,
         args: Vec<Expr>,
         kwargs: Vec<(Rc<str>, Expr)>,
+        /// [`Expr::is_call_ex`], decided once by the compiler.
+        ex: bool,
     },
     /// `*seq` as a call's argument.
     Starred(Box<Expr>),

@@ -97,9 +97,12 @@ impl Interp<'_> {
                     self.eval(f, b)?
                 }
             }
-            Expr::Call { func, args, kwargs } if Expr::is_call_ex(args, kwargs) => {
-                self.call_ex(f, func, args, kwargs)?
-            }
+            Expr::Call {
+                func,
+                args,
+                kwargs,
+                ex: true,
+            } => self.call_ex(f, func, args, kwargs)?,
             Expr::Starred(_) => unreachable!("only a call's argument is starred"),
             Expr::Lambda(def, d) => {
                 let defaults = match &d.pos {
@@ -112,7 +115,9 @@ impl Interp<'_> {
                 };
                 stmt::make_function(f, def, defaults, kwdefaults)
             }
-            Expr::Call { func, args, kwargs } => {
+            Expr::Call {
+                func, args, kwargs, ..
+            } => {
                 let fv = self.eval(f, func)?;
                 let a = self.eval_values(f, args)?;
                 let k = self.eval_kwargs(f, kwargs)?;

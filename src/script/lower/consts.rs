@@ -251,7 +251,9 @@ impl<'s> Lowerer<'s> {
             }
             Expr::Starred(x) => self.consts_expr(x, t),
             Expr::Lambda(_, d) => self.consts_defaults(d, t),
-            Expr::Call { func, args, kwargs } => {
+            Expr::Call {
+                func, args, kwargs, ..
+            } => {
                 self.consts_expr(func, t);
                 args.iter_mut().for_each(|x| self.consts_expr(x, t));
                 kwargs.iter_mut().for_each(|(_, x)| self.consts_expr(x, t));

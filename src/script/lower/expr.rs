@@ -339,6 +339,7 @@ impl<'s> Lowerer<'s> {
                 kwargs,
             },
             (None, Some(func)) => Expr::Call {
+                ex: Expr::is_call_ex(&args, &kwargs),
                 func: Box::new(func),
                 args,
                 kwargs,

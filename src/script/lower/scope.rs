@@ -410,7 +410,9 @@ impl<'s> Varnames<'s> {
                 .into_iter()
                 .flatten()
                 .for_each(|x| self.expr(x)),
-            Expr::Call { func, args, kwargs } => {
+            Expr::Call {
+                func, args, kwargs, ..
+            } => {
                 self.expr(func);
                 args.iter().for_each(|x| self.expr(x));
                 kwargs.iter().for_each(|(_, x)| self.expr(x));

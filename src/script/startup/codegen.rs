@@ -436,7 +436,12 @@ impl Compiler {
                 self.expr(code, x);
                 self.unit().tok("extend");
             }
-            Expr::Call { func, args, kwargs } if Expr::is_call_ex(args, kwargs) => {
+            Expr::Call {
+                func,
+                args,
+                kwargs,
+                ex: true,
+            } => {
                 // compiler_call_helper's ex_call: the arguments as a list made a tuple; the
                 // keywords as dicts, runs of plain ones by compiler_subkwargs (a constant
                 // tuple of names past one), merged.
@@ -456,7 +461,9 @@ impl Compiler {
                 self.subkwargs(&mut run);
                 self.unit().tok("callex");
             }
-            Expr::Call { func, args, kwargs } => {
+            Expr::Call {
+                func, args, kwargs, ..
+            } => {
                 self.expr(code, func);
                 args.iter().for_each(|x| self.expr(code, x));
                 kwargs.iter().for_each(|(_, x)| self.expr(code, x));

@@ -135,7 +135,9 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             blocks_stmts(&f.code.body, &mut b.children);
             out.push(b);
         }
-        Expr::Call { func, args, kwargs } => {
+        Expr::Call {
+            func, args, kwargs, ..
+        } => {
             blocks_expr(func, out);
             args.iter().for_each(|x| blocks_expr(x, out));
             kwargs.iter().for_each(|(_, x)| blocks_expr(x, out));
