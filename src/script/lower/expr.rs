@@ -476,7 +476,7 @@ impl<'s> Lowerer<'s> {
             name: name.into(),
             qualname: scope.qualname.clone(),
             consts: t.consts,
-            varnames: v.finish(),
+            varnames: v.finish(self.refusals.is_empty()),
             cellvars: scope.cellvars(),
             freevars: scope.frees.clone(),
             locals: scope.locals,

@@ -180,7 +180,7 @@ impl<'s> Lowerer<'s> {
         }
         let mut v = Varnames::new(&scope, nparams);
         body.iter().for_each(|s| v.stmt(s));
-        let varnames = v.finish();
+        let varnames = v.finish(self.refusals.is_empty());
         Ok(Code {
             name,
             qualname: scope.qualname.clone(),
