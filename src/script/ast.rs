@@ -120,6 +120,10 @@ impl CmpOp {
 /// An expression.
 #[derive(Debug)]
 pub enum Expr {
+    /// `yield value` (`None`: a bare `yield`) and `yield from iterable` (`from`): a
+    /// generator function's statement, or the value of an assignment statement; nowhere
+    /// else in the subset.
+    Yield(Option<Box<Expr>>, bool),
     /// A literal or folded constant, before the compile pass gives it a `co_consts` slot.
     Lit(Obj),
     /// `LOAD_CONST consts[i]`.
@@ -187,6 +191,11 @@ pub enum Expr {
 pub const DOUBLE_STAR: &str = "**";
 
 impl Expr {
+    /// Whether it is a `yield` or `yield from`.
+    pub fn is_yield(&self) -> bool {
+        matches!(self, Expr::Yield(..))
+    }
+
     /// Whether a call's arguments need `CALL_FUNCTION_EX` (a `*seq` or a `**mapping`).
     pub fn is_call_ex(args: &[Expr], kwargs: &[(Rc<str>, Expr)]) -> bool {
         args.iter().any(|a| matches!(a, Expr::Starred(_)))
@@ -243,6 +252,41 @@ pub enum Target {
 pub struct Stmt {
     pub pos: Pos,
     pub kind: StmtKind,
+    /// Whether a generator can suspend inside it: it is a `yield` statement, or a block of
+    /// it holds one (the generator's frame then resumes into it, see `eval/generator.rs`).
+    pub suspends: bool,
+}
+
+impl Stmt {
+    pub fn new(pos: Pos, kind: StmtKind) -> Stmt {
+        let suspends = kind.suspends();
+        Stmt {
+            pos,
+            kind,
+            suspends,
+        }
+    }
+}
+
+impl StmtKind {
+    fn suspends(&self) -> bool {
+        let any = |b: &[Stmt]| b.iter().any(|s| s.suspends);
+        match self {
+            StmtKind::Expr(e) | StmtKind::Assign(_, e) => e.is_yield(),
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => {
+                any(a) || any(b)
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                any(body) || any(orelse) || any(finalbody) || handlers.iter().any(|h| any(&h.body))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Statements.
@@ -343,6 +387,8 @@ pub struct Code {
     /// [`QUICKENING_WARMUP_DELAY`], when 3.11 quickens the code (its call sites specialize on
     /// their next execution: `str(x)` then passes no argument tuple).
     pub warmup: std::cell::Cell<u32>,
+    /// `CO_GENERATOR`: its body yields, so a call makes a generator and runs nothing.
+    pub generator: bool,
 }
 
 /// `QUICKENING_WARMUP_DELAY` (3.11).

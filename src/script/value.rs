@@ -529,23 +529,111 @@ pub enum Iter {
     /// An iterator object given to `zip`, `enumerate`, `map` or `filter`: `iter()` of an
     /// iterator is the iterator itself, shared (`zip(it, it)` pairs its items).
     Shared(Rc<RefCell<GcCounted<Iter>>>),
-    /// A generator expression's generator: its frame, suspended between items.
+    /// A generator (a generator expression's or a generator function's).
     Gen(Box<GenState>),
 }
 
-/// A suspended generator expression (`PyGenObject` with its frame): the comprehension it
-/// runs, the frame's locals, and the iterator of each `for` level entered so far (the
-/// first is `.0`, made where the expression was evaluated), each with its GC count.
+/// An iterator a loop holds: shared when the iterable was an iterator object already.
+#[derive(Debug)]
+pub enum LoopIter {
+    /// The iterator and, for GC iterator types, its generation-0 count.
+    Own(Box<Iter>, #[allow(dead_code)] Option<GcCounted<()>>),
+    Shared(Rc<RefCell<GcCounted<Iter>>>),
+}
+
+/// A generator (`PyGenObject`): its name and where its frame stands (`gi_frame_state`).
 #[derive(Debug)]
 pub struct GenState {
-    pub comp: Rc<super::ast::Comp>,
+    /// `gi_qualname`.
+    pub qualname: Rc<str>,
+    /// Running: its frame is out, on the interpreter's stack (`next` on it again is
+    /// "generator already executing").
+    pub running: bool,
+    /// Whether its frame has run at all (`FRAME_CREATED` takes only `send(None)`).
+    pub started: bool,
+    /// Its frame, until it completes (exhausted, returned, raised or closed).
+    pub frame: Option<Box<GenFrame>>,
+}
+
+/// A generator's frame between runs (`gi_iframe`). Fields drop in `_PyFrame_Clear`'s order:
+/// the frame object, the locals, the value stack (the loops' iterators), the function.
+#[derive(Debug)]
+pub struct GenFrame {
+    /// Its frame object, once an exception has passed through it.
+    pub frame_obj: Option<Rc<FrameObj>>,
+    /// The fast locals.
     pub locals: Vec<Option<Value>>,
-    pub iters: Vec<(Iter, Option<GcCounted<()>>)>,
-    /// Finished (exhausted or raised): every `next` is the end.
-    pub done: bool,
-    /// The function the frame holds (`f_func`) and its closure tuple: they live until the
-    /// frame is cleared.
-    pub func: Option<(GcCounted<()>, Option<Obj>)>,
+    /// What it runs and where it stopped.
+    pub body: GenBody,
+    /// The function the frame holds (`f_func`): a generator expression's (a count, and its
+    /// closure tuple) or a generator function's.
+    pub func: FrameFunc,
+}
+
+/// What a generator runs, and where it stopped.
+#[derive(Debug)]
+pub enum GenBody {
+    /// A generator expression: the iterator of each `for` level entered so far (the first
+    /// is `.0`, made where the expression was evaluated), each with its GC count.
+    Comp(Rc<super::ast::Comp>, Vec<(Iter, Option<GcCounted<()>>)>),
+    /// A generator function's code, and the path from its body down to the `yield` it
+    /// stopped at (empty before the first run).
+    Def(Rc<super::ast::Code>, Vec<Level>),
+}
+
+/// The function a generator's frame holds.
+#[derive(Debug)]
+pub enum FrameFunc {
+    /// A generator expression's function (not an object here: its count) and closure tuple.
+    Comp(
+        #[allow(dead_code)] GcCounted<()>,
+        #[allow(dead_code)] Option<Obj>,
+    ),
+    Def(#[allow(dead_code)] Rc<Function>),
+}
+
+/// One block on a suspended generator's path: the statement it is at, and what that
+/// statement has under way.
+#[derive(Debug)]
+pub struct Level {
+    pub at: usize,
+    pub doing: Doing,
+}
+
+/// What a statement on a suspended generator's path has under way.
+#[derive(Debug)]
+pub enum Doing {
+    /// Not begun.
+    Start,
+    /// A `yield` handed out its value: resuming, the value sent in is its result.
+    Yielded,
+    /// A `yield from` delegating to its iterator.
+    YieldFrom(LoopIter),
+    /// An `if` in the branch taken (`true`: the body).
+    If(bool),
+    /// A `while` in its body, or in its `else`.
+    While,
+    WhileElse,
+    /// A `for` in its body, with its iterator; or in its `else`.
+    For(LoopIter),
+    ForElse,
+}
+
+impl Value {
+    /// Whether it is `None`.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::Obj(o) if crate::types::none::is_none(o))
+    }
+}
+
+impl GenBody {
+    /// The code the frame runs.
+    pub fn code(&self) -> &super::ast::Code {
+        match self {
+            GenBody::Comp(c, _) => &c.code,
+            GenBody::Def(c, _) => c,
+        }
+    }
 }
 
 impl Iter {

@@ -74,10 +74,18 @@ impl Interp<'_> {
                     "__cause__" => return Ok(link(&e.cause)),
                     "__context__" => return Ok(link(&e.context)),
                     "__suppress_context__" => return Ok(bool_v(e.suppress_context.get())),
+                    // `StopIteration_init`: its first argument, or None.
+                    "value" if e.kind == ExcKind::StopIteration => {
+                        let args = PyTuple::from_obj(e.args.clone()).expect("args is a tuple");
+                        return Ok(obj(args.get(0).unwrap_or_else(|_| none::none())));
+                    }
                     _ => {}
                 }
             }
             Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => {
+                return Ok(Value::method(v.clone(), name));
+            }
+            Value::Iter(it) if is_generator(it) && iter::GENERATOR_METHODS.contains(&name) => {
                 return Ok(Value::method(v.clone(), name));
             }
             _ => {}

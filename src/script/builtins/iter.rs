@@ -100,6 +100,9 @@ impl Interp<'_> {
     /// The next item of an iterator object. Advancing it again while it runs (its `map`
     /// function calling `next` on it) is refused rather than re-entered.
     fn next_shared(&mut self, s: &Rc<RefCell<GcCounted<Iter>>>) -> R<Option<Obj>> {
+        if is_generator(s) {
+            return self.gen_next(s);
+        }
         let s = s.clone();
         let mut g = s.try_borrow_mut().map_err(|_| {
             Fault::Unsupported("an iterator advanced again while it is advancing".into())
@@ -171,7 +174,8 @@ impl Interp<'_> {
                 }
                 self.step()?;
             },
-            Iter::Gen(g) => self.gen_next(g),
+            // Generators are objects: shared, advanced by `next_shared`.
+            Iter::Gen(_) => Err(Fault::Unsupported("a generator advanced in place".into())),
             leaf => next_of(leaf),
         }
     }
@@ -642,12 +646,82 @@ pub(super) fn next(me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
             args[0].type_name()
         )));
     };
-    let r = me.iter_next(&mut LoopIter::Shared(it.clone()))?;
+    let r = if is_generator(it) {
+        me.gen_resume(it, None)?
+    } else {
+        match me.iter_next(&mut LoopIter::Shared(it.clone()))? {
+            Some(x) => GenStep::Yielded(x),
+            None => GenStep::Returned(obj(none::none())),
+        }
+    };
     match r {
-        Some(x) => Ok(obj(x)),
-        None => match args.get(1) {
+        GenStep::Yielded(x) => Ok(obj(x)),
+        GenStep::Returned(v) => match args.get(1) {
             Some(d) => Ok(d.clone()),
-            None => Err(exc(ExcKind::StopIteration, "")),
+            None => Err(stop_iteration(v)?),
         },
     }
 }
+
+/// The `StopIteration` an exhausted iterator raises: no value, or the value its generator
+/// returned (`_PyGen_SetStopIterationValue`).
+pub(crate) fn stop_iteration(v: Value) -> R<Fault> {
+    Ok(if v.is_none() {
+        exc(ExcKind::StopIteration, "")
+    } else {
+        Fault::PyArgs(
+            ExcKind::StopIteration,
+            PyTuple::new(vec![v.into_obj()?]).into_obj(),
+        )
+    })
+}
+
+/// `generator.send(value)`, `generator.close()` (`throw` is refused).
+pub(crate) fn generator_method(
+    me: &mut Interp<'_>,
+    g: &Rc<RefCell<GcCounted<Iter>>>,
+    name: &str,
+    args: Args,
+    kw: Kwargs,
+) -> R<Value> {
+    if !kw.is_empty() {
+        return Err(type_err(format!(
+            "generator.{name}() takes no keyword arguments"
+        )));
+    }
+    let arity = |n: usize| -> R<()> {
+        if args.len() == n {
+            return Ok(());
+        }
+        Err(type_err(match n {
+            0 => format!(
+                "generator.{name}() takes no arguments ({} given)",
+                args.len()
+            ),
+            _ => format!(
+                "generator.{name}() takes exactly one argument ({} given)",
+                args.len()
+            ),
+        }))
+    };
+    match name {
+        "send" => {
+            arity(1)?;
+            match me.gen_resume(g, Some(args[0].clone()))? {
+                GenStep::Yielded(x) => Ok(obj(x)),
+                GenStep::Returned(v) => Err(stop_iteration(v)?),
+            }
+        }
+        "close" => {
+            arity(0)?;
+            me.gen_close(g)?;
+            Ok(obj(none::none()))
+        }
+        _ => Err(Fault::Unsupported(format!(
+            "generator.{name} (not modelled by pylayout)"
+        ))),
+    }
+}
+
+/// The generator methods the runner has.
+pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "close"];

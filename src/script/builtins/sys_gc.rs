@@ -50,6 +50,10 @@ pub(super) fn sys_getrefcount(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> 
         // Every reference CPython holds (a name, the exception being handled, the argument
         // here) is one clone of the `Rc`.
         Value::Exc(e) => Ok(int_v(std::rc::Rc::strong_count(e) as i64)),
+        // A function's references are its names, the frames running it (`f_func`, the
+        // call's reference handed over), the generators holding their frames, and the
+        // argument here: each one clone of the `Rc`.
+        Value::Func(f) => Ok(int_v(std::rc::Rc::strong_count(f) as i64)),
         other => Err(Fault::Unsupported(format!(
             "sys.getrefcount of a {} (not built in pylayout's memory)",
             other.type_name()

@@ -23,6 +23,9 @@ impl Interp<'_> {
     ) -> R<Value> {
         let code = func.def.code.clone();
         let mut locals = bind_arguments(func, args, kwargs, code.locals.len())?;
+        if code.generator {
+            return Ok(self.generator_call(func, locals));
+        }
         self.enter()?;
         code.warm();
         stmt::init_cells(&code, &mut locals, &func.closure);

@@ -182,6 +182,11 @@ impl Interp<'_> {
     /// traceback attached.
     fn catch(&mut self, f: &mut Frame, fault: Fault) -> ExcRef {
         let fault = self.unwind(f, fault);
+        self.catch_traceback(fault)
+    }
+
+    /// The exception object of `fault`, holding the traceback gathered so far.
+    pub(super) fn catch_traceback(&mut self, fault: Fault) -> ExcRef {
         let e = normalize(fault);
         *e.value.traceback.borrow_mut() = self.tb.take();
         e

@@ -104,6 +104,13 @@ impl Interp<'_> {
                 ex: true,
             } => self.call_ex(f, func, args, kwargs)?,
             Expr::Starred(_) => unreachable!("only a call's argument is starred"),
+            // The lowering puts a `yield` only where a generator's frame runs it
+            // (`eval/generator.rs`): a statement, or an assignment's value.
+            Expr::Yield(..) => {
+                return Err(Fault::Unsupported(
+                    "a yield outside a generator's statement".into(),
+                ));
+            }
             Expr::Lambda(def, d) => {
                 let defaults = match &d.pos {
                     Some(e) => Some(self.eval(f, e)?.into_obj()?),
@@ -259,94 +266,6 @@ impl Interp<'_> {
         }
         // `BUILD_MAP 0` for `{}` (PyDict::default is `PyDict_New`).
         Ok(result.unwrap_or_default())
-    }
-
-    /// `(elt for ...)`: `MAKE_FUNCTION` (with its closure), `GET_ITER` on the outermost
-    /// iterable, and the call, which makes the generator (its frame keeps the function).
-    /// Nothing of the body runs until the first `next`.
-    fn generator(&mut self, f: &Frame, c: &Rc<Comp>) -> R<Value> {
-        let closure = stmt::closure_cells(f, &c.code);
-        let closure_tuple = (!closure.is_empty()).then(|| stmt::placeholder_tuple(closure.len()));
-        let func = GcCounted::new(());
-        let first = self.eval(f, &c.gens[0].iter)?;
-        let it = self.iter_of(first)?;
-        let gc = it.count();
-        let mut locals = vec![None; c.code.locals.len()];
-        stmt::init_cells(&c.code, &mut locals, &closure);
-        let state = GenState {
-            comp: c.clone(),
-            locals,
-            iters: vec![(it, gc)],
-            done: false,
-            func: Some((func, closure_tuple)),
-        };
-        let g = GcCounted::new(Iter::Gen(Box::new(state)));
-        Ok(Value::Iter(Rc::new(RefCell::new(g))))
-    }
-
-    /// A generator expression's next item: its frame resumes where it stopped — the
-    /// innermost `for` takes its next item (a level exhausted goes back to the one around
-    /// it), the `if`s are tested, a deeper `for` starts, or the element is the item.
-    pub(crate) fn gen_next(&mut self, g: &mut GenState) -> R<Option<Obj>> {
-        if g.done {
-            return Ok(None);
-        }
-        let comp = g.comp.clone();
-        let mut frame = Frame::new(&comp.code, std::mem::take(&mut g.locals), None);
-        let r = match self.enter() {
-            Ok(()) => {
-                comp.code.warm();
-                let r = self.gen_run(&mut frame, &comp, &mut g.iters);
-                let r = r.map_err(|e| self.unwind(&mut frame, e));
-                self.leave();
-                r
-            }
-            Err(e) => Err(e),
-        };
-        g.locals = std::mem::take(&mut frame.locals);
-        if !matches!(r, Ok(Some(_))) {
-            // Finished: the frame is cleared (its locals and iterators go).
-            g.done = true;
-            g.iters.clear();
-            g.locals.clear();
-            g.func = None;
-        }
-        r
-    }
-
-    fn gen_run(
-        &mut self,
-        frame: &mut Frame,
-        comp: &Comp,
-        iters: &mut Vec<(Iter, Option<GcCounted<()>>)>,
-    ) -> R<Option<Obj>> {
-        'items: loop {
-            let Some(level) = iters.len().checked_sub(1) else {
-                return Ok(None);
-            };
-            self.step()?;
-            let Some(item) = self.next_in(&mut iters[level].0)? else {
-                iters.pop();
-                continue;
-            };
-            let g = &comp.gens[level];
-            self.store(frame, &g.target, Value::Obj(item))?;
-            for cond in &g.ifs {
-                let v = self.eval(frame, cond)?;
-                if !self.truthy(&v)? {
-                    continue 'items;
-                }
-            }
-            if level + 1 < comp.gens.len() {
-                let v = self.eval(frame, &comp.gens[level + 1].iter)?;
-                let it = self.iter_of(v)?;
-                let gc = it.count();
-                iters.push((it, gc));
-                continue;
-            }
-            let v = self.eval(frame, &comp.elt)?;
-            return Ok(Some(v.into_obj()?));
-        }
     }
 
     fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {

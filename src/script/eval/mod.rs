@@ -22,6 +22,7 @@ mod budget;
 mod call;
 mod exceptions;
 mod expr;
+mod generator;
 mod names;
 mod operators;
 mod repr;
@@ -46,8 +47,8 @@ use crate::types::tuple::PyTuple;
 
 pub(crate) use exceptions::instantiate;
 pub(crate) use expr::{Index, range_len, seq_items};
+pub(crate) use generator::{GenStep, is_generator};
 pub(crate) use operators::values_identical;
-pub(crate) use stmt::LoopIter;
 
 /// Resource limits of a run.
 #[derive(Clone, Copy, Debug)]

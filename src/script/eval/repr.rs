@@ -126,11 +126,7 @@ impl Interp<'_> {
                 format!("{name}([{}])", parts.join(", "))
             }
             Value::Iter(it) => match &it.borrow().value {
-                Iter::Gen(g) => format!(
-                    "<generator object {} at {:#x}>",
-                    g.comp.code.qualname,
-                    v.identity()
-                ),
+                Iter::Gen(g) => format!("<generator object {} at {:#x}>", g.qualname, v.identity()),
                 i => format!("<{} object at {:#x}>", i.tag().name(), v.identity()),
             },
             Value::Exc(e) => exceptions::exc_repr(&e.value)?,

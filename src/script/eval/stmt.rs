@@ -17,7 +17,7 @@ impl Interp<'_> {
         Ok(Flow::Normal)
     }
 
-    fn exec_stmt(&mut self, f: &mut Frame, s: &Stmt) -> R<Flow> {
+    pub(super) fn exec_stmt(&mut self, f: &mut Frame, s: &Stmt) -> R<Flow> {
         f.line = s.pos.line;
         self.step()?;
         match &s.kind {
@@ -495,11 +495,4 @@ pub(super) fn init_cells(code: &Code, locals: &mut [Option<Value>], closure: &[R
         let v = locals[slot].take();
         locals[slot] = Some(Value::Cell(CellObj::new(v)));
     }
-}
-
-/// An iterator a loop holds: shared when the iterable was an iterator object already.
-pub(crate) enum LoopIter {
-    /// The iterator and, for GC iterator types, its generation-0 count.
-    Own(Box<Iter>, #[allow(dead_code)] Option<GcCounted<()>>),
-    Shared(Rc<RefCell<GcCounted<Iter>>>),
 }

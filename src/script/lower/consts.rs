@@ -250,6 +250,11 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(c, t);
             }
             Expr::Starred(x) => self.consts_expr(x, t),
+            Expr::Yield(x, _) => {
+                if let Some(x) = x {
+                    self.consts_expr(x, t)
+                }
+            }
             Expr::Lambda(_, d) => self.consts_defaults(d, t),
             Expr::Call {
                 func, args, kwargs, ..

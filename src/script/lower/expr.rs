@@ -161,6 +161,14 @@ impl<'s> Lowerer<'s> {
             "lambda" => self.lambda(n)?,
             "dictionary_comprehension" => self.comprehension(n, true, false)?,
             "slice" => return self.unsupported(n, "slice outside a subscript"),
+            "yield" => {
+                self.yield_expr(n)?;
+                return self.unsupported(
+                    n,
+                    "yield inside an expression (a yield is a statement here: \
+                     `yield value` or `x = yield value`)",
+                );
+            }
             _ => return self.unsupported_node(n),
         })
     }
@@ -484,6 +492,7 @@ impl<'s> Lowerer<'s> {
             shape: self.shape(n),
             docstring: false,
             warmup: Default::default(),
+            generator: false,
         });
         Ok(Expr::Comp(Rc::new(Comp {
             dict,

@@ -137,9 +137,11 @@ impl<'s> Lowerer<'s> {
             }
         }
         self.scopes.push(scope);
+        let try_depth = std::mem::take(&mut self.try_depth);
         for (g, _) in globals.iter().filter(|(_, nonlocal)| *nonlocal) {
             if self.free_name(g).is_none() {
                 self.scopes.pop();
+                self.try_depth = try_depth;
                 return Err(CompileError::Syntax {
                     pos: self.pos(at),
                     msg: format!("no binding for nonlocal '{g}' found"),
@@ -148,14 +150,12 @@ impl<'s> Lowerer<'s> {
         }
         let stmts = match block {
             Some(b) => self.block_children(b),
-            None => self.expr(at).map(|e| {
-                vec![Stmt {
-                    pos: self.pos(at),
-                    kind: StmtKind::Return(Some(e)),
-                }]
-            }),
+            None => self
+                .expr(at)
+                .map(|e| vec![Stmt::new(self.pos(at), StmtKind::Return(Some(e)))]),
         };
         let scope = self.scopes.pop().expect("function scope");
+        self.try_depth = try_depth;
         let stmts = stmts?;
         let func = FuncDef {
             nparams: sig.positional.len(),
@@ -277,5 +277,52 @@ impl<'s> Lowerer<'s> {
             });
         }
         Ok(sig)
+    }
+}
+
+impl Lowerer<'_> {
+    /// `yield value`, `yield`, `yield from iterable` where the subset has them (a statement,
+    /// or an assignment's value): the function becomes a generator. CPython's
+    /// `SyntaxError`s outside a function and in a comprehension; refused in a lambda and
+    /// inside a `try` (a generator suspended there is not modelled).
+    pub(super) fn yield_expr(&mut self, n: Node) -> Res<Expr> {
+        let pos = self.pos(n);
+        let scope = self.scopes.last().expect("a scope");
+        let comp = [
+            ("<listcomp>", "list comprehension"),
+            ("<setcomp>", "set comprehension"),
+            ("<dictcomp>", "dict comprehension"),
+            ("<genexpr>", "generator expression"),
+        ]
+        .into_iter()
+        .find(|(q, _)| scope.kind == ScopeKind::Comp && scope.qualname.ends_with(q));
+        if let Some((_, what)) = comp {
+            return Err(CompileError::Syntax {
+                pos,
+                msg: format!("'yield' inside {what}"),
+            });
+        }
+        if scope.kind == ScopeKind::Module {
+            return Err(CompileError::Syntax {
+                pos,
+                msg: "'yield' outside function".into(),
+            });
+        }
+        if scope.qualname.ends_with("<lambda>") {
+            return self.unsupported(n, "yield in a lambda");
+        }
+        if self.try_depth > 0 {
+            return self.unsupported(
+                n,
+                "yield inside a try statement (a generator suspended in a try block)",
+            );
+        }
+        let from = all_children(n).iter().any(|c| c.kind() == "from");
+        let value = match named_children(n).first() {
+            Some(v) => Some(Box::new(self.expr(*v)?)),
+            None => None,
+        };
+        self.scopes.last_mut().expect("a scope").generator = true;
+        Ok(Expr::Yield(value, from))
     }
 }

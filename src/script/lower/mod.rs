@@ -111,6 +111,9 @@ struct Lowerer<'s> {
     /// Constructs outside the subset met so far: each statement that holds one is left out
     /// and the walk goes on, so one pass names them all.
     refusals: Vec<(Pos, String)>,
+    /// How many `try` statements of the current function enclose the node being lowered
+    /// (a generator suspended inside one is refused).
+    try_depth: usize,
 }
 
 /// Parse and compile a module.
@@ -162,6 +165,7 @@ impl<'s> Lowerer<'s> {
             scopes: Vec::new(),
             nesting: 0,
             refusals: Vec::new(),
+            try_depth: 0,
         }
     }
 
@@ -193,6 +197,7 @@ impl<'s> Lowerer<'s> {
             shape: String::new(),
             docstring: false,
             warmup: Default::default(),
+            generator: scope.generator,
         })
     }
 }

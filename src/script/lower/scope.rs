@@ -36,6 +36,8 @@ pub(super) struct Scope {
     pub(super) nonlocals: HashSet<Rc<str>>,
     /// The qualified name of the code (`compiler_set_qualname`); empty for the module.
     pub(super) qualname: Rc<str>,
+    /// Whether a `yield` is in its body (`CO_GENERATOR`).
+    pub(super) generator: bool,
 }
 
 impl Scope {
@@ -49,6 +51,7 @@ impl Scope {
             frees: Vec::new(),
             nonlocals: HashSet::new(),
             qualname: "".into(),
+            generator: false,
         }
     }
 
@@ -408,6 +411,11 @@ impl<'s> Varnames<'s> {
                 self.expr(c);
             }
             Expr::Starred(x) => self.expr(x),
+            Expr::Yield(x, _) => {
+                if let Some(x) = x {
+                    self.expr(x)
+                }
+            }
             Expr::Lambda(_, d) => [&d.pos, &d.kw]
                 .into_iter()
                 .flatten()

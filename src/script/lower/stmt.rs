@@ -102,6 +102,7 @@ impl<'s> Lowerer<'s> {
                             }
                             StmtKind::AugAssign(target, op, value)
                         }
+                        "yield" => StmtKind::Expr(self.yield_expr(c)?),
                         _ => StmtKind::Expr(self.expr(c)?),
                     }
                 }
@@ -185,14 +186,14 @@ impl<'s> Lowerer<'s> {
                     let module = self.module(dotted)?;
                     let bind = alias.map_or(module.name().to_string(), |a| self.text(a).into());
                     let name = self.store_name(&bind);
-                    out.push(Stmt {
-                        pos: self.pos(c),
-                        kind: StmtKind::Import {
+                    out.push(Stmt::new(
+                        self.pos(c),
+                        StmtKind::Import {
                             module,
                             attr: None,
                             name,
                         },
-                    });
+                    ));
                 }
                 return Ok(());
             }
@@ -217,14 +218,14 @@ impl<'s> Lowerer<'s> {
                     let attr: Rc<str> = self.text(dotted).into();
                     let bind = alias.map_or(attr.to_string(), |a| self.text(a).into());
                     let name = self.store_name(&bind);
-                    out.push(Stmt {
-                        pos: self.pos(c),
-                        kind: StmtKind::Import {
+                    out.push(Stmt::new(
+                        self.pos(c),
+                        StmtKind::Import {
                             module,
                             attr: Some(attr),
                             name,
                         },
-                    });
+                    ));
                 }
                 return Ok(());
             }
@@ -255,7 +256,7 @@ impl<'s> Lowerer<'s> {
             "future_import_statement" => return self.unsupported_node(n),
             _ => return self.unsupported_node(n),
         };
-        out.push(Stmt { pos, kind });
+        out.push(Stmt::new(pos, kind));
         Ok(())
     }
 
@@ -290,10 +291,10 @@ impl<'s> Lowerer<'s> {
                 let cond = self.expr(first.child_by_field_name("condition").expect("condition"))?;
                 let body = self.block_field(*first, "consequence")?;
                 let orelse = self.else_chain(rest)?;
-                Ok(vec![Stmt {
-                    pos: self.pos(*first),
-                    kind: StmtKind::If(cond, body, orelse),
-                }])
+                Ok(vec![Stmt::new(
+                    self.pos(*first),
+                    StmtKind::If(cond, body, orelse),
+                )])
             }
             _ => self.block_field(*first, "body"),
         }
@@ -301,6 +302,13 @@ impl<'s> Lowerer<'s> {
 
     /// `try` with its `except` clauses, `else` and `finally`.
     fn try_stmt(&mut self, n: Node) -> Res<StmtKind> {
+        self.try_depth += 1;
+        let r = self.try_parts(n);
+        self.try_depth -= 1;
+        r
+    }
+
+    fn try_parts(&mut self, n: Node) -> Res<StmtKind> {
         let body = self.block_field(n, "body")?;
         let (mut handlers, mut orelse, mut finalbody) = (Vec::new(), Vec::new(), Vec::new());
         for c in named_children(n) {
@@ -396,7 +404,10 @@ impl<'s> Lowerer<'s> {
                 cur = right;
                 continue;
             }
-            let value = self.expr(right)?;
+            let value = match right.kind() {
+                "yield" => self.yield_expr(right)?,
+                _ => self.expr(right)?,
+            };
             let mut targets = Vec::new();
             for t in targets_nodes {
                 targets.push(self.target(t)?);

@@ -436,6 +436,19 @@ impl Compiler {
                 self.expr(code, x);
                 self.unit().tok("extend");
             }
+            // YIELD_VALUE of the value (`LOAD_CONST None` for a bare `yield`); `yield from`
+            // is GET_YIELD_FROM_ITER, `LOAD_CONST None` and the SEND loop.
+            Expr::Yield(x, from) => {
+                match x {
+                    Some(x) => self.expr(code, x),
+                    None => self.load_const(Key::None),
+                }
+                if *from {
+                    self.unit().tok("yieldfrom");
+                    self.load_const(Key::None);
+                }
+                self.unit().tok("yield");
+            }
             Expr::Call {
                 func,
                 args,

@@ -127,6 +127,11 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             blocks_expr(c, out);
         }
         Expr::Starred(x) => blocks_expr(x, out),
+        Expr::Yield(x, _) => {
+            if let Some(x) = x {
+                blocks_expr(x, out)
+            }
+        }
         Expr::Lambda(f, d) => {
             for x in [&d.pos, &d.kw].into_iter().flatten() {
                 blocks_expr(x, out);

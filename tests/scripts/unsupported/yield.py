@@ -1,4 +1,7 @@
-# expect: yield
-# at: 4:5
+# expect: yield inside a try statement
+# at: 5:9
 def g():
-    yield 1
+    try:
+        yield 1
+    finally:
+        print('closed')

@@ -80,6 +80,9 @@ impl Interp<'_> {
                 return self.dict_fromkeys(args);
             }
             Value::Obj(_) => {}
+            Value::Iter(it) if is_generator(it) && iter::GENERATOR_METHODS.contains(&name) => {
+                return iter::generator_method(self, it, name, args, kw);
+            }
             other => {
                 let f = self.get_attr(other.clone(), name)?;
                 return self.call(f, args, kw);
