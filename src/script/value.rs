@@ -531,6 +531,9 @@ pub enum Iter {
     Shared(Rc<RefCell<GcCounted<Iter>>>),
     /// A generator (a generator expression's or a generator function's).
     Gen(Box<GenState>),
+    /// An iterator object of this type while it advances: its state is out, with the
+    /// interpreter, so what runs meanwhile (a `map` function) can still look at the object.
+    Running(TypeTag),
 }
 
 /// An iterator a loop holds: shared when the iterable was an iterator object already.
@@ -668,6 +671,7 @@ impl Iter {
             Iter::Filter(..) => TypeTag::Filter,
             Iter::Shared(s) => s.borrow().value.tag(),
             Iter::Gen(_) => TypeTag::Generator,
+            Iter::Running(tag) => *tag,
         }
     }
 

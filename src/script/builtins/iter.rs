@@ -103,11 +103,22 @@ impl Interp<'_> {
         if is_generator(s) {
             return self.gen_next(s);
         }
-        let s = s.clone();
-        let mut g = s.try_borrow_mut().map_err(|_| {
-            Fault::Unsupported("an iterator advanced again while it is advancing".into())
-        })?;
-        self.next_in(&mut g.value)
+        let mut b = s.borrow_mut();
+        match &mut b.value {
+            Iter::Running(_) => Err(Fault::Unsupported(
+                "an iterator advanced again while it is advancing".into(),
+            )),
+            // These call Python code: their state comes out of the object meanwhile.
+            Iter::Map(..) | Iter::Filter(..) | Iter::Enumerate(..) | Iter::Zip(..) => {
+                let tag = b.value.tag();
+                let mut it = std::mem::replace(&mut b.value, Iter::Running(tag));
+                drop(b);
+                let r = self.next_in(&mut it);
+                s.borrow_mut().value = it;
+                r
+            }
+            it => self.next_in(it),
+        }
     }
 
     /// The next item of an iterator state: the ones made of other iterators here (`map` and
@@ -174,8 +185,11 @@ impl Interp<'_> {
                 }
                 self.step()?;
             },
-            // Generators are objects: shared, advanced by `next_shared`.
-            Iter::Gen(_) => Err(Fault::Unsupported("a generator advanced in place".into())),
+            // Generators are objects: shared, advanced by `next_shared`, as is an iterator
+            // object while it advances.
+            Iter::Gen(_) | Iter::Running(_) => Err(Fault::Unsupported(
+                "an iterator advanced again while it is advancing".into(),
+            )),
             leaf => next_of(leaf),
         }
     }
@@ -238,7 +252,8 @@ impl Interp<'_> {
                 | Iter::Map(..)
                 | Iter::Filter(..)
                 | Iter::Shared(_)
-                | Iter::Gen(_) => 8,
+                | Iter::Gen(_)
+                | Iter::Running(_) => 8,
             },
             _ => 8,
         }
@@ -337,7 +352,8 @@ fn next_of(it: &mut Iter) -> R<Option<Obj>> {
         | Iter::Map(..)
         | Iter::Filter(..)
         | Iter::Shared(_)
-        | Iter::Gen(_) => unreachable!("Interp::next_in advances iterators of iterators"),
+        | Iter::Gen(_)
+        | Iter::Running(_) => unreachable!("Interp::next_in advances iterators of iterators"),
         Iter::Reversed(seq, idx, tag) => {
             let Some(o) = seq else {
                 return Ok(None);
