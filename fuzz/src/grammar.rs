@@ -44,8 +44,12 @@ enum Stmt {
     If(Expr, Vec<Stmt>, Vec<Stmt>),
     For(Var, Expr, Vec<Stmt>, Vec<Stmt>),
     While(Expr, Vec<Stmt>),
-    /// A function; `true` declares `a`..`d` global at its top.
-    Def(Func, Params, bool, Vec<Stmt>),
+    /// A function; `true` declares `a`..`d` global at its top; `Some`: a generator
+    /// function, yielding this first (its body may yield more).
+    Def(Func, Params, bool, Vec<Stmt>, Option<Expr>),
+    /// A generator drained: `list(f(...))`, a `for` loop over it, `next` with a default,
+    /// `sum` of a generator expression over it, or kept and advanced twice.
+    Drain(Func, Vec<Expr>, u8),
     Return(Option<Expr>),
     Assert(Expr),
     Break,
@@ -59,6 +63,9 @@ enum Stmt {
     Raise(Option<(ExcClass, Option<Expr>)>, bool),
     /// In a named handler: what the exception object shows.
     ShowErr,
+    /// In a function (outside a `try`): `yield x`, `v = yield x`, `yield from x`, `v = yield
+    /// from x` (`true`): the function is a generator.
+    Yield(Option<Var>, bool, Option<Expr>),
 }
 
 /// A parameter list: positional parameters (with defaults), `*args`, keyword-only ones,
@@ -170,6 +177,9 @@ enum Expr {
     FStr(Vec<(Expr, u8, u8)>),
     /// `'{} {!r:>5}'.format(...)` / `'%s %5.2f' % (...)`.
     Formatted(bool, Vec<Expr>, u8),
+    /// `v.send(x)` (`Some`) or `v.close()`: a generator's methods (an AttributeError on
+    /// anything else).
+    GenMethod(Var, Option<Box<Expr>>),
 }
 
 /// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
@@ -471,6 +481,8 @@ struct Ctx {
     in_fstring: bool,
     /// Inside `except ... as err`: `err` names the exception.
     in_named_handler: bool,
+    /// Inside a `try` statement of the function (a `yield` there is refused).
+    in_try: bool,
 }
 
 fn block(s: &mut String, body: &[Stmt], indent: usize, cx: Ctx) {
@@ -552,7 +564,7 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             line(s, indent, &format!("while {}:", e(c)));
             block(s, body, indent + 1, in_loop);
         }
-        Stmt::Def(f, params, globals, body) => {
+        Stmt::Def(f, params, globals, body, first) => {
             // Each name once, none of the globals; a default makes every later positional
             // parameter take one.
             let mut used: Vec<&str> = Vec::new();
@@ -605,9 +617,33 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             let body_cx = Ctx {
                 in_func: true,
                 in_loop: false,
+                in_try: false,
                 ..inner
             };
+            if let Some(x) = first {
+                line(s, indent + 1, &format!("yield {}", expr(x, body_cx)));
+            }
             block(s, body, indent + 1, body_cx);
+        }
+        Stmt::Drain(f, args, how) => {
+            let call = format!(
+                "{}({})",
+                f.name(),
+                items(&args[..args.len().min(3)], inner).join(", ")
+            );
+            match how % 5 {
+                0 => line(s, indent, &format!("print(list({call}))")),
+                1 => {
+                    line(s, indent, &format!("for i in {call}:"));
+                    line(s, indent + 1, "print(i)");
+                }
+                2 => line(s, indent, &format!("print(next({call}, 'end'))")),
+                3 => line(s, indent, &format!("print(sum(1 for _ in {call}))")),
+                _ => {
+                    line(s, indent, &format!("j = {call}"));
+                    line(s, indent, "print(next(j, None), next(j, None), list(j))");
+                }
+            }
         }
         Stmt::Return(x) if cx.in_func => line(s, indent, &format!("return {}", oe(x))),
         Stmt::Return(_) => line(s, indent, "pass"),
@@ -622,6 +658,10 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             None => line(s, indent, "gc.collect()"),
         },
         Stmt::Try(body, handlers, orelse, finalbody) => {
+            let inner = Ctx {
+                in_try: true,
+                ..inner
+            };
             line(s, indent, "try:");
             block(s, body, indent + 1, inner);
             let handlers = &handlers[..handlers.len().min(3)];
@@ -670,6 +710,18 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             "print(repr(err), err.args, type(err).__name__, str(err), err.__context__)",
         ),
         Stmt::ShowErr => line(s, indent, "pass"),
+        Stmt::Yield(target, from, x) if cx.in_func && !cx.in_try => {
+            let to = target
+                .map(|v| format!("{} = ", v.name()))
+                .unwrap_or_default();
+            let what = match (from, x) {
+                (true, Some(x)) => format!("yield from {}", e(x)),
+                (true, None) => "yield from a".to_string(),
+                (false, x) => format!("yield {}", oe(x)).trim_end().to_string(),
+            };
+            line(s, indent, &format!("{to}{what}"))
+        }
+        Stmt::Yield(..) => line(s, indent, "pass"),
     }
 }
 
@@ -901,5 +953,7 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         Expr::FuncRef(k) => {
             ["len", "abs", "str", "repr", "hash", "f", "g", "None"][usize::from(*k) % 8].into()
         }
+        Expr::GenMethod(v, Some(x)) => format!("{}.send({})", v.name(), e(x)),
+        Expr::GenMethod(v, None) => format!("{}.close()", v.name()),
     }
 }
