@@ -161,12 +161,17 @@ impl Interp<'_> {
                         a.type_name()
                     )));
                 }
-                let (items, hint, sized) = self.collect(a)?;
-                Ok(obj(if sized {
-                    PyList::from_exact(items).into_obj()
-                } else {
-                    PyList::from_iter_hint(items, hint).into_obj()
-                }))
+                // list_vectorcall: the list first (`PyType_GenericAlloc`), room for a sized
+                // iterable's items (`list___init__`), then `list_extend`. On failure the
+                // list goes as any list does (to the free list, still counted).
+                let l = PyList::new_from_type();
+                if matches!(a, Value::Obj(_) | Value::Range(_) | Value::View(_)) {
+                    let n = self.len_of(&a)?;
+                    self.check_memory(n as u128 * 8)?;
+                    l.preallocate(n);
+                }
+                self.extend_list(&l, a)?;
+                Ok(obj(l.into_obj()))
             }
             TypeTag::Tuple => {
                 arg_range("tuple", &args, 0, 1)?;

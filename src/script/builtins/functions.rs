@@ -253,32 +253,19 @@ impl Interp<'_> {
                 "Cannot specify a default for {name}() with multiple positional arguments"
             )));
         }
-        let items: Vec<Obj> = if args.len() == 1 {
-            self.collect(args.into_iter().next().expect("one"))?.0
-        } else {
-            args.into_iter().map(|a| a.into_obj()).collect::<R<_>>()?
-        };
-        // (item, its key): min_max keeps both and compares the keys.
+        // (item, its key): min_max keeps both and compares the keys. It walks the iterator an
+        // item at a time: an item that is not the best so far goes at once.
         let mut best: Option<(Obj, Obj)> = None;
-        for x in items {
-            let kx = match &keyfunc {
-                Some(f) => self
-                    .call(f.clone(), vec![Value::Obj(x.clone())], Vec::new())?
-                    .into_obj()?,
-                None => x.clone(),
-            };
-            best = Some(match best {
-                None => (x, kx),
-                Some((b, kb)) => {
-                    // min_max: `item > maxitem` for max, `item < maxitem` for min.
-                    let better = if max {
-                        ops::compare(crate::script::ast::CmpOp::Gt, &kx, &kb)?
-                    } else {
-                        ops::less(&kx, &kb)?
-                    };
-                    if better { (x, kx) } else { (b, kb) }
-                }
-            });
+        if args.len() == 1 {
+            let mut it = self.get_iter(args.into_iter().next().expect("one"))?;
+            while let Some(x) = self.iter_next(&mut it)? {
+                self.charge(1)?;
+                best = Some(self.min_max_step(max, keyfunc.as_ref(), best, x)?);
+            }
+        } else {
+            for a in args {
+                best = Some(self.min_max_step(max, keyfunc.as_ref(), best, a.into_obj()?)?);
+            }
         }
         match (best, default) {
             (Some((b, _)), _) => Ok(Value::Obj(b)),
@@ -287,6 +274,41 @@ impl Interp<'_> {
                 ExcKind::ValueError,
                 format!("{name}() arg is an empty sequence"),
             )),
+        }
+    }
+
+    /// One item of `min`/`max`: its key, compared with the best so far (`item > maxitem` for
+    /// max, `item < maxitem` for min).
+    fn min_max_step(
+        &mut self,
+        max: bool,
+        keyfunc: Option<&Value>,
+        best: Option<(Obj, Obj)>,
+        x: Obj,
+    ) -> R<(Obj, Obj)> {
+        let kx = match keyfunc {
+            Some(f) => self
+                .call(f.clone(), vec![Value::Obj(x.clone())], Vec::new())?
+                .into_obj()?,
+            None => x.clone(),
+        };
+        let Some((b, kb)) = best else {
+            return Ok((x, kx));
+        };
+        let better = if max {
+            ops::compare(crate::script::ast::CmpOp::Gt, &kx, &kb)?
+        } else {
+            ops::less(&kx, &kb)?
+        };
+        // The loser goes at once, in min_max's order.
+        if better {
+            drop(kb);
+            drop(b);
+            Ok((x, kx))
+        } else {
+            drop(x);
+            drop(kx);
+            Ok((b, kb))
         }
     }
 

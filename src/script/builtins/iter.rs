@@ -270,8 +270,20 @@ impl Interp<'_> {
             l.extend_exact(items);
             return Ok(());
         }
-        let (items, hint, _) = self.collect(v)?;
-        l.extend_iter(items, hint);
+        // The iterator path, an item at a time: what the iterator allocates for an item
+        // comes after the room made for the items, and growth interleaves with it.
+        let hint = self.length_hint(&v);
+        self.check_memory(hint as u128 * 8)?;
+        let mut it = self.get_iter(v)?;
+        l.extend_begin(hint);
+        while let Some(x) = self.iter_next(&mut it)? {
+            l.extend_push(x);
+            if l.len() & 1023 == 0 {
+                self.charge(1024)?;
+                self.check_memory(0)?;
+            }
+        }
+        l.extend_end();
         Ok(())
     }
 

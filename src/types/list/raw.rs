@@ -291,6 +291,14 @@ impl PyList {
         unsafe { self.set_size(newsize) };
     }
 
+    /// `list___init__`'s `list_preallocate_exact(self, n)` for an iterable with a length: a
+    /// list with no array yet gets room for `n` items (nothing for 0).
+    pub fn preallocate(&self, n: usize) {
+        if n > 0 && self.raw().ob_item.get().is_null() {
+            self.preallocate_exact(n);
+        }
+    }
+
     /// `list_preallocate_exact(self, n)`: give a list with no array room for `n` (rounded up
     /// to even) items.
     fn preallocate_exact(&self, n: usize) {
@@ -392,6 +400,16 @@ impl PyList {
     /// `length_hint` is what `PyObject_LengthHint(iterable, 8)` returns (`len()` for sized
     /// iterables, `__length_hint__` for iterators that have one, else 8).
     pub fn extend_iter(&self, iter: impl IntoIterator<Item = Obj>, length_hint: usize) {
+        self.extend_begin(length_hint);
+        for it in iter {
+            self.extend_push(it);
+        }
+        self.extend_end();
+    }
+
+    /// [`extend_iter`](Self::extend_iter) a step at a time, for items an iterator makes as
+    /// it goes: room for `length_hint` more first.
+    pub fn extend_begin(&self, length_hint: usize) {
         let m = self.len();
         if self.raw().ob_item.get().is_null() {
             if length_hint > 0 {
@@ -406,17 +424,25 @@ impl PyList {
             // SAFETY: shrinking back to m, the length before the resize.
             unsafe { self.set_size(m) };
         }
-        for it in iter {
-            let n = self.len();
-            if n < self.allocated() {
-                // SAFETY: slot n is inside the array and free.
-                unsafe { *self.slot(n) = it.into_raw().as_ptr() };
-                // SAFETY: slot n was just written.
-                unsafe { self.set_size(n + 1) };
-            } else {
-                self.append(it);
-            }
+    }
+
+    /// One item of [`extend_begin`](Self::extend_begin)'s extension: into the room made,
+    /// or appended (`list_resize` by the growth rule) once it is full.
+    pub fn extend_push(&self, it: Obj) {
+        let n = self.len();
+        if n < self.allocated() {
+            // SAFETY: slot n is inside the array and free.
+            unsafe { *self.slot(n) = it.into_raw().as_ptr() };
+            // SAFETY: slot n was just written.
+            unsafe { self.set_size(n + 1) };
+        } else {
+            self.append(it);
         }
+    }
+
+    /// The end of a step-by-step extension that did not fail: the room left over is cut
+    /// back (a failed one keeps it, as `list_extend` does).
+    pub fn extend_end(&self) {
         // Cut back the result if the initial guess was too large.
         if self.len() < self.allocated() {
             // SAFETY: shrinking to the length: every slot below it holds an item.
