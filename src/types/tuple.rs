@@ -237,6 +237,57 @@ impl TupleState {
     }
 }
 
+/// `PySequence_Tuple`'s result while its iterator runs: `PyTuple_New(length_hint)`, filled
+/// in order, grown by `_PyTuple_Resize` (`n + 10`, plus a quarter) when full and cut to its
+/// length at the end. Dropped unfinished (the iterator failed), it is deallocated as
+/// CPython's is, NULL slots and all: to the free list of its length.
+///
+/// ```
+/// use pylayout::types::int::PyInt;
+/// use pylayout::types::tuple::TupleBuilder;
+///
+/// let mut b = TupleBuilder::new(2);
+/// for i in 0..5 {
+///     b.push(PyInt::from_i64(i).into_obj());
+/// }
+/// let t = b.finish();
+/// assert_eq!(t.len(), 5);
+/// ```
+#[derive(Debug)]
+pub struct TupleBuilder {
+    t: PyTuple,
+    filled: usize,
+}
+
+impl TupleBuilder {
+    pub fn new(length_hint: usize) -> TupleBuilder {
+        TupleBuilder {
+            t: PyTuple::with_empty_slots(length_hint),
+            filled: 0,
+        }
+    }
+
+    /// The next item; a full tuple grows first (`newn = n + 10; newn += newn >> 2`).
+    pub fn push(&mut self, item: Obj) {
+        let n = self.t.len();
+        if self.filled >= n {
+            let grown = n + 10;
+            let t = std::mem::replace(&mut self.t, PyTuple::empty());
+            self.t = t.resize(grown + (grown >> 2));
+        }
+        // SAFETY: filled < ob_size, and slots from `filled` on are NULL: this one takes the
+        // owned reference.
+        unsafe { *item_slot(self.t.0.as_ptr(), self.filled) = item.into_raw().as_ptr() };
+        self.filled += 1;
+    }
+
+    /// The tuple, cut to the items pushed.
+    pub fn finish(mut self) -> PyTuple {
+        let t = std::mem::replace(&mut self.t, PyTuple::empty());
+        t.resize(self.filled)
+    }
+}
+
 /// Tuples of length `n` (1..=20) on this thread's free lists.
 pub fn free_list_len(n: usize) -> usize {
     assert!((1..=PYTUPLE_NFREELISTS).contains(&n));
@@ -276,6 +327,17 @@ impl PyTuple {
     /// ```
     pub fn new(items: Vec<Obj>) -> PyTuple {
         let n = items.len();
+        let t = PyTuple::with_empty_slots(n);
+        for (i, it) in items.into_iter().enumerate() {
+            // SAFETY: i < n = ob_size; the slot is NULL and takes the owned reference.
+            unsafe { *item_slot(t.0.as_ptr(), i) = it.into_raw().as_ptr() };
+        }
+        t
+    }
+
+    /// `PyTuple_New(n)`: the empty singleton for 0, else a free-list tuple or a fresh GC
+    /// object, tracked, every slot NULL (the caller fills them).
+    fn with_empty_slots(n: usize) -> PyTuple {
         if n == 0 {
             return PyTuple::empty();
         }
@@ -298,9 +360,7 @@ impl PyTuple {
             var.ob_base.ob_type.set(&TUPLE_TYPE);
             std::ptr::addr_of_mut!((*op.cast::<PyVarObject>().as_ptr()).ob_size)
                 .write(Cell::new(n as isize));
-            for (i, it) in items.into_iter().enumerate() {
-                *item_slot(op, i) = it.into_raw().as_ptr();
-            }
+            std::ptr::write_bytes(item_slot(op, 0), 0, n);
             crate::gc::track(op);
             PyTuple(Obj::from_owned(op))
         }
@@ -351,6 +411,50 @@ impl PyTuple {
             old
         };
         drop(old);
+    }
+
+    /// `_PyTuple_Resize` of a tuple only this handle holds, its slots from `filled` on
+    /// NULL, to `newsize >= filled` slots: the empty singleton for 0, a new tuple when it was
+    /// the singleton, else the block reallocated (in place when pymalloc keeps it), untracked
+    /// meanwhile and tracked again.
+    fn resize(self, newsize: usize) -> PyTuple {
+        let oldsize = self.len();
+        if oldsize == newsize {
+            return self;
+        }
+        if newsize == 0 {
+            drop(self);
+            return PyTuple::empty();
+        }
+        if oldsize == 0 {
+            return PyTuple::with_empty_slots(newsize);
+        }
+        debug_assert_eq!(
+            self.0.refcnt(),
+            1,
+            "only a tuple nobody else holds is resized"
+        );
+        let op = self.0.into_raw();
+        crate::gc::untrack(op);
+        // SAFETY: op is a GC tuple this function owns (refcount 1, untracked): its block
+        // starts at the GC head; the slots from newsize on are NULL (the caller's contract),
+        // so shrinking drops nothing; growing zeroes the new slots before anyone reads them.
+        unsafe {
+            let mem = op.cast::<u8>().sub(GC_HEAD_SIZE).as_ptr();
+            let total = GC_HEAD_SIZE + tuple_sizeof_len(newsize);
+            let new = runtime::with_heap(|h| h.realloc(mem, total));
+            let new = NonNull::new(new)
+                .unwrap_or_else(|| panic!("out of memory resizing a {newsize}-tuple"));
+            let op = new.add(GC_HEAD_SIZE).cast::<PyObject>();
+            (*op.cast::<PyVarObject>().as_ptr())
+                .ob_size
+                .set(newsize as isize);
+            if newsize > oldsize {
+                std::ptr::write_bytes(item_slot(op, oldsize), 0, newsize - oldsize);
+            }
+            crate::gc::track(op);
+            PyTuple(Obj::from_owned(op))
+        }
     }
 
     /// `()`: the static singleton.

@@ -687,6 +687,15 @@ fn visit_reachable(op: NonNull<PyObject>, reachable: &PyGCHead) {
 /// `_PyTuple_MaybeUntrack` / `_PyDict_MaybeUntrack`: nothing the object refers to (items;
 /// keys and values) may be tracked.
 fn may_untrack(op: NonNull<PyObject>) -> bool {
+    // A tuple with a NULL slot is still being built (`PySequence_Tuple`): kept tracked.
+    if let Some(items) = type_of(op).gc_items {
+        // SAFETY: op is a live tracked object of this type (the gc_items contract).
+        let (array, n) = unsafe { items(op) };
+        // SAFETY: the array has n slots.
+        if (0..n).any(|i| unsafe { (*array.add(i)).is_null() }) {
+            return false;
+        }
+    }
     let mut ok = true;
     traverse(op, &mut |child| ok &= !may_be_tracked(child));
     ok

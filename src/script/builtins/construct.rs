@@ -189,8 +189,7 @@ impl Interp<'_> {
                         a.type_name()
                     )));
                 }
-                let (items, _, _) = self.collect(a)?;
-                Ok(obj(PyTuple::new(items).into_obj()))
+                Ok(obj(self.sequence_tuple(a)?.into_obj()))
             }
             TypeTag::Dict => {
                 arg_range("dict", &args, 0, 1)?;

@@ -222,6 +222,11 @@ impl Interp<'_> {
     }
 
     fn length_hint(&self, v: &Value) -> usize {
+        self.length_hint_or(v, 8)
+    }
+
+    /// `PyObject_LengthHint(v, default)`.
+    fn length_hint_or(&self, v: &Value, default: usize) -> usize {
         match v {
             Value::Obj(o) => {
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
@@ -253,9 +258,9 @@ impl Interp<'_> {
                 | Iter::Filter(..)
                 | Iter::Shared(_)
                 | Iter::Gen(_)
-                | Iter::Running(_) => 8,
+                | Iter::Running(_) => default,
             },
-            _ => 8,
+            _ => default,
         }
     }
 
@@ -285,6 +290,34 @@ impl Interp<'_> {
         }
         l.extend_end();
         Ok(())
+    }
+
+    /// `PySequence_Tuple(v)`: a tuple as it is, a list's items copied, anything else
+    /// iterated into a tuple made first, at its length hint (10 without one), and resized as
+    /// it fills ([`TupleBuilder`]).
+    pub(crate) fn sequence_tuple(&mut self, v: Value) -> R<PyTuple> {
+        if let Value::Obj(o) = &v {
+            if let Ok(t) = PyTuple::from_obj(o.clone()) {
+                return Ok(t);
+            }
+            if o.is_type(&crate::types::list::LIST_TYPE) {
+                return Ok(PyTuple::new(seq_items(o)));
+            }
+        }
+        let hint = self.length_hint_or(&v, 10);
+        self.check_memory(hint as u128 * 8)?;
+        let mut it = self.get_iter(v)?;
+        let mut b = TupleBuilder::new(hint);
+        let mut n = 0usize;
+        while let Some(x) = self.iter_next(&mut it)? {
+            b.push(x);
+            n += 1;
+            if n & 1023 == 0 {
+                self.charge(1024)?;
+                self.check_memory(0)?;
+            }
+        }
+        Ok(b.finish())
     }
 
     /// `PySequence_List(v)`: `PyList_New(0)` (free list) then `list_extend`.

@@ -34,7 +34,7 @@ use crate::types::int::PyInt;
 use crate::types::list::PyList;
 use crate::types::none;
 use crate::types::str::{PyStr, StrPredicate};
-use crate::types::tuple::PyTuple;
+use crate::types::tuple::{PyTuple, TupleBuilder};
 
 mod call;
 mod construct;

@@ -332,8 +332,7 @@ impl Interp<'_> {
         if !self.is_iterable(&v) {
             return Err(not_iterable_after_star(func, &v));
         }
-        let (items, _, _) = self.collect(v)?;
-        Ok(PyTuple::new(items).into_obj())
+        Ok(self.sequence_tuple(v)?.into_obj())
     }
 
     /// The keywords of a `CALL_FUNCTION_EX` as one dict.
