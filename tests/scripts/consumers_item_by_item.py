@@ -36,3 +36,22 @@ print(len(list((i,) for i in range(40))), gc.get_count())
 print(len(sorted([(i,) for i in range(30)] + [(0,)])), gc.get_count())
 print(max([i] for i in range(50)), gc.get_count())
 gc.set_threshold(700, 10, 10)
+print("slices", gc.get_count())
+l = [0] * 5
+l[1:3] = (str(i) for i in range(4))
+print(l, gc.get_count())
+l[::2] = map(str, 'abcd')
+print(l, gc.get_count())
+d = dict.fromkeys((i, i) for i in range(50))
+print(len(d), gc.get_count())
+def boom():
+    yield 1
+    raise ValueError
+try:
+    l[0:1] = boom()
+except ValueError:
+    print('slice failed', gc.get_count(), l)
+try:
+    dict.fromkeys(boom())
+except ValueError:
+    print('fromkeys failed', gc.get_count())

@@ -174,6 +174,9 @@ impl Interp<'_> {
                             "must assign iterable to extended slice".to_string()
                         }));
                     }
+                    // PySequence_Fast: a list or tuple as it is, anything else made a list
+                    // (PySequence_List), released after the assignment.
+                    let mut _fast = None;
                     let items = match &value {
                         Value::Obj(x)
                             if x.is_type(&crate::types::list::LIST_TYPE)
@@ -181,7 +184,12 @@ impl Interp<'_> {
                         {
                             seq_items(x)
                         }
-                        _ => self.collect(value.clone())?.0,
+                        _ => {
+                            let tmp = self.sequence_list(value.clone())?;
+                            let items = tmp.items();
+                            _fast = Some(tmp);
+                            items
+                        }
                     };
                     self.charge(items.len() + l.len())?;
                     if step == 1 {

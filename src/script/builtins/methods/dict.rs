@@ -170,6 +170,16 @@ impl Interp<'_> {
                 src.type_name()
             )));
         }
+        if let FromKeysSource::Iterable = source {
+            // `_PyDict_FromKeys`: the dict first, then a key at a time from the iterator.
+            let d = PyDict::new_from_type();
+            let mut it = self.get_iter(src)?;
+            while let Some(k) = self.iter_next(&mut it)? {
+                self.charge(1)?;
+                d.set_item(k, value.clone())?;
+            }
+            return Ok(obj(d.into_obj()));
+        }
         let (keys, _, _) = self.collect(src)?;
         Ok(obj(PyDict::fromkeys(keys, value, source)?.into_obj()))
     }
