@@ -55,3 +55,15 @@ try:
     dict.fromkeys(boom())
 except ValueError:
     print('fromkeys failed', gc.get_count())
+print("join", gc.get_count())
+s = '-'.join(str(i) for i in range(5))
+print(s, gc.get_count())
+def boom():
+    yield 'a'
+    raise ValueError
+try:
+    ','.join(boom())
+except ValueError:
+    print('join failed', gc.get_count())
+x = ''.join(c for c in 'abc')
+print(x, gc.get_count())

@@ -320,6 +320,22 @@ impl Interp<'_> {
         Ok(b.finish())
     }
 
+    /// `PySequence_Fast(v)`: a list's or tuple's items as they are; anything else made a
+    /// list first ([`Self::sequence_list`]), which the caller keeps until it is done with
+    /// the items (CPython releases it then).
+    pub(crate) fn sequence_fast(&mut self, v: &Value) -> R<(Vec<Obj>, Option<PyList>)> {
+        if let Value::Obj(x) = v
+            && (x.is_type(&crate::types::list::LIST_TYPE)
+                || x.is_type(&crate::types::tuple::TUPLE_TYPE))
+        {
+            let items = seq_items(x);
+            self.charge(items.len())?;
+            return Ok((items, None));
+        }
+        let l = self.sequence_list(v.clone())?;
+        Ok((l.items(), Some(l)))
+    }
+
     /// `PySequence_List(v)`: `PyList_New(0)` (free list) then `list_extend`.
     pub(crate) fn sequence_list(&mut self, v: Value) -> R<PyList> {
         let l = PyList::new();

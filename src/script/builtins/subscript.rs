@@ -176,21 +176,7 @@ impl Interp<'_> {
                     }
                     // PySequence_Fast: a list or tuple as it is, anything else made a list
                     // (PySequence_List), released after the assignment.
-                    let mut _fast = None;
-                    let items = match &value {
-                        Value::Obj(x)
-                            if x.is_type(&crate::types::list::LIST_TYPE)
-                                || x.is_type(&crate::types::tuple::TUPLE_TYPE) =>
-                        {
-                            seq_items(x)
-                        }
-                        _ => {
-                            let tmp = self.sequence_list(value.clone())?;
-                            let items = tmp.items();
-                            _fast = Some(tmp);
-                            items
-                        }
-                    };
+                    let (items, _fast) = self.sequence_fast(&value)?;
                     self.charge(items.len() + l.len())?;
                     if step == 1 {
                         l.set_slice(start, stop.max(start), items);

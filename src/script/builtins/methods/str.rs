@@ -59,7 +59,8 @@ fn join(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, _kw: Kwargs) -> R<
     if !me.is_iterable(&src) {
         return Err(type_err("can only join an iterable"));
     }
-    let (items, _, _) = me.collect(src)?;
+    // The temporary list PySequence_Fast may make lives until the result is made.
+    let (items, _fast) = me.sequence_fast(&src)?;
     let mut parts = Vec::with_capacity(items.len());
     let mut total = 0usize;
     for (i, it) in items.iter().enumerate() {
