@@ -38,6 +38,16 @@ fn without_addresses(s: &str) -> String {
     out
 }
 
+/// The last line of a traceback, as the python3 harness takes it (`rstrip('\n')`, then
+/// the text after the last newline: a message ending in a newline leaves its first line).
+fn last_line(tb: &str) -> String {
+    tb.trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// pylayout's ending, through the library on a fresh thread as `pylayout run -` runs it;
 /// `None` if refused (outside the subset, or a limit).
 fn ours(src: &str) -> Option<Ending> {
@@ -58,7 +68,7 @@ fn ours(src: &str) -> Option<Ending> {
                 Outcome::Ok => (0, String::new()),
                 Outcome::Exception(f) => {
                     let tb = script::format_traceback(&f, "<stdin>", &src);
-                    (1, tb.lines().last().unwrap_or_default().to_owned())
+                    (1, last_line(&tb))
                 }
                 Outcome::Refused(_) => return None,
             };
@@ -241,7 +251,7 @@ fn theirs_alone(src: &str) -> Option<Ending> {
     let last = if code == 0 {
         String::new()
     } else {
-        err.lines().last().unwrap_or_default().to_owned()
+        last_line(&err)
     };
     Some((
         code,

@@ -481,7 +481,8 @@ struct Ctx {
     in_fstring: bool,
     /// Inside `except ... as err`: `err` names the exception.
     in_named_handler: bool,
-    /// Inside a `try` statement of the function (a `yield` there is refused).
+    /// Inside a `try` statement of the function with a `finally` or a bare `except:` (a
+    /// `yield` there is refused).
     in_try: bool,
 }
 
@@ -658,8 +659,12 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             None => line(s, indent, "gc.collect()"),
         },
         Stmt::Try(body, handlers, orelse, finalbody) => {
+            let shown = &handlers[..handlers.len().min(3)];
+            let bare = shown
+                .last()
+                .is_some_and(|h| h.classes.is_none() && !h.named);
             let inner = Ctx {
-                in_try: true,
+                in_try: inner.in_try || shown.is_empty() || !finalbody.is_empty() || bare,
                 ..inner
             };
             line(s, indent, "try:");

@@ -568,6 +568,9 @@ pub struct GenFrame {
     pub locals: Vec<Option<Value>>,
     /// What it runs and where it stopped.
     pub body: GenBody,
+    /// The exceptions its suspended handlers were handling (`gi_exc_state`), innermost
+    /// last: off the interpreter's stack while it is suspended.
+    pub handling: Vec<Rc<GcCounted<ExcObj>>>,
     /// The function the frame holds (`f_func`): a generator expression's (a count, and its
     /// closure tuple) or a generator function's.
     pub func: FrameFunc,
@@ -620,6 +623,11 @@ pub enum Doing {
     /// A `for` in its body, with its iterator; or in its `else`.
     For(LoopIter),
     ForElse,
+    /// A `try` in its body, its `else`, or handler `k` (the exception it handles is saved
+    /// with the frame's: [`GenFrame::handling`]).
+    TryBody,
+    TryElse,
+    TryHandler(usize),
 }
 
 impl Value {

@@ -180,7 +180,7 @@ impl Interp<'_> {
 
     /// The exception caught in frame `f`: its traceback entry added, normalized, the
     /// traceback attached.
-    fn catch(&mut self, f: &mut Frame, fault: Fault) -> ExcRef {
+    pub(super) fn catch(&mut self, f: &mut Frame, fault: Fault) -> ExcRef {
         let fault = self.unwind(f, fault);
         self.catch_traceback(fault)
     }
@@ -285,8 +285,25 @@ impl Interp<'_> {
     /// The handlers of a `try`, with exception `e` caught: the first that matches runs, with
     /// `e` as the exception being handled; none matching raises `e` again.
     fn handle(&mut self, f: &mut Frame, e: ExcRef, handlers: &[Handler]) -> R<Flow> {
+        let k = self.enter_handler(f, e, handlers)?;
+        let h = &handlers[k];
+        let mut r = self.bind_handler_name(f, h);
+        if r.is_ok() {
+            r = self.exec_block(f, &h.body);
+        }
+        self.leave_handler(f, h, r)
+    }
+
+    /// The first handler that catches `e`, which becomes the exception being handled; `e`
+    /// raised again when none does (or an error evaluating a handler's classes).
+    pub(super) fn enter_handler(
+        &mut self,
+        f: &mut Frame,
+        e: ExcRef,
+        handlers: &[Handler],
+    ) -> R<usize> {
         self.handling.push(e);
-        for h in handlers {
+        for (k, h) in handlers.iter().enumerate() {
             let matched = match &h.types {
                 None => Ok(true),
                 Some(t) => {
@@ -300,45 +317,48 @@ impl Interp<'_> {
                     }
                 }
             };
-            let matched = match matched {
-                Ok(m) => m,
+            match matched {
+                Ok(true) => return Ok(k),
+                Ok(false) => {}
                 Err(fault) => {
                     let fault = self.chain_fresh(fault);
                     self.handling.pop();
                     return Err(fault);
                 }
-            };
-            if !matched {
-                continue;
             }
-            let mut r = Ok(Flow::Normal);
-            if let Some(name) = &h.name {
-                let e = Value::Exc(self.handling.last().expect("pushed").clone());
-                r = self.store_name(f, name, e).map(|()| Flow::Normal);
-            }
-            if r.is_ok() {
-                r = self.exec_block(f, &h.body);
-            }
-            let r = r.map_err(|e| self.chain_fresh(e));
-            // `name = None; del name`, even when the body raised.
-            let r = match (&h.name, r) {
-                (Some(name), r) => {
-                    let cleared = self
-                        .store_name(f, name, Value::Obj(none::none()))
-                        .and_then(|()| self.delete(f, &Target::Name(name.clone())));
-                    match (r, cleared) {
-                        (Err(e), _) => Err(e),
-                        (Ok(_), Err(e)) => Err(e),
-                        (Ok(flow), Ok(())) => Ok(flow),
-                    }
-                }
-                (None, r) => r,
-            };
-            self.handling.pop();
-            return r;
         }
         let e = self.handling.pop().expect("pushed above");
         Err(self.reraise(e))
+    }
+
+    /// `except ... as name`: the name bound to the exception being handled.
+    pub(super) fn bind_handler_name(&mut self, f: &mut Frame, h: &Handler) -> R<Flow> {
+        if let Some(name) = &h.name {
+            let e = Value::Exc(self.handling.last().expect("pushed").clone());
+            self.store_name(f, name, e)?;
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// The end of a handler whose body came to `r`: `name = None; del name` (even when the
+    /// body raised), and the exception is no longer handled.
+    pub(super) fn leave_handler(&mut self, f: &mut Frame, h: &Handler, r: R<Flow>) -> R<Flow> {
+        let r = r.map_err(|e| self.chain_fresh(e));
+        let r = match (&h.name, r) {
+            (Some(name), r) => {
+                let cleared = self
+                    .store_name(f, name, Value::Obj(none::none()))
+                    .and_then(|()| self.delete(f, &Target::Name(name.clone())));
+                match (r, cleared) {
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Err(e)) => Err(e),
+                    (Ok(flow), Ok(())) => Ok(flow),
+                }
+            }
+            (None, r) => r,
+        };
+        self.handling.pop();
+        r
     }
 
     /// The failure of a run ended by `fault`: the traceback in flight, and for an exception

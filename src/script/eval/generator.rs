@@ -51,6 +51,7 @@ impl Interp<'_> {
             frame_obj: None,
             locals,
             body: GenBody::Comp(c.clone(), vec![(it, gc)]),
+            handling: Vec::new(),
             func: FrameFunc::Comp(func, closure_tuple),
         };
         Ok(new_generator(c.code.qualname.clone(), frame))
@@ -70,6 +71,7 @@ impl Interp<'_> {
             frame_obj: None,
             locals,
             body: GenBody::Def(code.clone(), Vec::new()),
+            handling: Vec::new(),
             func: FrameFunc::Def(func.clone()),
         };
         new_generator(code.qualname.clone(), frame)
@@ -171,12 +173,16 @@ impl Interp<'_> {
         };
         self.enter()?;
         code.warm();
+        // The exceptions its handlers were handling when it stopped are handled again.
+        let base = self.handling.len();
+        self.handling.append(&mut g.handling);
         let mut sent = sent;
         let r = self.resume_block(&mut frame, &code.body, path, 0, &mut sent);
         let r = r.map_err(|e| self.unwind(&mut frame, e));
         self.leave();
         match r {
             Ok(Resumed::Yield(v)) => {
+                g.handling = self.handling.split_off(base);
                 g.locals = std::mem::take(&mut frame.locals);
                 g.frame_obj = frame.frame_obj.take();
                 Ok(GenStep::Yielded(v))
@@ -440,10 +446,70 @@ impl Interp<'_> {
                     }
                 }
             }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } if finalbody.is_empty() => {
+                self.resume_try(f, body, handlers, orelse, doing, path, depth, sent)
+            }
             _ => Err(Fault::Unsupported(
                 "a yield in a statement the runner cannot suspend".into(),
             )),
         }
+    }
+
+    /// A `try` (no `finally`: the lowering refuses a `yield` there) holding a `yield`, as
+    /// `exec_try` runs one, each part resumable.
+    #[allow(clippy::too_many_arguments)]
+    fn resume_try(
+        &mut self,
+        f: &mut Frame,
+        body: &[Stmt],
+        handlers: &[Handler],
+        orelse: &[Stmt],
+        doing: Doing,
+        path: &mut Vec<Level>,
+        depth: usize,
+        sent: &mut Option<Value>,
+    ) -> R<Resumed> {
+        let k = match doing {
+            Doing::TryElse => {
+                path[depth].doing = Doing::TryElse;
+                return self.resume_block(f, orelse, path, depth + 1, sent);
+            }
+            Doing::TryHandler(k) => k,
+            _ => {
+                path[depth].doing = Doing::TryBody;
+                match self.resume_block(f, body, path, depth + 1, sent) {
+                    Ok(Resumed::Flow(Flow::Normal)) => {
+                        path[depth].doing = Doing::TryElse;
+                        return self.resume_block(f, orelse, path, depth + 1, sent);
+                    }
+                    Err(fault) if fault.is_python() && !handlers.is_empty() => {
+                        path.truncate(depth + 1);
+                        let e = self.catch(f, fault);
+                        let k = self.enter_handler(f, e, handlers)?;
+                        if let Err(e) = self.bind_handler_name(f, &handlers[k]) {
+                            return self
+                                .leave_handler(f, &handlers[k], Err(e))
+                                .map(Resumed::Flow);
+                        }
+                        k
+                    }
+                    other => return other,
+                }
+            }
+        };
+        path[depth].doing = Doing::TryHandler(k);
+        let h = &handlers[k];
+        let r = match self.resume_block(f, &h.body, path, depth + 1, sent) {
+            Ok(Resumed::Yield(v)) => return Ok(Resumed::Yield(v)),
+            Ok(Resumed::Flow(flow)) => Ok(flow),
+            Err(e) => Err(e),
+        };
+        self.leave_handler(f, h, r).map(Resumed::Flow)
     }
 
     /// `yield value` / `yield from iterable`, as a statement or an assignment's value:

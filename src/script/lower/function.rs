@@ -137,11 +137,11 @@ impl<'s> Lowerer<'s> {
             }
         }
         self.scopes.push(scope);
-        let try_depth = std::mem::take(&mut self.try_depth);
+        let closing_trys = std::mem::take(&mut self.closing_trys);
         for (g, _) in globals.iter().filter(|(_, nonlocal)| *nonlocal) {
             if self.free_name(g).is_none() {
                 self.scopes.pop();
-                self.try_depth = try_depth;
+                self.closing_trys = closing_trys;
                 return Err(CompileError::Syntax {
                     pos: self.pos(at),
                     msg: format!("no binding for nonlocal '{g}' found"),
@@ -155,7 +155,7 @@ impl<'s> Lowerer<'s> {
                 .map(|e| vec![Stmt::new(self.pos(at), StmtKind::Return(Some(e)))]),
         };
         let scope = self.scopes.pop().expect("function scope");
-        self.try_depth = try_depth;
+        self.closing_trys = closing_trys;
         let stmts = stmts?;
         let func = FuncDef {
             nparams: sig.positional.len(),
@@ -311,10 +311,11 @@ impl Lowerer<'_> {
         if scope.qualname.ends_with("<lambda>") {
             return self.unsupported(n, "yield in a lambda");
         }
-        if self.try_depth > 0 {
+        if self.closing_trys > 0 {
             return self.unsupported(
                 n,
-                "yield inside a try statement (a generator suspended in a try block)",
+                "yield inside a try statement with a finally clause or a handler that can catch \
+                 GeneratorExit (closing the generator would run it)",
             );
         }
         let from = all_children(n).iter().any(|c| c.kind() == "from");

@@ -112,8 +112,9 @@ struct Lowerer<'s> {
     /// and the walk goes on, so one pass names them all.
     refusals: Vec<(Pos, String)>,
     /// How many `try` statements of the current function enclose the node being lowered
-    /// (a generator suspended inside one is refused).
-    try_depth: usize,
+    /// that would run code of the script when a generator suspended inside is closed (a
+    /// `finally`, or a handler that can catch `GeneratorExit`): a `yield` there is refused.
+    closing_trys: usize,
 }
 
 /// Parse and compile a module.
@@ -165,7 +166,7 @@ impl<'s> Lowerer<'s> {
             scopes: Vec::new(),
             nesting: 0,
             refusals: Vec::new(),
-            try_depth: 0,
+            closing_trys: 0,
         }
     }
 

@@ -302,10 +302,46 @@ impl<'s> Lowerer<'s> {
 
     /// `try` with its `except` clauses, `else` and `finally`.
     fn try_stmt(&mut self, n: Node) -> Res<StmtKind> {
-        self.try_depth += 1;
+        let closing = self.runs_code_on_close(n);
+        self.closing_trys += usize::from(closing);
         let r = self.try_parts(n);
-        self.try_depth -= 1;
+        self.closing_trys -= usize::from(closing);
         r
+    }
+
+    /// Whether closing a generator suspended in this `try` would run code of the script:
+    /// a `finally`, a bare `except:`, or a handler whose classes are not all named
+    /// subclasses of `Exception` (`GeneratorExit` is a `BaseException` only).
+    fn runs_code_on_close(&self, n: Node) -> bool {
+        let exception_class = |t: Node| {
+            t.kind() == "identifier"
+                && crate::error::ExcKind::ALL
+                    .iter()
+                    .any(|k| k.name() == self.text(t) && *k != crate::error::ExcKind::BaseException)
+        };
+        named_children(n).into_iter().any(|c| match c.kind() {
+            "finally_clause" => true,
+            "except_clause" => {
+                let mut cur = c.walk();
+                let values: Vec<Node> = c.children_by_field_name("value", &mut cur).collect();
+                let Some(v) = values.first() else {
+                    return true;
+                };
+                let v = match v.kind() {
+                    "as_pattern" => named_children(*v).into_iter().next().unwrap_or(*v),
+                    _ => *v,
+                };
+                let v = match v.kind() {
+                    "parenthesized_expression" => named_children(v).into_iter().next().unwrap_or(v),
+                    _ => v,
+                };
+                match v.kind() {
+                    "tuple" => !named_children(v).into_iter().all(exception_class),
+                    _ => !exception_class(v),
+                }
+            }
+            _ => false,
+        })
     }
 
     fn try_parts(&mut self, n: Node) -> Res<StmtKind> {
