@@ -32,6 +32,7 @@
 
 pub mod ast;
 mod builtins;
+mod cycles;
 pub mod eval;
 pub mod format;
 pub mod lower;
@@ -213,6 +214,7 @@ pub fn run_inspect<T>(
             }
         })));
     }
+    cycles::install();
     let r = interp.run_module(&program.code);
     let outcome = match r {
         Ok(()) => Outcome::Ok,
@@ -238,6 +240,7 @@ pub fn run_inspect<T>(
     interp.clear_globals();
     drop(interp);
     drop(program);
+    cycles::uninstall();
     crate::runtime::set_tracer(None);
     (outcome, seen)
 }

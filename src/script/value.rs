@@ -62,10 +62,12 @@ pub struct CellObj {
 impl CellObj {
     /// `PyCell_New(value)` (`MAKE_CELL`).
     pub fn new(value: Option<Value>) -> Rc<CellObj> {
-        Rc::new(CellObj {
+        let c = Rc::new(CellObj {
             value: RefCell::new(value),
             gc: GcCounted::new(()),
-        })
+        });
+        super::cycles::track_cell(&c);
+        c
     }
 }
 

@@ -51,6 +51,7 @@ macro_rules! typed_handle {
     };
 }
 
+pub mod cell;
 pub mod dict;
 pub mod float;
 pub mod int;

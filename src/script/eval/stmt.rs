@@ -457,7 +457,7 @@ pub(super) fn make_function(
 ) -> Value {
     let closure = closure_cells(f, &def.code);
     let closure_tuple = (!closure.is_empty()).then(|| placeholder_tuple(closure.len()));
-    Value::Func(Rc::new(Function {
+    let func = Rc::new(Function {
         name: def.code.name.clone(),
         def: def.clone(),
         defaults,
@@ -465,7 +465,9 @@ pub(super) fn make_function(
         closure,
         closure_tuple,
         gc: GcCounted::new(()),
-    }))
+    });
+    crate::script::cycles::track_function(&func);
+    Value::Func(func)
 }
 
 /// The cells a nested code object's free variables take from frame `f`.
@@ -479,9 +481,10 @@ pub(super) fn closure_cells(f: &Frame, code: &Code) -> Vec<Rc<CellObj>> {
         .collect()
 }
 
-/// A tuple of `n` items standing for cells (`None`s): allocated as `BUILD_TUPLE n` allocates.
+/// A closure tuple of `n` cells (each the static stand-in cell: the cells themselves are
+/// Rust values), allocated as `BUILD_TUPLE n` allocates.
 pub(super) fn placeholder_tuple(n: usize) -> Obj {
-    PyTuple::new(vec![none::none(); n]).into_obj()
+    PyTuple::new(vec![crate::types::cell::closure_cell(); n]).into_obj()
 }
 
 /// The start of a frame (`COPY_FREE_VARS`, then `MAKE_CELL` per cell variable): free slots
