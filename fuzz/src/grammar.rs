@@ -654,9 +654,11 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
         Stmt::Break | Stmt::Continue => line(s, indent, "pass"),
         Stmt::Pass => line(s, indent, "pass"),
         Stmt::Collect(_) if cx.batch => line(s, indent, "pass"),
+        // What a collection finds is printed: functions in reference cycles (a nested
+        // function calling itself) are found as CPython finds them.
         Stmt::Collect(g) => match g {
-            Some(g) => line(s, indent, &format!("gc.collect({})", g % 3)),
-            None => line(s, indent, "gc.collect()"),
+            Some(g) => line(s, indent, &format!("print('gc', gc.collect({}))", g % 3)),
+            None => line(s, indent, "print('gc', gc.collect())"),
         },
         Stmt::Try(body, handlers, orelse, finalbody) => {
             let shown = &handlers[..handlers.len().min(3)];
