@@ -66,7 +66,15 @@ enum Stmt {
     /// In a function (outside a `try`): `yield x`, `v = yield x`, `yield from x`, `v = yield
     /// from x` (`true`): the function is a generator.
     Yield(Option<Var>, bool, Option<Expr>),
+    /// `f.attr = x` / `v.attr = x` (`true`: a function), or `del` of it (`None`).
+    SetAttr(bool, Func, Var, u8, Option<Expr>),
 }
+
+/// Attribute names for [`Stmt::SetAttr`] and [`Expr::GetAttr`]: new ones, a method, a
+/// special one.
+const ATTRS: &[&str] = &[
+    "x", "count", "append", "__dict__", "__name__", "args", "calls",
+];
 
 /// A parameter list: positional parameters (with defaults), `*args`, keyword-only ones,
 /// `**kwargs`.
@@ -180,6 +188,8 @@ enum Expr {
     /// `v.send(x)` (`Some`) or `v.close()`: a generator's methods (an AttributeError on
     /// anything else).
     GenMethod(Var, Option<Box<Expr>>),
+    /// `f.attr` / `v.attr` (`true`: a function).
+    GetAttr(bool, Func, Var, u8),
 }
 
 /// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
@@ -729,6 +739,14 @@ fn stmt(s: &mut String, st: &Stmt, indent: usize, cx: Ctx) {
             line(s, indent, &format!("{to}{what}"))
         }
         Stmt::Yield(..) => line(s, indent, "pass"),
+        Stmt::SetAttr(func, f, v, k, x) => {
+            let owner = if *func { f.name() } else { v.name() };
+            let attr = ATTRS[usize::from(*k) % ATTRS.len()];
+            match x {
+                Some(x) => line(s, indent, &format!("{owner}.{attr} = {}", e(x))),
+                None => line(s, indent, &format!("del {owner}.{attr}")),
+            }
+        }
     }
 }
 
@@ -962,5 +980,9 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         }
         Expr::GenMethod(v, Some(x)) => format!("{}.send({})", v.name(), e(x)),
         Expr::GenMethod(v, None) => format!("{}.close()", v.name()),
+        Expr::GetAttr(func, f, v, k) => {
+            let owner = if *func { f.name() } else { v.name() };
+            format!("{owner}.{}", ATTRS[usize::from(*k) % ATTRS.len()])
+        }
     }
 }

@@ -96,7 +96,8 @@ Examples:
   pylayout run --json study.py             stdout, stderr, exit code and the final gc counts
 
 The subset: import sys / import gc / from sys import ...; assignment to names, subscripts,
-slices, tuples and starred targets; augmented assignment; del; if/elif/else, for, while, break,
+slices, tuples, starred targets and attributes (of functions and exceptions); augmented
+assignment; del; if/elif/else, for, while, break,
 continue, pass; try/except/else/finally, raise [from], assert; def (defaults, keyword-only,
 *args, **kwargs), lambda, return, global, nonlocal, closures; generator functions (yield,
 yield from, send, close) and generator expressions; int/float/str/None/True/False literals,

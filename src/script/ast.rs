@@ -242,6 +242,8 @@ pub struct Generator {
 pub enum Target {
     Name(Name),
     Subscript(Expr, Expr),
+    /// `obj.name` (`STORE_ATTR` / `DELETE_ATTR`).
+    Attr(Expr, Rc<str>),
     Tuple(Vec<Target>, Pos),
     /// `*rest` inside a tuple target (`UNPACK_EX`): a new list of what is left.
     Starred(Box<Target>),

@@ -175,6 +175,11 @@ fn find(generation: usize) -> (usize, Vec<Obj>) {
                     .flatten()
                     .cloned(),
             );
+            if let Ok(d) = f.dict.try_borrow()
+                && let Some(d) = &*d
+            {
+                held.push(d.as_obj().clone());
+            }
             doomed.0.push(f);
         }
         for ((i, c), reach) in cells.into_iter().zip(creach) {

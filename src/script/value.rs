@@ -212,6 +212,8 @@ pub struct Function {
     pub defaults: Option<Obj>,
     /// `__kwdefaults__`: the keyword-only parameters' defaults, a dict.
     pub kwdefaults: Option<Obj>,
+    /// `__dict__`: made by the first attribute set on it (or the first look at it).
+    pub dict: RefCell<Option<PyDict>>,
     /// `__closure__`: the cells of its free variables, in `co_freevars` order, and the
     /// tuple `MAKE_FUNCTION` keeps them in (made as CPython makes it; its items here are
     /// placeholders, cells not being objects in pylayout's memory).
@@ -229,6 +231,8 @@ pub struct Function {
 pub struct ExcObj {
     /// The class.
     pub kind: ExcKind,
+    /// `__dict__`: made by the first attribute set on it (or the first look at it).
+    pub dict: RefCell<Option<PyDict>>,
     /// `args`: a tuple in our memory.
     pub args: Obj,
     /// `__traceback__`: the outermost entry.

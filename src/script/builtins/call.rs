@@ -90,6 +90,25 @@ impl Interp<'_> {
             }
             _ => {}
         }
+        // A function's or exception's own attributes, in its `__dict__` (made when first
+        // looked at).
+        let dict = match &v {
+            Value::Func(f) => Some(&f.dict),
+            Value::Exc(e) => Some(&e.value.dict),
+            _ => None,
+        };
+        if let Some(dict) = dict {
+            if name == "__dict__" {
+                let d = dict.borrow_mut().get_or_insert_with(PyDict::new).clone();
+                return Ok(obj(d.into_obj()));
+            }
+            let d = dict.borrow().clone();
+            if let Some(d) = d
+                && let Some(x) = d.get(&PyStr::new(name).into_obj())?
+            {
+                return Ok(obj(x));
+            }
+        }
         let tag = v.type_tag();
         if name == "__class__" {
             return Ok(Value::Type(tag));
@@ -106,6 +125,65 @@ impl Interp<'_> {
             dir,
             name,
         ))
+    }
+
+    /// `obj.name = value` (`STORE_ATTR`) or `del obj.name` (`value` None): functions and
+    /// exceptions keep their attributes in a `__dict__` made on the first one; types are
+    /// immutable; the other objects have no place for new attributes and their own are
+    /// read-only. Assigning the special attributes of a function or exception, and a
+    /// module's, is refused.
+    pub(crate) fn set_attr(&mut self, v: &Value, name: &str, value: Option<Value>) -> R<()> {
+        let tag = v.type_tag();
+        let dict = match v {
+            Value::Func(f) => Some(&f.dict),
+            Value::Exc(e) => Some(&e.value.dict),
+            _ => None,
+        };
+        if let Some(dict) = dict
+            && !suggest::dir_of(tag).contains(&name)
+        {
+            let key = PyStr::new(name).intern().into_obj();
+            return match value {
+                Some(x) => {
+                    let x = x.into_obj()?;
+                    let d = dict.borrow_mut().get_or_insert_with(PyDict::new).clone();
+                    d.set_item(key, x)?;
+                    Ok(())
+                }
+                None => {
+                    let d = dict.borrow().clone();
+                    match d.map(|d| d.del_item(&key)) {
+                        Some(Ok(())) => Ok(()),
+                        _ => Err(exc(
+                            ExcKind::AttributeError,
+                            format!("'{}' object has no attribute '{name}'", tag.name()),
+                        )),
+                    }
+                }
+            };
+        }
+        match v {
+            Value::Type(t) => Err(type_err(format!(
+                "cannot set '{name}' attribute of immutable type '{}'",
+                t.name()
+            ))),
+            Value::Module(m) => Err(Fault::Unsupported(format!(
+                "assignment to an attribute of module {}",
+                m.name()
+            ))),
+            Value::Obj(o) if method_exists(TypeTag::of_obj(o), name) => Err(exc(
+                ExcKind::AttributeError,
+                format!("'{}' object attribute '{name}' is read-only", tag.name()),
+            )),
+            _ if suggest::dir_of(tag).contains(&name) => Err(Fault::Unsupported(format!(
+                "assignment to the attribute {name} of a {}",
+                tag.name()
+            ))),
+            _ => Err(exc(
+                ExcKind::AttributeError,
+                format!("'{}' object has no attribute '{name}'", tag.name()),
+            )),
+        }
     }
 
     /// Call a callable value.

@@ -29,6 +29,7 @@ impl Fault {
 pub(crate) fn new_exception(kind: ExcKind, args: Obj, suggestion: Option<String>) -> ExcRef {
     Rc::new(GcCounted::new(ExcObj {
         kind,
+        dict: RefCell::new(None),
         args,
         traceback: RefCell::new(None),
         cause: RefCell::new(None),

@@ -185,6 +185,13 @@ impl Interp<'_> {
                 let r = self.inplace(op, cur, v)?;
                 self.setitem(&obj, &idx, r)
             }
+            Target::Attr(oe, name) => {
+                let obj = self.eval(f, oe)?;
+                let cur = self.get_attr(obj.clone(), name)?;
+                let v = self.eval(f, e)?;
+                let r = self.inplace(op, cur, v)?;
+                self.set_attr(&obj, name, Some(r))
+            }
             Target::Tuple(..) | Target::Starred(_) => unreachable!("refused by the compiler"),
         }
     }
@@ -288,6 +295,10 @@ impl Interp<'_> {
                 let obj = self.eval(f, oe)?;
                 let idx = self.eval_index(f, ie)?;
                 self.setitem(&obj, &idx, v)
+            }
+            Target::Attr(oe, name) => {
+                let obj = self.eval(f, oe)?;
+                self.set_attr(&obj, name, Some(v))
             }
             Target::Tuple(ts, _) => {
                 if let Some(star) = ts.iter().position(|t| matches!(t, Target::Starred(_))) {
@@ -436,6 +447,10 @@ impl Interp<'_> {
                 let idx = self.eval_index(f, ie)?;
                 self.delitem(&obj, &idx)
             }
+            Target::Attr(oe, name) => {
+                let obj = self.eval(f, oe)?;
+                self.set_attr(&obj, name, None)
+            }
             Target::Tuple(ts, _) => {
                 for t in ts {
                     self.delete(f, t)?;
@@ -462,6 +477,7 @@ pub(super) fn make_function(
         def: def.clone(),
         defaults,
         kwdefaults,
+        dict: RefCell::new(None),
         closure,
         closure_tuple,
         gc: GcCounted::new(()),

@@ -204,6 +204,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(a, t);
                 self.consts_expr(b, t);
             }
+            Target::Attr(a, _) => self.consts_expr(a, t),
             Target::Tuple(ts, _) => ts.iter_mut().for_each(|x| self.consts_target(x, t)),
             Target::Starred(x) => self.consts_target(x, t),
         }

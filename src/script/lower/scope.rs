@@ -368,6 +368,7 @@ impl<'s> Varnames<'s> {
                 self.expr(a);
                 self.expr(b);
             }
+            Target::Attr(a, _) => self.expr(a),
             Target::Tuple(ts, _) => ts.iter().for_each(|t| self.target(t)),
             Target::Starred(x) => self.target(x),
         }

@@ -486,7 +486,11 @@ impl<'s> Lowerer<'s> {
                 let kids = named_children(n);
                 self.target(kids[0])
             }
-            "attribute" => self.unsupported(n, "attribute assignment"),
+            "attribute" => {
+                let obj = self.expr(n.child_by_field_name("object").expect("object"))?;
+                let attr = self.text(n.child_by_field_name("attribute").expect("attribute"));
+                Ok(Target::Attr(obj, attr.into()))
+            }
             "list_splat_pattern" | "list_splat" => Err(CompileError::Syntax {
                 pos: self.pos(n),
                 msg: "starred assignment target must be in a list or tuple".into(),

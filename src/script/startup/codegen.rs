@@ -96,6 +96,10 @@ impl Compiler {
                         self.expr(code, a);
                         self.expr(code, b);
                     }
+                    Target::Attr(a, n) => {
+                        self.expr(code, a);
+                        self.attr(n, "ld");
+                    }
                     Target::Tuple(..) | Target::Starred(_) => {}
                 }
                 self.expr(code, e);
@@ -313,6 +317,10 @@ impl Compiler {
                 self.expr(code, a);
                 self.expr(code, b);
                 self.unit().tok(&format!("{op}sub"));
+            }
+            Target::Attr(a, n) => {
+                self.expr(code, a);
+                self.attr(n, op);
             }
             Target::Tuple(ts, _) => {
                 self.unit().tok(&format!("unpack{}", ts.len()));

@@ -85,6 +85,7 @@ fn blocks_target(t: &Target, out: &mut Vec<Block>) {
             blocks_expr(a, out);
             blocks_expr(b, out);
         }
+        Target::Attr(a, _) => blocks_expr(a, out),
         Target::Tuple(ts, _) => ts.iter().for_each(|x| blocks_target(x, out)),
         Target::Starred(x) => blocks_target(x, out),
     }

@@ -1,0 +1,3 @@
+# Setting an attribute a list has no room for.
+x = []
+x.y = 1
