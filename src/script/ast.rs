@@ -191,6 +191,19 @@ pub enum Expr {
 pub const DOUBLE_STAR: &str = "**";
 
 impl Expr {
+    /// The constant a test loads (`LOAD_CONST`, which the optimizer decides jumps on): a
+    /// constant, or an f-string that is one constant.
+    pub fn loaded_const(&self) -> Option<usize> {
+        match self {
+            Expr::Const(i) => Some(*i),
+            Expr::JoinedStr(parts) => match parts.as_slice() {
+                [Expr::Const(i)] => Some(*i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether it is a `yield` or `yield from`.
     pub fn is_yield(&self) -> bool {
         matches!(self, Expr::Yield(..))
@@ -268,6 +281,15 @@ impl Stmt {
             suspends,
         }
     }
+}
+
+/// Whether a loop body can `break` out of its loop (a `break` in it, or in an `if` in it).
+pub fn breaks_out(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Break => true,
+        StmtKind::If(_, a, b) => breaks_out(a) || breaks_out(b),
+        _ => false,
+    })
 }
 
 impl StmtKind {

@@ -38,6 +38,7 @@ pub mod format;
 pub mod lower;
 pub mod numparse;
 pub mod ops;
+mod stackdepth;
 pub mod startup;
 mod suggest;
 mod suggest_tables;
@@ -243,6 +244,22 @@ pub fn run_inspect<T>(
     cycles::uninstall();
     crate::runtime::set_tracer(None);
     (outcome, seen)
+}
+
+/// `co_stacksize` of the module's code and of every function and generator expression in
+/// it, by qualified name (`None` where the model stops: a code holding a `try`), as the
+/// runner computes it for `sys.getsizeof` of a generator.
+///
+/// ```
+/// let sizes = pylayout::script::stack_sizes("def g(n):\n    for i in range(n):\n        yield i\n").unwrap();
+/// assert_eq!(sizes[1], ("g".to_string(), Some(3)));
+/// ```
+pub fn stack_sizes(src: &str) -> Result<Vec<(String, Option<usize>)>, String> {
+    let program = compile(src).map_err(|e| e.to_string())?;
+    Ok(stackdepth::all(&program.code)
+        .into_iter()
+        .map(|(q, n)| (q.to_string(), n))
+        .collect())
 }
 
 /// One `--trace` line for an event of the object layer.

@@ -562,6 +562,28 @@ pub struct GenState {
     pub started: bool,
     /// Its frame, until it completes (exhausted, returned, raised or closed).
     pub frame: Option<Box<GenFrame>>,
+    /// `gi_code`, which stays after the frame is gone.
+    pub code: GenCode,
+}
+
+/// A generator's code: a generator expression's, or a generator function's.
+#[derive(Debug, Clone)]
+pub enum GenCode {
+    Comp(Rc<super::ast::Comp>),
+    Def(Rc<super::ast::Code>),
+}
+
+impl GenCode {
+    /// `sys.getsizeof` of a generator running this code (`gen_sizeof`): the generator and
+    /// frame headers, then a word per local and per slot of the value stack; `None` where
+    /// the stack depth is not modelled.
+    pub fn generator_size(&self) -> Option<usize> {
+        let (code, depth) = match self {
+            GenCode::Comp(c) => (&c.code, super::stackdepth::of_genexp(c)),
+            GenCode::Def(c) => (c, super::stackdepth::of_function(c)),
+        };
+        Some(168 + 8 * (code.locals.len() + depth?))
+    }
 }
 
 /// A generator's frame between runs (`gi_iframe`). Fields drop in `_PyFrame_Clear`'s order:

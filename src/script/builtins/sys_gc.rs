@@ -12,23 +12,28 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
         Value::View(_) => 40,
         // The fixed sizes of 3.11's iterator, method and function structs, with the GC head
         // where the type has one (measured with sys.getsizeof in python3).
-        Value::Iter(it) => match it.borrow().value.tag() {
-            TypeTag::DictKeyIterator
-            | TypeTag::DictValueIterator
-            | TypeTag::DictItemIterator
-            | TypeTag::DictReverseKeyIterator
-            | TypeTag::DictReverseValueIterator
-            | TypeTag::DictReverseItemIterator
-            | TypeTag::Enumerate => 72,
-            TypeTag::Zip => 64,
-            // The frame inside: its size is the code's stack depth, which the runner does
-            // not compute.
-            TypeTag::Generator => {
-                return Err(Fault::Unsupported(
-                    "sys.getsizeof of a generator (its frame's stack size)".into(),
-                ));
-            }
-            _ => 48,
+        Value::Iter(it) => match &it.borrow().value {
+            Iter::Gen(g) => match g.code.generator_size() {
+                Some(n) => n as i64,
+                None => {
+                    return Err(Fault::Unsupported(
+                        "sys.getsizeof of a generator whose code has a try (its frame's \
+                         stack depth is not modelled)"
+                            .into(),
+                    ));
+                }
+            },
+            it => match it.tag() {
+                TypeTag::DictKeyIterator
+                | TypeTag::DictValueIterator
+                | TypeTag::DictItemIterator
+                | TypeTag::DictReverseKeyIterator
+                | TypeTag::DictReverseValueIterator
+                | TypeTag::DictReverseItemIterator
+                | TypeTag::Enumerate => 72,
+                TypeTag::Zip => 64,
+                _ => 48,
+            },
         },
         Value::Method(_) | Value::Builtin(_) | Value::Module(_) => 72,
         Value::Func(_) => 152,

@@ -179,6 +179,8 @@ impl Interp<'_> {
             }
             // BUILD_STRING n (_PyUnicode_JoinArray with an empty separator): one part is the
             // result itself.
+            // One part is that part itself (`LOAD_CONST`, or the one FORMAT_VALUE).
+            Expr::JoinedStr(parts) if parts.len() == 1 => self.eval(f, &parts[0])?,
             Expr::JoinedStr(parts) => {
                 let mut strs = Vec::with_capacity(parts.len());
                 for p in parts {

@@ -54,7 +54,11 @@ impl Interp<'_> {
             handling: Vec::new(),
             func: FrameFunc::Comp(func, closure_tuple),
         };
-        Ok(new_generator(c.code.qualname.clone(), frame))
+        Ok(new_generator(
+            c.code.qualname.clone(),
+            frame,
+            GenCode::Comp(c.clone()),
+        ))
     }
 
     /// A call of a generator function, its arguments bound (`locals`): the cells made
@@ -74,7 +78,7 @@ impl Interp<'_> {
             handling: Vec::new(),
             func: FrameFunc::Def(func.clone()),
         };
-        new_generator(code.qualname.clone(), frame)
+        new_generator(code.qualname.clone(), frame, GenCode::Def(code))
     }
 
     /// `gen_send_ex2`: resume generator `g` with `sent` (`None` for `next`). Exhausted, it
@@ -597,12 +601,13 @@ pub(crate) fn is_generator(s: &Shared) -> bool {
 }
 
 /// A generator object (a GC object: `PyObject_GC_NewVar`) holding `frame`.
-fn new_generator(qualname: Rc<str>, frame: GenFrame) -> Value {
+fn new_generator(qualname: Rc<str>, frame: GenFrame, code: GenCode) -> Value {
     let st = GenState {
         qualname,
         running: false,
         started: false,
         frame: Some(Box::new(frame)),
+        code,
     };
     Value::Iter(Rc::new(RefCell::new(GcCounted::new(Iter::Gen(Box::new(
         st,

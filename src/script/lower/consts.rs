@@ -217,7 +217,24 @@ impl<'s> Lowerer<'s> {
                 *e = Expr::Const(i);
             }
             Expr::Const(_) | Expr::Name(_) => {}
-            Expr::List { items, .. } | Expr::Tuple(items) | Expr::BoolOp(_, items) => {
+            Expr::Tuple(items) => {
+                items.iter_mut().for_each(|x| self.consts_expr(x, t));
+                // fold_tuple_on_constants: a tuple whose every item is a LOAD_CONST (an
+                // f-string with no field is one; the AST optimizer left it) is one
+                // constant tuple, made by the compiler.
+                let loaded: Option<Vec<Obj>> = items
+                    .iter()
+                    .map(|x| x.loaded_const().map(|i| t.consts[i].clone()))
+                    .collect();
+                if let Some(objs) = loaded
+                    && !objs.is_empty()
+                {
+                    let i =
+                        self.register(&mut t.consts, &mut t.keys, PyTuple::new(objs).into_obj());
+                    *e = Expr::Const(i);
+                }
+            }
+            Expr::List { items, .. } | Expr::BoolOp(_, items) => {
                 items.iter_mut().for_each(|x| self.consts_expr(x, t))
             }
             Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => self.consts_expr(x, t),

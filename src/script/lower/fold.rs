@@ -21,6 +21,28 @@ const MAX_STR_SIZE: i64 = 4096;
 const MAX_TOTAL_ITEMS: i64 = 1024;
 
 /// The objects of expressions the caller has checked are all literals.
+/// A tuple display the bytecode optimizer folds (`fold_tuple_on_constants`): every item a
+/// `LOAD_CONST`, an f-string with no field included (the AST optimizer leaves those). The
+/// tuple is made by the compiler, not in the parser's arena.
+pub(super) fn cfg_folded_tuple(items: Vec<Expr>) -> Expr {
+    let loads_const = |e: &Expr| match e {
+        Expr::Lit(_) => true,
+        Expr::JoinedStr(parts) => matches!(parts.as_slice(), [Expr::Lit(_)]),
+        _ => false,
+    };
+    if !items.iter().all(loads_const) {
+        return Expr::Tuple(items);
+    }
+    let items = items
+        .into_iter()
+        .map(|e| match e {
+            Expr::JoinedStr(mut parts) => parts.pop().expect("one part"),
+            e => e,
+        })
+        .collect();
+    Expr::Lit(PyTuple::new(lit_objs(items)).into_obj())
+}
+
 pub(super) fn lit_objs(items: Vec<Expr>) -> Vec<Obj> {
     items
         .into_iter()
@@ -240,6 +262,8 @@ impl<'s> Lowerer<'s> {
     }
 
     /// `fold_tuple` (`make_const_tuple`): a tuple display of constants becomes one constant.
+    /// (One holding an f-string with no field is left to the bytecode optimizer: see
+    /// `consts_expr`.)
     pub(super) fn fold_tuple(&mut self, items: Vec<Expr>) -> Expr {
         if items.iter().all(|e| matches!(e, Expr::Lit(_))) {
             return self.folded(PyTuple::new(lit_objs(items)).into_obj());

@@ -60,15 +60,12 @@ impl Lowerer<'_> {
         Ok(self.finish(acc))
     }
 
-    /// The JoinedStr of `acc`: a lone constant is itself.
+    /// The JoinedStr of `acc`. Even with no field it stays one (CPython's parser makes
+    /// `JoinedStr([Constant])`, `JoinedStr([])` for `f''`): compiled to the constant itself
+    /// (or `BUILD_STRING 0`), but never folded with its neighbours, so `f'ab' * 3` is made
+    /// at run time and `(f'a', 1)` is built, not a constant.
     fn finish(&mut self, mut acc: Parts) -> Expr {
         self.flush(&mut acc);
-        if acc.parts.is_empty() {
-            return self.parsed_lit(PyStr::new("").into_obj());
-        }
-        if acc.parts.len() == 1 && matches!(acc.parts[0], Expr::Lit(_)) {
-            return acc.parts.pop().expect("one");
-        }
         Expr::JoinedStr(acc.parts)
     }
 

@@ -200,13 +200,7 @@ impl<'s> Lowerer<'s> {
         Ok(Defaults {
             // Folded by the CFG optimizer, not the AST's: the tuple is no AST constant (the
             // arena does not hold it).
-            pos: (!pos_defaults.is_empty()).then(|| {
-                if pos_defaults.iter().all(|e| matches!(e, Expr::Lit(_))) {
-                    Expr::Lit(PyTuple::new(super::fold::lit_objs(pos_defaults)).into_obj())
-                } else {
-                    Expr::Tuple(pos_defaults)
-                }
-            }),
+            pos: (!pos_defaults.is_empty()).then(|| super::fold::cfg_folded_tuple(pos_defaults)),
             kw: (!kw_keys.is_empty()).then(|| {
                 Expr::Dict(vec![DictChunk::ConstKeys(
                     Box::new(Expr::Lit(PyTuple::new(kw_keys).into_obj())),

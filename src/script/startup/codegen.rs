@@ -131,7 +131,7 @@ impl Compiler {
                 self.unit().dead = !(r0 && t != Some(true));
                 self.stmts(code, b);
                 let rb = !self.unit().dead;
-                self.unit().dead = !(rb || (r0 && has_break(a)));
+                self.unit().dead = !(rb || (r0 && breaks_out(a)));
                 self.unit().tok("end");
             }
             StmtKind::For(t, it, a, b) => {
@@ -144,7 +144,7 @@ impl Compiler {
                 self.unit().dead = !r0;
                 self.stmts(code, b);
                 let rb = !self.unit().dead;
-                self.unit().dead = !(rb || (r0 && has_break(a)));
+                self.unit().dead = !(rb || (r0 && breaks_out(a)));
                 self.unit().tok("end");
             }
             StmtKind::Break => {
@@ -296,11 +296,11 @@ impl Compiler {
     /// An `if`/`while` test. A constant test is decided at compile time: its `LOAD_CONST`
     /// and one branch go (`optimize_basic_block`, then unreachable-block removal).
     fn test(&mut self, code: &Code, c: &Expr) -> Option<bool> {
-        let Expr::Const(i) = c else {
+        let Some(i) = c.loaded_const() else {
             self.expr(code, c);
             return None;
         };
-        let k = self.const_of(code, *i);
+        let k = self.const_of(code, i);
         let t = truth(&k);
         let was = self.unit().dead;
         self.unit().dead = true;
@@ -657,13 +657,4 @@ fn truth(k: &Key) -> bool {
         Key::Tuple(items) => !items.is_empty(),
         Key::Code(_) | Key::Bytes(_) => true,
     }
-}
-
-/// Whether a loop body can `break` out of this loop.
-fn has_break(body: &[Stmt]) -> bool {
-    body.iter().any(|s| match &s.kind {
-        StmtKind::Break => true,
-        StmtKind::If(_, a, b) => has_break(a) || has_break(b),
-        _ => false,
-    })
 }
