@@ -43,10 +43,20 @@ pub(crate) fn install() {
     crate::gc::set_outside(Some(&OUTSIDE));
 }
 
-/// End a run.
+/// End a run, after its module teardown: the cycles still standing (made since the last
+/// collection) are broken, as CPython's last collection at finalization frees them.
 pub(crate) fn uninstall() {
     crate::gc::set_outside(None);
-    REGISTRY.with(|r| *r.borrow_mut() = Registry::default());
+    let cells: Vec<Rc<CellObj>> = REGISTRY.with(|r| {
+        let r = std::mem::take(&mut *r.borrow_mut());
+        r.cells.iter().filter_map(|(w, _)| w.upgrade()).collect()
+    });
+    let contents: Vec<Option<Value>> = cells
+        .iter()
+        .map(|c| c.value.try_borrow_mut().ok().and_then(|mut v| v.take()))
+        .collect();
+    drop(contents);
+    drop(cells);
 }
 
 /// A function just made (`_PyObject_GC_TRACK` at the end of `PyFunction_New`).
