@@ -10,10 +10,8 @@ mod common;
 mod grammar;
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
-use common::{Rng, hex_lines, python_exe};
+use common::Rng;
 use grammar::Program;
 
 const HARNESS: &str = r#"
@@ -37,19 +35,7 @@ for line in sys.stdin:
 
 /// python3's `(qualname, co_stacksize)` per program (`None`: a SyntaxError).
 fn theirs(programs: &[String]) -> Vec<Option<Vec<(String, usize)>>> {
-    let mut child = Command::new(python_exe())
-        .args(["-c", HARNESS])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    let input = hex_lines(programs);
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("python3");
-    writer.join().unwrap().expect("feed python3");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
+    common::python_over_programs(HARNESS, programs)
         .lines()
         .map(|l| {
             (l != "!").then(|| {

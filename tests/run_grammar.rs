@@ -19,7 +19,7 @@ mod grammar;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{Rng, hex_lines, python_exe, unhex};
+use common::{Rng, python_exe, unhex};
 use grammar::Program;
 use pylayout::script::{self, Limits, Outcome, RunOptions, Startup};
 
@@ -122,20 +122,7 @@ for line in sys.stdin:
 
 /// python3's endings for every program, in one process; `None` where it took too long.
 fn theirs(programs: &[String]) -> Vec<Option<Ending>> {
-    let mut child = Command::new(python_exe())
-        .args(["-c", HARNESS])
-        .env("PYTHONHASHSEED", "0")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start python3");
-    let input = hex_lines(programs);
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("python3");
-    writer.join().unwrap().expect("feed python3");
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = common::python_over_programs(HARNESS, programs);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.len(),

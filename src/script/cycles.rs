@@ -51,6 +51,11 @@ pub(crate) fn uninstall() {
         let r = std::mem::take(&mut *r.borrow_mut());
         r.cells.iter().filter_map(|(w, _)| w.upgrade()).collect()
     });
+    empty(cells);
+}
+
+/// Empty the cells (`cell_clear`), which breaks every cycle through them; then let them go.
+fn empty(cells: Vec<Rc<CellObj>>) {
     let contents: Vec<Option<Value>> = cells
         .iter()
         .map(|c| c.value.try_borrow_mut().ok().and_then(|mut v| v.take()))
@@ -217,11 +222,6 @@ fn release() {
         Ok(mut r) => std::mem::take(&mut r.doomed),
         Err(_) => Default::default(),
     });
-    let contents: Vec<Option<Value>> = cells
-        .iter()
-        .map(|c| c.value.try_borrow_mut().ok().and_then(|mut v| v.take()))
-        .collect();
-    drop(contents);
-    drop(cells);
+    empty(cells);
     drop(funcs);
 }

@@ -140,6 +140,28 @@ pub fn hex_lines(strs: &[String]) -> String {
         .collect()
 }
 
+/// python3 running `harness` (with `PYTHONHASHSEED=0`) over `programs` fed as
+/// [`hex_lines`]: its stdout (stderr passes through).
+#[allow(dead_code)]
+pub fn python_over_programs(harness: &str, programs: &[String]) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(python_exe())
+        .args(["-c", harness])
+        .env("PYTHONHASHSEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start python3");
+    let input = hex_lines(programs);
+    let mut pipe = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3");
+    writer.join().expect("writer").expect("feed python3");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 /// A field python3 printed as the hex of its UTF-8 (`-` for empty), back as text.
 pub fn unhex(s: &str) -> String {
     if s == "-" {
