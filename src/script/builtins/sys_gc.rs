@@ -59,6 +59,9 @@ pub(super) fn sys_getrefcount(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> 
         // call's reference handed over), the generators holding their frames, and the
         // argument here: each one clone of the `Rc`.
         Value::Func(f) => Ok(int_v(std::rc::Rc::strong_count(f) as i64)),
+        // An iterator object's (a generator's): its names, the loops and `yield from`s
+        // advancing it, the iterators made of it (`map`, `zip`, ...), the argument here.
+        Value::Iter(it) => Ok(int_v(std::rc::Rc::strong_count(it) as i64)),
         other => Err(Fault::Unsupported(format!(
             "sys.getrefcount of a {} (not built in pylayout's memory)",
             other.type_name()

@@ -574,8 +574,7 @@ impl Interp<'_> {
         if let LoopIter::Shared(s) = it
             && is_generator(s)
         {
-            let s = s.clone();
-            return self.gen_resume(&s, sent);
+            return self.gen_resume(s, sent);
         }
         if let Some(v) = sent.filter(|v| !v.is_none()) {
             drop(v);
