@@ -1,7 +1,8 @@
 # Generator functions: a call runs nothing and makes one GC object (the generator, which
 # takes the frame and keeps the function); each next resumes where the last yield left;
 # return ends it (StopIteration carries the value); yield from delegates; send passes a
-# value in; close ends a suspended frame and lets its locals go.
+# value in; close ends a suspended frame and lets its locals go; __next__ and __iter__ are the
+# slot wrappers.
 import gc, sys
 print(gc.get_count())
 def countdown(n):
@@ -138,3 +139,24 @@ print(list(pipeline()), gc.get_count())
 def make():
     return countdown(2)
 print(list(make()), list(map(str, countdown(3))), sorted(countdown(4)), gc.get_count())
+def g():
+    yield 1
+    return 5
+x = g()
+print(x.__iter__() is x, x.__next__())
+try:
+    x.__next__()
+except StopIteration as e:
+    print(repr(e))
+try:
+    x.__next__(1)
+except TypeError as e:
+    print(e)
+try:
+    x.__iter__(1, 2)
+except TypeError as e:
+    print(e)
+try:
+    x.__next__(k=1)
+except TypeError as e:
+    print(e)

@@ -762,9 +762,12 @@ pub(crate) fn generator_method(
     kw: Kwargs,
 ) -> R<Value> {
     if !kw.is_empty() {
-        return Err(type_err(format!(
-            "generator.{name}() takes no keyword arguments"
-        )));
+        let who = if name.starts_with("__") {
+            format!("wrapper {name}")
+        } else {
+            format!("generator.{name}")
+        };
+        return Err(type_err(format!("{who}() takes no keyword arguments")));
     }
     let arity = |n: usize| -> R<()> {
         if args.len() == n {
@@ -794,6 +797,16 @@ pub(crate) fn generator_method(
             me.gen_close(g)?;
             Ok(obj(none::none()))
         }
+        // Slot wrappers: their own argument count message.
+        "__next__" | "__iter__" if !args.is_empty() => Err(type_err(format!(
+            "expected 0 arguments, got {}",
+            args.len()
+        ))),
+        "__next__" => match me.gen_resume(g, None)? {
+            GenStep::Yielded(x) => Ok(obj(x)),
+            GenStep::Returned(v) => Err(stop_iteration(v)?),
+        },
+        "__iter__" => Ok(Value::Iter(g.clone())),
         _ => Err(Fault::Unsupported(format!(
             "generator.{name} (not modelled by pylayout)"
         ))),
@@ -801,4 +814,4 @@ pub(crate) fn generator_method(
 }
 
 /// The generator methods the runner has.
-pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "close"];
+pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "close", "__next__", "__iter__"];
