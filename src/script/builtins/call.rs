@@ -14,6 +14,9 @@ impl Interp<'_> {
             Value::Module(crate::script::ast::Module::Sys) if name == "maxsize" => {
                 return Ok(obj(self.sys_maxsize()));
             }
+            Value::Module(crate::script::ast::Module::Gc) if name == "garbage" => {
+                return Ok(obj(self.gc_garbage()));
+            }
             Value::Module(m) => {
                 return match Builtin::of_module(*m, name) {
                     Some(b) => Ok(Value::Builtin(b)),

@@ -208,6 +208,9 @@ pub struct Interp<'o> {
     /// `sys.maxsize` once read: one object for the run, with the references CPython's
     /// interpreter holds to it (see [`Interp::sys_maxsize`]).
     maxsize: Vec<Obj>,
+    /// `gc.garbage` once read: a list held twice, as CPython holds it (the collector's
+    /// state and the module's dict).
+    gc_garbage: Vec<Obj>,
     /// `Py_ReprEnter`'s state: the thread-state dict and its `Py_Repr` list, made by the
     /// first repr of a container and kept for the rest of the run.
     repr_state: Option<(Obj, Obj)>,
@@ -232,6 +235,7 @@ impl<'o> Interp<'o> {
             trace: None,
             printed: None,
             maxsize: Vec::new(),
+            gc_garbage: Vec::new(),
             repr_state: None,
             caller_quickened: false,
         };
@@ -275,6 +279,23 @@ impl<'o> Interp<'o> {
             self.maxsize = vec![o; HELD];
         }
         self.maxsize[0].clone()
+    }
+
+    /// `gc.garbage`. CPython makes the list at start-up; here it is made when first read,
+    /// so its allocation must leave no trace: no automatic collection while it is made, and
+    /// its generation-0 count taken back.
+    pub(crate) fn gc_garbage(&mut self) -> Obj {
+        if self.gc_garbage.is_empty() {
+            let enabled = crate::gc::isenabled();
+            crate::gc::disable();
+            let list = PyList::new_from_type().into_obj();
+            crate::gc::on_gc_free();
+            if enabled {
+                crate::gc::enable();
+            }
+            self.gc_garbage = vec![list.clone(), list];
+        }
+        self.gc_garbage[0].clone()
     }
 
     /// The script's own global names, in the order they were first bound.

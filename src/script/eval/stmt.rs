@@ -127,6 +127,9 @@ impl Interp<'_> {
                     Some(a) if *module == Module::Sys && &**a == "maxsize" => {
                         Value::Obj(self.sys_maxsize())
                     }
+                    Some(a) if *module == Module::Gc && &**a == "garbage" => {
+                        Value::Obj(self.gc_garbage())
+                    }
                     Some(a) => match Builtin::of_module(*module, a) {
                         Some(b) => Value::Builtin(b),
                         // IMPORT_FROM: a built-in module has no `__file__` to name.
