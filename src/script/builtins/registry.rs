@@ -285,7 +285,8 @@ pub fn listing() -> String {
         .collect();
     let exceptions: Vec<&str> = ExcKind::ALL.iter().map(|k| k.name()).collect();
     format!(
-        "Builtins: {}; the types {}; the exceptions {}; {}; gc.{}.",
+        "Builtins: {}; the types {}; the exceptions {}; {}; gc.{}; the values sys.maxsize \
+         and gc.garbage.",
         names(None).join(" "),
         types.join(" "),
         exceptions.join(" "),
