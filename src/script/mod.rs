@@ -247,7 +247,7 @@ pub fn run_inspect<T>(
 }
 
 /// `co_stacksize` of the module's code and of every function and generator expression in
-/// it, by qualified name (`None` where the model stops: a code holding a `try`), as the
+/// it, by qualified name (`None` where the model stops: a call of over 30 arguments), as the
 /// runner computes it for `sys.getsizeof` of a generator.
 ///
 /// ```

@@ -6,9 +6,12 @@
 //! plus a word per local and per stack slot (`gen_sizeof`), since the generator carries its
 //! frame. The walk below follows the lowered code as the compiler follows the AST: each
 //! expression leaves one value (a call pushes `NULL` and the callable first, a `for` keeps
-//! its iterator under its body, a chained comparison copies the middle operand...).
-//! A `try` is not modelled (its handlers' stack entries), so a code holding one has no
-//! answer (`None`).
+//! its iterator under its body, a chained comparison copies the middle operand, a handler
+//! runs over the exception and the one it replaced, a `finally` body is compiled again for
+//! the exception path and in place before a `return` or `break` leaving it). Code the
+//! optimizer removes (after `return`, `raise`, `break`, `continue`, in a branch a constant
+//! test rules out, after a loop no reachable `break` leaves) counts for nothing. A call of
+//! more than 30 stack slots (compiled to `CALL_FUNCTION_EX`) has no answer (`None`).
 
 use std::rc::Rc;
 
@@ -29,10 +32,31 @@ struct Depth<'c> {
     dead: bool,
     /// When listing every code object: the nested ones met, with their answers.
     nested: Option<Sizes>,
+    /// The blocks a `return`, `break` or `continue` unwinds (`compiler_unwind_fblock`).
+    fblocks: Vec<Fblock<'c>>,
+    /// Per enclosing loop, whether a `break` out of it is reachable (then so is the code
+    /// after the loop).
+    breaks: Vec<bool>,
+    /// Walking a second copy of a `finally` body: its nested codes are the first copy's
+    /// (the constant cache merges them), not listed again.
+    copy: bool,
+}
+
+/// A block `return`, `break` and `continue` leave through.
+#[derive(Clone, Copy)]
+enum Fblock<'c> {
+    /// A `for` loop: its iterator is popped.
+    For,
+    /// A `while` loop.
+    While,
+    /// The body of a `try` with a `finally`: the `finally` body is compiled in place.
+    Finally(&'c [Stmt]),
+    /// Anything else (a `try` body, a handler): nothing that deepens the stack.
+    Other,
 }
 
 /// Every function's and generator expression's `co_stacksize` in a module (the module's
-/// first), by qualified name, as far as the walk reaches (it stops at a `try`).
+/// first), by qualified name, as far as the walk reaches.
 pub(crate) fn all(module: &Code) -> Sizes {
     let mut d = Depth {
         nested: Some(Vec::new()),
@@ -83,7 +107,7 @@ pub(crate) fn of_genexp(c: &Comp) -> Option<usize> {
     d.genexp(c)
 }
 
-impl Depth<'_> {
+impl<'c> Depth<'c> {
     fn genexp(&mut self, c: &Comp) -> Option<usize> {
         let d = self;
         d.push(1);
@@ -115,7 +139,7 @@ impl Depth<'_> {
     /// A nested code met while listing: its answer recorded, and those nested in it.
     fn record(&mut self, code: &Code, comp: Option<&Comp>) {
         // Dead code's constants are dropped (`remove_unused_consts`).
-        if self.dead {
+        if self.dead || self.copy {
             return;
         }
         let Some(nested) = self.nested.as_mut() else {
@@ -210,11 +234,43 @@ impl Depth<'_> {
         self.cur -= n;
     }
 
-    fn stmts(&mut self, body: &[Stmt]) -> Option<()> {
+    fn stmts(&mut self, body: &'c [Stmt]) -> Option<()> {
         body.iter().try_for_each(|s| self.stmt(s))
     }
 
-    fn stmt(&mut self, s: &Stmt) -> Option<()> {
+    /// A block inside an `fblock`.
+    fn within(&mut self, b: Fblock<'c>, body: &'c [Stmt]) -> Option<()> {
+        self.fblocks.push(b);
+        let r = self.stmts(body);
+        self.fblocks.pop();
+        r
+    }
+
+    /// `compiler_unwind_fblock_stack`: what leaving the blocks does, innermost first, up to
+    /// (not including) the innermost loop for `break`/`continue`, all of them for `return`:
+    /// a `for` pops its iterator, a `finally` body is compiled in place (outside the blocks
+    /// it leaves). The stack is as it was afterwards (what follows is dead).
+    fn unwind(&mut self, to_loop: bool) -> Option<()> {
+        let at = self.cur;
+        let saved = self.fblocks.clone();
+        while let Some(b) = self.fblocks.pop() {
+            match b {
+                Fblock::For | Fblock::While if to_loop => break,
+                Fblock::For => self.pop(1),
+                Fblock::Finally(body) => {
+                    let copy = std::mem::replace(&mut self.copy, true);
+                    self.stmts(body)?;
+                    self.copy = copy;
+                }
+                Fblock::While | Fblock::Other => {}
+            }
+        }
+        self.fblocks = saved;
+        self.cur = at;
+        Some(())
+    }
+
+    fn stmt(&mut self, s: &'c Stmt) -> Option<()> {
         match &s.kind {
             // A constant statement compiles to nothing.
             StmtKind::Expr(Expr::Lit(_) | Expr::Const(_)) => {}
@@ -275,36 +331,58 @@ impl Depth<'_> {
                 let r0 = !self.dead;
                 let (t, f) = self.test(c)?;
                 self.dead = !(r0 && t);
-                self.stmts(body)?;
+                self.breaks.push(false);
+                self.within(Fblock::While, body)?;
+                let broke = self.breaks.pop().unwrap_or(false);
                 self.dead = !(r0 && f);
                 self.stmts(orelse)?;
                 let rb = !self.dead;
-                self.dead = !(rb || (r0 && t && breaks_out(body)));
+                self.dead = !(rb || broke);
             }
             StmtKind::For(t, it, body, orelse) => {
                 self.expr(it)?; // GET_ITER keeps it
                 self.push(1); // FOR_ITER
                 self.store(t)?;
                 let r0 = !self.dead;
-                self.stmts(body)?;
+                self.breaks.push(false);
+                self.within(Fblock::For, body)?;
+                let broke = self.breaks.pop().unwrap_or(false);
                 self.pop(1);
                 self.dead = !r0;
                 self.stmts(orelse)?;
                 let rb = !self.dead;
-                self.dead = !(rb || (r0 && breaks_out(body)));
+                self.dead = !(rb || broke);
             }
-            StmtKind::Break | StmtKind::Continue => self.dead = true,
+            StmtKind::Break | StmtKind::Continue => {
+                if matches!(s.kind, StmtKind::Break)
+                    && !self.dead
+                    && let Some(b) = self.breaks.last_mut()
+                {
+                    *b = true;
+                }
+                self.unwind(true)?;
+                self.dead = true;
+            }
             StmtKind::Pass => {}
             StmtKind::Def(_, def, defaults) => {
                 self.function(def, defaults)?;
                 self.pop(1);
             }
+            // A value that is not a constant is computed first and kept while the blocks
+            // are left (`preserve_tos`); a constant is loaded after.
             StmtKind::Return(e) => {
-                match e {
-                    Some(e) => self.expr(e)?,
-                    None => self.push(1),
+                let at = self.cur;
+                let preserve = e
+                    .as_ref()
+                    .is_some_and(|e| !matches!(e, Expr::Const(_) | Expr::Lit(_)));
+                if preserve {
+                    self.expr(e.as_ref().expect("a value"))?;
                 }
-                self.pop(1);
+                self.unwind(false)?;
+                if !preserve {
+                    self.push(1); // LOAD_CONST
+                }
+                self.cur = at;
                 self.dead = true;
             }
             StmtKind::Import { attr, .. } => {
@@ -340,8 +418,91 @@ impl Depth<'_> {
                 self.pop(n);
                 self.dead = true;
             }
-            StmtKind::Try { .. } => return None,
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_stmt(body, handlers, orelse, finalbody)?,
         }
+        Some(())
+    }
+
+    /// `compiler_try_finally` around `compiler_try_except`. A handler is entered with the
+    /// exception pushed (`SETUP_FINALLY`'s target) and `PUSH_EXC_INFO` under it; the
+    /// `SETUP_CLEANUP` targets have the exception and `lasti` (`COPY 3` there); a named
+    /// handler's own cleanup loads `None` over them. A `finally` body is compiled twice:
+    /// on the normal path, and with an exception being handled.
+    fn try_stmt(
+        &mut self,
+        body: &'c [Stmt],
+        handlers: &'c [Handler],
+        orelse: &'c [Stmt],
+        finalbody: &'c [Stmt],
+    ) -> Option<()> {
+        let d0 = self.cur;
+        let r0 = !self.dead;
+        let finally = !finalbody.is_empty();
+        if finally {
+            self.fblocks.push(Fblock::Finally(finalbody));
+        }
+        if handlers.is_empty() {
+            self.stmts(body)?;
+        } else {
+            self.try_except(body, handlers, orelse)?;
+        }
+        if finally {
+            self.fblocks.pop();
+            self.stmts(finalbody)?;
+            let after = self.dead;
+            self.dead = !r0;
+            self.cur = d0 + 1;
+            self.push(1); // PUSH_EXC_INFO
+            let copy = std::mem::replace(&mut self.copy, true);
+            self.within(Fblock::Other, finalbody)?;
+            self.copy = copy;
+            self.dead = !r0;
+            self.cur = d0 + 3;
+            self.push(1); // COPY 3
+            self.cur = d0;
+            self.dead = after;
+        }
+        Some(())
+    }
+
+    fn try_except(
+        &mut self,
+        body: &'c [Stmt],
+        handlers: &'c [Handler],
+        orelse: &'c [Stmt],
+    ) -> Option<()> {
+        let d0 = self.cur;
+        let r0 = !self.dead;
+        self.within(Fblock::Other, body)?;
+        self.stmts(orelse)?;
+        let mut live = !self.dead;
+        for h in handlers {
+            self.dead = !r0;
+            self.cur = d0 + 1;
+            self.push(1); // PUSH_EXC_INFO
+            if let Some(t) = &h.types {
+                self.expr(t)?;
+                self.pop(1); // CHECK_EXC_MATCH, POP_JUMP_IF_FALSE
+            }
+            self.pop(1); // STORE name, or POP_TOP
+            self.within(Fblock::Other, &h.body)?;
+            live |= !self.dead;
+            if h.name.is_some() {
+                self.dead = !r0;
+                self.cur = d0 + 3;
+                self.push(1); // LOAD_CONST None in the cleanup
+            }
+        }
+        self.dead = !r0;
+        self.cur = d0 + 3;
+        self.push(1); // COPY 3
+        self.cur = d0;
+        self.dead = !live;
         Some(())
     }
 

@@ -77,3 +77,26 @@ x = f'ab' * 2
 print(x is f'ab' * 2, (f'', 2), f'' * 3 == '')
 import sys
 print(sys.getrefcount(f()))
+def with_try(items):
+    for a, b in items:
+        try:
+            yield a / b
+        except ZeroDivisionError as e:
+            yield str(e)
+        else:
+            yield 'ok'
+def with_finally():
+    try:
+        x = yield 1
+    except ValueError:
+        pass
+    for i in range(2):
+        try:
+            if i:
+                break
+        finally:
+            print('finally', i)
+    yield x
+show('try', with_try([(1, 0)]))
+show('finally', with_finally())
+print(list(with_try([(1, 2), (1, 0)])))

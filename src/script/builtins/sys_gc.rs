@@ -17,8 +17,8 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
                 Some(n) => n as i64,
                 None => {
                     return Err(Fault::Unsupported(
-                        "sys.getsizeof of a generator whose code has a try (its frame's \
-                         stack depth is not modelled)"
+                        "sys.getsizeof of a generator whose code makes a call of over 30 \
+                         arguments (its frame's stack depth is not modelled)"
                             .into(),
                     ));
                 }
