@@ -659,6 +659,15 @@ pub enum Doing {
 }
 
 impl Value {
+    /// Its `__dict__` slot, for the values that have one (functions and exceptions).
+    pub fn instance_dict(&self) -> Option<&RefCell<Option<PyDict>>> {
+        match self {
+            Value::Func(f) => Some(&f.dict),
+            Value::Exc(e) => Some(&e.value.dict),
+            _ => None,
+        }
+    }
+
     /// Whether it is `None`.
     pub fn is_none(&self) -> bool {
         matches!(self, Value::Obj(o) if crate::types::none::is_none(o))

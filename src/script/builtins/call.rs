@@ -95,11 +95,7 @@ impl Interp<'_> {
         }
         // A function's or exception's own attributes, in its `__dict__` (made when first
         // looked at).
-        let dict = match &v {
-            Value::Func(f) => Some(&f.dict),
-            Value::Exc(e) => Some(&e.value.dict),
-            _ => None,
-        };
+        let dict = v.instance_dict();
         if let Some(dict) = dict {
             if name == "__dict__" {
                 let d = dict.borrow_mut().get_or_insert_with(PyDict::new).clone();
@@ -137,11 +133,7 @@ impl Interp<'_> {
     /// module's, is refused.
     pub(crate) fn set_attr(&mut self, v: &Value, name: &str, value: Option<Value>) -> R<()> {
         let tag = v.type_tag();
-        let dict = match v {
-            Value::Func(f) => Some(&f.dict),
-            Value::Exc(e) => Some(&e.value.dict),
-            _ => None,
-        };
+        let dict = v.instance_dict();
         if let Some(dict) = dict
             && !suggest::dir_of(tag).contains(&name)
         {
