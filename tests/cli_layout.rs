@@ -84,8 +84,17 @@ s = 'héllo wörld' + str(len(a))
 big = 7 ** 200
 del b
 e = {}
+def f(x=[1, 2], *, y=3):
+    return x
+def mk():
+    n = [5]
+    def inner():
+        return n
+    return inner
+h = mk()
+fs = [lambda: 0, h, f]
 ";
-    let names = ["a", "d", "t", "s", "big", "e"];
+    let names = ["a", "d", "t", "s", "big", "e", "f", "h", "fs"];
     let file = script("globals.py", body);
     let mut args = vec!["layout", "--json", "--after", file.to_str().unwrap()];
     args.extend(names);
@@ -237,7 +246,7 @@ fn long_containers_are_elided_with_a_count() {
 
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
-    let ok = script("ok.py", "a = [1]\ndef f():\n    pass\n");
+    let ok = script("ok.py", "a = [1]\ndef f():\n    pass\ng = (x for x in a)\n");
     let unsupported = script("unsupported.py", "class C:\n    pass\n");
     let raises = script("raises.py", "a = [1]\nb = a[5]\n");
     let ok = ok.to_str().unwrap();
@@ -257,7 +266,7 @@ fn bad_input_is_one_line_and_exit_2() {
             2,
             "no global named 'zz'",
         ),
-        (vec!["layout", "--after", ok, "f"], 2, "function"),
+        (vec!["layout", "--after", ok, "g"], 2, "generator"),
         (vec!["layout", "--after", ok], 2, "needs the names"),
         (vec!["layout", "[1]", "--max-items", "0"], 2, "at least 1"),
         (vec!["layout", "-f", "/no/such/expr"], 2, "cannot read"),

@@ -190,6 +190,9 @@ enum Expr {
     GenMethod(Var, Option<Box<Expr>>),
     /// `f.attr` / `v.attr` (`true`: a function).
     GetAttr(bool, Func, Var, u8),
+    /// `(callee)(args)`: a call of any value — a lambda or function taken out of a list or
+    /// dict, or something not callable.
+    CallValue(Box<Expr>, Vec<Expr>),
 }
 
 /// A str literal: a few characters from every width CPython stores (ASCII, Latin-1, BMP,
@@ -916,6 +919,10 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         ][usize::from(*k) % 5]
             .into(),
         Expr::SameId(a, b) => format!("(id({}) == id({}))", e(a), e(b)),
+        Expr::CallValue(callee, args) => {
+            let args: Vec<String> = args.iter().take(3).map(e).collect();
+            format!("({})({})", e(callee), args.join(", "))
+        }
         Expr::FStr(fields) if !cx.in_fstring => {
             let inner = Ctx {
                 in_fstring: true,

@@ -108,7 +108,11 @@ fn is_pointer(f: &Field) -> bool {
         || f.name.starts_with("ob_item[")
         || f.name.ends_with("me_key")
         || f.name.ends_with("me_value")
-        || matches!(f.name.as_str(), "ma_keys" | "ma_values" | "wstr" | "utf8")
+        || (f.name.starts_with("func_") && f.name != "func_version")
+        || matches!(
+            f.name.as_str(),
+            "ma_keys" | "ma_values" | "wstr" | "utf8" | "ob_ref" | "vectorcall"
+        )
 }
 
 /// The header every object starts with (set apart in colour).

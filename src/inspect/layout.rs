@@ -37,6 +37,7 @@ use crate::types::str::{
     WSTR_LENGTH_OFFSET, WSTR_OFFSET,
 };
 use crate::types::tuple::PyTuple;
+use crate::types::{cell::PyCell, function::PyFunction};
 
 /// One C field.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -327,6 +328,15 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
             fields.push(field(format!("ob_item[{k}]"), 24 + 8 * k, 8, it.id()));
         }
         refs = items;
+    } else if let Ok(f) = PyFunction::from_obj(obj.clone()) {
+        for (name, offset, size, value) in f.fields_after_header() {
+            fields.push(field(name, offset, size, value));
+        }
+        refs = f.referents();
+    } else if let Ok(c) = PyCell::from_obj(obj.clone()) {
+        let v = c.get();
+        fields.push(field("ob_ref", 16, 8, v.as_ref().map_or(0, |o| o.id())));
+        refs = v.into_iter().collect();
     } else if let Ok(s) = PyStr::from_obj(obj.clone()) {
         is_static = s.is_static();
         let st = s.state();
@@ -453,6 +463,8 @@ fn struct_name(o: &Obj) -> &'static str {
         "list" => "PyListObject",
         "tuple" => "PyTupleObject",
         "dict" => "PyDictObject",
+        "function" => "PyFunctionObject",
+        "cell" => "PyCellObject",
         "NoneType" => "PyObject",
         "str" => match PyStr::from_obj(o.clone()) {
             Ok(s) if s.state().ascii => "PyASCIIObject",
@@ -600,6 +612,10 @@ pub fn deep_size(obj: &Obj, seen: &mut HashSet<usize>) -> usize {
                 stack.push(k);
                 stack.push(v);
             }
+        } else if let Ok(f) = PyFunction::from_obj(o.clone()) {
+            stack.extend(f.referents());
+        } else if let Ok(c) = PyCell::from_obj(o.clone()) {
+            stack.extend(c.get());
         }
     }
     total

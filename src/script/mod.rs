@@ -32,7 +32,6 @@
 
 pub mod ast;
 mod builtins;
-mod cycles;
 pub mod eval;
 pub mod format;
 pub mod lower;
@@ -215,7 +214,6 @@ pub fn run_inspect<T>(
             }
         })));
     }
-    cycles::install();
     let r = interp.run_module(&program.code);
     let outcome = match r {
         Ok(()) => Outcome::Ok,
@@ -241,7 +239,9 @@ pub fn run_inspect<T>(
     interp.clear_globals();
     drop(interp);
     drop(program);
-    cycles::uninstall();
+    // Finalization's last collection (`_PyGC_CollectNoFail`): the cycles left standing are
+    // freed, and with them the code their functions keep.
+    crate::gc::collect(crate::gc::NUM_GENERATIONS - 1);
     crate::runtime::set_tracer(None);
     (outcome, seen)
 }

@@ -5,12 +5,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::ast::{FuncDef, Module};
+use super::ast::{Code, FuncDef, Module};
 use super::ops::{Fault, OpResult};
 use crate::error::ExcKind;
 use crate::object::Obj;
+use crate::types::cell::PyCell;
 use crate::types::dict::PyDict;
 use crate::types::float::FLOAT_TYPE;
+use crate::types::function::{FUNCTION_TYPE, FunctionCode, PyFunction};
+use crate::types::host;
 use crate::types::int::{BOOL_TYPE, INT_TYPE};
 use crate::types::list::LIST_TYPE;
 use crate::types::none::NONE_TYPE;
@@ -23,8 +26,6 @@ use crate::types::tuple::TUPLE_TYPE;
 pub enum Value {
     /// An object in our memory.
     Obj(Obj),
-    /// A function defined by `def`.
-    Func(Rc<Function>),
     /// A builtin function (or a function of `sys` / `gc`).
     Builtin(Builtin),
     /// A type (`list`, `type(x)`).
@@ -45,29 +46,41 @@ pub enum Value {
     Types(Rc<[Value]>),
     /// An exception instance (`ValueError('x')`, the `e` of `except ... as e`).
     Exc(Rc<GcCounted<ExcObj>>),
-    /// A cell (`PyCellObject`, a GC object): what a frame slot of a cell or free variable
-    /// holds. Loads and stores of the slot go through it; it never reaches a script.
-    Cell(Rc<CellObj>),
+    /// A cell (`PyCellObject`, a GC object in memory): what a frame slot of a cell or free
+    /// variable holds. Loads and stores of the slot go through it ([`cell_get`],
+    /// [`cell_set`]); it never reaches a script.
+    Cell(PyCell),
 }
 
-/// A cell: one variable shared by the frame that binds it and the closures that read it.
-#[derive(Debug)]
-pub struct CellObj {
-    /// `ob_ref`: the variable's value, `None` while unbound.
-    pub value: RefCell<Option<Value>>,
-    /// Its GC count.
-    pub gc: GcCounted<()>,
+/// `PyCell_New(value)` (`MAKE_CELL`).
+pub fn cell_new(value: Option<Value>) -> PyCell {
+    PyCell::new(value.map(into_slot))
 }
 
-impl CellObj {
-    /// `PyCell_New(value)` (`MAKE_CELL`).
-    pub fn new(value: Option<Value>) -> Rc<CellObj> {
-        let c = Rc::new(CellObj {
-            value: RefCell::new(value),
-            gc: GcCounted::new(()),
-        });
-        super::cycles::track_cell(&c);
-        c
+/// The variable a cell holds, if bound.
+pub fn cell_get(c: &PyCell) -> Option<Value> {
+    c.get().map(from_slot)
+}
+
+/// Bind (or with `None` unbind) a cell's variable; the old value comes back.
+pub fn cell_set(c: &PyCell, value: Option<Value>) -> Option<Value> {
+    c.set(value.map(into_slot)).map(from_slot)
+}
+
+/// What a slot in memory holds for `v`: the object, or a value not in memory boxed
+/// ([`crate::types::host`]).
+fn into_slot(v: Value) -> Obj {
+    match v {
+        Value::Obj(o) => o,
+        other => host::boxed(Box::new(other)),
+    }
+}
+
+/// The value a slot in memory holds (a boxed one unboxed).
+fn from_slot(o: Obj) -> Value {
+    match host::unbox(&o).and_then(|a| a.downcast_ref::<Value>()) {
+        Some(v) => v.clone(),
+        None => Value::Obj(o),
     }
 }
 
@@ -101,7 +114,6 @@ impl Value {
         let slot = |i: usize| &IDENTITY_SLOTS[i] as *const u8 as usize;
         match self {
             Value::Obj(o) => o.id(),
-            Value::Func(f) => Rc::as_ptr(f) as usize,
             Value::Builtin(b) => slot(b.index()),
             Value::Type(t) => slot(256 + t.identity().slot()),
             Value::Module(m) => slot(512 + *m as u8 as usize),
@@ -111,7 +123,7 @@ impl Value {
             Value::Iter(it) => Rc::as_ptr(it) as usize,
             Value::Types(ts) => Rc::as_ptr(ts) as *const Value as usize,
             Value::Exc(e) => Rc::as_ptr(e) as usize,
-            Value::Cell(c) => Rc::as_ptr(c) as usize,
+            Value::Cell(c) => c.as_obj().id(),
         }
     }
 
@@ -132,7 +144,6 @@ impl Value {
     pub fn type_tag(&self) -> TypeTag {
         match self {
             Value::Obj(o) => TypeTag::of_obj(o),
-            Value::Func(_) => TypeTag::Function,
             Value::Builtin(b) if b.class_name().is_some() => TypeTag::Type,
             Value::Builtin(_) => TypeTag::BuiltinFunction,
             Value::Type(_) => TypeTag::Type,
@@ -156,7 +167,7 @@ impl Value {
         match self {
             Value::Obj(o) => Ok(o),
             other => Err(Fault::Unsupported(format!(
-                "a {} object inside a container or as an operand (only int, float, str, None, bool, list, tuple and dict live in pylayout's memory)",
+                "a {} object inside a container or as an operand (only int, float, str, None, bool, list, tuple, dict and functions live in pylayout's memory)",
                 other.type_name()
             ))),
         }
@@ -201,26 +212,124 @@ impl<T> Drop for GcCounted<T> {
     }
 }
 
-/// A `def` function object.
+/// What a function object keeps of the runner's (its `func_code`): the code, and for a
+/// `def` or `lambda` its parameters (`None` for a comprehension's function).
 #[derive(Debug)]
-pub struct Function {
+pub struct FuncCode {
+    pub code: Rc<Code>,
+    pub def: Option<Rc<FuncDef>>,
+}
+
+impl FunctionCode for FuncCode {
+    fn qualname(&self) -> &str {
+        &self.code.qualname
+    }
+}
+
+/// A function defined by `def` or `lambda`: the function object in memory (`PyFunction`),
+/// which holds its defaults, `__dict__` and closure, and through it its definition.
+#[derive(Clone, Debug)]
+pub struct Function(PyFunction);
+
+impl Function {
+    /// `MAKE_FUNCTION`: the object, from the definition, defaults and closure tuple.
+    pub fn make(
+        code: Rc<Code>,
+        def: Option<Rc<FuncDef>>,
+        defaults: Option<Obj>,
+        kwdefaults: Option<Obj>,
+        closure: Option<Obj>,
+    ) -> PyFunction {
+        PyFunction::new(
+            Box::new(FuncCode { code, def }),
+            defaults,
+            kwdefaults,
+            closure,
+        )
+    }
+
+    /// The function a value is, if it is a `def` or `lambda` one.
+    pub fn of(v: &Value) -> Option<Function> {
+        match v {
+            Value::Obj(o) => Function::of_obj(o),
+            _ => None,
+        }
+    }
+
+    /// The function an object is, if it is a `def` or `lambda` one.
+    pub fn of_obj(o: &Obj) -> Option<Function> {
+        Function::from_obj(o.clone()).ok()
+    }
+
+    /// The value as a function (taking its reference), or the value back.
+    pub fn from_value(v: Value) -> Result<Function, Value> {
+        match v {
+            Value::Obj(o) => Function::from_obj(o).map_err(Value::Obj),
+            other => Err(other),
+        }
+    }
+
+    fn from_obj(o: Obj) -> Result<Function, Obj> {
+        let f = PyFunction::from_obj(o)?;
+        let code = (f.code() as &dyn std::any::Any).downcast_ref::<FuncCode>();
+        if code.is_some_and(|c| c.def.is_some()) {
+            Ok(Function(f))
+        } else {
+            Err(f.into_obj())
+        }
+    }
+
+    fn code(&self) -> &FuncCode {
+        (self.0.code() as &dyn std::any::Any)
+            .downcast_ref::<FuncCode>()
+            .expect("made by Function::new")
+    }
+
+    /// Its parameters and code.
+    pub fn def(&self) -> &Rc<FuncDef> {
+        self.code()
+            .def
+            .as_ref()
+            .expect("checked by Function::of_obj")
+    }
+
     /// `__name__`.
-    pub name: Rc<str>,
-    /// Parameters and code.
-    pub def: Rc<FuncDef>,
+    pub fn name(&self) -> &Rc<str> {
+        &self.code().code.name
+    }
+
+    /// The object.
+    pub fn obj(&self) -> &PyFunction {
+        &self.0
+    }
+
     /// `__defaults__`: the positional parameters' defaults, a tuple.
-    pub defaults: Option<Obj>,
+    pub fn defaults(&self) -> Option<Obj> {
+        self.0.defaults()
+    }
+
     /// `__kwdefaults__`: the keyword-only parameters' defaults, a dict.
-    pub kwdefaults: Option<Obj>,
-    /// `__dict__`: made by the first attribute set on it (or the first look at it).
-    pub dict: RefCell<Option<PyDict>>,
-    /// `__closure__`: the cells of its free variables, in `co_freevars` order, and the
-    /// tuple `MAKE_FUNCTION` keeps them in (made as CPython makes it; its items here are
-    /// placeholders, cells not being objects in pylayout's memory).
-    pub closure: Vec<Rc<CellObj>>,
-    pub closure_tuple: Option<Obj>,
-    /// Its GC count (a function is a GC object from `MAKE_FUNCTION` to its last reference).
-    pub gc: GcCounted<()>,
+    pub fn kwdefaults(&self) -> Option<Obj> {
+        self.0.kwdefaults()
+    }
+
+    /// The cells of its free variables, in `co_freevars` order (its closure tuple's items).
+    pub fn closure(&self) -> Vec<PyCell> {
+        closure_items(self.0.closure())
+    }
+}
+
+/// The cells of a closure tuple.
+pub fn closure_items(t: Option<Obj>) -> Vec<PyCell> {
+    t.map(|t| {
+        PyTuple::from_obj(t)
+            .expect("a closure is a tuple")
+            .items()
+            .into_iter()
+            .map(|c| PyCell::from_obj(c).expect("a closure holds cells"))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// An exception instance (`PyBaseExceptionObject`): not built in pylayout's memory, but its
@@ -469,6 +578,8 @@ impl TypeTag {
             TypeTag::NoneType
         } else if o.is_type(&crate::types::dict::DICT_TYPE) {
             TypeTag::Dict
+        } else if std::ptr::eq(tp, &FUNCTION_TYPE) {
+            TypeTag::Function
         } else {
             TypeTag::Object
         }
@@ -618,12 +729,9 @@ pub enum GenBody {
 /// The function a generator's frame holds.
 #[derive(Debug)]
 pub enum FrameFunc {
-    /// A generator expression's function (not an object here: its count) and closure tuple.
-    Comp(
-        #[allow(dead_code)] GcCounted<()>,
-        #[allow(dead_code)] Option<Obj>,
-    ),
-    Def(#[allow(dead_code)] Rc<Function>),
+    /// A generator expression's function.
+    Comp(#[allow(dead_code)] PyFunction),
+    Def(#[allow(dead_code)] Function),
 }
 
 /// One block on a suspended generator's path: the statement it is at, and what that
@@ -660,11 +768,10 @@ pub enum Doing {
 
 impl Value {
     /// Its `__dict__` slot, for the values that have one (functions and exceptions).
-    pub fn instance_dict(&self) -> Option<&RefCell<Option<PyDict>>> {
+    pub fn instance_dict(&self) -> Option<DictSlot<'_>> {
         match self {
-            Value::Func(f) => Some(&f.dict),
-            Value::Exc(e) => Some(&e.value.dict),
-            _ => None,
+            Value::Exc(e) => Some(DictSlot::Exc(&e.value.dict)),
+            _ => Function::of(self).map(DictSlot::Func),
         }
     }
 
@@ -734,5 +841,36 @@ impl Iter {
     /// Its GC count, if CPython's iterator is a GC object.
     pub fn count(&self) -> Option<GcCounted<()>> {
         self.new_object().then(|| GcCounted::new(()))
+    }
+}
+
+/// Where a value keeps its `__dict__`: an exception in the runner's value, a function in
+/// its object's `func_dict`.
+#[derive(Debug)]
+pub enum DictSlot<'a> {
+    Exc(&'a RefCell<Option<PyDict>>),
+    Func(Function),
+}
+
+impl DictSlot<'_> {
+    /// The dict, if made.
+    pub fn get(&self) -> Option<PyDict> {
+        match self {
+            DictSlot::Exc(d) => d.borrow().clone(),
+            DictSlot::Func(f) => f.0.dict().map(|d| PyDict::from_obj(d).expect("a dict")),
+        }
+    }
+
+    /// The dict, made now if it was not.
+    pub fn get_or_make(&self) -> PyDict {
+        if let Some(d) = self.get() {
+            return d;
+        }
+        let d = PyDict::new();
+        match self {
+            DictSlot::Exc(slot) => *slot.borrow_mut() = Some(d.clone()),
+            DictSlot::Func(f) => f.0.set_dict(d.as_obj().clone()),
+        }
+        d
     }
 }

@@ -9,6 +9,9 @@
 //! | [`str`](mod@str) | `Objects/unicodeobject.c` | PEP 393 compact strings, kinds 1/2/4, cached hash, singletons, interning |
 //! | [`unicode`] | `Objects/unicodectype.c` | the character database of `str`'s predicates, case mappings and `int()`/`float()` of text (Unicode 14.0 tables generated from python3) |
 //! | [`dict`] | `Objects/dictobject.c` | compact table: indices + dense entries, unicode/general kinds, presizing, free lists |
+//! | [`function`] | `Objects/funcobject.c` | `MAKE_FUNCTION`'s object: defaults, `__dict__`, closure; the runner's code kept as a Rust value |
+//! | [`cell`] | `Objects/cellobject.c` | a closure variable, held by frames and closure tuples |
+//! | [`host`] | — | a runner value boxed for a cell's slot (not a CPython object) |
 //! | [`none`] | `Objects/object.c` | the `None` singleton (16 bytes, counted, never freed) |
 //! | [`ops`] | `Objects/object.c` (rich comparison), `float_repr` | equality, ordering and `repr` across types |
 //!
@@ -54,6 +57,8 @@ macro_rules! typed_handle {
 pub mod cell;
 pub mod dict;
 pub mod float;
+pub mod function;
+pub mod host;
 pub mod int;
 pub mod list;
 pub mod none;

@@ -239,6 +239,12 @@ pub fn hash(o: &Obj) -> PyResult<PyHash> {
         // 3.11 hashes None by address (`_Py_HashPointer`); 3.12 made it a constant.
         return Ok(hash::hash_pointer(o.id()));
     }
+    if o.is_type(&crate::types::function::FUNCTION_TYPE)
+        || o.is_type(&crate::types::cell::CELL_TYPE)
+    {
+        // object.__hash__: `_Py_HashPointer`.
+        return Ok(hash::hash_pointer(o.id()));
+    }
     if let Ok(t) = PyTuple::from_obj(o.clone()) {
         let hs = t.items().iter().map(hash).collect::<PyResult<Vec<_>>>()?;
         return Ok(hash::hash_tuple(&hs));
@@ -391,6 +397,9 @@ pub fn repr(o: &Obj) -> String {
             .map(|(k, v)| format!("{}: {}", repr(k), repr(v)))
             .collect();
         return format!("{{{}}}", parts.join(", "));
+    }
+    if let Ok(f) = crate::types::function::PyFunction::from_obj(o.clone()) {
+        return f.repr();
     }
     format!("<{} object at {:#x}>", o.type_name(), o.id())
 }

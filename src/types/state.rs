@@ -4,7 +4,6 @@
 //!  TypeStates
 //!  ├── ints    small ints -5..=256, True, False   static objects: not in any pool
 //!  ├── none    the None singleton
-//!  ├── cells   the cell that stands for every cell in a closure tuple (static)
 //!  ├── floats  free list, up to 100 dead floats   layer +3 of the obmalloc picture
 //!  ├── lists   free list, up to 80 dead lists
 //!  ├── dicts   free lists of dicts and size-8 str-keyed tables (80 each); the static empty keys
@@ -22,7 +21,6 @@
 
 use crate::alloc::Pymalloc;
 use crate::runtime;
-use crate::types::cell::CellState;
 use crate::types::dict::DictState;
 use crate::types::float::FloatState;
 use crate::types::int::IntState;
@@ -35,7 +33,6 @@ use crate::types::tuple::TupleState;
 #[derive(Debug)]
 pub(crate) struct TypeStates {
     pub(crate) ints: IntState,
-    pub(crate) cells: CellState,
     pub(crate) none: NoneState,
     pub(crate) floats: FloatState,
     pub(crate) lists: ListState,
@@ -53,7 +50,6 @@ impl TypeStates {
         runtime::register_freelist_clearer(clear_freelists);
         TypeStates {
             ints: IntState::new(),
-            cells: CellState::new(),
             none: NoneState::new(),
             floats: FloatState::new(),
             lists: ListState::default(),

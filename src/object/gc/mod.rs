@@ -121,29 +121,6 @@ pub(crate) struct GcState {
     phantom_long_lived: Cell<isize>,
     stats: RefCell<[GenStats; NUM_GENERATIONS]>,
     last: RefCell<Option<CollectionReport>>,
-    /// The GC objects CPython has that live outside pylayout's memory (see [`Outside`]).
-    outside: Cell<Option<&'static Outside>>,
-}
-
-/// GC objects that CPython's collector examines but pylayout keeps outside its memory (the
-/// runner's functions and closure cells): a layer above answers for them in each
-/// collection, so a reference cycle among them (a nested function that calls itself
-/// through its cell) is found and freed as CPython finds and frees it.
-#[derive(Debug)]
-pub struct Outside {
-    /// At the start of a collection of `generation` and the younger ones: how many of
-    /// those objects it finds unreachable, and a reference to each object in memory that
-    /// one of them holds (one entry per reference held: those references are inside the
-    /// unreachable set, as `subtract_refs` would find them).
-    pub find: fn(generation: usize) -> (usize, Vec<Obj>),
-    /// Then: let the unreachable ones go (break their cycles), before the garbage in
-    /// memory is cleared.
-    pub release: fn(),
-}
-
-/// Install (or remove) the answer for [`Outside`] objects on this thread.
-pub fn set_outside(o: Option<&'static Outside>) {
-    runtime::with(|rt| rt.gc.outside.set(o));
 }
 
 fn addr(h: &PyGCHead) -> usize {
@@ -164,7 +141,6 @@ impl GcState {
             phantom_long_lived: Cell::new(0),
             stats: RefCell::new([GenStats::default(); NUM_GENERATIONS]),
             last: RefCell::new(None),
-            outside: Cell::new(None),
         };
         for h in st.heads.iter() {
             list_init(h);
@@ -535,8 +511,6 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     let (young_h, old_h, unr) = (head(young), head(old), head(unreachable));
     list_init(unr);
     let mut examined = 0;
-    let outside = runtime::with(|rt| rt.gc.outside.get());
-    let (outside_found, held) = outside.map_or((0, Vec::new()), |o| (o.find)(generation));
 
     let full = generation == NUM_GENERATIONS - 1;
     if full {
@@ -587,17 +561,6 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
             g = next(head(g));
         }
     }
-    // The references unreachable outside objects hold are internal to the unreachable set:
-    // each counted twice in `ob_refcnt` here (the holder's and `held`'s own).
-    for o in &held {
-        let op = o.as_ptr();
-        if is_gc_object(op) && is_tracked_ptr(op) && is_collecting(as_gc(op)) {
-            debug_assert!(gc_refs(as_gc(op)) >= 2, "a held reference is counted");
-            decref_refs(as_gc(op));
-            decref_refs(as_gc(op));
-        }
-    }
-    drop(held);
     // move_unreachable, with untrack_tuples folded in: the reachable objects are scanned
     // exactly once each, in their final order, so checking a tuple when it is scanned sees
     // the same earlier tuples untracked as CPython's separate pass does. Dicts (full
@@ -641,7 +604,7 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
     }
     young_h.gc_prev.set(prev_a);
     unr.gc_next.set(unr.gc_next.get() & !NEXT_MASK_UNREACHABLE);
-    let found = examined - reachable - untracked + outside_found;
+    let found = examined - reachable - untracked;
 
     // Promote survivors, or (full collection) untrack dicts and reset the long-lived counts.
     let survivors = reachable;
@@ -672,9 +635,6 @@ fn collect_main(generation: usize, automatic: bool) -> usize {
         0
     };
 
-    if let Some(o) = outside {
-        (o.release)();
-    }
     // move_legacy_finalizers: none here. The objects in `unreachable` keep their
     // NEXT_MASK_UNREACHABLE flags: every reader masks them (`next`), and each object leaves
     // the list through `untrack` or `list_move`, which rewrite the links.

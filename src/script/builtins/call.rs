@@ -10,6 +10,15 @@ impl Interp<'_> {
     /// what the runner models, a refusal for what CPython has but the runner does not, an
     /// `AttributeError` (with its "Did you mean", from `dir(v)`) for what CPython lacks too.
     pub(crate) fn get_attr(&mut self, v: Value, name: &str) -> R<Value> {
+        if let Some(f) = Function::of(&v) {
+            match name {
+                "__name__" => return Ok(str_v(f.name())),
+                "__qualname__" => return Ok(str_v(&f.def().code.qualname)),
+                "__defaults__" => return Ok(obj(f.defaults().unwrap_or_else(none::none))),
+                "__kwdefaults__" => return Ok(obj(f.kwdefaults().unwrap_or_else(none::none))),
+                _ => {}
+            }
+        }
         match &v {
             Value::Module(crate::script::ast::Module::Sys) if name == "maxsize" => {
                 return Ok(obj(self.sys_maxsize()));
@@ -57,16 +66,6 @@ impl Interp<'_> {
                     };
                 }
             }
-            Value::Func(f) if name == "__name__" => return Ok(str_v(&f.name)),
-            Value::Func(f) if name == "__qualname__" => return Ok(str_v(&f.def.code.qualname)),
-            Value::Func(f) if name == "__defaults__" || name == "__kwdefaults__" => {
-                let o = if name == "__defaults__" {
-                    &f.defaults
-                } else {
-                    &f.kwdefaults
-                };
-                return Ok(Value::Obj(o.clone().unwrap_or_else(none::none)));
-            }
             Value::Exc(e) => {
                 let e = &e.value;
                 let link = |c: &std::cell::RefCell<Option<Value>>| {
@@ -98,11 +97,9 @@ impl Interp<'_> {
         let dict = v.instance_dict();
         if let Some(dict) = dict {
             if name == "__dict__" {
-                let d = dict.borrow_mut().get_or_insert_with(PyDict::new).clone();
-                return Ok(obj(d.into_obj()));
+                return Ok(obj(dict.get_or_make().into_obj()));
             }
-            let d = dict.borrow().clone();
-            if let Some(d) = d
+            if let Some(d) = dict.get()
                 && let Some(x) = d.get(&PyStr::new(name).into_obj())?
             {
                 return Ok(obj(x));
@@ -141,20 +138,16 @@ impl Interp<'_> {
             return match value {
                 Some(x) => {
                     let x = x.into_obj()?;
-                    let d = dict.borrow_mut().get_or_insert_with(PyDict::new).clone();
-                    d.set_item(key, x)?;
+                    dict.get_or_make().set_item(key, x)?;
                     Ok(())
                 }
-                None => {
-                    let d = dict.borrow().clone();
-                    match d.map(|d| d.del_item(&key)) {
-                        Some(Ok(())) => Ok(()),
-                        _ => Err(exc(
-                            ExcKind::AttributeError,
-                            format!("'{}' object has no attribute '{name}'", tag.name()),
-                        )),
-                    }
-                }
+                None => match dict.get().map(|d| d.del_item(&key)) {
+                    Some(Ok(())) => Ok(()),
+                    _ => Err(exc(
+                        ExcKind::AttributeError,
+                        format!("'{}' object has no attribute '{name}'", tag.name()),
+                    )),
+                },
             };
         }
         match v {
@@ -183,8 +176,11 @@ impl Interp<'_> {
 
     /// Call a callable value.
     pub(crate) fn call(&mut self, f: Value, args: Args, kwargs: Kwargs) -> R<Value> {
+        let f = match Function::from_value(f) {
+            Ok(func) => return self.call_function(&func, args, kwargs),
+            Err(f) => f,
+        };
         match f {
-            Value::Func(func) => self.call_function(&func, args, kwargs),
             Value::Builtin(b) => self.call_builtin(b, args, kwargs),
             Value::Type(t) => self.construct(t, args, kwargs),
             Value::Method(m) => {

@@ -36,7 +36,6 @@ pub(super) fn sys_getsizeof(_me: &mut Interp<'_>, args: Args, kw: Kwargs) -> R<V
             },
         },
         Value::Method(_) | Value::Builtin(_) | Value::Module(_) => 72,
-        Value::Func(_) => 152,
         // The instance struct and the GC head.
         Value::Exc(e) => (e.value.kind.basicsize() + 16) as i64,
         other => {
@@ -55,10 +54,6 @@ pub(super) fn sys_getrefcount(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> 
         // Every reference CPython holds (a name, the exception being handled, the argument
         // here) is one clone of the `Rc`.
         Value::Exc(e) => Ok(int_v(std::rc::Rc::strong_count(e) as i64)),
-        // A function's references are its names, the frames running it (`f_func`, the
-        // call's reference handed over), the generators holding their frames, and the
-        // argument here: each one clone of the `Rc`.
-        Value::Func(f) => Ok(int_v(std::rc::Rc::strong_count(f) as i64)),
         // An iterator object's (a generator's): its names, the loops and `yield from`s
         // advancing it, the iterators made of it (`map`, `zip`, ...), the argument here.
         Value::Iter(it) => Ok(int_v(std::rc::Rc::strong_count(it) as i64)),

@@ -17,18 +17,18 @@ impl Interp<'_> {
     /// Call a Python function with positional arguments `args` and keywords `kwargs`.
     pub(crate) fn call_function(
         &mut self,
-        func: &Rc<Function>,
+        func: &Function,
         args: Vec<Value>,
         kwargs: Vec<(Rc<str>, Value)>,
     ) -> R<Value> {
-        let code = func.def.code.clone();
+        let code = func.def().code.clone();
         let mut locals = bind_arguments(func, args, kwargs, code.locals.len())?;
         if code.generator {
             return Ok(self.generator_call(func, locals));
         }
         self.enter()?;
         code.warm();
-        stmt::init_cells(&code, &mut locals, &func.closure);
+        stmt::init_cells(&code, &mut locals, func.closure());
         let mut frame = Frame::new(&code, locals, None);
         let r = self.exec_block(&mut frame, &code.body);
         let r = r.map_err(|e| self.unwind(&mut frame, e));
@@ -48,7 +48,7 @@ fn bind_arguments(
     kwargs: Vec<(Rc<str>, Value)>,
     nlocals: usize,
 ) -> R<Vec<Option<Value>>> {
-    let def = &func.def;
+    let def = func.def();
     let mut locals: Vec<Option<Value>> = Vec::with_capacity(nlocals);
     // The common call: exactly the positional parameters, nothing else to bind.
     if kwargs.is_empty()
@@ -85,7 +85,7 @@ fn bind_arguments(
             Some(i) if locals[i].is_some() => {
                 return Err(type_err(format!(
                     "{}() got multiple values for argument '{k}'",
-                    func.def.code.qualname
+                    func.def().code.qualname
                 )));
             }
             Some(i) => locals[i] = Some(v),
@@ -95,13 +95,13 @@ fn bind_arguments(
                     return Err(type_err(format!(
                         "{}() got some positional-only arguments passed as keyword arguments: \
                          '{k}'",
-                        func.def.code.qualname
+                        func.def().code.qualname
                     )));
                 }
                 None => {
                     return Err(type_err(format!(
                         "{}() got an unexpected keyword argument '{k}'",
-                        func.def.code.qualname
+                        func.def().code.qualname
                     )));
                 }
             },
@@ -111,8 +111,7 @@ fn bind_arguments(
         return Err(too_many_positional(func, argcount, &locals));
     }
     let defaults = func
-        .defaults
-        .as_ref()
+        .defaults()
         .map(|d| PyTuple::from_obj(d.clone()).expect("a tuple").items())
         .unwrap_or_default();
     if argcount < n {
@@ -123,7 +122,7 @@ fn bind_arguments(
             .collect();
         if !missing.is_empty() {
             return Err(missing_arguments(
-                &func.def.code.qualname,
+                &func.def().code.qualname,
                 &missing,
                 "positional",
             ));
@@ -136,8 +135,7 @@ fn bind_arguments(
     }
     if def.nkwonly > 0 {
         let kwdefaults = func
-            .kwdefaults
-            .as_ref()
+            .kwdefaults()
             .map(|d| PyDict::from_obj(d.clone()).expect("a dict"));
         let mut missing = Vec::new();
         for i in n..total {
@@ -152,7 +150,7 @@ fn bind_arguments(
         }
         if !missing.is_empty() {
             return Err(missing_arguments(
-                &func.def.code.qualname,
+                &func.def().code.qualname,
                 &missing,
                 "keyword-only",
             ));
@@ -164,12 +162,11 @@ fn bind_arguments(
 /// `too_many_positional`: `f() takes 2 positional arguments but 3 were given`, `from 1 to
 /// 2` with defaults, and the keyword-only arguments given, if any.
 fn too_many_positional(func: &Function, given: usize, locals: &[Option<Value>]) -> Fault {
-    let def = &func.def;
+    let def = func.def();
     let n = def.nparams;
     let ndefaults = func
-        .defaults
-        .as_ref()
-        .map_or(0, |d| PyTuple::from_obj(d.clone()).expect("a tuple").len());
+        .defaults()
+        .map_or(0, |d| PyTuple::from_obj(d).expect("a tuple").len());
     let kwonly_given = locals[n..n + def.nkwonly]
         .iter()
         .filter(|v| v.is_some())
@@ -190,7 +187,7 @@ fn too_many_positional(func: &Function, given: usize, locals: &[Option<Value>]) 
     };
     type_err(format!(
         "{}() takes {sig} positional argument{} but {given}{kwonly_sig} {} given",
-        func.def.code.qualname,
+        func.def().code.qualname,
         if plural { "s" } else { "" },
         if given == 1 && kwonly_given == 0 {
             "was"
@@ -392,8 +389,10 @@ impl Interp<'_> {
 
 /// `_PyObject_FunctionStr`: `__main__.f()`, `print()`, `sys.getsizeof()`, `list.append()`.
 fn function_str(v: &Value) -> String {
+    if let Some(f) = Function::of(v) {
+        return format!("__main__.{}()", f.def().code.qualname);
+    }
     match v {
-        Value::Func(f) => format!("__main__.{}()", f.def.code.qualname),
         Value::Builtin(b) => format!("{}()", b.qualname()),
         Value::Type(t) => format!("{}()", t.name()),
         Value::Method(m) => format!("{}.{}()", m.value.recv.type_name(), m.value.name),

@@ -273,15 +273,18 @@ impl Interp<'_> {
     fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {
         // MAKE_FUNCTION (a function object that lives for the call), GET_ITER on the
         // outermost iterable, then the call with the iterator as `.0`.
-        let closure = stmt::closure_cells(f, &c.code);
-        let _closure_tuple = (!closure.is_empty()).then(|| stmt::placeholder_tuple(closure.len()));
-        let _func = GcCounted::new(());
+        let func = Function::make(
+            c.code.clone(),
+            None,
+            None,
+            None,
+            stmt::closure_tuple(f, &c.code),
+        );
         let first = self.eval(f, &c.gens[0].iter)?;
         let iter = self.get_iter(first)?;
         c.code.warm();
         let mut locals = vec![None; c.code.locals.len()];
-        stmt::init_cells(&c.code, &mut locals, &closure);
-        drop(closure);
+        stmt::init_cells(&c.code, &mut locals, closure_items(func.closure()));
         let mut frame = Frame::new(&c.code, locals, Some(f));
         self.enter()?;
         let result = if c.dict {

@@ -39,20 +39,24 @@ impl Interp<'_> {
     /// iterable, and the call, which makes the generator (its frame keeps the function).
     /// Nothing of the body runs until the first `next`.
     pub(super) fn generator(&mut self, f: &Frame, c: &Rc<Comp>) -> R<Value> {
-        let closure = stmt::closure_cells(f, &c.code);
-        let closure_tuple = (!closure.is_empty()).then(|| stmt::placeholder_tuple(closure.len()));
-        let func = GcCounted::new(());
+        let func = Function::make(
+            c.code.clone(),
+            None,
+            None,
+            None,
+            stmt::closure_tuple(f, &c.code),
+        );
         let first = self.eval(f, &c.gens[0].iter)?;
         let it = self.iter_of(first)?;
         let gc = it.count();
         let mut locals = vec![None; c.code.locals.len()];
-        stmt::init_cells(&c.code, &mut locals, &closure);
+        stmt::init_cells(&c.code, &mut locals, closure_items(func.closure()));
         let frame = GenFrame {
             frame_obj: None,
             locals,
             body: GenBody::Comp(c.clone(), vec![(it, gc)]),
             handling: Vec::new(),
-            func: FrameFunc::Comp(func, closure_tuple),
+            func: FrameFunc::Comp(func),
         };
         Ok(new_generator(
             c.code.qualname.clone(),
@@ -66,11 +70,11 @@ impl Interp<'_> {
     /// keeps the function.
     pub(super) fn generator_call(
         &mut self,
-        func: &Rc<Function>,
+        func: &Function,
         mut locals: Vec<Option<Value>>,
     ) -> Value {
-        let code = func.def.code.clone();
-        stmt::init_cells(&code, &mut locals, &func.closure);
+        let code = func.def().code.clone();
+        stmt::init_cells(&code, &mut locals, func.closure());
         let frame = GenFrame {
             frame_obj: None,
             locals,

@@ -39,6 +39,7 @@ use super::suggest;
 use super::value::*;
 use crate::error::{ExcKind, PyErr};
 use crate::object::Obj;
+use crate::types::cell::PyCell;
 use crate::types::dict::PyDict;
 use crate::types::list::PyList;
 use crate::types::none;

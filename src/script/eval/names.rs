@@ -53,7 +53,7 @@ impl Interp<'_> {
         match n {
             Name::Local(i, id) => {
                 let v = match &f.locals[*i] {
-                    Some(Value::Cell(c)) => c.value.borrow().clone(),
+                    Some(Value::Cell(c)) => cell_get(c),
                     other => other.clone(),
                 };
                 v.ok_or_else(|| self.unbound(f, *i, id))
@@ -90,7 +90,7 @@ impl Interp<'_> {
             }
             Name::Local(i, _) => {
                 let old = match &f.locals[*i] {
-                    Some(Value::Cell(c)) => c.value.borrow_mut().replace(v),
+                    Some(Value::Cell(c)) => cell_set(c, Some(v)),
                     _ => f.locals[*i].replace(v),
                 };
                 drop(old);
@@ -102,7 +102,7 @@ impl Interp<'_> {
     /// `del` of slot `i`: its value goes (a cell's contents, for a cell or free variable).
     pub(super) fn delete_local(&mut self, f: &mut Frame, i: usize, id: &str) -> R<()> {
         let old = match &f.locals[i] {
-            Some(Value::Cell(c)) => c.value.borrow_mut().take(),
+            Some(Value::Cell(c)) => cell_set(c, None),
             _ => f.locals[i].take(),
         };
         match old {

@@ -78,11 +78,6 @@ impl Interp<'_> {
         }
         Ok(match v {
             Value::Obj(o) => ops::repr(o)?,
-            Value::Func(func) => format!(
-                "<function {} at {:#x}>",
-                func.def.code.qualname,
-                v.identity()
-            ),
             Value::Builtin(b) => match b.class_name() {
                 Some(class) => format!("<class '{class}'>"),
                 None => format!("<built-in function {}>", b.name()),

@@ -473,48 +473,39 @@ pub(super) fn make_function(
     defaults: Option<Obj>,
     kwdefaults: Option<Obj>,
 ) -> Value {
-    let closure = closure_cells(f, &def.code);
-    let closure_tuple = (!closure.is_empty()).then(|| placeholder_tuple(closure.len()));
-    let func = Rc::new(Function {
-        name: def.code.name.clone(),
-        def: def.clone(),
+    let closure = closure_tuple(f, &def.code);
+    let func = Function::make(
+        def.code.clone(),
+        Some(def.clone()),
         defaults,
         kwdefaults,
-        dict: RefCell::new(None),
         closure,
-        closure_tuple,
-        gc: GcCounted::new(()),
+    );
+    Value::Obj(func.into_obj())
+}
+
+/// The closure tuple of a nested code object made in frame `f` (`LOAD_CLOSURE` of each of
+/// its free variables' cells, `BUILD_TUPLE`), if it has free variables.
+pub(super) fn closure_tuple(f: &Frame, code: &Code) -> Option<Obj> {
+    if code.freevars.is_empty() {
+        return None;
+    }
+    let cells = code.freevars.iter().map(|&(_, src)| match &f.locals[src] {
+        Some(Value::Cell(c)) => c.as_obj().clone(),
+        other => unreachable!("slot {src} of {} is a cell, not {other:?}", f.code.name),
     });
-    crate::script::cycles::track_function(&func);
-    Value::Func(func)
-}
-
-/// The cells a nested code object's free variables take from frame `f`.
-pub(super) fn closure_cells(f: &Frame, code: &Code) -> Vec<Rc<CellObj>> {
-    code.freevars
-        .iter()
-        .map(|&(_, src)| match &f.locals[src] {
-            Some(Value::Cell(c)) => c.clone(),
-            other => unreachable!("slot {src} of {} is a cell, not {other:?}", f.code.name),
-        })
-        .collect()
-}
-
-/// A closure tuple of `n` cells (each the static stand-in cell: the cells themselves are
-/// Rust values), allocated as `BUILD_TUPLE n` allocates.
-pub(super) fn placeholder_tuple(n: usize) -> Obj {
-    PyTuple::new(vec![crate::types::cell::closure_cell(); n]).into_obj()
+    Some(PyTuple::new(cells.collect()).into_obj())
 }
 
 /// The start of a frame (`COPY_FREE_VARS`, then `MAKE_CELL` per cell variable): free slots
 /// take the closure's cells, cell slots wrap their value (a parameter's argument) in a new
 /// cell.
-pub(super) fn init_cells(code: &Code, locals: &mut [Option<Value>], closure: &[Rc<CellObj>]) {
+pub(super) fn init_cells(code: &Code, locals: &mut [Option<Value>], closure: Vec<PyCell>) {
     for (&(slot, _), c) in code.freevars.iter().zip(closure) {
-        locals[slot] = Some(Value::Cell(c.clone()));
+        locals[slot] = Some(Value::Cell(c));
     }
     for &slot in &code.cellvars {
         let v = locals[slot].take();
-        locals[slot] = Some(Value::Cell(CellObj::new(v)));
+        locals[slot] = Some(Value::Cell(cell_new(v)));
     }
 }
