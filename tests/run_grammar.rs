@@ -286,3 +286,94 @@ fn comparable_programs_match_python_one_process_each() {
         bad.iter().take(2).cloned().collect::<Vec<_>>().join("\n\n")
     );
 }
+
+/// The whole traceback of every grammar program that raises — each entry, the caret line
+/// 3.11 draws under its source line, chained exceptions — as python3 prints it running the
+/// same file. `PYLAYOUT_TRACEBACK_PROGRAMS` sets how many (default 80: a python3 start
+/// each); `PYLAYOUT_GRAMMAR_SEED` where the seeds start.
+#[test]
+fn tracebacks_match_python_with_their_carets() {
+    common::assert_python_311();
+    let n: u64 = std::env::var("PYLAYOUT_TRACEBACK_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(80);
+    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("grammar_tracebacks");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let file = dir.join("prog.py");
+    let path = file.to_str().expect("utf-8 path").to_string();
+    // From the first traceback on (python3 prints the compiler's SyntaxWarnings before).
+    let tracebacks = |s: &str| -> String {
+        let s = without_addresses(s);
+        match s.find("Traceback (most recent call last):") {
+            Some(i) => s[i..].trim_end().to_string(),
+            None => s.lines().last().unwrap_or("").to_string(),
+        }
+    };
+    let (mut compared, mut bad) = (0, Vec::new());
+    for seed in first..first + n {
+        let src = program(seed).to_source();
+        let ours = {
+            let (src, path) = (src.clone(), path.clone());
+            std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn(move || {
+                    let opts = RunOptions {
+                        limits: Limits {
+                            max_steps: 200_000,
+                            max_memory: 256 << 20,
+                            recursion_limit: 1000,
+                        },
+                        startup: Some(Startup::File),
+                    };
+                    match script::run(&src, &opts, &mut Vec::new(), None) {
+                        Outcome::Exception(f) => Some(script::format_traceback(&f, &path, &src)),
+                        _ => None,
+                    }
+                })
+                .expect("spawn")
+                .join()
+                .expect("no panic")
+        };
+        let Some(ours) = ours else {
+            continue;
+        };
+        std::fs::write(&file, &src).expect("write the program");
+        let out = Command::new("timeout")
+            .args(["10", &python_exe(), &path])
+            .env("PYTHONHASHSEED", "0")
+            .output()
+            .expect("python3");
+        if out.status.code() != Some(1) {
+            continue;
+        }
+        compared += 1;
+        let (m, t) = (
+            tracebacks(&ours),
+            tracebacks(&String::from_utf8_lossy(&out.stderr)),
+        );
+        if m != t {
+            bad.push((
+                seed,
+                format!("seed {seed}:\n{src}\n--- ours\n{m}\n--- python3\n{t}"),
+            ));
+        }
+    }
+    eprintln!("{n} programs: {compared} tracebacks compared");
+    assert!(compared * 3 > n as usize, "{compared} of {n} compared");
+    assert!(
+        bad.is_empty(),
+        "{} of {compared} tracebacks differ (seeds {:?}); the first:\n{}",
+        bad.len(),
+        bad.iter().map(|b| b.0).collect::<Vec<_>>(),
+        bad.iter()
+            .take(2)
+            .map(|b| b.1.clone())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}

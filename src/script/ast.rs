@@ -18,6 +18,16 @@ pub struct Pos {
     pub col: u32,
 }
 
+/// Where an instruction's expression is in the source (`co_positions`), for the caret line
+/// a traceback draws under it: lines from 1, UTF-8 byte columns from 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
 /// Where a name lives.
 #[derive(Clone, Debug)]
 pub enum Name {
@@ -129,7 +139,7 @@ pub enum Expr {
     /// `LOAD_CONST consts[i]`.
     Const(usize),
     /// A name.
-    Name(Name),
+    Name(Name, Span),
     /// `[a, b, c]` of up to 30 items: `BUILD_LIST n` (exact capacity). More items: `BUILD_LIST
     /// 0` and a `LIST_APPEND` each (`big`).
     List {
@@ -142,12 +152,12 @@ pub enum Expr {
     /// `(a, b)`.
     Tuple(Vec<Expr>),
     /// `{k: v, ...}`: chunks as 3.11's `compiler_dict` builds them.
-    Dict(Vec<DictChunk>),
-    BinOp(BinOp, Box<Expr>, Box<Expr>),
-    Unary(UnOp, Box<Expr>),
+    Dict(Vec<DictChunk>, Span),
+    BinOp(BinOp, Box<Expr>, Box<Expr>, Span),
+    Unary(UnOp, Box<Expr>, Span),
     /// `a and b and c` (`true`) / `a or b` (`false`).
     BoolOp(bool, Vec<Expr>),
-    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>, Span),
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
     /// A call. With a `*seq` among the arguments ([`Expr::Starred`]) or a `**mapping`
     /// among the keywords (named [`DOUBLE_STAR`]) it is `CALL_FUNCTION_EX`: the arguments
@@ -158,6 +168,7 @@ pub enum Expr {
         kwargs: Vec<(Rc<str>, Expr)>,
         /// [`Expr::is_call_ex`], decided once by the compiler.
         ex: bool,
+        span: Span,
     },
     /// `*seq` as a call's argument.
     Starred(Box<Expr>),
@@ -168,9 +179,12 @@ pub enum Expr {
         name: Rc<str>,
         args: Vec<Expr>,
         kwargs: Vec<(Rc<str>, Expr)>,
+        span: Span,
+        /// The `recv.name` part (`LOAD_METHOD`'s position).
+        attr_span: Span,
     },
-    Attr(Box<Expr>, Rc<str>),
-    Subscript(Box<Expr>, Box<Expr>),
+    Attr(Box<Expr>, Rc<str>, Span),
+    Subscript(Box<Expr>, Box<Expr>, Span),
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `[elt for ...]` / `{key: value for ...}`: a nested code object run as its own frame;
     /// `(elt for ...)`: a generator object running it lazily (it keeps the `Comp`).
@@ -184,6 +198,8 @@ pub enum Expr {
         value: Box<Expr>,
         conversion: Option<char>,
         spec: Option<Box<Expr>>,
+        /// The f-string's extent.
+        span: Span,
     },
 }
 
@@ -191,6 +207,25 @@ pub enum Expr {
 pub const DOUBLE_STAR: &str = "**";
 
 impl Expr {
+    /// Where the instruction that evaluates it is, for the expressions whose own
+    /// instruction can raise.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Expr::Name(_, s)
+            | Expr::BinOp(.., s)
+            | Expr::Unary(_, _, s)
+            | Expr::Compare(_, _, s)
+            | Expr::Attr(_, _, s)
+            | Expr::Subscript(_, _, s)
+            | Expr::Call { span: s, .. }
+            | Expr::MethodCall { span: s, .. }
+            | Expr::FormattedValue { span: s, .. }
+            | Expr::Dict(_, s) => Some(*s),
+            Expr::Comp(c) => Some(c.span),
+            _ => None,
+        }
+    }
+
     /// The constant a test loads (`LOAD_CONST`, which the optimizer decides jumps on): a
     /// constant, or an f-string that is one constant.
     pub fn loaded_const(&self) -> Option<usize> {
@@ -240,6 +275,8 @@ pub struct Comp {
     pub gens: Vec<Generator>,
     /// The comprehension's code object.
     pub code: Rc<Code>,
+    /// Where it is (the call of its function).
+    pub span: Span,
 }
 
 /// `for target in iter if cond ...`.
@@ -254,10 +291,10 @@ pub struct Generator {
 #[derive(Debug)]
 pub enum Target {
     Name(Name),
-    Subscript(Expr, Expr),
+    Subscript(Expr, Expr, Span),
     /// `obj.name` (`STORE_ATTR` / `DELETE_ATTR`).
-    Attr(Expr, Rc<str>),
-    Tuple(Vec<Target>, Pos),
+    Attr(Expr, Rc<str>, Span),
+    Tuple(Vec<Target>, Pos, Span),
     /// `*rest` inside a tuple target (`UNPACK_EX`): a new list of what is left.
     Starred(Box<Target>),
 }
@@ -266,6 +303,8 @@ pub enum Target {
 #[derive(Debug)]
 pub struct Stmt {
     pub pos: Pos,
+    /// Its extent: where a traceback points when the statement itself raises.
+    pub span: Span,
     pub kind: StmtKind,
     /// Whether a generator can suspend inside it: it is a `yield` statement, or a block of
     /// it holds one (the generator's frame then resumes into it, see `eval/generator.rs`).
@@ -273,10 +312,11 @@ pub struct Stmt {
 }
 
 impl Stmt {
-    pub fn new(pos: Pos, kind: StmtKind) -> Stmt {
+    pub fn new(pos: Pos, span: Span, kind: StmtKind) -> Stmt {
         let suspends = kind.suspends();
         Stmt {
             pos,
+            span,
             kind,
             suspends,
         }
@@ -320,7 +360,8 @@ pub enum StmtKind {
     /// `t1 = t2 = value`.
     Assign(Vec<Target>, Expr),
     AugAssign(Target, BinOp, Expr),
-    Del(Vec<Target>),
+    /// `del t1, t2`, with where each target is.
+    Del(Vec<Target>, Vec<Span>),
     If(Expr, Vec<Stmt>, Vec<Stmt>),
     While(Expr, Vec<Stmt>, Vec<Stmt>),
     For(Target, Expr, Vec<Stmt>, Vec<Stmt>),
@@ -336,7 +377,7 @@ pub enum StmtKind {
         attr: Option<Rc<str>>,
         name: Name,
     },
-    Assert(Expr, Option<Expr>),
+    Assert(Expr, Option<Expr>, Span),
     /// `try: body except ...: ... else: orelse finally: finalbody`.
     Try {
         body: Vec<Stmt>,

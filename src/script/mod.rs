@@ -32,6 +32,7 @@
 
 pub mod ast;
 mod builtins;
+mod carets;
 pub mod eval;
 pub mod format;
 pub mod lower;
@@ -350,7 +351,7 @@ pub fn eval_expr(expr: &str, limits: Limits) -> Result<(Obj, Program), String> {
 /// Format a failure as CPython's traceback.
 pub fn format_traceback(f: &Failure, filename: &str, src: &str) -> String {
     let lines: Vec<&str> = src.lines().collect();
-    let entries = |s: &mut String, tb: &[(u32, std::rc::Rc<str>)]| {
+    let entries = |s: &mut String, tb: &[(u32, std::rc::Rc<str>, ast::Span)]| {
         if tb.is_empty() {
             return;
         }
@@ -359,12 +360,16 @@ pub fn format_traceback(f: &Failure, filename: &str, src: &str) -> String {
         // rest of the run is one line.
         let mut i = 0;
         while i < tb.len() {
-            let run = tb[i..].iter().take_while(|e| **e == tb[i]).count();
-            let (line, func) = &tb[i];
-            for _ in 0..run.min(3) {
+            let same = |e: &(u32, std::rc::Rc<str>, ast::Span)| e.0 == tb[i].0 && e.1 == tb[i].1;
+            let run = tb[i..].iter().take_while(|e| same(e)).count();
+            for (line, func, span) in &tb[i..i + run.min(3)] {
                 s.push_str(&format!("  File \"{filename}\", line {line}, in {func}\n"));
                 if let Some(text) = lines.get((*line as usize).wrapping_sub(1)) {
                     s.push_str(&format!("    {}\n", text.trim()));
+                    if let Some(carets) = carets::caret_line(text, *line, *span) {
+                        s.push_str(&carets);
+                        s.push('\n');
+                    }
                 }
             }
             if run > 3 {

@@ -186,7 +186,7 @@ impl<'c> Depth<'c> {
             return Some((t, !t));
         }
         match c {
-            Expr::Unary(UnOp::Not, x) => {
+            Expr::Unary(UnOp::Not, x, _) => {
                 let (t, f) = self.test(x)?;
                 Some((f, t))
             }
@@ -293,7 +293,7 @@ impl<'c> Depth<'c> {
                     self.expr(e)?;
                     self.pop(2);
                 }
-                Target::Subscript(a, b) => {
+                Target::Subscript(a, b, _) => {
                     self.expr(a)?;
                     self.index(b)?;
                     self.push(2); // COPY 2, COPY 2
@@ -302,7 +302,7 @@ impl<'c> Depth<'c> {
                     self.pop(1); // BINARY_OP
                     self.pop(3); // STORE_SUBSCR
                 }
-                Target::Attr(a, _) => {
+                Target::Attr(a, _, _) => {
                     self.expr(a)?;
                     self.push(1); // COPY 1, LOAD_ATTR
                     self.expr(e)?;
@@ -311,7 +311,7 @@ impl<'c> Depth<'c> {
                 }
                 Target::Tuple(..) | Target::Starred(_) => return None,
             },
-            StmtKind::Del(ts) => {
+            StmtKind::Del(ts, _) => {
                 for t in ts {
                     self.delete(t)?;
                 }
@@ -397,7 +397,7 @@ impl<'c> Depth<'c> {
             }
             // A constant test decides at compile time: a true one leaves the raise dead, a
             // false one everything after it.
-            StmtKind::Assert(c, msg) => {
+            StmtKind::Assert(c, msg, _) => {
                 let (t, f) = self.test(c)?;
                 let was = self.dead;
                 self.dead = was || !f;
@@ -510,16 +510,16 @@ impl<'c> Depth<'c> {
     fn store(&mut self, t: &Target) -> Option<()> {
         match t {
             Target::Name(_) => self.pop(1),
-            Target::Subscript(a, b) => {
+            Target::Subscript(a, b, _) => {
                 self.expr(a)?;
                 self.index(b)?;
                 self.pop(3);
             }
-            Target::Attr(a, _) => {
+            Target::Attr(a, _, _) => {
                 self.expr(a)?;
                 self.pop(2);
             }
-            Target::Tuple(ts, _) => {
+            Target::Tuple(ts, ..) => {
                 self.pop(1);
                 self.push(ts.len() as i32); // UNPACK_SEQUENCE / UNPACK_EX
                 for t in ts {
@@ -538,16 +538,16 @@ impl<'c> Depth<'c> {
     fn delete(&mut self, t: &Target) -> Option<()> {
         match t {
             Target::Name(_) => {}
-            Target::Subscript(a, b) => {
+            Target::Subscript(a, b, _) => {
                 self.expr(a)?;
                 self.index(b)?;
                 self.pop(2);
             }
-            Target::Attr(a, _) => {
+            Target::Attr(a, _, _) => {
                 self.expr(a)?;
                 self.pop(1);
             }
-            Target::Tuple(ts, _) => {
+            Target::Tuple(ts, ..) => {
                 for t in ts {
                     self.delete(t)?;
                 }
@@ -598,7 +598,7 @@ impl<'c> Depth<'c> {
     /// An expression: one value more on the stack.
     fn expr(&mut self, e: &Expr) -> Option<()> {
         match e {
-            Expr::Lit(_) | Expr::Const(_) | Expr::Name(_) => self.push(1),
+            Expr::Lit(_) | Expr::Const(_) | Expr::Name(..) => self.push(1),
             Expr::List { items, big: false } => self.build(items)?,
             Expr::List { items, big: true } => {
                 self.push(1);
@@ -613,7 +613,7 @@ impl<'c> Depth<'c> {
                 self.pop(1);
             }
             Expr::Tuple(items) => self.build(items)?,
-            Expr::Dict(chunks) => {
+            Expr::Dict(chunks, _) => {
                 if chunks.is_empty() {
                     self.push(1);
                 }
@@ -649,12 +649,12 @@ impl<'c> Depth<'c> {
                     }
                 }
             }
-            Expr::BinOp(_, a, b) => {
+            Expr::BinOp(_, a, b, _) => {
                 self.expr(a)?;
                 self.expr(b)?;
                 self.pop(1);
             }
-            Expr::Unary(_, x) | Expr::Attr(x, _) => self.expr(x)?,
+            Expr::Unary(_, x, _) | Expr::Attr(x, _, _) => self.expr(x)?,
             Expr::BoolOp(and, xs) => {
                 // A constant operand that decides the result leaves what follows dead.
                 let was = self.dead;
@@ -670,7 +670,7 @@ impl<'c> Depth<'c> {
                 }
                 self.dead = was;
             }
-            Expr::Compare(a, ops) => {
+            Expr::Compare(a, ops, _) => {
                 self.expr(a)?;
                 for (i, (_, b)) in ops.iter().enumerate() {
                     self.expr(b)?;
@@ -697,6 +697,7 @@ impl<'c> Depth<'c> {
                 args,
                 kwargs,
                 ex,
+                ..
             } => {
                 self.push(1); // PUSH_NULL
                 self.expr(func)?;
@@ -709,7 +710,7 @@ impl<'c> Depth<'c> {
                 self.push(1); // LOAD_METHOD
                 self.call_args(args, kwargs, Expr::is_call_ex(args, kwargs))?;
             }
-            Expr::Subscript(a, b) => {
+            Expr::Subscript(a, b, _) => {
                 self.expr(a)?;
                 self.index(b)?;
                 self.pop(1);

@@ -366,6 +366,8 @@ pub struct TbNode {
     pub frame: Rc<FrameObj>,
     /// `tb_lineno`.
     pub line: u32,
+    /// Where in the line (`tb_lasti`'s position).
+    pub span: super::ast::Span,
     /// Its GC count.
     pub gc: GcCounted<()>,
 }
@@ -385,11 +387,11 @@ pub struct FrameObj {
 
 impl TbNode {
     /// The entries from this one inwards, as (line, function) pairs, outermost first.
-    pub fn entries(node: &Option<Rc<TbNode>>) -> Vec<(u32, Rc<str>)> {
+    pub fn entries(node: &Option<Rc<TbNode>>) -> Vec<(u32, Rc<str>, super::ast::Span)> {
         let mut out = Vec::new();
         let mut cur = node.as_ref();
         while let Some(n) = cur {
-            out.push((n.line, n.frame.name.clone()));
+            out.push((n.line, n.frame.name.clone(), n.span));
             cur = n.next.as_ref();
         }
         out

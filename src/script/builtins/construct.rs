@@ -6,6 +6,10 @@ impl Interp<'_> {
     // ---- constructors ----
 
     pub(super) fn construct(&mut self, t: TypeTag, args: Args, kw: Kwargs) -> R<Value> {
+        // object_new: any argument at all, positional or keyword.
+        if t == TypeTag::Object && (!args.is_empty() || !kw.is_empty()) {
+            return Err(type_err("object() takes no arguments"));
+        }
         if !matches!(
             t,
             TypeTag::Dict | TypeTag::Int | TypeTag::Str | TypeTag::Type

@@ -84,6 +84,15 @@ fn exception_of(v: Value, what: &str) -> R<ExcRef> {
 impl Interp<'_> {
     /// An exception leaves (or is caught in) frame `f`: the exception raised by C code is
     /// chained to the one being handled, then the frame's traceback entry is added.
+    /// A failure of the instruction at `span` (a store, an unpacking), unless an inner
+    /// expression's failure placed it already.
+    pub(super) fn at(&mut self, span: &Span, fault: Fault) -> Fault {
+        if self.err_span.is_none() {
+            self.err_span = Some(*span);
+        }
+        fault
+    }
+
     pub(super) fn unwind(&mut self, f: &mut Frame, fault: Fault) -> Fault {
         let fault = self.chain_fresh(fault);
         self.tb_here(f);
@@ -144,10 +153,14 @@ impl Interp<'_> {
                 })
             })
             .clone();
+        // The instruction that raised: the innermost expression that failed, else the
+        // statement itself.
+        let span = self.err_span.take().unwrap_or(f.stmt_span);
         self.tb = Some(Rc::new(TbNode {
             next: self.tb.take(),
             frame,
             line: f.line,
+            span,
             gc: GcCounted::new(()),
         }));
     }
@@ -309,6 +322,7 @@ impl Interp<'_> {
                 None => Ok(true),
                 Some(t) => {
                     f.line = h.pos.line;
+                    f.stmt_span = Span::default();
                     match self.eval(f, t) {
                         Ok(t) => {
                             let kind = self.handling.last().expect("pushed").value.kind;

@@ -6,11 +6,21 @@
 use super::*;
 
 impl Interp<'_> {
+    /// Evaluate `e`; if it fails, the failure's place in this frame is the innermost
+    /// expression that failed (the first to see it).
     pub(super) fn eval(&mut self, f: &Frame, e: &Expr) -> R<Value> {
+        let r = self.eval_expr(f, e);
+        if r.is_err() && self.err_span.is_none() {
+            self.err_span = e.span();
+        }
+        r
+    }
+
+    fn eval_expr(&mut self, f: &Frame, e: &Expr) -> R<Value> {
         Ok(match e {
             Expr::Const(i) => Value::Obj(f.code.consts[*i].clone()),
             Expr::Lit(o) => Value::Obj(o.clone()),
-            Expr::Name(n) => self.load_name(f, n)?,
+            Expr::Name(n, _) => self.load_name(f, n)?,
             Expr::List { items, big } => {
                 if *big {
                     let l = PyList::new();
@@ -50,13 +60,13 @@ impl Interp<'_> {
                     .collect::<R<Vec<_>>>()?;
                 Value::Obj(PyTuple::new(objs).into_obj())
             }
-            Expr::Dict(chunks) => Value::Obj(self.dict_display(f, chunks)?.into_obj()),
-            Expr::BinOp(op, a, b) => {
+            Expr::Dict(chunks, _) => Value::Obj(self.dict_display(f, chunks)?.into_obj()),
+            Expr::BinOp(op, a, b, _) => {
                 let x = self.eval(f, a)?;
                 let y = self.eval(f, b)?;
                 self.binary(*op, x, y)?
             }
-            Expr::Unary(op, a) => {
+            Expr::Unary(op, a, _) => {
                 let x = self.eval(f, a)?;
                 if *op == UnOp::Not {
                     Value::Obj(ops::bool_obj(!self.truthy(&x)?))
@@ -76,7 +86,7 @@ impl Interp<'_> {
                 }
                 last.expect("two operands at least")
             }
-            Expr::Compare(first, rest) => {
+            Expr::Compare(first, rest, _) => {
                 let mut left = self.eval(f, first)?;
                 let mut result = true;
                 for (op, e) in rest {
@@ -102,6 +112,7 @@ impl Interp<'_> {
                 args,
                 kwargs,
                 ex: true,
+                ..
             } => self.call_ex(f, func, args, kwargs)?,
             Expr::Starred(_) => unreachable!("only a call's argument is starred"),
             // The lowering puts a `yield` only where a generator's frame runs it
@@ -136,18 +147,21 @@ impl Interp<'_> {
                 name,
                 args,
                 kwargs,
+                attr_span,
+                ..
             } => {
                 let r = self.eval(f, recv)?;
-                self.check_method(&r, name)?;
+                self.check_method(&r, name)
+                    .map_err(|e| self.at(attr_span, e))?;
                 let a = self.eval_values(f, args)?;
                 let k = self.eval_kwargs(f, kwargs)?;
                 self.call_method(r, name, a, k)?
             }
-            Expr::Attr(o, name) => {
+            Expr::Attr(o, name, _) => {
                 let v = self.eval(f, o)?;
                 self.get_attr(v, name)?
             }
-            Expr::Subscript(o, i) => {
+            Expr::Subscript(o, i, _) => {
                 let obj = self.eval(f, o)?;
                 let idx = self.eval_index(f, i)?;
                 if let (Value::Range(r), Index::Slice(a, b, c)) = (&obj, &idx) {
@@ -168,6 +182,7 @@ impl Interp<'_> {
                 value,
                 conversion,
                 spec,
+                ..
             } => {
                 let v = self.eval(f, value)?;
                 let spec = match spec {
@@ -286,6 +301,8 @@ impl Interp<'_> {
         let mut locals = vec![None; c.code.locals.len()];
         stmt::init_cells(&c.code, &mut locals, closure_items(func.closure()));
         let mut frame = Frame::new(&c.code, locals, Some(f));
+        frame.line = c.span.line;
+        frame.stmt_span = c.span;
         self.enter()?;
         let result = if c.dict {
             Value::Obj(PyDict::new().into_obj())

@@ -216,6 +216,9 @@ impl Interp<'_> {
     fn run_comp_frame(&mut self, g: &mut GenFrame, comp: Rc<Comp>) -> R<GenStep> {
         let mut frame = Frame::new(&comp.code, std::mem::take(&mut g.locals), None);
         frame.frame_obj = g.frame_obj.take();
+        // The frame is on the expression's line, as its code object's positions are.
+        frame.line = comp.span.line;
+        frame.stmt_span = comp.span;
         let GenBody::Comp(_, iters) = &mut g.body else {
             unreachable!("a generator expression's generator");
         };
@@ -346,6 +349,7 @@ impl Interp<'_> {
     ) -> R<Resumed> {
         let doing = std::mem::replace(&mut path[depth].doing, Doing::Start);
         f.line = s.pos.line;
+        f.stmt_span = s.span;
         if matches!(doing, Doing::Start) {
             self.step()?;
         }
@@ -384,6 +388,7 @@ impl Interp<'_> {
                 loop {
                     if !in_body {
                         f.line = s.pos.line;
+                        f.stmt_span = s.span;
                         let cv = self.eval(f, c)?;
                         let go = self.truthy(&cv)?;
                         drop(cv);
@@ -426,6 +431,7 @@ impl Interp<'_> {
                     if !in_body {
                         self.step()?;
                         f.line = s.pos.line;
+                        f.stmt_span = s.span;
                         let Some(item) = self.iter_next(&mut iter)? else {
                             drop(iter);
                             path[depth].doing = Doing::ForElse;

@@ -130,7 +130,7 @@ pub struct Failure {
     /// What stopped the run (an exception object is given here as its class and `str()`).
     pub fault: Fault,
     /// Traceback entries, outermost first.
-    pub traceback: Vec<(u32, Rc<str>)>,
+    pub traceback: Vec<(u32, Rc<str>, Span)>,
     /// The exceptions printed before it, oldest first: its `__cause__` or `__context__`,
     /// theirs, and so on.
     pub chain: Vec<ChainLink>,
@@ -140,7 +140,7 @@ pub struct Failure {
 #[derive(Debug, Clone)]
 pub struct ChainLink {
     /// Its traceback entries, outermost first.
-    pub traceback: Vec<(u32, Rc<str>)>,
+    pub traceback: Vec<(u32, Rc<str>, Span)>,
     /// Its last line (`KeyError: 'a'`).
     pub last_line: String,
     /// `true`: the next exception was raised `from` this one ("direct cause"); `false`: while
@@ -158,6 +158,8 @@ struct Frame<'a> {
     locals: Vec<Option<Value>>,
     /// The line of the statement running (for the traceback).
     line: u32,
+    /// And its extent (where the traceback points when the statement itself raises).
+    stmt_span: Span,
     /// Its frame object, once an exception has passed through it.
     frame_obj: Option<Rc<FrameObj>>,
 }
@@ -169,6 +171,7 @@ impl<'a> Frame<'a> {
             code,
             locals,
             line: caller.map_or(0, |p| p.line),
+            stmt_span: caller.map_or(Span::default(), |p| p.stmt_span),
             frame_obj: None,
         }
     }
@@ -202,6 +205,10 @@ pub struct Interp<'o> {
     /// The frame depth where a bare `raise` (or the re-raise at the end of an `except` that
     /// matched nothing, or of a `finally`) raised: that frame is already in the traceback.
     reraised_at: Option<usize>,
+    /// Where the exception being raised was raised in the frame it is leaving: the innermost
+    /// expression whose evaluation failed (`tb_lasti`'s position), until the traceback
+    /// entry takes it.
+    err_span: Option<Span>,
     /// Where `--trace` writes name events, when it is on.
     trace: Option<TraceSink>,
     /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
@@ -233,6 +240,7 @@ impl<'o> Interp<'o> {
             tb: None,
             handling: Vec::new(),
             reraised_at: None,
+            err_span: None,
             trace: None,
             printed: None,
             maxsize: Vec::new(),

@@ -19,6 +19,7 @@ impl Interp<'_> {
 
     pub(super) fn exec_stmt(&mut self, f: &mut Frame, s: &Stmt) -> R<Flow> {
         f.line = s.pos.line;
+        f.stmt_span = s.span;
         self.step()?;
         match &s.kind {
             StmtKind::Expr(e) => {
@@ -33,9 +34,10 @@ impl Interp<'_> {
                 self.store(f, last, v)?;
             }
             StmtKind::AugAssign(t, op, e) => self.aug_assign(f, t, *op, e)?,
-            StmtKind::Del(targets) => {
-                for t in targets {
-                    self.delete(f, t)?;
+            StmtKind::Del(targets, spans) => {
+                // Each DELETE_* is at its target.
+                for (t, span) in targets.iter().zip(spans) {
+                    self.delete(f, t).map_err(|e| self.at(span, e))?;
                 }
             }
             StmtKind::If(c, a, b) => {
@@ -51,6 +53,7 @@ impl Interp<'_> {
             StmtKind::While(c, body, orelse) => loop {
                 // The test runs on the `while` line again after each pass.
                 f.line = s.pos.line;
+                f.stmt_span = s.span;
                 let cv = self.eval(f, c)?;
                 let go = self.truthy(&cv)?;
                 drop(cv);
@@ -79,6 +82,7 @@ impl Interp<'_> {
                     self.step()?;
                     // FOR_ITER is on the `for` line (`dictionary changed size` is raised there).
                     f.line = s.pos.line;
+                    f.stmt_span = s.span;
                     let Some(item) = self.iter_next(&mut iter)? else {
                         drop(iter);
                         return self.exec_block(f, orelse);
@@ -155,9 +159,13 @@ impl Interp<'_> {
                 };
                 self.store_name(f, name, v)?;
             }
-            StmtKind::Assert(c, msg) => {
+            StmtKind::Assert(c, msg, test_span) => {
                 let cv = self.eval(f, c)?;
                 if !self.truthy(&cv)? {
+                    // RAISE_VARARGS is at a comparison's position, else the statement's.
+                    if *test_span != Span::default() {
+                        self.err_span = Some(*test_span);
+                    }
                     // LOAD_ASSERTION_ERROR, then AssertionError(msg) called (the message
                     // is its one argument, whatever it is) or the class raised as it is.
                     let args = match msg {
@@ -180,20 +188,25 @@ impl Interp<'_> {
                 let r = self.inplace(op, cur, v)?;
                 self.store_name(f, n, r)
             }
-            Target::Subscript(oe, ie) => {
+            Target::Subscript(oe, ie, span) => {
+                // BINARY_SUBSCR and STORE_SUBSCR are at the target, the operation at the
+                // statement.
                 let obj = self.eval(f, oe)?;
                 let idx = self.eval_index(f, ie)?;
-                let cur = Value::Obj(self.getitem(&obj, &idx)?);
+                let cur = self.getitem(&obj, &idx).map_err(|e| self.at(span, e))?;
                 let v = self.eval(f, e)?;
-                let r = self.inplace(op, cur, v)?;
-                self.setitem(&obj, &idx, r)
+                let r = self.inplace(op, Value::Obj(cur), v)?;
+                self.setitem(&obj, &idx, r).map_err(|e| self.at(span, e))
             }
-            Target::Attr(oe, name) => {
+            Target::Attr(oe, name, span) => {
                 let obj = self.eval(f, oe)?;
-                let cur = self.get_attr(obj.clone(), name)?;
+                let cur = self
+                    .get_attr(obj.clone(), name)
+                    .map_err(|e| self.at(span, e))?;
                 let v = self.eval(f, e)?;
                 let r = self.inplace(op, cur, v)?;
                 self.set_attr(&obj, name, Some(r))
+                    .map_err(|e| self.at(span, e))
             }
             Target::Tuple(..) | Target::Starred(_) => unreachable!("refused by the compiler"),
         }
@@ -294,18 +307,21 @@ impl Interp<'_> {
     pub(super) fn store(&mut self, f: &mut Frame, t: &Target, v: Value) -> R<()> {
         match t {
             Target::Name(n) => self.store_name(f, n, v),
-            Target::Subscript(oe, ie) => {
+            Target::Subscript(oe, ie, span) => {
                 let obj = self.eval(f, oe)?;
                 let idx = self.eval_index(f, ie)?;
-                self.setitem(&obj, &idx, v)
+                self.setitem(&obj, &idx, v).map_err(|e| self.at(span, e))
             }
-            Target::Attr(oe, name) => {
+            Target::Attr(oe, name, span) => {
                 let obj = self.eval(f, oe)?;
                 self.set_attr(&obj, name, Some(v))
+                    .map_err(|e| self.at(span, e))
             }
-            Target::Tuple(ts, _) => {
+            Target::Tuple(ts, _, span) => {
                 if let Some(star) = ts.iter().position(|t| matches!(t, Target::Starred(_))) {
-                    let items = self.unpack_ex(v, star, ts.len() - star - 1)?;
+                    let items = self
+                        .unpack_ex(v, star, ts.len() - star - 1)
+                        .map_err(|e| self.at(span, e))?;
                     for (t, it) in ts.iter().zip(items) {
                         let t = match t {
                             Target::Starred(inner) => inner,
@@ -315,7 +331,7 @@ impl Interp<'_> {
                     }
                     return Ok(());
                 }
-                let items = self.unpack(v, ts.len())?;
+                let items = self.unpack(v, ts.len()).map_err(|e| self.at(span, e))?;
                 for (t, it) in ts.iter().zip(items) {
                     self.store(f, t, Value::Obj(it))?;
                 }
@@ -445,16 +461,17 @@ impl Interp<'_> {
                 },
             },
             Target::Name(Name::Local(i, id)) => self.delete_local(f, *i, id),
-            Target::Subscript(oe, ie) => {
+            Target::Subscript(oe, ie, span) => {
                 let obj = self.eval(f, oe)?;
                 let idx = self.eval_index(f, ie)?;
-                self.delitem(&obj, &idx)
+                self.delitem(&obj, &idx).map_err(|e| self.at(span, e))
             }
-            Target::Attr(oe, name) => {
+            Target::Attr(oe, name, span) => {
                 let obj = self.eval(f, oe)?;
                 self.set_attr(&obj, name, None)
+                    .map_err(|e| self.at(span, e))
             }
-            Target::Tuple(ts, _) => {
+            Target::Tuple(ts, ..) => {
                 for t in ts {
                     self.delete(f, t)?;
                 }

@@ -131,7 +131,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_target(tg, t);
                 self.consts_expr(e, t);
             }
-            StmtKind::Del(ts) => ts.iter_mut().for_each(|tg| self.consts_target(tg, t)),
+            StmtKind::Del(ts, _) => ts.iter_mut().for_each(|tg| self.consts_target(tg, t)),
             StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
                 self.consts_expr(c, t);
                 a.iter_mut()
@@ -145,7 +145,7 @@ impl<'s> Lowerer<'s> {
                     .chain(b.iter_mut())
                     .for_each(|s| self.consts_stmt(s, t));
             }
-            StmtKind::Assert(c, m) => {
+            StmtKind::Assert(c, m, _) => {
                 self.consts_expr(c, t);
                 if let Some(m) = m {
                     self.consts_expr(m, t);
@@ -200,12 +200,12 @@ impl<'s> Lowerer<'s> {
     pub(super) fn consts_target(&mut self, tg: &mut Target, t: &mut ConstTable) {
         match tg {
             Target::Name(_) => {}
-            Target::Subscript(a, b) => {
+            Target::Subscript(a, b, _) => {
                 self.consts_expr(a, t);
                 self.consts_expr(b, t);
             }
-            Target::Attr(a, _) => self.consts_expr(a, t),
-            Target::Tuple(ts, _) => ts.iter_mut().for_each(|x| self.consts_target(x, t)),
+            Target::Attr(a, _, _) => self.consts_expr(a, t),
+            Target::Tuple(ts, ..) => ts.iter_mut().for_each(|x| self.consts_target(x, t)),
             Target::Starred(x) => self.consts_target(x, t),
         }
     }
@@ -216,7 +216,7 @@ impl<'s> Lowerer<'s> {
                 let i = self.register(&mut t.consts, &mut t.keys, o.clone());
                 *e = Expr::Const(i);
             }
-            Expr::Const(_) | Expr::Name(_) => {}
+            Expr::Const(_) | Expr::Name(..) => {}
             Expr::Tuple(items) => {
                 items.iter_mut().for_each(|x| self.consts_expr(x, t));
                 // fold_tuple_on_constants: a tuple whose every item is a LOAD_CONST (an
@@ -237,8 +237,10 @@ impl<'s> Lowerer<'s> {
             Expr::List { items, .. } | Expr::BoolOp(_, items) => {
                 items.iter_mut().for_each(|x| self.consts_expr(x, t))
             }
-            Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => self.consts_expr(x, t),
-            Expr::Dict(chunks) => {
+            Expr::ConstList(x) | Expr::Unary(_, x, _) | Expr::Attr(x, _, _) => {
+                self.consts_expr(x, t)
+            }
+            Expr::Dict(chunks, _) => {
                 for c in chunks {
                     match c {
                         DictChunk::Map(ps) | DictChunk::Big(ps) => {
@@ -254,11 +256,11 @@ impl<'s> Lowerer<'s> {
                     }
                 }
             }
-            Expr::BinOp(_, a, b) | Expr::Subscript(a, b) => {
+            Expr::BinOp(_, a, b, _) | Expr::Subscript(a, b, _) => {
                 self.consts_expr(a, t);
                 self.consts_expr(b, t);
             }
-            Expr::Compare(a, rest) => {
+            Expr::Compare(a, rest, _) => {
                 self.consts_expr(a, t);
                 rest.iter_mut().for_each(|(_, x)| self.consts_expr(x, t));
             }

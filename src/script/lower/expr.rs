@@ -61,7 +61,7 @@ impl<'s> Lowerer<'s> {
             }
             "identifier" => {
                 let id = self.text(n);
-                Expr::Name(self.load_name(n, id)?)
+                Expr::Name(self.load_name(n, id)?, self.span(n))
             }
             "parenthesized_expression" => {
                 let kids = named_children(n);
@@ -100,7 +100,7 @@ impl<'s> Lowerer<'s> {
                 };
                 let a = self.expr(n.child_by_field_name("left").expect("left"))?;
                 let b = self.expr(n.child_by_field_name("right").expect("right"))?;
-                self.fold_binop(op, a, b)
+                self.fold_binop(op, a, b, self.span(n))
             }
             "unary_operator" => {
                 let op_node = n.child_by_field_name("operator").expect("operator");
@@ -110,11 +110,11 @@ impl<'s> Lowerer<'s> {
                     _ => UnOp::Invert,
                 };
                 let a = self.expr(n.child_by_field_name("argument").expect("argument"))?;
-                self.fold_unary(op, a)
+                self.fold_unary(op, a, self.span(n))
             }
             "not_operator" => {
                 let a = self.expr(n.child_by_field_name("argument").expect("argument"))?;
-                self.fold_unary(UnOp::Not, a)
+                self.fold_unary(UnOp::Not, a, self.span(n))
             }
             "boolean_operator" => {
                 let op = self.text(n.child_by_field_name("operator").expect("operator"));
@@ -150,11 +150,11 @@ impl<'s> Lowerer<'s> {
             "attribute" => {
                 let obj = self.expr(n.child_by_field_name("object").expect("object"))?;
                 let attr = self.text(n.child_by_field_name("attribute").expect("attribute"));
-                Expr::Attr(Box::new(obj), attr.into())
+                Expr::Attr(Box::new(obj), attr.into(), self.span(n))
             }
             "subscript" => {
                 let (v, i) = self.subscript_parts(n)?;
-                self.fold_subscr(v, i)
+                self.fold_subscr(v, i, self.span(n))
             }
             "list_comprehension" => self.comprehension(n, false, false)?,
             "generator_expression" => self.comprehension(n, false, true)?,
@@ -258,7 +258,7 @@ impl<'s> Lowerer<'s> {
             }
             rest.push((op, e));
         }
-        Ok(Expr::Compare(Box::new(first), rest))
+        Ok(Expr::Compare(Box::new(first), rest, self.span(n)))
     }
 
     /// A call; `obj.name(...)` is a method call, as `maybe_optimize_method_call` compiles
@@ -335,7 +335,7 @@ impl<'s> Lowerer<'s> {
         // `maybe_optimize_method_call` gives up on unpacking: the bound method is made.
         let (recv, func) = match (recv, func) {
             (Some((obj, name)), None) if Expr::is_call_ex(&args, &kwargs) => {
-                (None, Some(Expr::Attr(Box::new(obj), name)))
+                (None, Some(Expr::Attr(Box::new(obj), name, self.span(f))))
             }
             other => other,
         };
@@ -345,12 +345,15 @@ impl<'s> Lowerer<'s> {
                 name,
                 args,
                 kwargs,
+                span: self.span(n),
+                attr_span: self.span(f),
             },
             (None, Some(func)) => Expr::Call {
                 ex: Expr::is_call_ex(&args, &kwargs),
                 func: Box::new(func),
                 args,
                 kwargs,
+                span: self.span(n),
             },
             (None, None) => unreachable!(),
         })
@@ -358,6 +361,7 @@ impl<'s> Lowerer<'s> {
 
     /// `compiler_dict` / `compiler_subdict` of 3.11.
     fn dict_display(&mut self, n: Node) -> Res<Expr> {
+        let span = self.span(n);
         let mut pairs = Vec::new();
         for c in named_children(n) {
             if c.kind() != "pair" {
@@ -406,7 +410,7 @@ impl<'s> Lowerer<'s> {
                 chunks.push(DictChunk::Map(part));
             }
         }
-        Ok(Expr::Dict(chunks))
+        Ok(Expr::Dict(chunks, span))
     }
 
     /// `compiler_comprehension`: the outermost iterable in the enclosing scope, the rest in
@@ -501,6 +505,7 @@ impl<'s> Lowerer<'s> {
             value,
             gens,
             code,
+            span: self.span(n),
         })))
     }
 

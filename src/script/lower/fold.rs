@@ -148,7 +148,7 @@ impl<'s> Lowerer<'s> {
 
     /// `fold_binop`: two constants and an operator the optimizer may fold (see
     /// [`fold_allowed`]) become the result; a fold that raises is left for run time.
-    pub(super) fn fold_binop(&mut self, op: BinOp, a: Expr, b: Expr) -> Expr {
+    pub(super) fn fold_binop(&mut self, op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
         // `'%s: %r' % (x, y)` with a tuple that is not constant becomes an f-string.
         if op == BinOp::Mod
             && let Expr::Lit(f) = &a
@@ -158,9 +158,9 @@ impl<'s> Lowerer<'s> {
             let Expr::Tuple(elts) = b else {
                 unreachable!("matched above")
             };
-            return match self.optimize_format(&fmt.to_string(), elts) {
+            return match self.optimize_format(&fmt.to_string(), elts, span) {
                 Ok(joined) => joined,
-                Err(elts) => Expr::BinOp(op, Box::new(a), Box::new(Expr::Tuple(elts))),
+                Err(elts) => Expr::BinOp(op, Box::new(a), Box::new(Expr::Tuple(elts)), span),
             };
         }
         if let (Expr::Lit(x), Expr::Lit(y)) = (&a, &b)
@@ -169,14 +169,19 @@ impl<'s> Lowerer<'s> {
         {
             return self.folded(v);
         }
-        Expr::BinOp(op, Box::new(a), Box::new(b))
+        Expr::BinOp(op, Box::new(a), Box::new(b), span)
     }
 
     /// `optimize_format` (3.11's `ast_opt.c`): a format of only `%s`, `%r` and `%a` (with
     /// `-`, a width and a precision of at most two digits) and exactly one unit per item is
     /// the f-string it means, so no argument tuple is built. Anything else gives the items
     /// back.
-    fn optimize_format(&mut self, fmt: &str, elts: Vec<Expr>) -> Result<Expr, Vec<Expr>> {
+    fn optimize_format(
+        &mut self,
+        fmt: &str,
+        elts: Vec<Expr>,
+        span: Span,
+    ) -> Result<Expr, Vec<Expr>> {
         let cs: Vec<char> = fmt.chars().collect();
         // (literal text, or (conversion, spec) of the next item)
         let mut plan: Vec<Result<String, (char, String)>> = Vec::new();
@@ -224,6 +229,7 @@ impl<'s> Lowerer<'s> {
                     conversion: Some(conv),
                     spec: (!spec.is_empty())
                         .then(|| Box::new(self.parsed_lit(PyStr::new(&spec).into_obj()))),
+                    span,
                 },
             });
         }
@@ -232,7 +238,7 @@ impl<'s> Lowerer<'s> {
 
     /// `fold_unaryop`: an operator on a constant becomes the result; `not` of a single
     /// `in`/`is` comparison becomes the negated comparison.
-    pub(super) fn fold_unary(&mut self, op: UnOp, a: Expr) -> Expr {
+    pub(super) fn fold_unary(&mut self, op: UnOp, a: Expr, span: Span) -> Expr {
         if let Expr::Lit(x) = &a
             && let Ok(v) = ops::unary_op(op, x)
         {
@@ -240,14 +246,14 @@ impl<'s> Lowerer<'s> {
         }
         // `not (a in b)` → `a not in b`, `not (a is b)` → `a is not b`.
         if op == UnOp::Not
-            && let Expr::Compare(_, rest) = &a
+            && let Expr::Compare(_, rest, _) = &a
             && rest.len() == 1
             && matches!(
                 rest[0].0,
                 CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot
             )
         {
-            let Expr::Compare(l, mut rest) = a else {
+            let Expr::Compare(l, mut rest, _) = a else {
                 unreachable!()
             };
             rest[0].0 = match rest[0].0 {
@@ -256,9 +262,9 @@ impl<'s> Lowerer<'s> {
                 CmpOp::Is => CmpOp::IsNot,
                 _ => CmpOp::Is,
             };
-            return Expr::Compare(l, rest);
+            return Expr::Compare(l, rest, span);
         }
-        Expr::Unary(op, Box::new(a))
+        Expr::Unary(op, Box::new(a), span)
     }
 
     /// `fold_tuple` (`make_const_tuple`): a tuple display of constants becomes one constant.
@@ -285,13 +291,13 @@ impl<'s> Lowerer<'s> {
     }
 
     /// `fold_subscr`: a constant subscripted by a constant (`'abc'[0]`, `(1, 2)[1]`).
-    pub(super) fn fold_subscr(&mut self, v: Expr, i: Expr) -> Expr {
+    pub(super) fn fold_subscr(&mut self, v: Expr, i: Expr, span: Span) -> Expr {
         if let (Expr::Lit(a), Expr::Lit(b)) = (&v, &i)
             && let Ok(r) = ops::getitem_const(a, b)
         {
             return self.folded(r);
         }
-        Expr::Subscript(Box::new(v), Box::new(i))
+        Expr::Subscript(Box::new(v), Box::new(i), span)
     }
 }
 

@@ -12,7 +12,7 @@ use tree_sitter::Node;
 
 use super::syntax::{all_children, named_children};
 use super::{Lowerer, Res};
-use crate::script::ast::Expr;
+use crate::script::ast::{Expr, Span};
 use crate::types::str::PyStr;
 
 /// The parts of a JoinedStr being built: constants merge with their neighbours.
@@ -32,7 +32,22 @@ impl Lowerer<'_> {
 
     /// The f-string (or concatenation holding one) made of the `string` nodes `nodes`.
     pub(super) fn fstring(&mut self, nodes: &[Node]) -> Res<Expr> {
+        let outer = self.fstring_span;
+        let r = self.fstring_parts(nodes);
+        self.fstring_span = outer;
+        r
+    }
+
+    fn fstring_parts(&mut self, nodes: &[Node]) -> Res<Expr> {
         let mut acc = Parts::default();
+        if let (Some(a), Some(b)) = (nodes.first(), nodes.last()) {
+            let (a, b) = (self.span(*a), self.span(*b));
+            self.fstring_span = Span {
+                end_line: b.end_line,
+                end_col: b.end_col,
+                ..a
+            };
+        }
         for &n in nodes {
             if !self.is_fstring(n) {
                 let s = self.string(n)?;
@@ -147,6 +162,7 @@ impl Lowerer<'_> {
             value: Box::new(value),
             conversion,
             spec,
+            span: self.fstring_span,
         });
         Ok(())
     }

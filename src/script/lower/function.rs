@@ -150,9 +150,13 @@ impl<'s> Lowerer<'s> {
         }
         let stmts = match block {
             Some(b) => self.block_children(b),
-            None => self
-                .expr(at)
-                .map(|e| vec![Stmt::new(self.pos(at), StmtKind::Return(Some(e)))]),
+            None => self.expr(at).map(|e| {
+                vec![Stmt::new(
+                    self.pos(at),
+                    self.span(at),
+                    StmtKind::Return(Some(e)),
+                )]
+            }),
         };
         let scope = self.scopes.pop().expect("function scope");
         self.closing_trys = closing_trys;
@@ -202,10 +206,13 @@ impl<'s> Lowerer<'s> {
             // arena does not hold it).
             pos: (!pos_defaults.is_empty()).then(|| super::fold::cfg_folded_tuple(pos_defaults)),
             kw: (!kw_keys.is_empty()).then(|| {
-                Expr::Dict(vec![DictChunk::ConstKeys(
-                    Box::new(Expr::Lit(PyTuple::new(kw_keys).into_obj())),
-                    kw_values,
-                )])
+                Expr::Dict(
+                    vec![DictChunk::ConstKeys(
+                        Box::new(Expr::Lit(PyTuple::new(kw_keys).into_obj())),
+                        kw_values,
+                    )],
+                    Span::default(),
+                )
             }),
         })
     }

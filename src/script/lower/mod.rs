@@ -104,6 +104,8 @@ const MAX_SOURCE_BYTES: usize = 10 << 20;
 struct Lowerer<'s> {
     src: &'s str,
     line_starts: Vec<usize>,
+    /// The f-string being lowered (its fields' `FORMAT_VALUE` are at it).
+    fstring_span: Span,
     arena: Vec<Obj>,
     cache: HashMap<ConstKey, Obj>,
     scopes: Vec<Scope>,
@@ -161,6 +163,7 @@ impl<'s> Lowerer<'s> {
         Lowerer {
             src,
             line_starts,
+            fstring_span: Span::default(),
             arena: Vec::new(),
             cache: HashMap::new(),
             scopes: Vec::new(),

@@ -315,7 +315,7 @@ impl<'s> Varnames<'s> {
                 self.target(t);
                 self.expr(e);
             }
-            StmtKind::Del(ts) => ts.iter().for_each(|t| self.target(t)),
+            StmtKind::Del(ts, _) => ts.iter().for_each(|t| self.target(t)),
             StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
                 self.expr(c);
                 a.iter().chain(b).for_each(|s| self.stmt(s));
@@ -325,7 +325,7 @@ impl<'s> Varnames<'s> {
                 self.target(t);
                 a.iter().chain(b).for_each(|s| self.stmt(s));
             }
-            StmtKind::Assert(c, m) => {
+            StmtKind::Assert(c, m, _) => {
                 self.expr(c);
                 if let Some(m) = m {
                     self.expr(m);
@@ -364,12 +364,12 @@ impl<'s> Varnames<'s> {
     pub(super) fn target(&mut self, t: &Target) {
         match t {
             Target::Name(n) => self.name(n),
-            Target::Subscript(a, b) => {
+            Target::Subscript(a, b, _) => {
                 self.expr(a);
                 self.expr(b);
             }
-            Target::Attr(a, _) => self.expr(a),
-            Target::Tuple(ts, _) => ts.iter().for_each(|t| self.target(t)),
+            Target::Attr(a, _, _) => self.expr(a),
+            Target::Tuple(ts, ..) => ts.iter().for_each(|t| self.target(t)),
             Target::Starred(x) => self.target(x),
         }
     }
@@ -377,12 +377,12 @@ impl<'s> Varnames<'s> {
     pub(super) fn expr(&mut self, e: &Expr) {
         match e {
             Expr::Lit(_) | Expr::Const(_) => {}
-            Expr::Name(n) => self.name(n),
+            Expr::Name(n, _) => self.name(n),
             Expr::List { items, .. } | Expr::Tuple(items) | Expr::BoolOp(_, items) => {
                 items.iter().for_each(|x| self.expr(x))
             }
-            Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => self.expr(x),
-            Expr::Dict(chunks) => {
+            Expr::ConstList(x) | Expr::Unary(_, x, _) | Expr::Attr(x, _, _) => self.expr(x),
+            Expr::Dict(chunks, _) => {
                 for c in chunks {
                     match c {
                         DictChunk::Map(ps) | DictChunk::Big(ps) => {
@@ -398,11 +398,11 @@ impl<'s> Varnames<'s> {
                     }
                 }
             }
-            Expr::BinOp(_, a, b) | Expr::Subscript(a, b) => {
+            Expr::BinOp(_, a, b, _) | Expr::Subscript(a, b, _) => {
                 self.expr(a);
                 self.expr(b);
             }
-            Expr::Compare(a, rest) => {
+            Expr::Compare(a, rest, _) => {
                 self.expr(a);
                 rest.iter().for_each(|(_, x)| self.expr(x));
             }

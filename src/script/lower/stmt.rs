@@ -92,7 +92,7 @@ impl<'s> Lowerer<'s> {
                                 })?;
                             let value = self.expr(right)?;
                             let target = self.target(left)?;
-                            if let Target::Tuple(_, p) = target {
+                            if let Target::Tuple(_, p, _) = target {
                                 return Err(CompileError::Syntax {
                                     pos: p,
                                     msg:
@@ -108,17 +108,19 @@ impl<'s> Lowerer<'s> {
                 }
             }
             "delete_statement" => {
-                let mut targets = Vec::new();
+                let (mut targets, mut spans) = (Vec::new(), Vec::new());
                 for c in named_children(n) {
                     if c.kind() == "expression_list" {
                         for d in named_children(c) {
                             targets.push(self.target(d)?);
+                            spans.push(self.span(d));
                         }
                     } else {
                         targets.push(self.target(c)?);
+                        spans.push(self.span(c));
                     }
                 }
-                StmtKind::Del(targets)
+                StmtKind::Del(targets, spans)
             }
             "if_statement" => self.if_stmt(n)?,
             "while_statement" => {
@@ -188,6 +190,7 @@ impl<'s> Lowerer<'s> {
                     let name = self.store_name(&bind);
                     out.push(Stmt::new(
                         self.pos(c),
+                        self.span(c),
                         StmtKind::Import {
                             module,
                             attr: None,
@@ -220,6 +223,7 @@ impl<'s> Lowerer<'s> {
                     let name = self.store_name(&bind);
                     out.push(Stmt::new(
                         self.pos(c),
+                        self.span(c),
                         StmtKind::Import {
                             module,
                             attr: Some(attr),
@@ -236,7 +240,16 @@ impl<'s> Lowerer<'s> {
                     Some(m) => Some(self.expr(*m)?),
                     None => None,
                 };
-                StmtKind::Assert(cond, msg)
+                // A comparison's jump leaves its position to the raise.
+                let mut test = &cond;
+                while let Expr::Unary(UnOp::Not, inner, _) = test {
+                    test = inner;
+                }
+                let span = match test {
+                    Expr::Compare(_, _, s) => *s,
+                    _ => Span::default(),
+                };
+                StmtKind::Assert(cond, msg, span)
             }
             "try_statement" => self.try_stmt(n)?,
             "raise_statement" => {
@@ -256,7 +269,7 @@ impl<'s> Lowerer<'s> {
             "future_import_statement" => return self.unsupported_node(n),
             _ => return self.unsupported_node(n),
         };
-        out.push(Stmt::new(pos, kind));
+        out.push(Stmt::new(pos, self.span(n), kind));
         Ok(())
     }
 
@@ -293,6 +306,7 @@ impl<'s> Lowerer<'s> {
                 let orelse = self.else_chain(rest)?;
                 Ok(vec![Stmt::new(
                     self.pos(*first),
+                    self.span(*first),
                     StmtKind::If(cond, body, orelse),
                 )])
             }
@@ -461,7 +475,7 @@ impl<'s> Lowerer<'s> {
             }
             "subscript" => {
                 let (v, i) = self.subscript_parts(n)?;
-                Ok(Target::Subscript(v, i))
+                Ok(Target::Subscript(v, i, self.span(n)))
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
             | "list" => {
@@ -480,7 +494,7 @@ impl<'s> Lowerer<'s> {
                         ts.push(self.target(c)?);
                     }
                 }
-                Ok(Target::Tuple(ts, self.pos(n)))
+                Ok(Target::Tuple(ts, self.pos(n), self.span(n)))
             }
             "parenthesized_expression" => {
                 let kids = named_children(n);
@@ -489,7 +503,7 @@ impl<'s> Lowerer<'s> {
             "attribute" => {
                 let obj = self.expr(n.child_by_field_name("object").expect("object"))?;
                 let attr = self.text(n.child_by_field_name("attribute").expect("attribute"));
-                Ok(Target::Attr(obj, attr.into()))
+                Ok(Target::Attr(obj, attr.into(), self.span(n)))
             }
             "list_splat_pattern" | "list_splat" => Err(CompileError::Syntax {
                 pos: self.pos(n),

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{CompileError, Lowerer, Res};
-use crate::script::ast::Pos;
+use crate::script::ast::{Pos, Span};
 
 /// Whether a body starts with a string literal (`_PyAST_GetDocString` before the optimizer
 /// runs: a string only folding makes, as `'abc'[0]`, is not a docstring, nor is an f-string,
@@ -95,6 +95,17 @@ pub(super) fn construct_name(kind: &str) -> String {
 }
 
 impl<'s> Lowerer<'s> {
+    /// The node's extent as CPython's positions give it: lines from 1, byte columns.
+    pub(super) fn span(&self, n: Node) -> Span {
+        let (a, b) = (n.start_position(), n.end_position());
+        Span {
+            line: a.row as u32 + 1,
+            col: a.column as u32,
+            end_line: b.row as u32 + 1,
+            end_col: b.column as u32,
+        }
+    }
+
     pub(super) fn pos(&self, n: Node) -> Pos {
         let p = n.start_position();
         let start = self.line_starts.get(p.row).copied().unwrap_or(0);

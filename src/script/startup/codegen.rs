@@ -92,11 +92,11 @@ impl Compiler {
             StmtKind::AugAssign(t, op, e) => {
                 match t {
                     Target::Name(n) => self.name(n, "ld"),
-                    Target::Subscript(a, b) => {
+                    Target::Subscript(a, b, _) => {
                         self.expr(code, a);
                         self.expr(code, b);
                     }
-                    Target::Attr(a, n) => {
+                    Target::Attr(a, n, _) => {
                         self.expr(code, a);
                         self.attr(n, "ld");
                     }
@@ -106,7 +106,7 @@ impl Compiler {
                 self.unit().tok(&format!("aug{op:?}"));
                 self.target(code, t, "st");
             }
-            StmtKind::Del(ts) => ts.iter().for_each(|t| self.target(code, t, "del")),
+            StmtKind::Del(ts, _) => ts.iter().for_each(|t| self.target(code, t, "del")),
             StmtKind::If(c, a, b) => {
                 self.unit().tok("if");
                 let t = self.test(code, c);
@@ -240,7 +240,7 @@ impl Compiler {
                 self.unit().tok("raise");
                 self.unit().dead = true;
             }
-            StmtKind::Assert(c, m) => {
+            StmtKind::Assert(c, m, _) => {
                 self.unit().tok("assert");
                 self.expr(code, c);
                 if let Some(m) = m {
@@ -269,7 +269,7 @@ impl Compiler {
             Some(other) => self.expr(code, other),
             None => {}
         }
-        if let Some(Expr::Dict(chunks)) = &d.kw
+        if let Some(Expr::Dict(chunks, _)) = &d.kw
             && let [DictChunk::ConstKeys(k, vs)] = &chunks[..]
         {
             self.sim.pop(Fl::List);
@@ -313,16 +313,16 @@ impl Compiler {
     fn target(&mut self, code: &Code, t: &Target, op: &str) {
         match t {
             Target::Name(n) => self.name(n, op),
-            Target::Subscript(a, b) => {
+            Target::Subscript(a, b, _) => {
                 self.expr(code, a);
                 self.expr(code, b);
                 self.unit().tok(&format!("{op}sub"));
             }
-            Target::Attr(a, n) => {
+            Target::Attr(a, n, _) => {
                 self.expr(code, a);
                 self.attr(n, op);
             }
-            Target::Tuple(ts, _) => {
+            Target::Tuple(ts, ..) => {
                 self.unit().tok(&format!("unpack{}", ts.len()));
                 ts.iter().for_each(|x| self.target(code, x, op));
             }
@@ -348,7 +348,7 @@ impl Compiler {
                 let k = self.const_of(code, *i);
                 self.load_const(k)
             }
-            Expr::Name(n) => self.name(n, "ld"),
+            Expr::Name(n, _) => self.name(n, "ld"),
             Expr::List { items, .. } => {
                 self.unit().tok(&format!("list{}", items.len()));
                 items.iter().for_each(|x| self.expr(code, x));
@@ -383,15 +383,15 @@ impl Compiler {
                 self.unit().tok("constlist");
                 self.built_tuple(code, x);
             }
-            Expr::Unary(op, x) => {
+            Expr::Unary(op, x, _) => {
                 self.expr(code, x);
                 self.unit().tok(&format!("{op:?}"));
             }
-            Expr::Attr(x, a) => {
+            Expr::Attr(x, a, _) => {
                 self.expr(code, x);
                 self.attr(a, "ld");
             }
-            Expr::Dict(chunks) => {
+            Expr::Dict(chunks, _) => {
                 for c in chunks {
                     match c {
                         DictChunk::Map(ps) | DictChunk::Big(ps) => {
@@ -409,17 +409,17 @@ impl Compiler {
                     }
                 }
             }
-            Expr::BinOp(op, a, b) => {
+            Expr::BinOp(op, a, b, _) => {
                 self.expr(code, a);
                 self.expr(code, b);
                 self.unit().tok(&format!("{op:?}"));
             }
-            Expr::Subscript(a, b) => {
+            Expr::Subscript(a, b, _) => {
                 self.expr(code, a);
                 self.expr(code, b);
                 self.unit().tok("sub");
             }
-            Expr::Compare(a, rest) => {
+            Expr::Compare(a, rest, _) => {
                 self.expr(code, a);
                 for (op, x) in rest {
                     self.expr(code, x);
@@ -462,6 +462,7 @@ impl Compiler {
                 args,
                 kwargs,
                 ex: true,
+                ..
             } => {
                 // compiler_call_helper's ex_call: the arguments as a list made a tuple; the
                 // keywords as dicts, runs of plain ones by compiler_subkwargs (a constant
@@ -497,6 +498,7 @@ impl Compiler {
                 name,
                 args,
                 kwargs,
+                ..
             } => {
                 self.expr(code, recv);
                 self.attr(name, "meth");
@@ -516,6 +518,7 @@ impl Compiler {
                 value,
                 conversion,
                 spec,
+                ..
             } => {
                 self.expr(code, value);
                 if let Some(s) = spec {

@@ -23,7 +23,7 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
                 blocks_target(t, out);
                 blocks_expr(e, out);
             }
-            StmtKind::Del(ts) => ts.iter().for_each(|t| blocks_target(t, out)),
+            StmtKind::Del(ts, _) => ts.iter().for_each(|t| blocks_target(t, out)),
             StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
                 blocks_expr(c, out);
                 blocks_stmts(a, out);
@@ -43,7 +43,7 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
                 blocks_stmts(&f.code.body, &mut b.children);
                 out.push(b);
             }
-            StmtKind::Assert(c, m) => {
+            StmtKind::Assert(c, m, _) => {
                 blocks_expr(c, out);
                 if let Some(m) = m {
                     blocks_expr(m, out);
@@ -81,24 +81,24 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
 fn blocks_target(t: &Target, out: &mut Vec<Block>) {
     match t {
         Target::Name(_) => {}
-        Target::Subscript(a, b) => {
+        Target::Subscript(a, b, _) => {
             blocks_expr(a, out);
             blocks_expr(b, out);
         }
-        Target::Attr(a, _) => blocks_expr(a, out),
-        Target::Tuple(ts, _) => ts.iter().for_each(|x| blocks_target(x, out)),
+        Target::Attr(a, _, _) => blocks_expr(a, out),
+        Target::Tuple(ts, ..) => ts.iter().for_each(|x| blocks_target(x, out)),
         Target::Starred(x) => blocks_target(x, out),
     }
 }
 
 fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
     match e {
-        Expr::Lit(_) | Expr::Const(_) | Expr::Name(_) => {}
+        Expr::Lit(_) | Expr::Const(_) | Expr::Name(..) => {}
         Expr::List { items, .. } | Expr::Tuple(items) | Expr::BoolOp(_, items) => {
             items.iter().for_each(|x| blocks_expr(x, out))
         }
-        Expr::ConstList(x) | Expr::Unary(_, x) | Expr::Attr(x, _) => blocks_expr(x, out),
-        Expr::Dict(chunks) => {
+        Expr::ConstList(x) | Expr::Unary(_, x, _) | Expr::Attr(x, _, _) => blocks_expr(x, out),
+        Expr::Dict(chunks, _) => {
             for c in chunks {
                 match c {
                     DictChunk::Map(ps) | DictChunk::Big(ps) => {
@@ -114,11 +114,11 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
                 }
             }
         }
-        Expr::BinOp(_, a, b) | Expr::Subscript(a, b) => {
+        Expr::BinOp(_, a, b, _) | Expr::Subscript(a, b, _) => {
             blocks_expr(a, out);
             blocks_expr(b, out);
         }
-        Expr::Compare(a, rest) => {
+        Expr::Compare(a, rest, _) => {
             blocks_expr(a, out);
             rest.iter().for_each(|(_, x)| blocks_expr(x, out));
         }
