@@ -74,6 +74,7 @@ TYPES = [
     ("dict_valueiterator", iter({}.values())),
     ("dict_itemiterator", iter({}.items())),
     ("range_iterator", iter(range(1))),
+    ("longrange_iterator", iter(range(2**64))),
     ("enumerate", enumerate([])),
     ("zip", zip()),
     ("list_reverseiterator", reversed([])),

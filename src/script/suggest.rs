@@ -320,6 +320,7 @@ mod tests {
                 | T::DictValueIterator
                 | T::DictItemIterator
                 | T::RangeIterator
+                | T::LongRangeIterator
                 | T::Enumerate
                 | T::Zip
                 | T::Reversed

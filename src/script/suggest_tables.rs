@@ -1366,6 +1366,38 @@ pub(crate) static DIR_RANGE_ITERATOR: [&str; 28] = [
     "__subclasshook__",
 ];
 
+/// `dir(longrange_iterator)`, the same as `dir()` of an instance.
+pub(crate) static DIR_LONGRANGE_ITERATOR: [&str; 28] = [
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__iter__",
+    "__le__",
+    "__length_hint__",
+    "__lt__",
+    "__ne__",
+    "__new__",
+    "__next__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__setstate__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+];
+
 /// `dir(enumerate)`, the same as `dir()` of an instance.
 pub(crate) static DIR_ENUMERATE: [&str; 27] = [
     "__class__",
@@ -2489,6 +2521,7 @@ pub(crate) fn dir_of_type(name: &str) -> Option<&'static [&'static str]> {
         "dict_valueiterator" => &DIR_DICT_VALUEITERATOR,
         "dict_itemiterator" => &DIR_DICT_ITEMITERATOR,
         "range_iterator" => &DIR_RANGE_ITERATOR,
+        "longrange_iterator" => &DIR_LONGRANGE_ITERATOR,
         "enumerate" => &DIR_ENUMERATE,
         "zip" => &DIR_ZIP,
         "list_reverseiterator" => &DIR_LIST_REVERSEITERATOR,

@@ -5,6 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use num_bigint::BigInt;
+
 use super::ast::{Code, FuncDef, Module};
 use super::ops::{Fault, OpResult};
 use crate::error::ExcKind;
@@ -36,7 +38,7 @@ pub enum Value {
     /// a GC object in CPython.
     Method(Rc<GcCounted<BoundMethod>>),
     /// `range(start, stop, step)`.
-    Range(Rc<(i64, i64, i64)>),
+    Range(Rc<RangeObj>),
     /// `d.keys()`, `d.values()`, `d.items()`.
     View(Rc<GcCounted<(Obj, ViewKind)>>),
     /// An iterator object (`enumerate(...)`, `zip(...)`, `reversed(...)`, `iter(...)`).
@@ -448,6 +450,7 @@ pub enum TypeTag {
     DictValueIterator,
     DictItemIterator,
     RangeIterator,
+    LongRangeIterator,
     Enumerate,
     Zip,
     /// `reversed(list)`.
@@ -494,6 +497,7 @@ impl TypeTag {
             TypeTag::DictValueIterator => "dict_valueiterator",
             TypeTag::DictItemIterator => "dict_itemiterator",
             TypeTag::RangeIterator => "range_iterator",
+            TypeTag::LongRangeIterator => "longrange_iterator",
             TypeTag::Enumerate => "enumerate",
             TypeTag::Zip => "zip",
             TypeTag::Reversed => "list_reverseiterator",
@@ -510,7 +514,7 @@ impl TypeTag {
     }
 
     /// Every tag but the exception classes, in declaration order.
-    pub const PLAIN: [TypeTag; 36] = [
+    pub const PLAIN: [TypeTag; 37] = [
         TypeTag::Int,
         TypeTag::Bool,
         TypeTag::Float,
@@ -536,6 +540,7 @@ impl TypeTag {
         TypeTag::DictValueIterator,
         TypeTag::DictItemIterator,
         TypeTag::RangeIterator,
+        TypeTag::LongRangeIterator,
         TypeTag::Enumerate,
         TypeTag::Zip,
         TypeTag::Reversed,
@@ -628,8 +633,11 @@ pub enum Iter {
         usize,
         Option<PyTuple>,
     ),
-    /// Over a range.
+    /// Over a range whose items and length fit a C long (`rangeiterobject`): the next
+    /// item, the step, the items left.
     Range(i64, i64, u64),
+    /// Over any other range (`longrangeiterobject`): the same as ints of any size.
+    LongRange(BigInt, BigInt, BigInt),
     /// `enumerate(it)`: the inner iterator (and its GC count), the next index, the
     /// recycled result tuple (`en_result`).
     Enumerate(Box<Iter>, Option<GcCounted<()>>, i128, PyTuple),
@@ -819,6 +827,7 @@ impl Iter {
             Iter::DictRev(_, _, ViewKind::Values, ..) => TypeTag::DictReverseValueIterator,
             Iter::DictRev(..) => TypeTag::DictReverseItemIterator,
             Iter::Range(..) => TypeTag::RangeIterator,
+            Iter::LongRange(..) => TypeTag::LongRangeIterator,
             Iter::Enumerate(..) => TypeTag::Enumerate,
             Iter::Zip(..) => TypeTag::Zip,
             Iter::Map(..) => TypeTag::Map,
@@ -831,7 +840,7 @@ impl Iter {
 
     /// Whether CPython allocates this iterator as a GC object.
     pub fn is_gc(&self) -> bool {
-        !matches!(self, Iter::Range(..))
+        !matches!(self, Iter::Range(..) | Iter::LongRange(..))
     }
 
     /// Its GC count, if making it made a GC object (an iterator object shared again made
@@ -874,5 +883,58 @@ impl DictSlot<'_> {
             DictSlot::Func(f) => f.0.set_dict(d.as_obj().clone()),
         }
         d
+    }
+}
+
+/// `range(start, stop, step)` (`rangeobject`): its fields are ints of any size, its length
+/// computed once (`compute_range_length`).
+#[derive(Debug)]
+pub struct RangeObj {
+    pub start: BigInt,
+    pub stop: BigInt,
+    pub step: BigInt,
+    pub len: BigInt,
+}
+
+impl RangeObj {
+    /// A range of a non-zero `step`.
+    pub fn new(start: BigInt, stop: BigInt, step: BigInt) -> RangeObj {
+        let zero = BigInt::from(0);
+        let (lo, hi, st) = if step > zero {
+            (&start, &stop, step.clone())
+        } else {
+            (&stop, &start, -step.clone())
+        };
+        let len = if lo >= hi {
+            zero
+        } else {
+            (hi - lo - 1) / st + 1
+        };
+        RangeObj {
+            start,
+            stop,
+            step,
+            len,
+        }
+    }
+
+    /// Item `k` (`0 <= k < len`).
+    pub fn item(&self, k: &BigInt) -> BigInt {
+        &self.start + k * &self.step
+    }
+
+    /// The fast iterator's fields when `range_iter` picks it (start, stop and step fit a C
+    /// long, and so does the length): the first item, the step, the length.
+    pub fn small(&self) -> Option<(i64, i64, u64)> {
+        let start = i64::try_from(&self.start).ok()?;
+        i64::try_from(&self.stop).ok()?;
+        let step = i64::try_from(&self.step).ok()?;
+        let len = i64::try_from(&self.len).ok()?;
+        Some((start, step, len as u64))
+    }
+
+    /// Whether it has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len == BigInt::from(0)
     }
 }

@@ -224,21 +224,19 @@ impl Interp<'_> {
                             o.type_name()
                         )));
                     };
-                    v.push(
-                        i64::try_from(&i).map_err(|_| {
-                            Fault::Unsupported("range() bounds beyond 64 bits".into())
-                        })?,
-                    );
+                    v.push(i);
                 }
-                let (a, b, s) = match v.len() {
-                    1 => (0, v[0], 1),
-                    2 => (v[0], v[1], 1),
-                    _ => (v[0], v[1], v[2]),
+                let mut v = v.into_iter();
+                let (a, b, s) = match (v.next(), v.next(), v.next()) {
+                    (Some(b), None, _) => (BigInt::from(0), b, BigInt::from(1)),
+                    (Some(a), Some(b), None) => (a, b, BigInt::from(1)),
+                    (Some(a), Some(b), Some(s)) => (a, b, s),
+                    _ => unreachable!("arg_range checked 1 to 3"),
                 };
-                if s == 0 {
+                if s == BigInt::from(0) {
                     return Err(exc(ExcKind::ValueError, "range() arg 3 must not be zero"));
                 }
-                Ok(Value::Range(Rc::new((a, b, s))))
+                Ok(Value::Range(Rc::new(RangeObj::new(a, b, s))))
             }
             other => Err(Fault::Unsupported(format!("calling {}()", other.name()))),
         }

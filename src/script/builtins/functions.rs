@@ -103,15 +103,22 @@ pub(super) fn hash(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value> {
             // range_hash: hash((len, start, step)), with None for the start and step of an
             // empty range and the step of a one-item range; the 3-tuple is allocated (and
             // freed) on the way, as PyTuple_New(3) is.
-            let (a, b, s) = **r;
-            let n = range_len(a, b, s);
+            let (a, s, n) = (&r.start, &r.step, &r.len);
             let none = crate::types::none::none();
             let t = PyTuple::new(vec![none.clone(), none.clone(), none.clone()]);
             let hn = ops::hash(&none)? as i64;
             let h = crate::hash::hash_tuple(&[
-                crate::hash::hash_bigint(&BigInt::from(n)),
-                if n == 0 { hn } else { crate::hash::hash_i64(a) },
-                if n <= 1 { hn } else { crate::hash::hash_i64(s) },
+                crate::hash::hash_bigint(n),
+                if r.is_empty() {
+                    hn
+                } else {
+                    crate::hash::hash_bigint(a)
+                },
+                if *n <= BigInt::from(1) {
+                    hn
+                } else {
+                    crate::hash::hash_bigint(s)
+                },
             ]);
             drop(t);
             Ok(obj(ops::int_obj(BigInt::from(h))))
@@ -331,17 +338,13 @@ impl Interp<'_> {
                     o.type_name()
                 )))
             }
-            Value::Range(r) => {
-                let (a, b, s) = &**r;
-                let n = range_len(*a, *b, *s);
-                if n > isize::MAX as u64 {
-                    return Err(exc(
-                        ExcKind::OverflowError,
-                        "Python int too large to convert to C ssize_t",
-                    ));
-                }
-                Ok(n as usize)
-            }
+            Value::Range(r) => match usize::try_from(&r.len) {
+                Ok(n) if n <= isize::MAX as usize => Ok(n),
+                _ => Err(exc(
+                    ExcKind::OverflowError,
+                    "Python int too large to convert to C ssize_t",
+                )),
+            },
             Value::View(vw) => Ok(PyDict::from_obj(vw.value.0.clone()).expect("dict").len()),
             other => Err(type_err(format!(
                 "object of type '{}' has no len()",

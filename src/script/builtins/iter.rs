@@ -63,10 +63,11 @@ impl Interp<'_> {
                     }
                 }
             }
-            Value::Range(r) => {
-                let (a, b, s) = *r;
-                Iter::Range(a, s, range_len(a, b, s))
-            }
+            // range_iter: the C-long iterator when everything fits one.
+            Value::Range(r) => match r.small() {
+                Some((a, s, n)) => Iter::Range(a, s, n),
+                None => Iter::LongRange(r.start.clone(), r.step.clone(), r.len.clone()),
+            },
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");
                 let n = d.len();
@@ -239,12 +240,13 @@ impl Interp<'_> {
                     seq_len(o)
                 }
             }
-            Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
+            Value::Range(r) => usize::try_from(&r.len).unwrap_or(usize::MAX),
             Value::View(vw) => PyDict::from_obj(vw.value.0.clone()).expect("dict").len(),
             Value::Iter(it) => match &it.borrow().value {
                 Iter::Seq(o, i, _) => o.as_ref().map_or(0, |o| seq_len(o).saturating_sub(*i)),
                 Iter::Dict(d, ..) | Iter::DictRev(d, ..) => d.as_ref().map_or(0, |d| d.len()),
                 Iter::Range(_, _, n) => *n as usize,
+                Iter::LongRange(_, _, n) => usize::try_from(n).unwrap_or(usize::MAX),
                 Iter::Reversed(o, i, _) => {
                     if o.is_some() {
                         i.map_or(0, |i| i + 1)
@@ -407,6 +409,15 @@ fn next_of(it: &mut Iter) -> R<Option<Obj>> {
             *left -= 1;
             *next = next.wrapping_add(*step);
             Ok(Some(ops::small_int(v)))
+        }
+        Iter::LongRange(next, step, left) => {
+            if *left <= BigInt::from(0) {
+                return Ok(None);
+            }
+            let v = next.clone();
+            *left -= 1;
+            *next += &*step;
+            Ok(Some(ops::int_obj(v)))
         }
         Iter::Enumerate(..)
         | Iter::Zip(..)
@@ -675,20 +686,18 @@ pub(super) fn reversed(_me: &mut Interp<'_>, args: Args, _kw: Kwargs) -> R<Value
         ),
         // range_reverse: a range iterator from the last item backwards.
         Value::Range(r) => {
-            let (a, b, s) = &**r;
-            let n = range_len(*a, *b, *s);
-            let last = *a as i128 + (n as i128 - 1) * *s as i128;
-            match (i64::try_from(last), s.checked_neg()) {
-                (Ok(last), Some(back)) if n > 0 => Ok(Value::Iter(Rc::new(RefCell::new(
-                    GcCounted::uncounted(Iter::Range(last, back, n)),
-                )))),
-                _ if n == 0 => Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::uncounted(
-                    Iter::Range(0, 1, 0),
-                ))))),
-                _ => Err(Fault::Unsupported(
-                    "reversed() of a range with a step of -2**63".into(),
-                )),
-            }
+            // The same range backwards: from the last item, by -step; a C-long iterator
+            // when the range's fields fit one and `start - step` does too.
+            let last = r.item(&(&r.len - 1));
+            let fast = r.small().and_then(|(a, s, n)| {
+                a.checked_sub(s)?;
+                Some((i64::try_from(&last).ok()?, s.checked_neg()?, n))
+            });
+            let it = match fast {
+                Some((last, back, n)) => Iter::Range(last, back, n),
+                None => Iter::LongRange(last, -r.step.clone(), r.len.clone()),
+            };
+            Ok(Value::Iter(Rc::new(RefCell::new(GcCounted::uncounted(it)))))
         }
         other => Err(type_err(format!(
             "'{}' object is not reversible",

@@ -19,9 +19,7 @@ use std::rc::Rc;
 
 use num_bigint::{BigInt, Sign};
 
-use super::eval::{
-    GenStep, Index, Interp, R, is_generator, range_len, seq_items, values_identical,
-};
+use super::eval::{GenStep, Index, Interp, R, is_generator, seq_items, values_identical};
 use super::numparse::{INT_MAX_STR_DIGITS, parse_float, parse_int};
 use super::ops::{self, Fault, exc, type_err};
 use super::suggest;

@@ -23,28 +23,25 @@ impl Interp<'_> {
                 )));
             }
             Value::Range(r) => {
-                let (a, b, s) = &**r;
                 // A slice of a range is a range ([`range_slice`]), which the evaluator makes.
                 let Index::Item(i) = idx else {
                     return Err(Fault::Unsupported("a range slice as an object".into()));
                 };
-                // compute_range_item, in 128 bits: any index is accepted (a huge one is
-                // simply out of range), and every item of the range fits 64 bits.
-                let Some(k) = ops::int_value(i) else {
+                // compute_range_item: any index is accepted (a huge one is simply out of
+                // range).
+                let Some(mut k) = ops::int_value(i) else {
                     return Err(type_err(format!(
                         "range indices must be integers or slices, not {}",
                         i.type_name()
                     )));
                 };
-                let n = range_len(*a, *b, *s) as i128;
-                let k = i128::try_from(&k)
-                    .ok()
-                    .map(|k| if k < 0 { k + n } else { k });
-                return match k {
-                    Some(k) if (0..n).contains(&k) => {
-                        Ok(ops::small_int((*a as i128 + k * *s as i128) as i64))
-                    }
-                    _ => Err(exc(ExcKind::IndexError, "range object index out of range")),
+                if k < BigInt::from(0) {
+                    k += &r.len;
+                }
+                return if k >= BigInt::from(0) && k < r.len {
+                    Ok(ops::int_obj(r.item(&k)))
+                } else {
+                    Err(exc(ExcKind::IndexError, "range object index out of range"))
                 };
             }
             Value::Types(_) => {
@@ -273,20 +270,47 @@ impl Interp<'_> {
 /// `range(...)[a:b:c]` (`compute_slice`): the range of the picked items, its start, stop
 /// and step those of the slice's `indices()` mapped through the range.
 pub(crate) fn range_slice(
-    r: &(i64, i64, i64),
+    r: &RangeObj,
     a: &Option<Obj>,
     b: &Option<Obj>,
     c: &Option<Obj>,
 ) -> R<Value> {
-    let (r0, r1, rs) = *r;
-    let n = range_len(r0, r1, rs);
-    let len = usize::try_from(n)
-        .map_err(|_| Fault::Unsupported("slicing a range of more than 2**63 items".into()))?;
-    let (start, stop, step, _) = adjust_slice(len, a, b, c)?;
-    let map = |i: isize| r0 as i128 + i as i128 * rs as i128;
-    let (s0, s1, st) = (map(start), map(stop), rs as i128 * step as i128);
-    match (i64::try_from(s0), i64::try_from(s1), i64::try_from(st)) {
-        (Ok(x), Ok(y), Ok(z)) => Ok(Value::Range(std::rc::Rc::new((x, y, z)))),
-        _ => Err(Fault::Unsupported("a range past 64 bits".into())),
+    // _PySlice_GetLongIndices: the slice's indices against the length, as ints of any size.
+    let part = |x: &Option<Obj>| -> R<Option<BigInt>> {
+        match x {
+            None => Ok(None),
+            Some(o) if crate::types::none::is_none(o) => Ok(None),
+            Some(o) => ops::int_value(o).map(Some).ok_or_else(|| {
+                type_err("slice indices must be integers or None or have an __index__ method")
+            }),
+        }
+    };
+    let zero = BigInt::from(0);
+    let step = part(c)?.unwrap_or_else(|| BigInt::from(1));
+    if step == zero {
+        return Err(exc(ExcKind::ValueError, "slice step cannot be zero"));
     }
+    let len = &r.len;
+    let (lower, upper) = if step < zero {
+        (BigInt::from(-1), len - 1)
+    } else {
+        (zero.clone(), len.clone())
+    };
+    let index = |v: Option<BigInt>, default: &BigInt| -> BigInt {
+        let Some(mut v) = v else {
+            return default.clone();
+        };
+        if v < zero {
+            v += len;
+        }
+        v.clamp(lower.clone(), upper.clone())
+    };
+    let neg = step < zero;
+    let start = index(part(a)?, if neg { &upper } else { &lower });
+    let stop = index(part(b)?, if neg { &lower } else { &upper });
+    Ok(Value::Range(std::rc::Rc::new(RangeObj::new(
+        r.item(&start),
+        r.item(&stop),
+        &r.step * step,
+    ))))
 }

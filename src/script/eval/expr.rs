@@ -382,16 +382,3 @@ pub(crate) fn seq_items(o: &Obj) -> Vec<Obj> {
     }
     PyTuple::from_obj(o.clone()).expect("list or tuple").items()
 }
-
-/// `len(range(a, b, s))`.
-pub(crate) fn range_len(a: i64, b: i64, s: i64) -> u64 {
-    let (a, b, s) = (a as i128, b as i128, s as i128);
-    let n = if s > 0 {
-        if a < b { (b - a - 1) / s + 1 } else { 0 }
-    } else if a > b {
-        (a - b - 1) / (-s) + 1
-    } else {
-        0
-    };
-    n as u64
-}

@@ -47,7 +47,7 @@ use crate::types::str::PyStr;
 use crate::types::tuple::PyTuple;
 
 pub(crate) use exceptions::instantiate;
-pub(crate) use expr::{Index, range_len, seq_items};
+pub(crate) use expr::{Index, seq_items};
 pub(crate) use generator::{GenStep, is_generator};
 pub(crate) use operators::values_identical;
 

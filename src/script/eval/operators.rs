@@ -5,6 +5,7 @@
 //! are not objects in our memory (ranges, dict views, types, functions).
 
 use super::*;
+use num_bigint::BigInt;
 
 impl Interp<'_> {
     pub(crate) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> R<Value> {
@@ -27,7 +28,7 @@ impl Interp<'_> {
     pub(crate) fn truthy(&mut self, v: &Value) -> R<bool> {
         match v {
             Value::Obj(o) => ops::truthy(o),
-            Value::Range(r) => Ok(range_len(r.0, r.1, r.2) > 0),
+            Value::Range(r) => Ok(!r.is_empty()),
             Value::View(vw) => Ok(!PyDict::from_obj(vw.value.0.clone())
                 .expect("dict")
                 .is_empty()),
@@ -49,10 +50,11 @@ impl Interp<'_> {
         match (a, b) {
             (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
             (Value::Range(ra), Value::Range(rb)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-                let ((a0, a1, a2), (b0, b1, b2)) = (&**ra, &**rb);
                 // range_equals: the same sequence of numbers.
-                let (n, m) = (range_len(*a0, *a1, *a2), range_len(*b0, *b1, *b2));
-                let same = n == m && (n == 0 || (a0 == b0 && (n == 1 || a2 == b2)));
+                let one = BigInt::from(1);
+                let same = ra.len == rb.len
+                    && (ra.is_empty()
+                        || (ra.start == rb.start && (ra.len == one || ra.step == rb.step)));
                 Ok(same == (op == CmpOp::Eq))
             }
             (Value::View(x), Value::View(y))
@@ -135,19 +137,17 @@ impl Interp<'_> {
                 )))
             }
             Value::Range(r) if item.as_obj().is_some_and(|o| ops::int_value(o).is_some()) => {
-                let (a, b, s) = &**r;
-                // range_contains_long: arithmetic, in 128 bits (an int past 64 bits is
-                // outside every range we hold).
-                let Some(x) = item.as_obj().and_then(ops::int_i64) else {
+                // range_contains_long: arithmetic, with ints of any size.
+                let Some(x) = item.as_obj().and_then(ops::int_value) else {
                     return Ok(false);
                 };
-                let (a, b, s, x) = (*a as i128, *b as i128, *s as i128, x as i128);
-                let inside = if s > 0 {
-                    a <= x && x < b
+                let (a, b, s) = (&r.start, &r.stop, &r.step);
+                let inside = if *s > BigInt::from(0) {
+                    *a <= x && x < *b
                 } else {
-                    b < x && x <= a
+                    *b < x && x <= *a
                 };
-                Ok(inside && (x - a) % s == 0)
+                Ok(inside && ((&x - a) % s) == BigInt::from(0))
             }
             Value::View(vw) => {
                 let d = PyDict::from_obj(vw.value.0.clone()).expect("dict");

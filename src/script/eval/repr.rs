@@ -4,6 +4,7 @@
 //! `PyFile_WriteObject`'s bound method), and the `--trace` sink.
 
 use super::*;
+use num_bigint::BigInt;
 
 impl Interp<'_> {
     /// `print`'s first GC side effect in 3.11.7: the argument parser's keyword tuple
@@ -91,8 +92,8 @@ impl Interp<'_> {
                 m.value.recv.identity()
             ),
             Value::Range(r) => {
-                let (a, b, s) = &**r;
-                if *s == 1 {
+                let (a, b, s) = (&r.start, &r.stop, &r.step);
+                if *s == BigInt::from(1) {
                     format!("range({a}, {b})")
                 } else {
                     format!("range({a}, {b}, {s})")
