@@ -359,7 +359,8 @@ pub enum StmtKind {
     Expr(Expr),
     /// `t1 = t2 = value`.
     Assign(Vec<Target>, Expr),
-    AugAssign(Target, BinOp, Expr),
+    /// `t op= value`, with where `t` is.
+    AugAssign(Target, BinOp, Expr, Span),
     /// `del t1, t2`, with where each target is.
     Del(Vec<Target>, Vec<Span>),
     If(Expr, Vec<Stmt>, Vec<Stmt>),

@@ -287,7 +287,7 @@ impl<'c> Depth<'c> {
                     self.store(t)?;
                 }
             }
-            StmtKind::AugAssign(t, _, e) => match t {
+            StmtKind::AugAssign(t, _, e, _) => match t {
                 Target::Name(_) => {
                     self.push(1);
                     self.expr(e)?;

@@ -33,7 +33,7 @@ impl Interp<'_> {
                 }
                 self.store(f, last, v)?;
             }
-            StmtKind::AugAssign(t, op, e) => self.aug_assign(f, t, *op, e)?,
+            StmtKind::AugAssign(t, op, e, span) => self.aug_assign(f, t, *op, e, span)?,
             StmtKind::Del(targets, spans) => {
                 // Each DELETE_* is at its target.
                 for (t, span) in targets.iter().zip(spans) {
@@ -180,10 +180,18 @@ impl Interp<'_> {
         Ok(Flow::Normal)
     }
 
-    fn aug_assign(&mut self, f: &mut Frame, t: &Target, op: BinOp, e: &Expr) -> R<()> {
+    fn aug_assign(
+        &mut self,
+        f: &mut Frame,
+        t: &Target,
+        op: BinOp,
+        e: &Expr,
+        target_span: &Span,
+    ) -> R<()> {
         match t {
             Target::Name(n) => {
-                let cur = self.load_name(f, n)?;
+                // The target's LOAD_* is at the target.
+                let cur = self.load_name(f, n).map_err(|e| self.at(target_span, e))?;
                 let v = self.eval(f, e)?;
                 let r = self.inplace(op, cur, v)?;
                 self.store_name(f, n, r)

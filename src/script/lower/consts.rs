@@ -127,7 +127,7 @@ impl<'s> Lowerer<'s> {
                     self.consts_target(tg, t);
                 }
             }
-            StmtKind::AugAssign(tg, _, e) => {
+            StmtKind::AugAssign(tg, _, e, _) => {
                 self.consts_target(tg, t);
                 self.consts_expr(e, t);
             }

@@ -311,7 +311,7 @@ impl<'s> Varnames<'s> {
                 self.expr(e);
                 targets.iter().for_each(|t| self.target(t));
             }
-            StmtKind::AugAssign(t, _, e) => {
+            StmtKind::AugAssign(t, _, e, _) => {
                 self.target(t);
                 self.expr(e);
             }

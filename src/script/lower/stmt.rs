@@ -100,7 +100,7 @@ impl<'s> Lowerer<'s> {
                                             .into(),
                                 });
                             }
-                            StmtKind::AugAssign(target, op, value)
+                            StmtKind::AugAssign(target, op, value, self.span(left))
                         }
                         "yield" => StmtKind::Expr(self.yield_expr(c)?),
                         _ => StmtKind::Expr(self.expr(c)?),

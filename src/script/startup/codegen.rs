@@ -89,7 +89,7 @@ impl Compiler {
                     self.target(code, t, "st");
                 }
             }
-            StmtKind::AugAssign(t, op, e) => {
+            StmtKind::AugAssign(t, op, e, _) => {
                 match t {
                     Target::Name(n) => self.name(n, "ld"),
                     Target::Subscript(a, b, _) => {

@@ -19,7 +19,7 @@ pub(super) fn blocks_stmts(body: &[Stmt], out: &mut Vec<Block>) {
                 ts.iter().for_each(|t| blocks_target(t, out));
                 blocks_expr(e, out);
             }
-            StmtKind::AugAssign(t, _, e) => {
+            StmtKind::AugAssign(t, _, e, _) => {
                 blocks_target(t, out);
                 blocks_expr(e, out);
             }
