@@ -188,6 +188,9 @@ enum Expr {
     /// `v.send(x)` (`Some`) or `v.close()`: a generator's methods (an AttributeError on
     /// anything else).
     GenMethod(Var, Option<Box<Expr>>),
+    /// `v.throw(CLASS)`, `v.throw(CLASS(x))` or `v.throw(CLASS, x)`: an exception raised
+    /// where a generator is suspended (its handlers may catch it).
+    GenThrow(Var, ExcClass, u8, Option<Box<Expr>>),
     /// `f.attr` / `v.attr` (`true`: a function).
     GetAttr(bool, Func, Var, u8),
     /// `(callee)(args)`: a call of any value — a lambda or function taken out of a list or
@@ -987,6 +990,14 @@ fn expr(x: &Expr, cx: Ctx) -> String {
         }
         Expr::GenMethod(v, Some(x)) => format!("{}.send({})", v.name(), e(x)),
         Expr::GenMethod(v, None) => format!("{}.close()", v.name()),
+        Expr::GenThrow(v, class, form, arg) => {
+            let (v, class) = (v.name(), class.name());
+            match (form % 3, arg) {
+                (0, _) | (_, None) => format!("{v}.throw({class})"),
+                (1, Some(x)) => format!("{v}.throw({class}({}))", e(x)),
+                (_, Some(x)) => format!("{v}.throw({class}, {})", e(x)),
+            }
+        }
         Expr::GetAttr(func, f, v, k) => {
             let owner = if *func { f.name() } else { v.name() };
             format!("{owner}.{}", ATTRS[usize::from(*k) % ATTRS.len()])

@@ -99,7 +99,7 @@ The subset: import sys / import gc / from sys import ...; assignment to names, s
 slices, tuples, starred targets and attributes (of functions and exceptions); augmented
 assignment; del; if/elif/else, for, while, break, continue, pass; try/except/else/finally, raise
 [from], assert; def (defaults, keyword-only, *args, **kwargs), lambda, return, global, nonlocal,
-closures; generator functions (yield, yield from, send, close) and generator expressions;
+closures; generator functions (yield, yield from, send, throw, close) and generator expressions;
 int/float/str/None/True/False literals, f-strings, list/tuple/dict displays, list and dict
 comprehensions, arithmetic, comparisons, in, is, not, and, or, conditional expressions, calls
 (f(*seq, **mapping)) and method calls.";

@@ -133,7 +133,7 @@ pub enum Expr {
     /// `yield value` (`None`: a bare `yield`) and `yield from iterable` (`from`): a
     /// generator function's statement, or the value of an assignment statement; nowhere
     /// else in the subset.
-    Yield(Option<Box<Expr>>, bool),
+    Yield(Option<Box<Expr>>, bool, Span),
     /// A literal or folded constant, before the compile pass gives it a `co_consts` slot.
     Lit(Obj),
     /// `LOAD_CONST consts[i]`.
@@ -421,6 +421,8 @@ impl Module {
 /// A code object: constants, locals, body.
 #[derive(Debug, Default)]
 pub struct Code {
+    /// `co_firstlineno`: the `def` line (1 for the module).
+    pub first_line: u32,
     /// `co_name`.
     pub name: Rc<str>,
     /// `co_qualname`: `outer.<locals>.inner` for a nested function (argument errors and a

@@ -749,7 +749,7 @@ impl<'c> Depth<'c> {
                     self.pop(1);
                 }
             }
-            Expr::Yield(v, from) => {
+            Expr::Yield(v, from, _) => {
                 match v {
                     Some(v) => self.expr(v)?,
                     None => self.push(1),

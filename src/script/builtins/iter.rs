@@ -806,6 +806,25 @@ pub(crate) fn generator_method(
             me.gen_close(g)?;
             Ok(obj(none::none()))
         }
+        "throw" => {
+            if args.is_empty() || args.len() > 3 {
+                return Err(type_err(format!(
+                    "throw expected at least 1 argument, got {}",
+                    args.len()
+                )));
+            }
+            if args.len() == 3 {
+                return Err(Fault::Unsupported(
+                    "generator.throw() with a traceback argument".into(),
+                ));
+            }
+            let mut args = args.into_iter();
+            let fault = me.exception_to_raise(args.next().expect("one"), args.next())?;
+            match me.gen_throw(g, fault)? {
+                GenStep::Yielded(x) => Ok(obj(x)),
+                GenStep::Returned(v) => Err(stop_iteration(v)?),
+            }
+        }
         // Slot wrappers: their own argument count message.
         "__next__" | "__iter__" if !args.is_empty() => Err(type_err(format!(
             "expected 0 arguments, got {}",
@@ -823,4 +842,4 @@ pub(crate) fn generator_method(
 }
 
 /// The generator methods the runner has.
-pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "close", "__next__", "__iter__"];
+pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "throw", "close", "__next__", "__iter__"];

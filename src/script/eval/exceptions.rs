@@ -82,8 +82,6 @@ fn exception_of(v: Value, what: &str) -> R<ExcRef> {
 }
 
 impl Interp<'_> {
-    /// An exception leaves (or is caught in) frame `f`: the exception raised by C code is
-    /// chained to the one being handled, then the frame's traceback entry is added.
     /// A failure of the instruction at `span` (a store, an unpacking), unless an inner
     /// expression's failure placed it already.
     pub(super) fn at(&mut self, span: &Span, fault: Fault) -> Fault {
@@ -93,6 +91,8 @@ impl Interp<'_> {
         fault
     }
 
+    /// An exception leaves (or is caught in) frame `f`: the exception raised by C code is
+    /// chained to the one being handled, then the frame's traceback entry is added.
     pub(super) fn unwind(&mut self, f: &mut Frame, fault: Fault) -> Fault {
         let fault = self.chain_fresh(fault);
         self.tb_here(f);
@@ -245,6 +245,36 @@ impl Interp<'_> {
             e.value.suppress_context.set(true);
         }
         Err(self.raise_exc(e))
+    }
+
+    /// The exception `generator.throw(typ[, val])` raises (`_gen_throw`'s checks): an
+    /// instance as it is, or a class called with `val` (its arguments, if a tuple).
+    pub(crate) fn exception_to_raise(&mut self, typ: Value, val: Option<Value>) -> R<Fault> {
+        let val = val.filter(|v| !v.is_none());
+        let e = match typ {
+            Value::Exc(e) => {
+                if val.is_some() {
+                    return Err(type_err("instance exception may not have a separate value"));
+                }
+                e
+            }
+            Value::Type(TypeTag::Exc(k)) => match val {
+                None => instantiate(k, Vec::new()),
+                Some(Value::Exc(e)) if e.value.kind == k => e,
+                // The class called with the tuple as its argument tuple: `args` is it.
+                Some(Value::Obj(t)) if t.is_type(&crate::types::tuple::TUPLE_TYPE) => {
+                    new_exception(k, t, None)
+                }
+                Some(v) => instantiate(k, vec![v.into_obj()?]),
+            },
+            other => {
+                return Err(type_err(format!(
+                    "exceptions must be classes or instances deriving from BaseException, not {}",
+                    other.type_name()
+                )));
+            }
+        };
+        Ok(self.raise_exc(e))
     }
 
     /// `_PyErr_SetObject` for an exception object a statement raises: chained to the one

@@ -128,6 +128,31 @@ impl Interp<'_> {
         }
     }
 
+    /// `gen.throw(exc)` (`_gen_throw`): `exc` raised where the generator is suspended —
+    /// its handlers may catch it and go on to the next `yield`, whose value `throw` returns;
+    /// a `yield from` passes it on to the generator it delegates to. A generator not
+    /// started raises it at its first line and is finished; a finished one raises it at
+    /// once.
+    pub(crate) fn gen_throw(&mut self, g: &Shared, fault: Fault) -> R<GenStep> {
+        let started = {
+            let b = g.borrow();
+            let Iter::Gen(st) = &b.value else {
+                unreachable!("gen_throw takes a generator");
+            };
+            if st.running {
+                return Err(exc(ExcKind::ValueError, "generator already executing"));
+            }
+            if st.frame.is_none() {
+                return Err(fault);
+            }
+            st.started
+        };
+        self.throw_in = Some((fault, started));
+        let r = self.gen_resume(g, None);
+        self.throw_in = None;
+        r
+    }
+
     /// A generator's next item (`gen_iternext`): `None` once it is exhausted.
     pub(crate) fn gen_next(&mut self, g: &Shared) -> R<Option<Obj>> {
         match self.gen_resume(g, None)? {
@@ -185,7 +210,16 @@ impl Interp<'_> {
         let base = self.handling.len();
         self.handling.append(&mut g.handling);
         let mut sent = sent;
-        let r = self.resume_block(&mut frame, &code.body, path, 0, &mut sent);
+        let r = if path.is_empty()
+            && let Some((fault, _)) = self.throw_in.take()
+        {
+            // Thrown into before it started: raised at RESUME, on the `def` line.
+            frame.line = code.first_line;
+            frame.stmt_span = Span::default();
+            Err(fault)
+        } else {
+            self.resume_block(&mut frame, &code.body, path, 0, &mut sent)
+        };
         let r = r.map_err(|e| self.unwind(&mut frame, e));
         self.leave();
         match r {
@@ -224,7 +258,17 @@ impl Interp<'_> {
         };
         self.enter()?;
         comp.code.warm();
-        let r = self.comp_items(&mut frame, &comp, iters);
+        let r = match self.throw_in.take() {
+            // Thrown into: raised where it stopped (no handler in an expression), or at
+            // RESUME (no columns) if it had not started.
+            Some((fault, started)) => {
+                if !started {
+                    frame.stmt_span = Span::default();
+                }
+                Err(fault)
+            }
+            None => self.comp_items(&mut frame, &comp, iters),
+        };
         let r = r.map_err(|e| self.unwind(&mut frame, e));
         self.leave();
         g.locals = std::mem::take(&mut frame.locals);
@@ -354,14 +398,19 @@ impl Interp<'_> {
             self.step()?;
         }
         match &s.kind {
-            StmtKind::Expr(Expr::Yield(value, from)) => {
-                self.yield_stmt(f, None, value.as_deref(), *from, doing, path, depth, sent)
-            }
-            StmtKind::Assign(targets, Expr::Yield(value, from)) => self.yield_stmt(
+            StmtKind::Expr(Expr::Yield(value, from, span)) => self.yield_stmt(
+                f,
+                None,
+                (value.as_deref(), *from, span),
+                doing,
+                path,
+                depth,
+                sent,
+            ),
+            StmtKind::Assign(targets, Expr::Yield(value, from, span)) => self.yield_stmt(
                 f,
                 Some(targets),
-                value.as_deref(),
-                *from,
+                (value.as_deref(), *from, span),
                 doing,
                 path,
                 depth,
@@ -534,8 +583,7 @@ impl Interp<'_> {
         &mut self,
         f: &mut Frame,
         targets: Option<&[Target]>,
-        value: Option<&Expr>,
-        from: bool,
+        (value, from, span): (Option<&Expr>, bool, &Span),
         doing: Doing,
         path: &mut [Level],
         depth: usize,
@@ -550,7 +598,11 @@ impl Interp<'_> {
                 path[depth].doing = Doing::Yielded;
                 return Ok(Resumed::Yield(v));
             }
-            Doing::Yielded => sent.take().unwrap_or_else(|| Value::Obj(none::none())),
+            Doing::Yielded => match self.throw_in.take() {
+                // Raised at the yield (YIELD_VALUE's position).
+                Some((fault, _)) => return Err(self.at(span, fault)),
+                None => sent.take().unwrap_or_else(|| Value::Obj(none::none())),
+            },
             doing => {
                 let mut it = match doing {
                     Doing::YieldFrom(it) => it,
@@ -559,7 +611,19 @@ impl Interp<'_> {
                         self.get_iter(src)?
                     }
                 };
-                match self.delegate(&mut it, sent.take())? {
+                let step = match self.throw_in.take() {
+                    // Thrown into while delegating: passed on to a generator (its `throw`);
+                    // an iterator without one has it raised here.
+                    Some((fault, _)) => match &it {
+                        LoopIter::Shared(s) if is_generator(s) => {
+                            let s = s.clone();
+                            self.gen_throw(&s, fault)
+                        }
+                        _ => Err(fault),
+                    },
+                    None => self.delegate(&mut it, sent.take()),
+                };
+                match step? {
                     GenStep::Yielded(v) => {
                         path[depth].doing = Doing::YieldFrom(it);
                         return Ok(Resumed::Yield(v));

@@ -209,6 +209,9 @@ pub struct Interp<'o> {
     /// expression whose evaluation failed (`tb_lasti`'s position), until the traceback
     /// entry takes it.
     err_span: Option<Span>,
+    /// The exception `generator.throw()` raises where the generator resumes, until it is
+    /// (and whether the generator had started).
+    throw_in: Option<(Fault, bool)>,
     /// Where `--trace` writes name events, when it is on.
     trace: Option<TraceSink>,
     /// The 4-tuple the first `print` leaves behind (see [`Interp::print_parser_init`]).
@@ -241,6 +244,7 @@ impl<'o> Interp<'o> {
             handling: Vec::new(),
             reraised_at: None,
             err_span: None,
+            throw_in: None,
             trace: None,
             printed: None,
             maxsize: Vec::new(),

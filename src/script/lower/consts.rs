@@ -270,7 +270,7 @@ impl<'s> Lowerer<'s> {
                 self.consts_expr(c, t);
             }
             Expr::Starred(x) => self.consts_expr(x, t),
-            Expr::Yield(x, _) => {
+            Expr::Yield(x, ..) => {
                 if let Some(x) = x {
                     self.consts_expr(x, t)
                 }

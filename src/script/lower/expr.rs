@@ -485,6 +485,7 @@ impl<'s> Lowerer<'s> {
             v.expr(x);
         }
         let code = Rc::new(Code {
+            first_line: n.start_position().row as u32 + 1,
             name: name.into(),
             qualname: scope.qualname.clone(),
             consts: t.consts,

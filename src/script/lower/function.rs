@@ -173,6 +173,7 @@ impl<'s> Lowerer<'s> {
         // The line table records nothing of the `def` line itself (RESUME has no columns):
         // the body's place relative to it, and the body.
         code.docstring = block.is_some_and(|b| has_docstring(b, self.src));
+        code.first_line = n.start_position().row as u32 + 1;
         code.shape = format!(
             "+{}:{}",
             at.start_position().row - n.start_position().row,
@@ -325,6 +326,6 @@ impl Lowerer<'_> {
             None => None,
         };
         self.scopes.last_mut().expect("a scope").generator = true;
-        Ok(Expr::Yield(value, from))
+        Ok(Expr::Yield(value, from, self.span(n)))
     }
 }

@@ -190,6 +190,7 @@ impl<'s> Lowerer<'s> {
         body.iter().for_each(|s| v.stmt(s));
         let varnames = v.finish(self.refusals.is_empty());
         Ok(Code {
+            first_line: 1,
             name,
             qualname: scope.qualname.clone(),
             consts: t.consts,

@@ -412,7 +412,7 @@ impl<'s> Varnames<'s> {
                 self.expr(c);
             }
             Expr::Starred(x) => self.expr(x),
-            Expr::Yield(x, _) => {
+            Expr::Yield(x, ..) => {
                 if let Some(x) = x {
                     self.expr(x)
                 }

@@ -446,7 +446,7 @@ impl Compiler {
             }
             // YIELD_VALUE of the value (`LOAD_CONST None` for a bare `yield`); `yield from`
             // is GET_YIELD_FROM_ITER, `LOAD_CONST None` and the SEND loop.
-            Expr::Yield(x, from) => {
+            Expr::Yield(x, from, _) => {
                 match x {
                     Some(x) => self.expr(code, x),
                     None => self.load_const(Key::None),

@@ -128,7 +128,7 @@ fn blocks_expr(e: &Expr, out: &mut Vec<Block>) {
             blocks_expr(c, out);
         }
         Expr::Starred(x) => blocks_expr(x, out),
-        Expr::Yield(x, _) => {
+        Expr::Yield(x, ..) => {
             if let Some(x) = x {
                 blocks_expr(x, out)
             }
