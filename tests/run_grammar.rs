@@ -40,6 +40,14 @@ fn without_addresses(s: &str) -> String {
 
 /// The last line of a traceback, as the python3 harness takes it (`rstrip('\n')`, then
 /// the text after the last newline: a message ending in a newline leaves its first line).
+/// A count or seed from the environment, or its default.
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn last_line(tb: &str) -> String {
     tb.trim_end_matches('\n')
         .rsplit('\n')
@@ -158,14 +166,8 @@ fn program(seed: u64) -> Program {
 #[test]
 fn grammar_programs_match_python() {
     common::assert_python_311();
-    let n: u64 = std::env::var("PYLAYOUT_GRAMMAR_PROGRAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
-    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+    let n: u64 = env_u64("PYLAYOUT_GRAMMAR_PROGRAMS", 400);
+    let first: u64 = env_u64("PYLAYOUT_GRAMMAR_SEED", 1);
     let mut programs = Vec::new();
     for seed in first..first + n {
         programs.push(program(seed).to_batch_source());
@@ -254,14 +256,8 @@ fn theirs_alone(src: &str) -> Option<Ending> {
 #[test]
 fn comparable_programs_match_python_one_process_each() {
     common::assert_python_311();
-    let n: u64 = std::env::var("PYLAYOUT_COMPARABLE_PROGRAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
-    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+    let n: u64 = env_u64("PYLAYOUT_COMPARABLE_PROGRAMS", 60);
+    let first: u64 = env_u64("PYLAYOUT_GRAMMAR_SEED", 1);
     let (mut compared, mut bad) = (0, Vec::new());
     for seed in first..first + n {
         let src = program(seed).to_comparable_source();
@@ -294,14 +290,8 @@ fn comparable_programs_match_python_one_process_each() {
 #[test]
 fn tracebacks_match_python_with_their_carets() {
     common::assert_python_311();
-    let n: u64 = std::env::var("PYLAYOUT_TRACEBACK_PROGRAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(80);
-    let first: u64 = std::env::var("PYLAYOUT_GRAMMAR_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+    let n: u64 = env_u64("PYLAYOUT_TRACEBACK_PROGRAMS", 80);
+    let first: u64 = env_u64("PYLAYOUT_GRAMMAR_SEED", 1);
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("grammar_tracebacks");
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let file = dir.join("prog.py");

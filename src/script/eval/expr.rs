@@ -288,13 +288,7 @@ impl Interp<'_> {
     fn comprehension(&mut self, f: &Frame, c: &Comp) -> R<Value> {
         // MAKE_FUNCTION (a function object that lives for the call), GET_ITER on the
         // outermost iterable, then the call with the iterator as `.0`.
-        let func = Function::make(
-            c.code.clone(),
-            None,
-            None,
-            None,
-            stmt::closure_tuple(f, &c.code),
-        );
+        let func = stmt::make_comp_function(f, c);
         let first = self.eval(f, &c.gens[0].iter)?;
         let iter = self.get_iter(first)?;
         c.code.warm();

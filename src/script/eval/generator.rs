@@ -39,13 +39,7 @@ impl Interp<'_> {
     /// iterable, and the call, which makes the generator (its frame keeps the function).
     /// Nothing of the body runs until the first `next`.
     pub(super) fn generator(&mut self, f: &Frame, c: &Rc<Comp>) -> R<Value> {
-        let func = Function::make(
-            c.code.clone(),
-            None,
-            None,
-            None,
-            stmt::closure_tuple(f, &c.code),
-        );
+        let func = stmt::make_comp_function(f, c);
         let first = self.eval(f, &c.gens[0].iter)?;
         let it = self.iter_of(first)?;
         let gc = it.count();

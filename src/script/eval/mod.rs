@@ -41,6 +41,7 @@ use crate::error::{ExcKind, PyErr};
 use crate::object::Obj;
 use crate::types::cell::PyCell;
 use crate::types::dict::PyDict;
+use crate::types::function::PyFunction;
 use crate::types::list::PyList;
 use crate::types::none;
 use crate::types::str::PyStr;

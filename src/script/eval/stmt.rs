@@ -509,6 +509,12 @@ pub(super) fn make_function(
     Value::Obj(func.into_obj())
 }
 
+/// `MAKE_FUNCTION` for a comprehension made in frame `f`: its function object, with the
+/// closure; it lives as long as the call (or, for a generator expression, its frame).
+pub(super) fn make_comp_function(f: &Frame, c: &Comp) -> PyFunction {
+    Function::make(c.code.clone(), None, None, None, closure_tuple(f, &c.code))
+}
+
 /// The closure tuple of a nested code object made in frame `f` (`LOAD_CLOSURE` of each of
 /// its free variables' cells, `BUILD_TUPLE`), if it has free variables.
 pub(super) fn closure_tuple(f: &Frame, code: &Code) -> Option<Obj> {
