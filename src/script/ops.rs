@@ -225,6 +225,11 @@ fn check_mem(bytes: u128, limit: usize, what: &str) -> OpResult<()> {
 
 /// `a op b`.
 pub fn binary_op(op: BinOp, a: &Obj, b: &Obj, limit: usize) -> OpResult<Obj> {
+    if matches!(op, BinOp::FloorDiv | BinOp::Mod)
+        && let Some((div, rem)) = long_floor_divmod(a, b, limit)?
+    {
+        return Ok(if op == BinOp::FloorDiv { div } else { rem });
+    }
     if let Some(r) = small_int_binary(op, a, b) {
         return Ok(r);
     }
@@ -660,6 +665,86 @@ fn digits_block(op: BinOp, a: (bool, &[u32]), b: (bool, &[u32])) -> Option<(usiz
         }
         _ => None,
     }
+}
+
+/// `a // b` and `a % b` on exact ints not both of one digit, as 3.11's `l_divmod` makes
+/// them (`None` otherwise: the one-digit fast paths, bools, a zero divisor). `long_divrem`
+/// first: for `|a| < |b|` the remainder is `a` itself and the quotient the shared 0; for a
+/// one-digit divisor `divrem1` fills a block of `a`'s size and the remainder is a new int;
+/// otherwise `x_divrem` allocates the normalized dividend (`size_a + 1` digits, freed at
+/// the end), the divisor's block (which becomes the remainder) and the quotient's (`k`
+/// digits). A remainder of the divisor's opposite sign is then fixed up with `long_add`
+/// and the quotient with `long_sub(div, 1)`, each result made before the old one goes.
+fn long_floor_divmod(a: &Obj, b: &Obj, limit: usize) -> OpResult<Option<(Obj, Obj)>> {
+    let int = &crate::types::int::INT_TYPE;
+    if !(a.is_type(int) && b.is_type(int)) {
+        return Ok(None);
+    }
+    let (Some(x), Some(y)) = (int_value(a), int_value(b)) else {
+        return Ok(None);
+    };
+    let (xd, yd) = (
+        crate::types::int::to_digits(x.magnitude()),
+        crate::types::int::to_digits(y.magnitude()),
+    );
+    let (sa, sb) = (xd.len(), yd.len());
+    if sb == 0 || (sa == 1 && sb == 1) {
+        return Ok(None);
+    }
+    // Truncated division first (the remainder has the dividend's sign).
+    let (q, r) = (&x / &y, &x % &y);
+    let (mut div, mut rem) = if sa < sb || (sa == sb && xd[sa - 1] < yd[sb - 1]) {
+        (small_int(0), a.clone())
+    } else {
+        let z = if sb == 1 {
+            // divrem1: the quotient's block, then the remainder (PyLong_FromLong, negated
+            // by long_neg when the dividend is negative).
+            let z = PyInt::from_bigint_in_block(&q, sa, false).into_obj();
+            let rem = int_obj(r.clone());
+            (z, rem)
+        } else {
+            // x_divrem: v (the dividend shifted, one digit more), w (the divisor shifted,
+            // which becomes the remainder), a (the quotient's k digits), then v freed.
+            let shift = yd[sb - 1].leading_zeros() - 2;
+            let top = |ds: &[u32]| -> u64 {
+                let n = ds.len();
+                let lo = if n >= 2 && shift > 0 {
+                    (ds[n - 2] as u64) >> (30 - shift)
+                } else {
+                    0
+                };
+                ((ds[n - 1] as u64) << shift) | lo
+            };
+            let (vt, wt) = (top(&xd), top(&yd));
+            let size_v = if vt >> 30 != 0 || (vt & 0x3fff_ffff) >= (wt & 0x3fff_ffff) {
+                sa + 1
+            } else {
+                sa
+            };
+            let v = PyInt::from_bigint_in_block(&BigInt::from(0), sa + 1, false);
+            let w = PyInt::from_bigint_in_block(&r, sb, false).into_obj();
+            let z = PyInt::from_bigint_in_block(&q, size_v - sb, false).into_obj();
+            drop(v);
+            (z, w)
+        };
+        // maybe_small_long on the quotient, after the remainder is made.
+        let (z, rem) = z;
+        let div = match q.to_i64_() {
+            Some(v) if crate::types::int::is_small(v) => {
+                drop(z);
+                small_int(v)
+            }
+            _ => z,
+        };
+        (div, rem)
+    };
+    // The floor: a remainder of the divisor's opposite sign moves by one divisor.
+    let opposite = !r.is_zero_() && ((r.sign() == Sign::Minus) != (y.sign() == Sign::Minus));
+    if opposite {
+        rem = binary_op(BinOp::Add, &rem, b, limit)?;
+        div = binary_op(BinOp::Sub, &div, &small_int(1), limit)?;
+    }
+    Ok(Some((div, rem)))
 }
 
 /// `long_mul` as `long_pow`'s `MULT` calls it: the product and its object.

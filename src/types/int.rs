@@ -270,6 +270,11 @@ pub fn i64_digits(v: i64) -> ([u32; 3], usize) {
     (digits, n)
 }
 
+/// Whether `v` is one of the static small ints (-5..=256).
+pub fn is_small(v: i64) -> bool {
+    small_index(v).is_some()
+}
+
 fn small_index(v: i64) -> Option<usize> {
     (-NSMALLNEGINTS..NSMALLPOSINTS)
         .contains(&v)

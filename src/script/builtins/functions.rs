@@ -321,6 +321,7 @@ impl Interp<'_> {
 
     pub(crate) fn len_of(&mut self, v: &Value) -> R<usize> {
         match v {
+            Value::Types(ts) => Ok(ts.len()),
             Value::Obj(o) => {
                 if let Ok(s) = PyStr::from_obj(o.clone()) {
                     return Ok(s.len());

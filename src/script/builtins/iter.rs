@@ -14,7 +14,7 @@ impl Interp<'_> {
                     || PyStr::from_obj(o.clone()).is_ok()
                     || PyDict::from_obj(o.clone()).is_ok()
             }
-            Value::Range(..) | Value::View(_) | Value::Iter(_) => true,
+            Value::Range(..) | Value::View(_) | Value::Iter(_) | Value::Types(_) => true,
             _ => false,
         }
     }

@@ -49,6 +49,13 @@ impl Interp<'_> {
         }
         match (a, b) {
             (Value::Obj(x), Value::Obj(y)) => ops::compare(op, x, y),
+            (Value::Types(x), Value::Types(y)) => types_compare(op, x, y),
+            (Value::Types(_), Value::Obj(_)) | (Value::Obj(_), Value::Types(_))
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) =>
+            {
+                // A tuple in memory holds no type: never equal.
+                Ok(op == CmpOp::Ne)
+            }
             (Value::Range(ra), Value::Range(rb)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
                 // range_equals: the same sequence of numbers.
                 let one = BigInt::from(1);
@@ -106,6 +113,8 @@ impl Interp<'_> {
     /// `item in container`.
     pub(super) fn contains(&mut self, container: &Value, item: &Value) -> R<bool> {
         match container {
+            // A tuple of types: identity, then equality (a nested tuple of types).
+            Value::Types(ts) => Ok(ts.iter().any(|t| types_equal(t, item))),
             Value::Obj(c) => {
                 if let Ok(s) = PyStr::from_obj(c.clone()) {
                     let Some(Ok(sub)) = item.as_obj().map(|o| PyStr::from_obj(o.clone())) else {
@@ -197,6 +206,42 @@ impl Interp<'_> {
             }
         }
     }
+}
+
+/// `==` between two items of tuples of types: types by identity, nested tuples item by item.
+fn types_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Types(x), Value::Types(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| types_equal(p, q))
+        }
+        _ => values_identical(a, b),
+    }
+}
+
+/// `tuplerichcompare` of two tuples of types: the first items that differ decide (types
+/// have no order: CPython's TypeError), else the lengths.
+fn types_compare(op: CmpOp, x: &[Value], y: &[Value]) -> R<bool> {
+    if let Some((p, q)) = x.iter().zip(y.iter()).find(|(p, q)| !types_equal(p, q)) {
+        return match op {
+            CmpOp::Eq => Ok(false),
+            CmpOp::Ne => Ok(true),
+            _ => Err(type_err(format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                p.type_name(),
+                q.type_name()
+            ))),
+        };
+    }
+    let (n, m) = (x.len(), y.len());
+    Ok(match op {
+        CmpOp::Eq => n == m,
+        CmpOp::Ne => n != m,
+        CmpOp::Lt => n < m,
+        CmpOp::Le => n <= m,
+        CmpOp::Gt => n > m,
+        _ => n >= m,
+    })
 }
 
 /// `is` between values.

@@ -390,15 +390,25 @@ impl Interp<'_> {
 
     /// `UNPACK_SEQUENCE n`.
     fn unpack(&mut self, v: Value, n: usize) -> R<Vec<Obj>> {
-        if let Value::Obj(o) = &v
-            && (o.is_type(&crate::types::list::LIST_TYPE)
-                || o.is_type(&crate::types::tuple::TUPLE_TYPE))
-        {
-            let items = seq_items(o);
-            if items.len() == n {
-                return Ok(items);
+        // A tuple of types of the wrong length fails as a tuple does; of the right one, its
+        // items are not objects in memory (refused by the iteration below).
+        let (items, len) = match &v {
+            Value::Obj(o)
+                if o.is_type(&crate::types::list::LIST_TYPE)
+                    || o.is_type(&crate::types::tuple::TUPLE_TYPE) =>
+            {
+                let items = seq_items(o);
+                let len = items.len();
+                (Some(items), Some(len))
             }
-            return Err(if items.len() > n {
+            Value::Types(ts) => (None, Some(ts.len())),
+            _ => (None, None),
+        };
+        if let Some(len) = len.filter(|&len| len != n || items.is_some()) {
+            if len == n {
+                return Ok(items.unwrap_or_default());
+            }
+            return Err(if len > n {
                 exc(
                     ExcKind::ValueError,
                     format!("too many values to unpack (expected {n})"),
@@ -406,10 +416,7 @@ impl Interp<'_> {
             } else {
                 exc(
                     ExcKind::ValueError,
-                    format!(
-                        "not enough values to unpack (expected {n}, got {})",
-                        items.len()
-                    ),
+                    format!("not enough values to unpack (expected {n}, got {len})"),
                 )
             });
         }
