@@ -29,6 +29,14 @@ impl Interp<'_> {
             Value::Module(m) => {
                 return match Builtin::of_module(*m, name) {
                     Some(b) => Ok(Value::Builtin(b)),
+                    None if matches!(name, "get_objects" | "get_referrers")
+                        && *m == crate::script::ast::Module::Gc =>
+                    {
+                        Err(Fault::Unsupported(format!(
+                            "gc.{name} (CPython's answer lists the interpreter's own objects and \
+                             the module's dict, which pylayout does not build)"
+                        )))
+                    }
                     None if suggest::module_has(*m, name) => Err(Fault::Unsupported(format!(
                         "{}.{name} (not modelled by pylayout)",
                         m.name()
