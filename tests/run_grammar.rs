@@ -56,9 +56,14 @@ fn last_line(tb: &str) -> String {
         .to_owned()
 }
 
-/// pylayout's ending, through the library on a fresh thread as `pylayout run -` runs it;
-/// `None` if refused (outside the subset, or a limit).
-fn ours(src: &str) -> Option<Ending> {
+/// Run `src` through the library on a fresh thread (a big stack, the tests' limits) as
+/// `pylayout run` runs it with `startup`, and read the outcome there with `read` (given the
+/// outcome and the output).
+fn run_ours<T: Send + 'static>(
+    src: &str,
+    startup: Startup,
+    read: impl FnOnce(Outcome, Vec<u8>, &str) -> T + Send + 'static,
+) -> T {
     let src = src.to_owned();
     std::thread::Builder::new()
         .stack_size(256 << 20)
@@ -69,23 +74,32 @@ fn ours(src: &str) -> Option<Ending> {
                     max_memory: 256 << 20,
                     recursion_limit: 1000,
                 },
-                startup: Some(Startup::Stdin),
+                startup: Some(startup),
             };
             let mut out = Vec::new();
-            let (code, last) = match script::run(&src, &opts, &mut out, None) {
-                Outcome::Ok => (0, String::new()),
-                Outcome::Exception(f) => {
-                    let tb = script::format_traceback(&f, "<stdin>", &src);
-                    (1, last_line(&tb))
-                }
-                Outcome::Refused(_) => return None,
-            };
-            let out = String::from_utf8_lossy(&out);
-            Some((code, without_addresses(&last), without_addresses(&out)))
+            let outcome = script::run(&src, &opts, &mut out, None);
+            read(outcome, out, &src)
         })
         .expect("spawn")
         .join()
         .expect("pylayout panicked")
+}
+
+/// pylayout's ending as `pylayout run -` gives it; `None` if refused (outside the subset,
+/// or a limit).
+fn ours(src: &str) -> Option<Ending> {
+    run_ours(src, Startup::Stdin, |outcome, out, src| {
+        let (code, last) = match outcome {
+            Outcome::Ok => (0, String::new()),
+            Outcome::Exception(f) => {
+                let tb = script::format_traceback(&f, "<stdin>", src);
+                (1, last_line(&tb))
+            }
+            Outcome::Refused(_) => return None,
+        };
+        let out = String::from_utf8_lossy(&out);
+        Some((code, without_addresses(&last), without_addresses(&out)))
+    })
 }
 
 const HARNESS: &str = r#"
@@ -308,26 +322,11 @@ fn tracebacks_match_python_with_their_carets() {
     for seed in first..first + n {
         let src = program(seed).to_source();
         let ours = {
-            let (src, path) = (src.clone(), path.clone());
-            std::thread::Builder::new()
-                .stack_size(256 << 20)
-                .spawn(move || {
-                    let opts = RunOptions {
-                        limits: Limits {
-                            max_steps: 200_000,
-                            max_memory: 256 << 20,
-                            recursion_limit: 1000,
-                        },
-                        startup: Some(Startup::File),
-                    };
-                    match script::run(&src, &opts, &mut Vec::new(), None) {
-                        Outcome::Exception(f) => Some(script::format_traceback(&f, &path, &src)),
-                        _ => None,
-                    }
-                })
-                .expect("spawn")
-                .join()
-                .expect("no panic")
+            let path = path.clone();
+            run_ours(&src, Startup::File, move |outcome, _, src| match outcome {
+                Outcome::Exception(f) => Some(script::format_traceback(&f, &path, src)),
+                _ => None,
+            })
         };
         let Some(ours) = ours else {
             continue;
