@@ -86,3 +86,14 @@ gc.collect()
 before = gc.get_count()[0]
 c.throw(KeyError, ('x',))
 print(gc.get_count()[0] - before)
+w = h()
+next(w)
+for bad in ((), (1, 2, 3, 4)):
+    try:
+        w.throw(*bad)
+    except TypeError as e:
+        print(e)
+try:
+    w.throw(ValueError, 'with tb None', None)
+except ValueError as e:
+    print('tb None', e)

@@ -808,12 +808,17 @@ pub(crate) fn generator_method(
         }
         "throw" => {
             if args.is_empty() || args.len() > 3 {
+                let bound = if args.is_empty() {
+                    "at least 1 argument"
+                } else {
+                    "at most 3 arguments"
+                };
                 return Err(type_err(format!(
-                    "throw expected at least 1 argument, got {}",
+                    "throw expected {bound}, got {}",
                     args.len()
                 )));
             }
-            if args.len() == 3 {
+            if args.len() == 3 && !args[2].is_none() {
                 return Err(Fault::Unsupported(
                     "generator.throw() with a traceback argument".into(),
                 ));
