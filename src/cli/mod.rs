@@ -18,11 +18,14 @@ mod output;
 mod pool;
 mod run;
 mod tour;
+mod verify;
 
 use std::io;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use pylayout::inspect::verify::interpreter::{Interpreter, PythonChoice};
+use pylayout::profile::PyVersion;
 
 /// CPython 3.11's core objects rebuilt byte for byte in Rust: look inside them.
 #[derive(Debug, Parser)]
@@ -37,6 +40,11 @@ struct Cli {
     /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto, value_name = "WHEN")]
     color: output::ColorChoice,
+    /// The CPython to model: a version (3.8 to 3.13), a program (python3.12) or a path.
+    /// The objects are 3.11's today; `verify` checks any interpreter against its profile
+    #[arg(long, global = true, value_name = "VERSION|PROGRAM", env = "PYLAYOUT_PYTHON_VERSION",
+        value_parser = PythonChoice::parse)]
+    python: Option<PythonChoice>,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,6 +67,8 @@ enum Command {
     Cost(cost::CostArgs),
     /// The headline pairs side by side (list vs Vec, dict vs IndexMap, pymalloc vs malloc, gc vs CPython)
     Bench(bench::BenchArgs),
+    /// Check pylayout against the real interpreter on this machine, probe by probe
+    Verify(verify::VerifyArgs),
     /// Print a shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:
   pylayout completions bash > ~/.local/share/bash-completion/completions/pylayout
@@ -230,7 +240,14 @@ pub fn main() -> ExitCode {
     // `run` reports its script's exit code; the others succeed or fail. `run`'s own usage
     // errors stand alone (its stderr is the script's); the others end with clap's hint.
     let ok = |r: Result<(), CliError>| r.map(|()| 0);
+    if let Command::Verify(args) = &cli.command {
+        return exit_code(verify::run(args, cli.python.as_ref()), true);
+    }
+    if let Err(e) = check_modelled(cli.python.as_ref()) {
+        return exit_code(Err(e), true);
+    }
     let (result, usage_hint) = match cli.command {
+        Command::Verify(_) => unreachable!("handled above"),
         Command::Run(args) => (run::run(&args), false),
         Command::Tour(args) => (ok(tour::run(&args)), true),
         Command::Pool(args) => (ok(pool::run(&args)), true),
@@ -243,6 +260,28 @@ pub fn main() -> ExitCode {
         Command::Man => (ok(man_page()), true),
     };
     exit_code(result, usage_hint)
+}
+
+/// The commands that build objects build 3.11's: `--python` may name 3.11 (or an
+/// interpreter that is 3.11), and any other version is refused with one line.
+fn check_modelled(python: Option<&PythonChoice>) -> Result<(), CliError> {
+    let version = match python {
+        None => return Ok(()),
+        Some(PythonChoice::Version(v)) => *v,
+        Some(choice @ PythonChoice::Program(_)) => {
+            Interpreter::resolve(choice)
+                .map_err(CliError::Usage)?
+                .version
+        }
+    };
+    if version.is_modelled() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "CPython {version}'s objects are not modelled yet: pylayout builds {}'s (every version from 3.8 to 3.13 is planned; `pylayout verify --python {version}` says so too)",
+            PyVersion::MODELLED
+        )))
+    }
 }
 
 /// The one place an outcome becomes an exit code (see the module doc): 0, the script's code

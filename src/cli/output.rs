@@ -91,6 +91,10 @@ pub enum Role {
     Event,
     /// A heading.
     Heading,
+    /// A check that passed: green.
+    Good,
+    /// A check that failed: red and bold.
+    Bad,
 }
 
 impl Role {
@@ -103,6 +107,10 @@ impl Role {
                 .fg_color(Some(AnsiColor::Yellow.into()))
                 .effects(Effects::BOLD),
             Role::Heading => Style::new().effects(Effects::BOLD),
+            Role::Good => Style::new().fg_color(Some(AnsiColor::Green.into())),
+            Role::Bad => Style::new()
+                .fg_color(Some(AnsiColor::Red.into()))
+                .effects(Effects::BOLD),
         }
     }
 }
@@ -126,6 +134,8 @@ pub fn cell(text: impl Into<String>, role: Option<Role>) -> Cell {
             Role::Header => c.fg(Color::Cyan),
             Role::Event => c.fg(Color::Yellow).add_attribute(Attribute::Bold),
             Role::Heading => c.add_attribute(Attribute::Bold),
+            Role::Good => c.fg(Color::Green),
+            Role::Bad => c.fg(Color::Red).add_attribute(Attribute::Bold),
         },
         _ => c,
     }

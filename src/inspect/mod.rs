@@ -17,6 +17,7 @@
 //! | [`gc`] | the collector's state; one collection explained object by object | `pylayout gc` |
 //! | [`workload`] | built-in workloads that leave the heap in a state worth looking at | `pylayout pool --workload` |
 //! | [`tour`] | the facts of the guided tour, one function per section | `pylayout tour` |
+//! | [`verify`] | the probes run in a real interpreter and in pylayout, compared | `pylayout verify` |
 //!
 //! Start with [`layout::layout`] (its example reads a list field by field). The same data
 //! serialises to the explorer's `--json`, so a program can use this crate or the binary's
@@ -37,6 +38,7 @@ pub mod grow;
 pub mod layout;
 pub mod poolmap;
 pub mod tour;
+pub mod verify;
 pub mod workload;
 
 /// A number with thousands separators (`1,234,567`), as CPython's `printone` writes it and as

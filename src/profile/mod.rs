@@ -40,11 +40,17 @@
 //! 3. The oracle tests run against that version's interpreter (`PYLAYOUT_PYTHON`).
 
 mod py311;
+mod version;
 
 pub use py311::Py311;
+pub use version::{PyVersion, VersionError};
 
 /// The profile the library is built around: CPython 3.11, 64-bit Linux, default build.
 pub type Current = Py311;
+
+// The version named as modelled is the one the objects are built from.
+const _: () = assert!(Current::VERSION.0 == 3 && Current::VERSION.1 as u32 == 11);
+const _: () = assert!(matches!(PyVersion::MODELLED, PyVersion::Py311));
 
 /// How the object header counts references.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

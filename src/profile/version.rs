@@ -1,0 +1,173 @@
+//! The CPython versions pylayout knows by name, and which of them it builds objects for.
+//!
+//! `--python 3.X` (and `PYLAYOUT_PYTHON_VERSION`) names one of [`PyVersion::ALL`]. A version
+//! is *modelled* when its [`Profile`](super::Profile) drives the objects pylayout builds;
+//! today that is 3.11 ([`super::Current`]). The others are named so that a request for them
+//! gets a precise answer ("not modelled yet") instead of 3.11's numbers under their name.
+
+use std::fmt;
+
+/// A CPython minor version pylayout knows: 3.8 to 3.13.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PyVersion {
+    /// CPython 3.8.
+    Py38,
+    /// CPython 3.9.
+    Py39,
+    /// CPython 3.10.
+    Py310,
+    /// CPython 3.11.
+    Py311,
+    /// CPython 3.12.
+    Py312,
+    /// CPython 3.13.
+    Py313,
+}
+
+/// Why a version string names no version pylayout knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionError {
+    /// Not of the form `3.X` (or `3.X.Y`).
+    Malformed(String),
+    /// A well-formed version outside 3.8–3.13.
+    Unsupported(u32, u32),
+}
+
+impl fmt::Display for VersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionError::Malformed(s) => write!(
+                f,
+                "'{s}' is not a Python version: expected 3.X, a program such as python3.12, or a path"
+            ),
+            VersionError::Unsupported(major, minor) => write!(
+                f,
+                "CPython {major}.{minor} is not supported: pylayout knows {} to {}",
+                PyVersion::ALL[0],
+                PyVersion::ALL[PyVersion::ALL.len() - 1]
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VersionError {}
+
+impl PyVersion {
+    /// Every version pylayout knows, oldest first.
+    pub const ALL: [PyVersion; 6] = [
+        PyVersion::Py38,
+        PyVersion::Py39,
+        PyVersion::Py310,
+        PyVersion::Py311,
+        PyVersion::Py312,
+        PyVersion::Py313,
+    ];
+
+    /// The version whose objects pylayout builds (the [`Current`](super::Current) profile's).
+    pub const MODELLED: PyVersion = PyVersion::Py311;
+
+    /// The minor number: 8 for 3.8.
+    pub fn minor(self) -> u32 {
+        match self {
+            PyVersion::Py38 => 8,
+            PyVersion::Py39 => 9,
+            PyVersion::Py310 => 10,
+            PyVersion::Py311 => 11,
+            PyVersion::Py312 => 12,
+            PyVersion::Py313 => 13,
+        }
+    }
+
+    /// The version `major.minor`, when pylayout knows it.
+    pub fn from_parts(major: u32, minor: u32) -> Result<PyVersion, VersionError> {
+        PyVersion::ALL
+            .into_iter()
+            .find(|v| major == 3 && v.minor() == minor)
+            .ok_or(VersionError::Unsupported(major, minor))
+    }
+
+    /// Parses `3.X` or `3.X.Y` (a micro version is accepted and ignored).
+    ///
+    /// ```
+    /// use pylayout::profile::{PyVersion, VersionError};
+    /// assert_eq!(PyVersion::parse("3.12"), Ok(PyVersion::Py312));
+    /// assert_eq!(PyVersion::parse("3.11.7"), Ok(PyVersion::Py311));
+    /// assert_eq!(PyVersion::parse("2.7"), Err(VersionError::Unsupported(2, 7)));
+    /// assert!(matches!(PyVersion::parse("3.x"), Err(VersionError::Malformed(_))));
+    /// ```
+    pub fn parse(s: &str) -> Result<PyVersion, VersionError> {
+        let malformed = || VersionError::Malformed(s.to_string());
+        let mut parts = s.trim().split('.');
+        let mut number = || -> Result<Option<u32>, VersionError> {
+            match parts.next() {
+                None => Ok(None),
+                Some(p)
+                    if !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    Ok(Some(p.parse().map_err(|_| malformed())?))
+                }
+                Some(_) => Err(malformed()),
+            }
+        };
+        let major = number()?.ok_or_else(malformed)?;
+        let minor = number()?.ok_or_else(malformed)?;
+        let _micro = number()?;
+        if number()?.is_some() {
+            return Err(malformed());
+        }
+        PyVersion::from_parts(major, minor)
+    }
+
+    /// Whether pylayout builds this version's objects.
+    pub fn is_modelled(self) -> bool {
+        self == PyVersion::MODELLED
+    }
+}
+
+impl fmt::Display for PyVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "3.{}", self.minor())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_round_trips_through_its_name() {
+        for v in PyVersion::ALL {
+            assert_eq!(PyVersion::parse(&v.to_string()), Ok(v));
+        }
+    }
+
+    #[test]
+    fn outside_the_range_or_malformed_is_refused() {
+        for (s, want) in [
+            ("3.14", Err(VersionError::Unsupported(3, 14))),
+            ("3.7", Err(VersionError::Unsupported(3, 7))),
+            ("4.0", Err(VersionError::Unsupported(4, 0))),
+        ] {
+            assert_eq!(PyVersion::parse(s), want);
+        }
+        for s in [
+            "",
+            "3",
+            "3.",
+            "3.11.7.1",
+            "three",
+            "3.11a",
+            "-3.11",
+            "99999999.1",
+        ] {
+            assert!(
+                matches!(PyVersion::parse(s), Err(VersionError::Malformed(_))),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            VersionError::Unsupported(3, 14).to_string(),
+            "CPython 3.14 is not supported: pylayout knows 3.8 to 3.13"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! `pylayout verify` and `--python`: the model against each interpreter on the machine, a
+//! deliberately wrong profile constant reported as a difference, and bad choices of
+//! interpreter refused with one line and exit code 2.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn verify(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pylayout"));
+    cmd.arg("verify").args(args).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("pylayout")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn verify_passes_against_python3_and_reports_every_section() {
+    let python = common::python_exe();
+    let out = verify(&["--python", &python, "--json"], &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let checks = v["checks"].as_array().expect("checks");
+    let failed: Vec<_> = checks
+        .iter()
+        .filter(|c| c["pylayout"] != c["python"] || c["python"].is_null())
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    for section in [
+        "interpreter",
+        "allocator",
+        "sizes",
+        "hashes",
+        "growth",
+        "refcounts",
+        "gc",
+        "programs",
+        "layout",
+    ] {
+        let n = checks.iter().filter(|c| c["section"] == section).count();
+        assert!(n > 0, "no check in section {section}");
+    }
+    assert!(checks.len() > 300, "{} checks", checks.len());
+    assert_eq!(v["profile"], "3.11");
+}
+
+#[test]
+fn a_wrong_profile_constant_fails_with_a_table_of_differences() {
+    let python = common::python_exe();
+    for (flip, ours, theirs) in [
+        (
+            "interpreter/gc thresholds=701 10 10",
+            "701 10 10",
+            "700 10 10",
+        ),
+        ("allocator/pool size=4096", "4096", "16384"),
+    ] {
+        let out = verify(&["--python", &python], &[("PYLAYOUT_VERIFY_FLIP", flip)]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{flip}: {stdout}");
+        let row = stdout
+            .lines()
+            .find(|l| l.contains(ours) && l.contains(theirs))
+            .unwrap_or_else(|| panic!("{flip}: no row with {ours} and {theirs}:\n{stdout}"));
+        assert!(row.contains('│'), "{row}");
+        assert!(stdout.contains("Differences:"), "{stdout}");
+        assert!(stdout.contains("1 of "), "{stdout}");
+    }
+}
+
+#[test]
+fn every_known_version_is_found_and_the_unmodelled_ones_say_so() {
+    for minor in 8..=13 {
+        if minor == 11 {
+            continue;
+        }
+        let v = format!("3.{minor}");
+        let out = verify(&["--python", &v], &[]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{v}: {stderr}");
+        assert!(
+            stderr.contains(&format!("CPython {v} has no profile yet")),
+            "{v}: {stderr}"
+        );
+        // The interpreter was found: its path is named.
+        assert!(stderr.contains("python3"), "{v}: {stderr}");
+    }
+}
+
+#[test]
+fn bad_choices_of_interpreter_exit_2_with_one_clear_line() {
+    let not_python = std::env::temp_dir().join("pylayout-not-a-python.txt");
+    std::fs::write(&not_python, "hello\n").unwrap();
+    let np = not_python.to_str().unwrap();
+    for (choice, says) in [
+        ("2.7", "CPython 2.7 is not supported"),
+        ("3.14", "CPython 3.14 is not supported"),
+        ("3.x", "is not a Python version"),
+        ("/bin/ls", "is not a Python interpreter"),
+        ("/no/such/python", "no such program"),
+        (np, "cannot run"),
+        ("", "--python needs a version"),
+    ] {
+        for command in [
+            &["verify"][..],
+            &["layout", "[1]"],
+            &["run", "-"],
+            &["grow", "list"],
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+                .args(command)
+                .args(["--python", choice])
+                .output()
+                .expect("pylayout");
+            let stderr = text(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command:?} --python {choice}: {stderr}"
+            );
+            assert!(
+                stderr.contains(says),
+                "{command:?} --python {choice}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert_eq!(
+                stderr.lines().next().map(|l| l.starts_with("error: ")),
+                Some(true)
+            );
+        }
+    }
+}
+
+#[test]
+fn object_commands_take_python_3_11_and_refuse_the_others() {
+    let ok = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+        .args(["layout", "[1, 2]", "--python", "3.11"])
+        .output()
+        .expect("pylayout");
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let env_ok = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+        .args(["grow", "list", "--to", "5"])
+        .env("PYLAYOUT_PYTHON_VERSION", "3.11")
+        .output()
+        .expect("pylayout");
+    assert!(env_ok.status.success(), "{}", text(&env_ok.stderr));
+    for (args, env) in [
+        (&["layout", "[1]", "--python", "3.12"][..], None),
+        (&["grow", "list"][..], Some("3.9")),
+        (&["pool"][..], Some("3.13")),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pylayout"));
+        cmd.args(args);
+        if let Some(v) = env {
+            cmd.env("PYLAYOUT_PYTHON_VERSION", v);
+        }
+        let out = cmd.output().expect("pylayout");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("objects are not modelled yet"), "{stderr}");
+    }
+}
