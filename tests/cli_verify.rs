@@ -75,22 +75,59 @@ fn a_wrong_profile_constant_fails_with_a_table_of_differences() {
 }
 
 #[test]
-fn every_known_version_is_found_and_the_unmodelled_ones_say_so() {
+fn every_profile_passes_against_its_interpreter_and_the_unmodelled_ones_say_so() {
     for minor in 8..=13 {
         if minor == 11 {
             continue;
         }
         let v = format!("3.{minor}");
-        let out = verify(&["--python", &v], &[]);
+        let out = verify(&["--python", &v, "--json"], &[]);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{v}: {stderr}");
         assert!(
-            stderr.contains(&format!("CPython {v} has no profile yet")),
+            stderr.contains(&format!("CPython {v}'s objects are not modelled yet")),
             "{v}: {stderr}"
         );
-        // The interpreter was found: its path is named.
-        assert!(stderr.contains("python3"), "{v}: {stderr}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(report["profile"], v.as_str());
+        assert_eq!(report["objects_checked"], false);
+        let checks = report["checks"].as_array().expect("checks");
+        for c in checks {
+            assert_eq!(c["pylayout"], c["python"], "{v}: {c}");
+        }
+        for section in ["interpreter", "allocator", "policies"] {
+            assert!(
+                checks.iter().any(|c| c["section"] == section),
+                "{v}: no {section} check"
+            );
+        }
+        assert!(
+            report["python_version"]
+                .as_str()
+                .is_some_and(|p| p.starts_with(&format!("{v}."))),
+            "{v}: {report}"
+        );
     }
+}
+
+#[test]
+fn a_wrong_constant_of_another_version_fails_too() {
+    // 3.13 collects at 2000: a profile that said 700 is caught.
+    let out = verify(
+        &["--python", "3.13"],
+        &[(
+            "PYLAYOUT_VERIFY_FLIP",
+            "interpreter/gc thresholds=700 10 10",
+        )],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("700 10 10") && l.contains("2000 10 10")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn check_modelled(python: Option<&PythonChoice>) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::Usage(format!(
-            "CPython {version}'s objects are not modelled yet: pylayout builds {}'s (every version from 3.8 to 3.13 is planned; `pylayout verify --python {version}` says so too)",
+            "CPython {version}'s objects are not modelled yet: pylayout builds {}'s (every version from 3.8 to 3.13 is planned; `pylayout verify --python {version}` checks its profile's constants)",
             PyVersion::MODELLED
         )))
     }

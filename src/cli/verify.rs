@@ -5,6 +5,7 @@
 use clap::Args;
 use pylayout::inspect::verify::interpreter::{Interpreter, PythonChoice};
 use pylayout::inspect::verify::{self, Check, Report, VerifyError};
+use pylayout::profile::PyVersion;
 
 use super::CliError;
 use super::output::{self, Role, cell, emit, emit_json, table};
@@ -17,7 +18,9 @@ construction path, growth curves, hashes of every str kind, refcount rules, coll
 a few whole programs, and object fields read with ctypes.
 
 Exit status: 0 every check passed, 1 a check failed (each difference is listed),
-2 the interpreter is missing, is not CPython, or its version has no profile yet.
+2 the interpreter is missing or is not CPython 3.8 to 3.13, or its version's objects are
+not modelled yet (3.11's are: for the others only the profile's constants and policies
+are checked, and the report says so).
 
 Examples:
   pylayout verify                           python3 on PATH against its profile
@@ -40,10 +43,6 @@ pub fn run(args: &VerifyArgs, python: Option<&PythonChoice>) -> Result<u8, CliEr
     let interp = Interpreter::resolve(python.unwrap_or(&default)).map_err(CliError::Usage)?;
     let flip = std::env::var(FLIP_ENV).ok();
     let report = verify::verify(&interp, flip.as_deref()).map_err(|e| match e {
-        VerifyError::NoProfile(_) => CliError::Usage(format!(
-            "{e} (the interpreter: {})",
-            interp.program.display()
-        )),
         VerifyError::Interpreter(msg) => CliError::Usage(msg),
     })?;
     if args.json {
@@ -51,7 +50,18 @@ pub fn run(args: &VerifyArgs, python: Option<&PythonChoice>) -> Result<u8, CliEr
     } else {
         emit(&render(&report))?;
     }
-    Ok(if report.passed() { 0 } else { 1 })
+    if !report.passed() {
+        return Ok(1);
+    }
+    if !report.objects_checked {
+        return Err(CliError::Usage(format!(
+            "CPython {0}'s objects are not modelled yet: only its profile's constants and policies were checked \
+             (pylayout builds {1}'s objects; sizes, hashes, growth, refcounts, gc, programs and layouts are checked for {1})",
+            report.profile,
+            PyVersion::MODELLED
+        )));
+    }
+    Ok(0)
 }
 
 /// The report as text: a line per section, then every difference.

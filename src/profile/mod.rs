@@ -3,9 +3,15 @@
 //! A [`Profile`] is one CPython version's answers: allocator geometry, the object header's
 //! refcount model, the collector's thresholds, each type's free-list limits, growth and
 //! sizing policies, struct sizes, the str hash function, the int/str digit limit. Each
-//! layer reads its facts from [`Current`] (today [`Py311`], the only profile) and names
-//! them once, in its own terms (`alloc::POOL_SIZE`, `gc::DEFAULT_THRESHOLDS`,
+//! layer reads its facts from [`Current`] ([`Py311`], the version whose objects are built)
+//! and names them once, in its own terms (`alloc::POOL_SIZE`, `gc::DEFAULT_THRESHOLDS`,
 //! `list::resize_policy`); nothing else in `src/` writes a version's number.
+//!
+//! The other versions' profiles ([`Py38`], [`Py39`], [`Py310`], [`Py312`], [`Py313`]) are
+//! written and checked against their interpreters by `pylayout verify --python 3.X` (its
+//! `interpreter`, `allocator` and `policies` sections), but no object is built from them
+//! yet: `--python 3.X` names them ([`PyVersion`]) and the commands that build objects refuse
+//! every version but [`PyVersion::MODELLED`].
 //!
 //! # Why a trait with associated constants
 //!
@@ -37,12 +43,23 @@
 //! 2. Where its answer differs in kind and not only in value (a new struct layout, a new
 //!    hash function), an associated type or enum variant here, and the code that reads it
 //!    made generic over `P: Profile`.
-//! 3. The oracle tests run against that version's interpreter (`PYLAYOUT_PYTHON`).
+//! 3. The oracle tests run against that version's interpreter (`PYLAYOUT_PYTHON`), and
+//!    `pylayout verify --python 3.X` passes.
 
+mod py310;
 mod py311;
+mod py312;
+mod py313;
+mod py38;
+mod py39;
 mod version;
 
+pub use py38::Py38;
+pub use py39::Py39;
+pub use py310::Py310;
 pub use py311::Py311;
+pub use py312::Py312;
+pub use py313::Py313;
 pub use version::{PyVersion, VersionError};
 
 /// The profile the library is built around: CPython 3.11, 64-bit Linux, default build.
@@ -73,6 +90,10 @@ pub enum StrHash {
 }
 
 /// One CPython version's facts. Every item names the C constant or function it stands for.
+///
+/// A fact with a default is the same in every version from 3.8 to 3.13 (each was read in
+/// the six versions' sources or measured with `../shared/cpython-probes/versions/`); a
+/// version's file states only what it changed.
 pub trait Profile {
     /// `(major, minor)`.
     const VERSION: (u8, u8);
@@ -83,11 +104,11 @@ pub trait Profile {
     /// `POOL_BITS`: pools of `1 << POOL_BITS` bytes.
     const POOL_BITS: u32;
     /// `ALIGNMENT`: size classes are multiples of this.
-    const ALIGNMENT: usize;
+    const ALIGNMENT: usize = 16;
     /// `SMALL_REQUEST_THRESHOLD`: larger requests go to the system allocator.
-    const SMALL_REQUEST_THRESHOLD: usize;
+    const SMALL_REQUEST_THRESHOLD: usize = 512;
     /// `INITIAL_ARENA_OBJECTS`: arena descriptors allocated at first.
-    const INITIAL_ARENA_OBJECTS: usize;
+    const INITIAL_ARENA_OBJECTS: usize = 16;
 
     // ---- the object header (Include/object.h) ----
     /// How references are counted.
@@ -95,54 +116,63 @@ pub trait Profile {
     /// The count static objects start with (`_PyObject_IMMORTAL_INIT` in 3.11).
     const STATIC_REFCNT: isize;
     /// `_PyTrash_UNWIND_LEVEL`: container deallocations nested deeper are deferred.
-    const TRASH_UNWIND_LEVEL: usize;
+    const TRASH_UNWIND_LEVEL: usize = 50;
 
     // ---- the collector (Modules/gcmodule.c) ----
     /// `threshold0..2` at start-up.
-    const GC_THRESHOLDS: [isize; 3];
+    const GC_THRESHOLDS: [isize; 3] = [700, 10, 10];
 
     // ---- int (Objects/longobject.c) ----
+    /// Whether 0 is stored with one digit (3.11+: 28 bytes) or none (≤ 3.10: 24 bytes).
+    const INT_ZERO_HAS_DIGIT: bool;
     /// `PyLong_SHIFT`: bits per digit.
-    const PYLONG_SHIFT: u32;
+    const PYLONG_SHIFT: u32 = 30;
     /// `_PY_NSMALLNEGINTS`: small ints start at `-NSMALLNEGINTS`.
-    const NSMALLNEGINTS: i64;
+    const NSMALLNEGINTS: i64 = 5;
     /// `_PY_NSMALLPOSINTS`: small ints end below this.
-    const NSMALLPOSINTS: i64;
+    const NSMALLPOSINTS: i64 = 257;
     /// `_PY_LONG_DEFAULT_MAX_STR_DIGITS` (`sys.get_int_max_str_digits()`).
-    const INT_MAX_STR_DIGITS: usize;
+    const INT_MAX_STR_DIGITS: usize = 4300;
 
     // ---- float, list, tuple, dict free lists ----
     /// `PyFloat_MAXFREELIST`.
-    const FLOAT_MAXFREELIST: usize;
+    const FLOAT_MAXFREELIST: usize = 100;
     /// `PyList_MAXFREELIST`.
-    const LIST_MAXFREELIST: usize;
+    const LIST_MAXFREELIST: usize = 80;
     /// `PyTuple_NFREELISTS`: one free list per length `1..=N`.
     const TUPLE_NFREELISTS: usize;
     /// `PyTuple_MAXFREELIST`: tuples kept per length.
-    const TUPLE_MAXFREELIST: usize;
+    const TUPLE_MAXFREELIST: usize = 2000;
     /// `PyDict_MAXFREELIST`: dicts kept, and str-keyed size-8 keys objects kept.
-    const DICT_MAXFREELIST: usize;
+    const DICT_MAXFREELIST: usize = 80;
 
     // ---- dict (Objects/dictobject.c) ----
     /// `PyDict_LOG_MINSIZE`.
-    const DICT_LOG_MINSIZE: u8;
+    const DICT_LOG_MINSIZE: u8 = 3;
     /// The largest table `dict_new_presized` builds is `1 << this` (`log2_max_presize`).
-    const DICT_LOG2_MAX_PRESIZE: u8;
+    const DICT_LOG2_MAX_PRESIZE: u8 = 17;
     /// `sizeof(PyDictKeysObject)` before the indices.
     const DICT_KEYS_HEADER: usize;
     /// `sizeof(PyDictUnicodeEntry)`; `None` before str-only tables existed (≤ 3.10).
     const DICT_UNICODE_ENTRY: Option<usize>;
     /// `sizeof(PyDictKeyEntry)`.
-    const DICT_GENERAL_ENTRY: usize;
+    const DICT_GENERAL_ENTRY: usize = 24;
     /// `USABLE_FRACTION(n)`.
-    fn usable_fraction(n: usize) -> usize;
-    /// `GROWTH_RATE(d)`: the size `insertion_resize` asks for.
-    fn dict_growth_rate(ma_used: usize) -> usize;
+    fn usable_fraction(n: usize) -> usize {
+        (n << 1) / 3
+    }
+    /// `GROWTH_RATE(d)`: the size `insertion_resize` asks for (`used * 3` since 3.7,
+    /// bpo-33205).
+    fn dict_growth_rate(ma_used: usize) -> usize {
+        ma_used * 3
+    }
 
     // ---- list (Objects/listobject.c) ----
     /// `list_resize`: the capacity for `newsize` items of a list of `size` items and
     /// `allocated` slots, or `None` when the array is kept.
-    fn list_resize(size: usize, allocated: usize, newsize: usize) -> Option<usize>;
+    fn list_resize(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
+        list_resize_since_39(size, allocated, newsize)
+    }
 
     // ---- str (Objects/unicodeobject.c) ----
     /// `sizeof(PyASCIIObject)`.
@@ -156,4 +186,21 @@ pub trait Profile {
     /// at start-up: a constant or name `'a'` is that object, not the Latin-1 singleton
     /// `chr(97)`. Empty before deepfreeze.
     const DEEP_FROZEN_CHARS: &'static [u8];
+}
+
+/// `list_resize` since 3.9 (bpo-38373): grow by an eighth plus 6, rounded down to a multiple
+/// of 4, but not past the next multiple of 4 when the new size is closer to it than to the
+/// old size; shrink when less than half the array is used.
+pub fn list_resize_since_39(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
+    if allocated >= newsize && newsize >= (allocated >> 1) {
+        return None;
+    }
+    let mut new_allocated = (newsize + (newsize >> 3) + 6) & !3;
+    if newsize as isize - size as isize > new_allocated as isize - newsize as isize {
+        new_allocated = (newsize + 3) & !3;
+    }
+    if newsize == 0 {
+        new_allocated = 0;
+    }
+    Some(new_allocated)
 }

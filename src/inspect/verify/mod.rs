@@ -20,7 +20,9 @@ use serde::Serialize;
 
 use crate::alloc;
 use crate::inspect::layout::layout_depth;
-use crate::profile::{Current, Profile, PyVersion, RefcountModel, StrHash};
+use crate::profile::{
+    Profile, Py38, Py39, Py310, Py311, Py312, Py313, PyVersion, RefcountModel, StrHash,
+};
 use crate::script::{self, Limits, Outcome, RunOptions, Startup};
 use interpreter::Interpreter;
 
@@ -54,6 +56,9 @@ pub struct Report {
     pub python_version: String,
     /// The profile checked against it.
     pub profile: String,
+    /// Whether pylayout's objects were checked too (the modelled version), or only the
+    /// profile's constants and policies (the versions whose objects are not built yet).
+    pub objects_checked: bool,
     /// Every check, in the order asked.
     pub checks: Vec<Check>,
 }
@@ -87,8 +92,6 @@ impl Report {
 /// Why `verify` could not compare.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VerifyError {
-    /// The interpreter's version has no profile pylayout builds objects from.
-    NoProfile(PyVersion),
     /// The interpreter could not run a probe.
     Interpreter(String),
 }
@@ -96,11 +99,6 @@ pub enum VerifyError {
 impl std::fmt::Display for VerifyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            VerifyError::NoProfile(v) => write!(
-                f,
-                "CPython {v} has no profile yet: pylayout builds {}'s objects (every version from 3.8 to 3.13 is planned)",
-                PyVersion::MODELLED
-            ),
             VerifyError::Interpreter(e) => f.write_str(e),
         }
     }
@@ -114,13 +112,10 @@ type Answers = IndexMap<(String, String), String>;
 /// `flip` replaces one of the profile's answers before comparing (`section/name=value`):
 /// the tests use it to prove that a wrong constant is reported.
 pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, VerifyError> {
-    if !python.version.is_modelled() {
-        return Err(VerifyError::NoProfile(python.version));
-    }
     let mut checks = Vec::new();
     let run = |src: &str| python.run(src).map_err(VerifyError::Interpreter);
 
-    let mut profile = profile_answers();
+    let mut profile = profile_answers(python.version);
     if let Some(f) = flip {
         let (key, value) = f.split_once('=').unwrap_or((f, "?"));
         let (section, name) = key.split_once('/').unwrap_or(("interpreter", key));
@@ -128,6 +123,16 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
     }
     let theirs = parse(&run(&probes::interpreter_probe())?);
     compare(&mut checks, &profile, &theirs, &["allocator"]);
+    let report = |checks| Report {
+        interpreter: python.program.display().to_string(),
+        python_version: python.full_version.clone(),
+        profile: python.version.to_string(),
+        objects_checked: python.version.is_modelled(),
+        checks,
+    };
+    if !python.version.is_modelled() {
+        return Ok(report(checks));
+    }
 
     for (name, src) in probes::object_probes() {
         let theirs_out = run(&src)?;
@@ -149,13 +154,7 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
     }
 
     checks.extend(layout_checks(python, probes::LAYOUT_EXPRS)?);
-
-    Ok(Report {
-        interpreter: python.program.display().to_string(),
-        python_version: python.full_version.clone(),
-        profile: PyVersion::MODELLED.to_string(),
-        checks,
-    })
+    Ok(report(checks))
 }
 
 /// The fields of each expression's value, read by `ctypes` in `python` and shown by
@@ -211,22 +210,58 @@ fn compare(checks: &mut Vec<Check>, ours: &Answers, theirs: &Answers, only_their
     }
 }
 
-/// The profile's and the allocator's answers to the interpreter probe.
-fn profile_answers() -> Answers {
+/// The answers of `version`'s profile to the interpreter probe; for the version whose
+/// objects are built, the allocator's answers are the real allocator's.
+fn profile_answers(version: PyVersion) -> Answers {
+    let mut a = match version {
+        PyVersion::Py38 => facts::<Py38>(),
+        PyVersion::Py39 => facts::<Py39>(),
+        PyVersion::Py310 => facts::<Py310>(),
+        PyVersion::Py311 => facts::<Py311>(),
+        PyVersion::Py312 => facts::<Py312>(),
+        PyVersion::Py313 => facts::<Py313>(),
+    };
+    if version.is_modelled() {
+        let mut put = |name: &str, value: usize| {
+            a.insert(("allocator".into(), name.into()), value.to_string());
+        };
+        put("small request threshold", alloc::SMALL_REQUEST_THRESHOLD);
+        put("size classes", alloc::NB_SMALL_SIZE_CLASSES);
+        put("arena size", alloc::ARENA_SIZE);
+        put("pool size", alloc::POOL_SIZE);
+        put("pool header", alloc::POOL_OVERHEAD);
+        for class in 0..alloc::NB_SMALL_SIZE_CLASSES {
+            let name = format!(
+                "blocks in a pool of {}-byte blocks",
+                alloc::index_to_size(class)
+            );
+            put(&name, alloc::blocks_per_pool(class));
+        }
+    }
+    a
+}
+
+/// `P`'s constants and policies, as the interpreter probe asks for them.
+fn facts<P: Profile>() -> Answers {
     let mut a = Answers::new();
     let mut put = |section: &str, name: &str, value: String| {
         a.insert((section.to_string(), name.to_string()), value);
     };
-    let (major, minor) = Current::VERSION;
+    let (major, minor) = P::VERSION;
     put("interpreter", "version", format!("{major}.{minor}"));
     put(
         "interpreter",
         "int bits per digit",
-        Current::PYLONG_SHIFT.to_string(),
+        P::PYLONG_SHIFT.to_string(),
     );
-    let [t0, t1, t2] = Current::GC_THRESHOLDS;
+    put(
+        "interpreter",
+        "int zero digits",
+        u8::from(P::INT_ZERO_HAS_DIGIT).to_string(),
+    );
+    let [t0, t1, t2] = P::GC_THRESHOLDS;
     put("interpreter", "gc thresholds", format!("{t0} {t1} {t2}"));
-    let algorithm = match Current::STR_HASH {
+    let algorithm = match P::STR_HASH {
         StrHash::SipHash13 => "siphash13",
         StrHash::SipHash24 => "siphash24",
     };
@@ -234,46 +269,78 @@ fn profile_answers() -> Answers {
     put(
         "interpreter",
         "int max str digits",
-        Current::INT_MAX_STR_DIGITS.to_string(),
+        P::INT_MAX_STR_DIGITS.to_string(),
     );
     put(
         "interpreter",
         "str ASCII header",
-        Current::STR_ASCII_HEADER.to_string(),
+        P::STR_ASCII_HEADER.to_string(),
     );
     put(
         "interpreter",
         "str compact header",
-        Current::STR_COMPACT_HEADER.to_string(),
+        P::STR_COMPACT_HEADER.to_string(),
     );
-    let refs = match Current::REFCOUNT {
+    let refs = match P::REFCOUNT {
         RefcountModel::Counted => "counted",
         RefcountModel::Immortal => "immortal",
     };
     put("interpreter", "references to a small int", refs.to_string());
+    let frozen: String = P::DEEP_FROZEN_CHARS.iter().map(|&b| b as char).collect();
+    put(
+        "interpreter",
+        "identifier characters not the Latin-1 singleton",
+        format!("[{frozen}]"),
+    );
+    let (alignment, pool) = (P::ALIGNMENT, 1usize << P::POOL_BITS);
     put(
         "allocator",
         "small request threshold",
-        alloc::SMALL_REQUEST_THRESHOLD.to_string(),
+        P::SMALL_REQUEST_THRESHOLD.to_string(),
     );
     put(
         "allocator",
         "size classes",
-        alloc::NB_SMALL_SIZE_CLASSES.to_string(),
+        (P::SMALL_REQUEST_THRESHOLD / alignment).to_string(),
     );
-    put("allocator", "arena size", alloc::ARENA_SIZE.to_string());
-    put("allocator", "pool size", alloc::POOL_SIZE.to_string());
-    put("allocator", "pool header", alloc::POOL_OVERHEAD.to_string());
-    for class in 0..alloc::NB_SMALL_SIZE_CLASSES {
+    put(
+        "allocator",
+        "arena size",
+        (1usize << P::ARENA_BITS).to_string(),
+    );
+    put("allocator", "pool size", pool.to_string());
+    let header = alloc::pymalloc::POOL_HEADER_SIZE.div_ceil(alignment) * alignment;
+    put("allocator", "pool header", header.to_string());
+    for class in 0..P::SMALL_REQUEST_THRESHOLD / alignment {
+        let size = (class + 1) * alignment;
         put(
             "allocator",
-            &format!(
-                "blocks in a pool of {}-byte blocks",
-                alloc::index_to_size(class)
-            ),
-            alloc::blocks_per_pool(class).to_string(),
+            &format!("blocks in a pool of {size}-byte blocks"),
+            ((pool - header) / size).to_string(),
         );
     }
+    // The list's growth policy alone: capacities while appending, then popping.
+    let mut caps = Vec::new();
+    let mut allocated = 0;
+    let mut step = |len: usize, newlen: usize, caps: &mut Vec<usize>| {
+        if let Some(new) = P::list_resize(len, allocated, newlen) {
+            allocated = new;
+        }
+        if caps.last() != Some(&allocated) {
+            caps.push(allocated);
+        }
+    };
+    for len in 0..probes::POLICY_LIST_LEN {
+        step(len, len + 1, &mut caps);
+    }
+    let grown = caps.clone();
+    caps.clear();
+    for len in (1..=probes::POLICY_LIST_LEN).rev() {
+        step(len, len - 1, &mut caps);
+    }
+    let join = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
+    put("policies", "list capacities while appending", join(&grown));
+    put("policies", "list capacities while popping", join(&caps));
     a
 }
 

@@ -35,10 +35,11 @@ def out(section, name, value):\n    print(section, name, value, sep='\\t')\n";
 /// (which writes to the C-level stderr, caught through a temporary file).
 pub fn interpreter_probe() -> String {
     format!(
-        "{OUT}{}",
+        "{OUT}POLICY_LIST_LEN = {POLICY_LIST_LEN}\n{}",
         r##"import os, re, tempfile
 out('interpreter', 'version', '%d.%d' % tuple(sys.version_info[:2]))
 out('interpreter', 'int bits per digit', sys.int_info.bits_per_digit)
+out('interpreter', 'int zero digits', (sys.getsizeof(0) - int.__basicsize__) // sys.int_info.sizeof_digit)
 out('interpreter', 'gc thresholds', ' '.join(map(str, gc.get_threshold())))
 out('interpreter', 'str hash', sys.hash_info.algorithm)
 out('interpreter', 'int max str digits', sys.get_int_max_str_digits() if hasattr(sys, 'get_int_max_str_digits') else 'none')
@@ -47,6 +48,21 @@ out('interpreter', 'str compact header', '\u0100'.__sizeof__() - 4)
 r = sys.getrefcount(7)
 x = [7, 7]
 out('interpreter', 'references to a small int', 'counted' if sys.getrefcount(7) - r == 2 else 'immortal')
+import string
+frozen = ''.join([c for c in string.ascii_letters + '_' + string.digits if eval(repr(c)) is not chr(ord(c))])
+out('interpreter', 'identifier characters not the Latin-1 singleton', '[' + frozen + ']')
+def caps_while(change, l):
+    caps = []
+    empty = sys.getsizeof([])
+    for i in range(POLICY_LIST_LEN):
+        change(l)
+        c = (sys.getsizeof(l) - empty) // 8
+        if not caps or caps[-1] != c:
+            caps.append(c)
+    return ' '.join(map(str, caps))
+l = []
+out('policies', 'list capacities while appending', caps_while(lambda l: l.append(0), l))
+out('policies', 'list capacities while popping', caps_while(lambda l: l.pop(), l))
 fd, path = tempfile.mkstemp()
 saved = os.dup(2)
 os.dup2(fd, 2)
@@ -72,6 +88,9 @@ for cls, size, pools, used, avail in rows:
 "##
     )
 }
+
+/// How long a list the policy checks grow (and then empty).
+pub const POLICY_LIST_LEN: usize = 10_000;
 
 /// Expressions whose `sys.getsizeof` is checked: every type, and each constructor that sizes
 /// its result its own way.

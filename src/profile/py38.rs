@@ -1,0 +1,53 @@
+//! CPython 3.8 on 64-bit Linux, default build. Differs from 3.11 in its list growth (the
+//! pre-3.9 formula), its 4 KiB pools and 256 KiB arenas, the dict keys object (the 40-byte header with `dk_lookup`, 24-byte entries only), 0
+//! having no digit, the str hash (SipHash-2-4) and the tuple free lists (lengths 1–19). Its
+//! objects are not built yet: `pylayout verify --python 3.8` checks these facts against
+//! the interpreter.
+
+use super::{Profile, RefcountModel, StrHash};
+
+/// CPython 3.8.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Py38;
+
+impl Profile for Py38 {
+    const VERSION: (u8, u8) = (3, 8);
+
+    // Objects/obmalloc.c: 256 KiB arenas of 4 KiB pools (the system page), no radix tree.
+    const ARENA_BITS: u32 = 18;
+    const POOL_BITS: u32 = 12;
+
+    // Small ints are heap objects made at start-up, counted like any other (no static
+    // objects before 3.11); STATIC_REFCNT is unused.
+    const REFCOUNT: RefcountModel = RefcountModel::Counted;
+    const STATIC_REFCNT: isize = 0;
+
+    // Objects/longobject.c: `_PyLong_New(0)` has ob_size 0 and no digit (24 bytes).
+    const INT_ZERO_HAS_DIGIT: bool = false;
+
+    // Objects/tupleobject.c: PyTuple_MAXSAVESIZE 20 keeps lengths 0..19.
+    const TUPLE_NFREELISTS: usize = 19;
+
+    // Objects/dict-common.h: dk_refcnt, dk_size, dk_lookup, dk_usable, dk_nentries.
+    const DICT_KEYS_HEADER: usize = 40;
+    const DICT_UNICODE_ENTRY: Option<usize> = None;
+
+    const STR_ASCII_HEADER: usize = 48;
+    const STR_COMPACT_HEADER: usize = 72;
+    // Python/pyhash.c: siphash24 until 3.11.
+    const STR_HASH: StrHash = StrHash::SipHash24;
+    // No deep-frozen modules: the constant 'a' is chr(97).
+    const DEEP_FROZEN_CHARS: &'static [u8] = b"";
+
+    // Objects/listobject.c before bpo-38373: grow by an eighth plus 3 (under 9 items) or 6,
+    // no rounding; shrink when less than half the array is used.
+    fn list_resize(_size: usize, allocated: usize, newsize: usize) -> Option<usize> {
+        if allocated >= newsize && newsize >= (allocated >> 1) {
+            return None;
+        }
+        if newsize == 0 {
+            return Some(0);
+        }
+        Some(newsize + (newsize >> 3) + if newsize < 9 { 3 } else { 6 })
+    }
+}
