@@ -10,15 +10,23 @@ use common::pylayout_json as json;
 use common::{assert_python_311, pylayout, python};
 use serde_json::Value;
 
-/// (len, sys.getsizeof) at every change while `stmt` grows `x` from `init` for i in 1..=n.
-fn oracle(init: &str, stmt: &str, n: u64) -> Vec<(u64, u64)> {
-    let code = format!(
+/// The program printing (len, sys.getsizeof) at every change while `stmt` grows `x` from
+/// `init` for i in 1..=n.
+fn growth_program(init: &str, stmt: &str, n: u64) -> String {
+    format!(
         "import sys\nx = {init}\nlast = sys.getsizeof(x)\nprint(0, last)\n\
          for i in range(1, {n} + 1):\n    {stmt}\n    s = sys.getsizeof(x)\n    \
          if s != last:\n        print(i, s)\n        last = s\n"
-    );
-    python(&code)
-        .lines()
+    )
+}
+
+/// (len, sys.getsizeof) at every change, from python3.
+fn oracle(init: &str, stmt: &str, n: u64) -> Vec<(u64, u64)> {
+    pairs(&python(&growth_program(init, stmt, n)))
+}
+
+fn pairs(text: &str) -> Vec<(u64, u64)> {
+    text.lines()
         .map(|l| {
             let (a, b) = l.split_once(' ').unwrap();
             (a.parse().unwrap(), b.parse().unwrap())
@@ -68,6 +76,129 @@ fn resize_points_and_counts_are_cpythons() {
             assert_eq!(u(&s["bytes_copied"]), entry * moved);
             assert_eq!(u(&s["copying_resizes"]), u(&s["resizes"]) - 1);
         }
+    }
+}
+
+/// Each version's own interpreter (pyenv's, or python3.X on PATH) grows the list, and for
+/// 3.11 to 3.13 the dict, as `grow --python 3.X` does; 3.8's list formula differs.
+#[test]
+fn every_version_grows_as_its_own_interpreter() {
+    use pylayout::inspect::verify::interpreter::Interpreter;
+    use pylayout::profile::PyVersion;
+    let mut list_curves = Vec::new();
+    for v in PyVersion::ALL {
+        let py = Interpreter::find(v).expect("every CPython 3.8-3.13 is on this machine");
+        let name = v.to_string();
+        let mut cases: Vec<(&[&str], &str, &str, u64)> =
+            vec![(&["list"], "[]", "x.append(None)", 10000)];
+        if v >= PyVersion::Py311 {
+            cases.push((&["dict", "--keys", "str"], "{}", "x[str(i)] = None", 5000));
+            cases.push((&["dict", "--keys", "int"], "{}", "x[i] = None", 5000));
+        }
+        for (what, init, stmt, n) in cases {
+            let to = n.to_string();
+            let mut args = vec!["grow"];
+            args.extend_from_slice(what);
+            args.extend_from_slice(&["--to", &to, "--json", "--python", &name]);
+            let got = json(&args);
+            assert_eq!(got["python"], name.as_str());
+            let expected = pairs(
+                &py.run(&growth_program(init, stmt, n))
+                    .expect("the probe runs"),
+            );
+            assert_eq!(ours(&got), expected, "{name} {what:?}");
+            if what[0] == "list" {
+                list_curves.push(expected);
+            }
+        }
+    }
+    // The check can fail: 3.8's curve is not 3.9's.
+    assert_ne!(list_curves[0], list_curves[1]);
+}
+
+#[test]
+fn compare_shows_each_version_side_by_side() {
+    let v = json(&[
+        "grow",
+        "list",
+        "--compare",
+        "3.8,3.11,3.8",
+        "--to",
+        "300",
+        "--json",
+    ]);
+    let versions = v["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "a version named twice is grown once");
+    for g in versions {
+        let one = json(&[
+            "grow",
+            "list",
+            "--to",
+            "300",
+            "--json",
+            "--python",
+            g["python"].as_str().unwrap(),
+        ]);
+        assert_eq!(ours(g), ours(&one));
+    }
+    let text = common::pylayout_ok(&["grow", "list", "--compare", "3.8,3.12", "--to", "40"]);
+    assert!(
+        text.contains("CPython 3.8") && text.contains("CPython 3.12"),
+        "{text}"
+    );
+    // len 17: 3.8 goes to 25 slots (256 bytes), 3.9+ to 24 (248).
+    let row = text
+        .lines()
+        .find(|l| l.contains(" 17 "))
+        .expect("a row at 17");
+    assert!(
+        row.contains("256 (25)") && row.contains("248 (24)"),
+        "{row}"
+    );
+    let (svg_v, doc) = svg_of(
+        &["list", "--compare", "3.8,3.11", "--to", "100"],
+        "compare.svg",
+    );
+    assert_eq!(svg_v["versions"].as_array().unwrap().len(), 2);
+    let text_nodes: Vec<String> = doc
+        .descendants()
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect();
+    assert!(
+        text_nodes.iter().any(|t| t == "CPython 3.8")
+            && text_nodes.iter().any(|t| t == "CPython 3.11"),
+        "{text_nodes:?}"
+    );
+}
+
+#[test]
+fn versions_grow_refuses_say_why_with_exit_2() {
+    for (args, says) in [
+        (
+            &["grow", "dict", "--python", "3.10"][..],
+            "CPython 3.10's dict is not built yet",
+        ),
+        (
+            &["grow", "dict", "--compare", "3.11,3.9"],
+            "CPython 3.9's dict is not built yet",
+        ),
+        (
+            &["grow", "list", "--compare", "3.8", "--python", "3.11"],
+            "leave out --python",
+        ),
+        (
+            &["grow", "list", "--compare", "3.8,2.7"],
+            "CPython 2.7 is not supported",
+        ),
+        (
+            &["grow", "list", "--compare", "3.8,three"],
+            "is not a Python version",
+        ),
+    ] {
+        let out = pylayout(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
 

@@ -189,7 +189,7 @@ fn object_commands_take_python_3_11_and_refuse_the_others() {
     assert!(env_ok.status.success(), "{}", text(&env_ok.stderr));
     for (args, env) in [
         (&["layout", "[1]", "--python", "3.12"][..], None),
-        (&["grow", "list"][..], Some("3.9")),
+        (&["gc"][..], Some("3.9")),
         (&["pool"][..], Some("3.13")),
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pylayout"));

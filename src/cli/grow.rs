@@ -6,9 +6,11 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use pylayout::inspect::grow::{
-    self, DICT_ALLOC_LIMIT, DICT_MAX_LEN, DictGrowth, DictKeys, GrowthSummary, LIST_ALLOC_LIMIT,
-    LIST_MAX_LEN, ListGrowth, Method,
+    self, DICT_ALLOC_LIMIT, DICT_GROWTH_VERSIONS, DICT_MAX_LEN, DictGrowth, DictKeys,
+    GrowthSummary, LIST_ALLOC_LIMIT, LIST_MAX_LEN, ListGrowth, Method,
 };
+use pylayout::profile::PyVersion;
+use pylayout::runtime;
 
 use super::CliError;
 use super::chart::{self, Panel, Scale, Series};
@@ -20,7 +22,12 @@ Examples:
   pylayout grow list --to 1000000 --svg list.svg --log
                                                  capacity and bytes against length, log axes
   pylayout grow dict --keys int --to 100000 --json
-                                                 d[i] = None: the table sizes, as data";
+                                                 d[i] = None: the table sizes, as data
+  pylayout grow list --compare 3.8,3.11,3.12     the same appends in three CPythons, side by side
+  pylayout grow list --python 3.8 --to 50        3.8's older growth formula alone
+
+Versions: a list grows as each CPython from 3.8 to 3.13 grows it (3.8's formula differs);
+a dict as 3.11, 3.12 and 3.13 grow it (the same keys object; 3.8-3.10's is not built yet).";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -45,6 +52,54 @@ pub struct GrowArgs {
     /// Log axes for --svg (linear by default)
     #[arg(long, requires = "svg")]
     log: bool,
+    /// Grow it in each of these CPython versions and show the curves side by side
+    /// (comma-separated: 3.8,3.11,3.12)
+    #[arg(long, value_delimiter = ',', value_name = "VERSIONS", value_parser = parse_version)]
+    compare: Vec<PyVersion>,
+}
+
+fn parse_version(s: &str) -> Result<PyVersion, String> {
+    PyVersion::parse(s).map_err(|e| e.to_string())
+}
+
+/// The versions asked for: `--compare`'s, else `--python`'s, else the modelled one; each
+/// one the container is built for.
+fn versions(args: &GrowArgs, python: Option<PyVersion>) -> Result<Vec<PyVersion>, CliError> {
+    let mut vs: Vec<PyVersion> = Vec::new();
+    if args.compare.is_empty() {
+        vs.push(python.unwrap_or(PyVersion::MODELLED));
+    } else if python.is_some() {
+        return Err(CliError::Usage(
+            "--compare names the versions itself: leave out --python".into(),
+        ));
+    } else {
+        for v in &args.compare {
+            if !vs.contains(v) {
+                vs.push(*v);
+            }
+        }
+    }
+    if args.container == Container::Dict
+        && let Some(v) = vs.iter().find(|v| !DICT_GROWTH_VERSIONS.contains(v))
+    {
+        return Err(CliError::Usage(format!(
+            "CPython {v}'s dict is not built yet (its keys object has a 40-byte header and only 24-byte entries): \
+             `grow dict` takes 3.11, 3.12 or 3.13; `grow list` takes every version from 3.8"
+        )));
+    }
+    Ok(vs)
+}
+
+/// `f` on a fresh runtime that follows `version`.
+fn in_version<T: Send>(version: PyVersion, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            runtime::set_version(version);
+            f()
+        })
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -63,10 +118,12 @@ enum KeysArg {
     Int,
 }
 
-pub fn run(args: &GrowArgs) -> Result<(), CliError> {
+pub fn run(args: &GrowArgs, python: Option<PyVersion>) -> Result<(), CliError> {
     if let Some(path) = &args.svg {
         chart::check_path(path).map_err(CliError::Usage)?;
     }
+    let versions = versions(args, python)?;
+    let version = versions[0];
     match args.container {
         Container::List => {
             if args.keys.is_some() {
@@ -78,7 +135,15 @@ pub fn run(args: &GrowArgs) -> Result<(), CliError> {
                     args.to
                 )));
             }
-            let g = grow::list_growth(args.to);
+            if versions.len() > 1 {
+                let gs: Vec<ListGrowth> = versions
+                    .iter()
+                    .map(|&v| in_version(v, || grow::list_growth(args.to)))
+                    .collect();
+                let curves = gs.iter().map(list_curve).collect::<Vec<_>>();
+                return compare(args, "list", "l.append(x)", &curves, &gs);
+            }
+            let g = in_version(version, || grow::list_growth(args.to));
             draw(args, list_panels(&g, args.log))?;
             show(&g, args, render_list)
         }
@@ -93,7 +158,15 @@ pub fn run(args: &GrowArgs) -> Result<(), CliError> {
                 KeysArg::Str => DictKeys::Str,
                 KeysArg::Int => DictKeys::Int,
             };
-            let g = grow::dict_growth(keys, args.to);
+            if versions.len() > 1 {
+                let gs: Vec<DictGrowth> = versions
+                    .iter()
+                    .map(|&v| in_version(v, || grow::dict_growth(keys, args.to)))
+                    .collect();
+                let curves = gs.iter().map(dict_curve).collect::<Vec<_>>();
+                return compare(args, "dict", "d[key] = None", &curves, &gs);
+            }
+            let g = in_version(version, || grow::dict_growth(keys, args.to));
             draw(args, dict_panels(&g, args.log))?;
             show(&g, args, render_dict)
         }
@@ -304,9 +377,10 @@ fn per_item(len: u64, v: f64) -> String {
 
 fn render_list(g: &ListGrowth) -> String {
     let mut out = format!(
-        "l = []; l.append(x) until len(l) == {}  ({})\n\
+        "l = []; l.append(x) until len(l) == {}  (CPython {}: {})\n\
          Rows are the appends that changed sys.getsizeof(l) = 56 + 8 * allocated.\n\n",
         commas(g.to as usize),
+        g.python,
         method_note(g.method, LIST_ALLOC_LIMIT, "list")
     );
     let mut t = table(
@@ -348,10 +422,11 @@ fn render_dict(g: &DictGrowth) -> String {
         DictKeys::Int => ("d[i] = None", "general table, 24-byte entries"),
     };
     let mut out = format!(
-        "d = {{}}; {stmt} for i in 1..={}  ({}; {entry})\n\
+        "d = {{}}; {stmt} for i in 1..={}  (CPython {}: {}; {entry})\n\
          Rows are the insertions that changed sys.getsizeof(d); a resize rebuilds the table\n\
          for GROWTH_RATE = 3 * len(d) before inserting.\n\n",
         commas(g.to as usize),
+        g.python,
         method_note(g.method, DICT_ALLOC_LIMIT, "dict")
     );
     let mut t = table(
@@ -387,4 +462,142 @@ fn render_dict(g: &DictGrowth) -> String {
         "insertion",
     ));
     out
+}
+
+/// One version's growth as `(len, capacity, getsizeof)` at each change, named by version.
+struct Curve {
+    python: String,
+    points: Vec<(u64, u64, u64)>,
+}
+
+fn list_curve(g: &ListGrowth) -> Curve {
+    Curve {
+        python: g.python.clone(),
+        points: g
+            .points
+            .iter()
+            .map(|p| (p.len, p.capacity, p.size))
+            .collect(),
+    }
+}
+
+fn dict_curve(g: &DictGrowth) -> Curve {
+    Curve {
+        python: g.python.clone(),
+        points: g
+            .points
+            .iter()
+            .map(|p| (p.len, p.capacity, p.size))
+            .collect(),
+    }
+}
+
+/// `grow ... --compare`'s JSON: each version's growth as `grow --python V --json` gives it.
+#[derive(Serialize)]
+struct Compared<'a, T> {
+    container: &'static str,
+    to: u64,
+    versions: &'a [T],
+}
+
+/// The curves side by side: a row per length at which some version resizes, a column per
+/// version with `getsizeof (capacity)` after that step.
+fn compare<T: Serialize>(
+    args: &GrowArgs,
+    container: &'static str,
+    op: &str,
+    curves: &[Curve],
+    growths: &[T],
+) -> Result<(), CliError> {
+    if let Some(path) = &args.svg {
+        let scale = if args.log { Scale::Log } else { Scale::Linear };
+        let series = |f: fn(&(u64, u64, u64)) -> u64| -> Vec<Series> {
+            curves
+                .iter()
+                .map(|c| {
+                    steps(
+                        &format!("CPython {}", c.python),
+                        args.to,
+                        c.points.iter().map(|p| (p.0 as f64, f(p) as f64)).collect(),
+                    )
+                })
+                .collect()
+        };
+        let panel = |title: String, y: &str, series: Vec<Series>| Panel {
+            title,
+            x_label: "length".into(),
+            y_label: y.into(),
+            x_scale: scale,
+            y_scale: scale,
+            series,
+            ..Panel::default()
+        };
+        let panels = vec![
+            panel(
+                format!("{container}: sys.getsizeof against length, by CPython version"),
+                "bytes",
+                series(|p| p.2),
+            ),
+            panel(
+                format!("{container}: capacity against length, by CPython version"),
+                "slots",
+                series(|p| p.1),
+            ),
+        ];
+        chart::write_svg(path, &panels).map_err(CliError::Usage)?;
+    }
+    if args.json {
+        emit_json(&Compared {
+            container,
+            to: args.to,
+            versions: growths,
+        })?;
+        return Ok(());
+    }
+    let mut lens: Vec<u64> = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.0))
+        .collect();
+    lens.sort_unstable();
+    lens.dedup();
+    let names: Vec<String> = curves
+        .iter()
+        .map(|c| format!("CPython {}", c.python))
+        .collect();
+    let mut header = vec!["len"];
+    header.extend(names.iter().map(String::as_str));
+    let right: Vec<usize> = (0..header.len()).collect();
+    let mut t = table(&header, &right);
+    for len in lens {
+        let mut row = vec![cell(commas(len as usize), None)];
+        for c in curves {
+            let at = c
+                .points
+                .iter()
+                .rev()
+                .find(|p| p.0 <= len)
+                .expect("the empty point");
+            let resized = at.0 == len && len > 0;
+            row.push(cell(
+                format!("{} ({})", commas(at.2 as usize), commas(at.1 as usize)),
+                resized.then_some(Role::Event),
+            ));
+        }
+        t.add_row(row);
+    }
+    let mut text = format!(
+        "{op} until len == {}, in {}\n\
+         A row per length at which some version resizes: sys.getsizeof (capacity) after that step.\n\n{t}\n",
+        commas(args.to as usize),
+        curves
+            .iter()
+            .map(|c| c.python.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(path) = &args.svg {
+        text.push_str(&format!("\nWrote the chart to {}.\n", path.display()));
+    }
+    emit(&text)?;
+    Ok(())
 }

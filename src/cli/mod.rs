@@ -243,15 +243,21 @@ pub fn main() -> ExitCode {
     if let Command::Verify(args) = &cli.command {
         return exit_code(verify::run(args, cli.python.as_ref()), true);
     }
-    if let Err(e) = check_modelled(cli.python.as_ref()) {
+    let version = match chosen_version(cli.python.as_ref()) {
+        Ok(v) => v,
+        Err(e) => return exit_code(Err(e), true),
+    };
+    if let Command::Grow(args) = &cli.command {
+        return exit_code(ok(grow::run(args, version)), true);
+    }
+    if let Err(e) = check_modelled(version) {
         return exit_code(Err(e), true);
     }
     let (result, usage_hint) = match cli.command {
-        Command::Verify(_) => unreachable!("handled above"),
+        Command::Verify(_) | Command::Grow(_) => unreachable!("handled above"),
         Command::Run(args) => (run::run(&args), false),
         Command::Tour(args) => (ok(tour::run(&args)), true),
         Command::Pool(args) => (ok(pool::run(&args)), true),
-        Command::Grow(args) => (ok(grow::run(&args)), true),
         Command::Gc(args) => (ok(gc::run(&args)), true),
         Command::Layout(args) => (ok(layout::run(&args)), true),
         Command::Cost(args) => (ok(cost::run(&args)), true),
@@ -262,17 +268,25 @@ pub fn main() -> ExitCode {
     exit_code(result, usage_hint)
 }
 
-/// The commands that build objects build 3.11's: `--python` may name 3.11 (or an
-/// interpreter that is 3.11), and any other version is refused with one line.
-fn check_modelled(python: Option<&PythonChoice>) -> Result<(), CliError> {
-    let version = match python {
-        None => return Ok(()),
-        Some(PythonChoice::Version(v)) => *v,
-        Some(choice @ PythonChoice::Program(_)) => {
+/// The version `--python` names: itself, or the version of the interpreter it names.
+fn chosen_version(python: Option<&PythonChoice>) -> Result<Option<PyVersion>, CliError> {
+    Ok(match python {
+        None => None,
+        Some(PythonChoice::Version(v)) => Some(*v),
+        Some(choice @ PythonChoice::Program(_)) => Some(
             Interpreter::resolve(choice)
                 .map_err(CliError::Usage)?
-                .version
-        }
+                .version,
+        ),
+    })
+}
+
+/// The commands that build objects build 3.11's (`grow` knows more, and checks itself):
+/// `--python` may name 3.11 (or an interpreter that is 3.11), and any other version is
+/// refused with one line.
+fn check_modelled(version: Option<PyVersion>) -> Result<(), CliError> {
+    let Some(version) = version else {
+        return Ok(());
     };
     if version.is_modelled() {
         Ok(())

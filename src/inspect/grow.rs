@@ -6,10 +6,19 @@ use serde::Serialize;
 
 use crate::cost::{self, Costs};
 use crate::object::GC_HEAD_SIZE;
+use crate::profile::PyVersion;
+use crate::runtime;
 use crate::types::dict::{self, PyDict};
 use crate::types::int::PyInt;
 use crate::types::list::{self, LIST_TYPE, PyList};
 use crate::types::str::PyStr;
+
+/// The versions whose dict growth [`dict_growth`] shows: 3.11's keys object, unchanged in
+/// 3.12 and 3.13 (their sizes by str and int keys are 3.11's, checked against each
+/// interpreter). 3.8–3.10's keys object (a 40-byte header, 24-byte entries only) is not
+/// built yet. A list grows as every version from 3.8 grows it ([`PyVersion::list_resize`]).
+pub const DICT_GROWTH_VERSIONS: [PyVersion; 3] =
+    [PyVersion::Py311, PyVersion::Py312, PyVersion::Py313];
 
 /// Largest `--to` grown with real objects (80 MB of item pointers); above, the policy.
 pub const LIST_ALLOC_LIMIT: u64 = 10_000_000;
@@ -49,6 +58,8 @@ pub enum Method {
 pub struct ListGrowth {
     /// `list`.
     pub container: &'static str,
+    /// The CPython version whose policy grew it (`3.11`): [`runtime::version`].
+    pub python: String,
     /// The final length.
     pub to: u64,
     /// How the points were obtained.
@@ -195,6 +206,7 @@ pub fn list_growth(to: u64) -> ListGrowth {
     let summary = list_summary(&points, to, method);
     ListGrowth {
         container: "list",
+        python: runtime::version().to_string(),
         to,
         method,
         points,
@@ -331,6 +343,8 @@ pub struct DictPoint {
 pub struct DictGrowth {
     /// `dict`.
     pub container: &'static str,
+    /// The CPython version whose dict grew (one of [`DICT_GROWTH_VERSIONS`]).
+    pub python: String,
     /// The key type.
     pub keys: DictKeys,
     /// The final length.
@@ -424,8 +438,15 @@ fn dict_point(len: u64, log2: Option<u8>, unicode: bool, cost: Option<Costs>) ->
 }
 
 /// Grow a dict from `{}` to `to` keys, one `d[key] = None` at a time.
+/// The thread's runtime version ([`runtime::version`]) must be one of
+/// [`DICT_GROWTH_VERSIONS`].
 pub fn dict_growth(keys: DictKeys, to: u64) -> DictGrowth {
     assert!(to <= DICT_MAX_LEN, "too many keys: {to}");
+    assert!(
+        DICT_GROWTH_VERSIONS.contains(&runtime::version()),
+        "a {} dict is not built yet",
+        runtime::version()
+    );
     let unicode = keys == DictKeys::Str;
     let mut points = vec![dict_point(0, None, unicode, None)];
     let method = if to <= DICT_ALLOC_LIMIT {
@@ -468,6 +489,7 @@ pub fn dict_growth(keys: DictKeys, to: u64) -> DictGrowth {
     let summary = dict_summary(&points, keys, to, method);
     DictGrowth {
         container: "dict",
+        python: runtime::version().to_string(),
         keys,
         to,
         method,

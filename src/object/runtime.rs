@@ -30,6 +30,7 @@ use crate::gc::GcState;
 use crate::hash::HashSecret;
 pub use crate::object::RawBlock;
 use crate::object::TrashState;
+use crate::profile::PyVersion;
 
 /// The per-thread interpreter state of the object layer.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ pub struct Runtime {
     tracing: Cell<bool>,
     tracer: TracerSlot,
     freelist_clearer: Cell<Option<fn()>>,
+    version: Cell<PyVersion>,
 }
 
 /// The installed tracer (a closure: shown as present or not).
@@ -119,6 +121,7 @@ impl Runtime {
             tracing: Cell::new(false),
             tracer: TracerSlot(RefCell::new(None)),
             freelist_clearer: Cell::new(None),
+            version: Cell::new(PyVersion::MODELLED),
         }
     }
 }
@@ -204,6 +207,18 @@ fn trace_slow(make: impl FnOnce() -> TraceEvent) {
 /// (Strings cache their hash: set the seed before creating any.)
 pub fn set_hash_seed(seed: u32) {
     with(|rt| rt.hash_secret.set(HashSecret::from_seed(seed)));
+}
+
+/// The CPython version this thread's objects follow where a fact is chosen per run (today
+/// the list's growth policy, [`PyVersion::list_resize`]); every other fact is
+/// [`PyVersion::MODELLED`]'s. Set it before making objects.
+pub fn set_version(version: PyVersion) {
+    with(|rt| rt.version.set(version));
+}
+
+/// The version set by [`set_version`] (default [`PyVersion::MODELLED`]).
+pub fn version() -> PyVersion {
+    with(|rt| rt.version.get())
 }
 
 /// Everything `sys._debugmallocstats()` reports about this thread's pymalloc.

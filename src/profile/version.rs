@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::{Profile, Py38, Py39, Py310, Py311, Py312, Py313};
+
 /// A CPython minor version pylayout knows: 3.8 to 3.13.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PyVersion {
@@ -121,6 +123,18 @@ impl PyVersion {
     /// Whether pylayout builds this version's objects.
     pub fn is_modelled(self) -> bool {
         self == PyVersion::MODELLED
+    }
+
+    /// This version's `list_resize` policy ([`Profile::list_resize`]).
+    pub fn list_resize(self, size: usize, allocated: usize, newsize: usize) -> Option<usize> {
+        match self {
+            PyVersion::Py38 => Py38::list_resize(size, allocated, newsize),
+            PyVersion::Py39 => Py39::list_resize(size, allocated, newsize),
+            PyVersion::Py310 => Py310::list_resize(size, allocated, newsize),
+            PyVersion::Py311 => Py311::list_resize(size, allocated, newsize),
+            PyVersion::Py312 => Py312::list_resize(size, allocated, newsize),
+            PyVersion::Py313 => Py313::list_resize(size, allocated, newsize),
+        }
     }
 }
 

@@ -39,6 +39,7 @@ pub mod sort;
 use crate::error::{ExcKind, PyErr, PyResult};
 use crate::object::{Obj, PyObject};
 use crate::profile::{Current, Profile};
+use crate::runtime;
 use crate::types::ops;
 use crate::types::state;
 
@@ -54,11 +55,12 @@ const PTR: usize = size_of::<*mut PyObject>();
 pub const MAX_ALLOCATED: usize = isize::MAX as usize / PTR;
 
 /// The capacity `list_resize(newsize)` gives a list of length `size` and capacity
-/// `allocated`, or `None` when it keeps the array (`allocated >= newsize >= allocated / 2`).
-/// Pure: `grow` uses it to answer for sizes it does not allocate.
+/// `allocated`, or `None` when it keeps the array (`allocated >= newsize >= allocated / 2`),
+/// in the version this thread's runtime follows ([`runtime::version`]: 3.8's formula
+/// differs). Pure: `grow` uses it to answer for sizes it does not allocate.
 #[inline]
 pub fn resize_policy(size: usize, allocated: usize, newsize: usize) -> Option<usize> {
-    Current::list_resize(size, allocated, newsize)
+    runtime::version().list_resize(size, allocated, newsize)
 }
 
 /// The capacity `list_preallocate_exact(n)` gives: `n` rounded up to even.
