@@ -7,7 +7,7 @@ mod common;
 use common::{Rng, assert_python_311, hex_lines, python_io};
 use pylayout::types::ops;
 use pylayout::types::str::{
-    HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, UTF8_OFFSET, WSTR_LENGTH_OFFSET, WSTR_OFFSET,
+    HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, WSTR_LENGTH_OFFSET, WSTR_OFFSET,
 };
 
 fn strings() -> Vec<String> {
@@ -67,7 +67,7 @@ fn strings_match_python_memory() {
              h1 = rd(ctypes.c_ssize_t, a + {HASH_OFFSET})\n    \
              wstr = rd(ctypes.c_void_p, a + {WSTR_OFFSET}) or 0\n    \
              data = a + (48 if ascii else 72)\n    \
-             extra = '-' if ascii else '%d %d %d' % (rd(ctypes.c_void_p, a + {UTF8_OFFSET}) or 0, rd(ctypes.c_ssize_t, a + {WSTR_LENGTH_OFFSET}), wstr == data)\n    \
+             extra = '-' if ascii else '%d %d %d' % (rd(ctypes.c_void_p, a + 56) or 0, rd(ctypes.c_ssize_t, a + {WSTR_LENGTH_OFFSET}), wstr == data)\n    \
              raw = ctypes.string_at(data, (len(s) + 1) * kind).hex()\n    \
              print(sys.getsizeof(s), rd(ctypes.c_ssize_t, a + {LENGTH_OFFSET}), st & 0xff, kind, h0 if len(s) > 1 or (len(s) == 1 and ord(s) > 255) else 'static', h, h1, wstr != 0, extra, raw, repr(s))\n"
     );
@@ -87,7 +87,7 @@ fn strings_match_python_memory() {
             | (st.kind << 2)
             | (st.compact as u32) << 5
             | (st.ascii as u32) << 6
-            | (st.ready as u32) << 7;
+            | (st.bit7 as u32) << 7;
         let theirs: Vec<&str> = line.split(' ').collect();
         let mut line = line.to_string();
         if p.len() == 1 {
@@ -105,13 +105,20 @@ fn strings_match_python_memory() {
         }
         // Read from our object, never derived from the kind: wstr, and past an ASCII
         // header utf8 (as 0 or an address), wstr_length, and whether wstr shares the data.
-        let (wstr, compact) = p.header_words();
+        let words = p.header_words();
+        let w = |name: &str| {
+            words
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|&(_, _, v)| v)
+        };
+        let wstr = w("wstr").expect("3.11 has wstr");
         let data_address = p.as_obj().id() + p.data_offset();
-        let extra = match compact {
-            None => "-".to_string(),
-            Some((_, utf8, wstr_length)) => {
+        let extra = match (w("utf8"), w("wstr_length")) {
+            (Some(utf8), Some(wstr_length)) => {
                 format!("{utf8} {wstr_length} {}", (wstr == data_address) as u8)
             }
+            _ => "-".to_string(),
         };
         let mut raw: Vec<u8> = p.data().to_vec();
         raw.extend(std::iter::repeat_n(0, kind));

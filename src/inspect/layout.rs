@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::alloc::BlockInfo;
-use crate::object::{OB_REFCNT_OFFSET, OB_SIZE_OFFSET, OB_TYPE_OFFSET, Obj};
+use crate::object::{IMMORTAL_REFCNT, OB_REFCNT_OFFSET, OB_SIZE_OFFSET, OB_TYPE_OFFSET, Obj};
 use crate::runtime;
 use crate::types::dict::{
     self as dict, GENERAL_ENTRY, KEYS_HEADER, MA_KEYS_OFFSET, MA_USED_OFFSET, PyDict, UNICODE_ENTRY,
@@ -32,10 +32,7 @@ use crate::types::float::{FLOAT_TYPE, OB_FVAL_OFFSET, PyFloat};
 use crate::types::int::{DIGIT_OFFSET, DIGIT_SIZE, PyInt};
 use crate::types::list::{ALLOCATED_OFFSET, OB_ITEM_OFFSET, PyList};
 use crate::types::none;
-use crate::types::str::{
-    HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, UTF8_LENGTH_OFFSET, UTF8_OFFSET,
-    WSTR_LENGTH_OFFSET, WSTR_OFFSET,
-};
+use crate::types::str::{HASH_OFFSET, LENGTH_OFFSET, PyStr, STATE_OFFSET, State};
 use crate::types::tuple::PyTuple;
 use crate::types::{cell::PyCell, function::PyFunction};
 
@@ -201,7 +198,17 @@ fn field(
 
 fn header_fields(obj: &Obj, held: isize) -> Vec<Field> {
     vec![
-        field("ob_refcnt", OB_REFCNT_OFFSET, 8, obj.refcnt() - held),
+        // An immortal count (3.12+) did not move for the inspector's references.
+        field(
+            "ob_refcnt",
+            OB_REFCNT_OFFSET,
+            8,
+            if obj.refcnt() == IMMORTAL_REFCNT {
+                obj.refcnt()
+            } else {
+                obj.refcnt() - held
+            },
+        ),
         field(
             "ob_type",
             OB_TYPE_OFFSET,
@@ -276,7 +283,8 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
     let mut is_static = none::is_none(obj);
     if let Ok(i) = PyInt::from_obj(obj.clone()) {
         is_static = i.is_static();
-        fields.push(field("ob_size", OB_SIZE_OFFSET, 8, i.ob_size()));
+        let (name, raw) = i.size_field();
+        fields.push(field(name, OB_SIZE_OFFSET, 8, raw));
         let digits = i.digits();
         // Zero still has one (zero) digit allocated.
         let shown = if digits.is_empty() { vec![0] } else { digits };
@@ -351,13 +359,14 @@ fn build(obj: &Obj, depth: usize, deep: usize, held: isize) -> ObjectLayout {
             u32::from(st.compact),
         ));
         fields.push(field("state.ascii", STATE_OFFSET, 0, u32::from(st.ascii)));
-        fields.push(field("state.ready", STATE_OFFSET, 0, u32::from(st.ready)));
-        let (wstr, compact) = s.header_words();
-        fields.push(field("wstr", WSTR_OFFSET, 8, wstr));
-        if let Some((utf8_length, utf8, wstr_length)) = compact {
-            fields.push(field("utf8_length", UTF8_LENGTH_OFFSET, 8, utf8_length));
-            fields.push(field("utf8", UTF8_OFFSET, 8, utf8));
-            fields.push(field("wstr_length", WSTR_LENGTH_OFFSET, 8, wstr_length));
+        fields.push(field(
+            format!("state.{}", State::bit7_name()),
+            STATE_OFFSET,
+            0,
+            u32::from(st.bit7),
+        ));
+        for (name, offset, value) in s.header_words() {
+            fields.push(field(name, offset, 8, value));
         }
         fields.push(field(
             "data",

@@ -133,6 +133,17 @@ const _: () = assert!(OB_REFCNT_OFFSET == 0 && OB_TYPE_OFFSET == 8 && OB_SIZE_OF
 /// happen.
 pub const STATIC_REFCNT: isize = Current::STATIC_REFCNT;
 
+/// `_Py_IMMORTAL_REFCNT` (3.12+, PEP 683, 64-bit): the count of an immortal object, which
+/// `Py_INCREF` and `Py_DECREF` leave alone. Counted objects (every 3.11 object) never reach
+/// it: a 3.11 static starts at [`STATIC_REFCNT`], 3.3 billion references short of it.
+pub const IMMORTAL_REFCNT: isize = u32::MAX as isize;
+
+/// The count a static object starts with in the version this thread follows
+/// ([`crate::runtime::version`]): [`STATIC_REFCNT`] in 3.11, [`IMMORTAL_REFCNT`] from 3.12.
+pub fn static_refcnt() -> isize {
+    crate::runtime::version().static_refcnt()
+}
+
 // Handles count every object (3.11's model); immortal objects (3.12+) need `Obj`'s
 // increments and decrements to skip them first.
 const _: () = assert!(matches!(Current::REFCOUNT, RefcountModel::Counted));
@@ -316,7 +327,11 @@ impl Obj {
     pub unsafe fn from_borrowed(ptr: NonNull<PyObject>) -> Obj {
         // SAFETY: live object per the contract.
         let rc = unsafe { &ptr.as_ref().ob_refcnt };
-        rc.set(rc.get() + 1);
+        let n = rc.get();
+        // 3.12+ (PEP 683): an immortal count does not move. No 3.11 count reaches it.
+        if n != IMMORTAL_REFCNT {
+            rc.set(n + 1);
+        }
         Obj {
             ptr,
             _not_send: PhantomData,
@@ -425,6 +440,9 @@ impl Drop for Obj {
     #[inline]
     fn drop(&mut self) {
         let rc = &self.header().ob_refcnt;
+        if rc.get() == IMMORTAL_REFCNT {
+            return;
+        }
         let n = rc.get() - 1;
         debug_assert!(n >= 0, "negative refcount on {:p}", self.ptr);
         rc.set(n);

@@ -42,7 +42,6 @@ pub struct Runtime {
     tracing: Cell<bool>,
     tracer: TracerSlot,
     freelist_clearer: Cell<Option<fn()>>,
-    version: Cell<PyVersion>,
 }
 
 /// The installed tracer (a closure: shown as present or not).
@@ -121,13 +120,15 @@ impl Runtime {
             tracing: Cell::new(false),
             tracer: TracerSlot(RefCell::new(None)),
             freelist_clearer: Cell::new(None),
-            version: Cell::new(PyVersion::MODELLED),
         }
     }
 }
 
 thread_local! {
     static RUNTIME: Runtime = Runtime::new();
+    /// Outside `Runtime` and initialised as a constant: one thread-local load, no lazy
+    /// initialisation check, on the paths that read it (an int's size, a str's header).
+    static VERSION: Cell<PyVersion> = const { Cell::new(PyVersion::MODELLED) };
 }
 
 /// Run `f` with this thread's runtime.
@@ -209,16 +210,18 @@ pub fn set_hash_seed(seed: u32) {
     with(|rt| rt.hash_secret.set(HashSecret::from_seed(seed)));
 }
 
-/// The CPython version this thread's objects follow where a fact is chosen per run (today
-/// the list's growth policy, [`PyVersion::list_resize`]); every other fact is
-/// [`PyVersion::MODELLED`]'s. Set it before making objects.
+/// The CPython version this thread's objects follow where a fact is chosen per run: the
+/// list's growth policy ([`PyVersion::list_resize`]), the static objects' count and
+/// immortality, the int's size field, the str header. Every other fact is
+/// [`PyVersion::MODELLED`]'s. Set it before making any object on the thread.
 pub fn set_version(version: PyVersion) {
-    with(|rt| rt.version.set(version));
+    VERSION.with(|v| v.set(version));
 }
 
 /// The version set by [`set_version`] (default [`PyVersion::MODELLED`]).
+#[inline(always)]
 pub fn version() -> PyVersion {
-    with(|rt| rt.version.get())
+    VERSION.with(Cell::get)
 }
 
 /// Everything `sys._debugmallocstats()` reports about this thread's pymalloc.

@@ -125,6 +125,18 @@ impl PyVersion {
         self == PyVersion::MODELLED
     }
 
+    /// The count static objects start with ([`Profile::STATIC_REFCNT`]).
+    pub fn static_refcnt(self) -> isize {
+        match self {
+            PyVersion::Py38 => Py38::STATIC_REFCNT,
+            PyVersion::Py39 => Py39::STATIC_REFCNT,
+            PyVersion::Py310 => Py310::STATIC_REFCNT,
+            PyVersion::Py311 => Py311::STATIC_REFCNT,
+            PyVersion::Py312 => Py312::STATIC_REFCNT,
+            PyVersion::Py313 => Py313::STATIC_REFCNT,
+        }
+    }
+
     /// This version's `list_resize` policy ([`Profile::list_resize`]).
     pub fn list_resize(self, size: usize, allocated: usize, newsize: usize) -> Option<usize> {
         match self {

@@ -30,9 +30,10 @@ use std::ptr::NonNull;
 use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::object::{
-    Obj, PyObject, PyVarObject, STATIC_REFCNT, TypeObject, alloc_object, free_object,
+    Obj, PyObject, PyVarObject, TypeObject, alloc_object, free_object, static_refcnt,
 };
-use crate::profile::{Current, Profile};
+use crate::profile::{Current, Profile, PyVersion};
+use crate::runtime;
 use crate::types::state;
 
 /// `PyLong_SHIFT`: bits per digit.
@@ -104,16 +105,58 @@ unsafe fn long_dealloc(op: NonNull<PyObject>) {
 }
 
 /// # Safety
-/// Never sound to reach: static objects start at [`STATIC_REFCNT`].
+/// Never sound to reach: static objects start at [`crate::object::static_refcnt`].
 unsafe fn static_dealloc(op: NonNull<PyObject>) {
     debug_assert!(false, "static object {op:p} reached refcount 0");
+}
+
+/// Whether this thread's ints store 3.12's `lv_tag` at offset 16 instead of `ob_size`.
+#[inline(always)]
+fn tagged() -> bool {
+    runtime::version() >= PyVersion::Py312
+}
+
+/// The word at offset 16 for a signed digit count `size`: `ob_size` itself up to 3.11; from
+/// 3.12 `lv_tag = ndigits << 3 | sign`, sign 0 positive, 1 zero, 2 negative
+/// (`Include/cpython/longintrepr.h`, `_PyLong_SetSignAndDigitCount`).
+#[inline]
+fn encode_size(size: isize) -> isize {
+    if !tagged() {
+        return size;
+    }
+    let sign = match size {
+        0 => 1,
+        s if s < 0 => 2,
+        _ => 0,
+    };
+    ((size.unsigned_abs() << 3) | sign) as isize
+}
+
+/// The signed digit count stored as [`encode_size`] stores it.
+#[inline]
+fn decode_size(stored: isize) -> isize {
+    if !tagged() {
+        return stored;
+    }
+    let n = (stored as usize >> 3) as isize;
+    if stored & 3 == 2 { -n } else { n }
+}
+
+/// The signed digit count of a live int (`_PyLong_SignedDigitCount`).
+///
+/// # Safety
+/// `op` is a live int or bool.
+#[inline]
+unsafe fn signed_digits(op: NonNull<PyObject>) -> isize {
+    // SAFETY: the word at offset 16 of every int (per the contract).
+    decode_size(unsafe { op.cast::<PyVarObject>().as_ref().ob_size.get() })
 }
 
 /// # Safety
 /// `op` is a live int or bool.
 unsafe fn long_sizeof(op: NonNull<PyObject>) -> usize {
-    // SAFETY: op is a live PyVarObject.
-    let size = unsafe { op.cast::<PyVarObject>().as_ref().ob_size.get() };
+    // SAFETY: op is a live int (the contract).
+    let size = unsafe { signed_digits(op) };
     int_sizeof(size.unsigned_abs())
 }
 
@@ -121,8 +164,8 @@ unsafe fn long_sizeof(op: NonNull<PyObject>) -> usize {
 /// three 30-bit digits without building a `BigInt` (the hot path of hashing and indexing).
 #[inline]
 pub(crate) fn i64_of(o: &Obj) -> Option<i64> {
-    // SAFETY: ob_size is an isize at offset 16 of every int.
-    let size = unsafe { o.read_field::<isize>(crate::object::OB_SIZE_OFFSET) };
+    // SAFETY: o is an int (the caller's contract: only ints reach here).
+    let size = unsafe { signed_digits(o.as_ptr()) };
     let n = size.unsigned_abs();
     if n <= 2 {
         // At most 60 bits: always fits.
@@ -172,10 +215,10 @@ impl IntState {
             PyLongObject {
                 ob_base: PyVarObject {
                     ob_base: PyObject {
-                        ob_refcnt: Cell::new(STATIC_REFCNT),
+                        ob_refcnt: Cell::new(static_refcnt()),
                         ob_type: Cell::new(tp),
                     },
-                    ob_size: Cell::new(size),
+                    ob_size: Cell::new(encode_size(size)),
                 },
                 ob_digit: [Cell::new(digit)],
             }
@@ -376,11 +419,8 @@ impl PyInt {
         unsafe {
             let var = op.cast::<PyVarObject>();
             let size = n as isize;
-            std::ptr::addr_of_mut!((*var.as_ptr()).ob_size).write(Cell::new(if negative {
-                -size
-            } else {
-                size
-            }));
+            std::ptr::addr_of_mut!((*var.as_ptr()).ob_size)
+                .write(Cell::new(encode_size(if negative { -size } else { size })));
             let d = op.cast::<u8>().add(DIGIT_OFFSET).cast::<u32>();
             d.write(0);
             std::ptr::copy_nonoverlapping(digits.as_ptr(), d.as_ptr(), n);
@@ -407,10 +447,18 @@ impl PyInt {
         self.0
     }
 
-    /// `ob_size`: signed digit count.
+    /// The signed digit count (`ob_size` up to 3.11; decoded from `lv_tag` from 3.12).
     pub fn ob_size(&self) -> isize {
-        // SAFETY: ob_size is an isize at offset 16 of every int.
-        unsafe { self.0.read_field::<isize>(crate::object::OB_SIZE_OFFSET) }
+        // SAFETY: self is a live int.
+        unsafe { signed_digits(self.0.as_ptr()) }
+    }
+
+    /// The word at offset 16 as memory holds it, with its name in this thread's version:
+    /// `("ob_size", n)` up to 3.11, `("lv_tag", ndigits << 3 | sign)` from 3.12.
+    pub fn size_field(&self) -> (&'static str, isize) {
+        // SAFETY: every int has an isize at offset 16.
+        let raw = unsafe { self.0.read_field::<isize>(crate::object::OB_SIZE_OFFSET) };
+        (if tagged() { "lv_tag" } else { "ob_size" }, raw)
     }
 
     /// The `|ob_size|` digits, least significant first (empty for zero).
@@ -449,7 +497,7 @@ impl PyInt {
         // SAFETY: both are ints, whose ob_size is an isize at offset 16 and whose |ob_size|
         // digits follow at offset 24.
         unsafe {
-            let size = |o: &Obj| o.read_field::<isize>(crate::object::OB_SIZE_OFFSET);
+            let size = |o: &Obj| signed_digits(o.as_ptr());
             let digit = |o: &Obj, i: usize| o.read_field::<u32>(DIGIT_OFFSET + DIGIT_SIZE * i);
             let (x, y) = (size(a), size(b));
             if x != y {
@@ -560,7 +608,7 @@ mod tests {
         );
         assert!(PyInt::from_i64(-5).is_static());
         assert!(!PyInt::from_i64(-6).is_static());
-        assert_eq!(a.as_obj().refcnt(), STATIC_REFCNT + 2);
+        assert_eq!(a.as_obj().refcnt(), crate::object::STATIC_REFCNT + 2);
     }
 
     #[test]

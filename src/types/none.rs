@@ -1,6 +1,6 @@
 //! `None` (`Objects/object.c`, `_Py_NoneStruct`): a static 16-byte object, the only instance of
 //! `NoneType`. In 3.11 it is not immortal: references to it are counted like any other, but it
-//! starts at [`STATIC_REFCNT`] and is never freed.
+//! starts at [`crate::object::static_refcnt`] and is never freed.
 //!
 //! Unsafe: `None` is a static object handed out by pointer.
 #![allow(unsafe_code)]
@@ -8,7 +8,7 @@
 use std::cell::Cell;
 use std::ptr::NonNull;
 
-use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject};
+use crate::object::{Obj, PyObject, TypeObject, static_refcnt};
 use crate::types::state;
 
 /// `_PyNone_Type`.
@@ -26,7 +26,7 @@ pub static NONE_TYPE: TypeObject = TypeObject {
 };
 
 /// # Safety
-/// Never sound to reach: `None` starts at [`STATIC_REFCNT`].
+/// Never sound to reach: `None` starts at [`crate::object::static_refcnt`].
 unsafe fn none_dealloc(op: NonNull<PyObject>) {
     debug_assert!(false, "None ({op:p}) reached refcount 0");
 }
@@ -47,7 +47,7 @@ impl NoneState {
     pub(crate) fn new() -> NoneState {
         NoneState {
             object: Box::new(PyObject {
-                ob_refcnt: Cell::new(STATIC_REFCNT),
+                ob_refcnt: Cell::new(static_refcnt()),
                 ob_type: Cell::new(&NONE_TYPE),
             }),
         }

@@ -27,8 +27,8 @@ use std::ptr::{NonNull, null_mut};
 use crate::alloc::Pymalloc;
 use crate::error::{PyErr, PyResult};
 use crate::object::{
-    GC_HEAD_SIZE, Obj, PyGCHead, PyObject, PyVarObject, STATIC_REFCNT, TPFLAGS_HAVE_GC, TypeObject,
-    alloc_object, free_object,
+    GC_HEAD_SIZE, Obj, PyGCHead, PyObject, PyVarObject, TPFLAGS_HAVE_GC, TypeObject, alloc_object,
+    free_object, static_refcnt,
 };
 use crate::profile::{Current, Profile};
 use crate::runtime;
@@ -191,7 +191,7 @@ impl TupleState {
                 gc: PyGCHead::default(),
                 tuple: PyVarObject {
                     ob_base: PyObject {
-                        ob_refcnt: Cell::new(STATIC_REFCNT),
+                        ob_refcnt: Cell::new(static_refcnt()),
                         ob_type: Cell::new(&TUPLE_TYPE),
                     },
                     ob_size: Cell::new(0),

@@ -31,33 +31,66 @@ use text::{final_sigma, is_printable};
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::ptr::{NonNull, null_mut};
+use std::ptr::NonNull;
 
 use crate::cost;
 use crate::error::{PyErr, PyResult};
 use crate::hash::{self, PyHash};
-use crate::object::{Obj, PyObject, STATIC_REFCNT, TypeObject, alloc_object, free_object};
-use crate::profile::{Current, Profile};
+use crate::object::{Obj, PyObject, TypeObject, alloc_object, free_object, static_refcnt};
+use crate::profile::{Current, Profile, PyVersion};
 use crate::runtime;
 use crate::types::state;
 
-/// `sizeof(PyASCIIObject)`.
+/// `sizeof(PyASCIIObject)` in 3.11 ([`ascii_header`] in the thread's version).
 pub const ASCII_HEADER: usize = Current::STR_ASCII_HEADER;
-/// `sizeof(PyCompactUnicodeObject)`.
+/// `sizeof(PyCompactUnicodeObject)` in 3.11 ([`compact_header`] in the thread's version).
 pub const COMPACT_HEADER: usize = Current::STR_COMPACT_HEADER;
+
+/// Whether this thread's strings have `wstr` (and `wstr_length`): up to 3.11 (PEP 623
+/// removed them in 3.12).
+#[inline(always)]
+fn has_wstr() -> bool {
+    runtime::version() <= PyVersion::Py311
+}
+
+/// `sizeof(PyASCIIObject)` in this thread's version: 48 with `wstr`, 40 without.
+#[inline]
+pub fn ascii_header() -> usize {
+    if has_wstr() {
+        ASCII_HEADER
+    } else {
+        COMMON_HEADER
+    }
+}
+
+/// `sizeof(PyCompactUnicodeObject)` in this thread's version: 72 with `wstr_length`, 56
+/// without.
+#[inline]
+pub fn compact_header() -> usize {
+    if has_wstr() {
+        COMPACT_HEADER
+    } else {
+        COMMON_HEADER + 16
+    }
+}
+
+/// Offset of `utf8_length` (compact, non-ASCII) in this thread's version; `utf8` follows.
+#[inline]
+pub fn utf8_length_offset() -> usize {
+    ascii_header()
+}
+
+/// The header every version shares: `ob_base`, `length`, `hash`, `state` and its padding.
+const COMMON_HEADER: usize = size_of::<PyASCIIObject>();
 /// Offset of `length`.
 pub const LENGTH_OFFSET: usize = 16;
 /// Offset of `hash`.
 pub const HASH_OFFSET: usize = 24;
 /// Offset of `state`.
 pub const STATE_OFFSET: usize = 32;
-/// Offset of `wstr`.
+/// Offset of `wstr` (up to 3.11).
 pub const WSTR_OFFSET: usize = 40;
-/// Offset of `utf8_length` (compact, non-ASCII).
-pub const UTF8_LENGTH_OFFSET: usize = 48;
-/// Offset of `utf8`.
-pub const UTF8_OFFSET: usize = 56;
-/// Offset of `wstr_length`.
+/// Offset of `wstr_length` (compact, non-ASCII, up to 3.11).
 pub const WSTR_LENGTH_OFFSET: usize = 64;
 
 /// `SSTATE_NOT_INTERNED`.
@@ -65,7 +98,11 @@ pub const SSTATE_NOT_INTERNED: u32 = 0;
 /// `SSTATE_INTERNED_MORTAL`.
 pub const SSTATE_INTERNED_MORTAL: u32 = 1;
 
-/// `PyASCIIObject` (3.11, with `wstr`).
+/// The part of `PyASCIIObject` every version shares. Up to 3.11 `wstr` follows at
+/// [`WSTR_OFFSET`] (`sizeof(PyASCIIObject)` 48); from 3.12 the header ends here (40).
+/// A compact non-ASCII string adds `utf8_length` and `utf8` at [`utf8_length_offset`], and
+/// up to 3.11 `wstr_length` at [`WSTR_LENGTH_OFFSET`]: those words are read and written at
+/// their offsets in the thread's version, not through a struct.
 #[repr(C)]
 #[derive(Debug)]
 pub struct PyASCIIObject {
@@ -79,28 +116,18 @@ pub struct PyASCIIObject {
     pub state: Cell<u32>,
     /// Padding after `state`.
     pub _pad: u32,
-    /// `wstr`.
-    pub wstr: Cell<*mut u8>,
 }
 
-/// `PyCompactUnicodeObject`.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PyCompactUnicodeObject {
-    /// The ASCII part.
-    pub base: PyASCIIObject,
-    /// `utf8_length`.
-    pub utf8_length: Cell<isize>,
-    /// `utf8`.
-    pub utf8: Cell<*mut u8>,
-    /// `wstr_length`.
-    pub wstr_length: Cell<isize>,
-}
-
-const _: () = assert!(size_of::<PyASCIIObject>() == ASCII_HEADER);
-const _: () = assert!(size_of::<PyCompactUnicodeObject>() == COMPACT_HEADER);
+const _: () = assert!(size_of::<PyASCIIObject>() == 40);
+const _: () = assert!(ASCII_HEADER == WSTR_OFFSET + 8 && COMPACT_HEADER == WSTR_LENGTH_OFFSET + 8);
 const _: () = assert!(std::mem::offset_of!(PyASCIIObject, state) == STATE_OFFSET);
-const _: () = assert!(std::mem::offset_of!(PyCompactUnicodeObject, wstr_length) == 64);
+
+/// # Safety
+/// `op` is a live (or being initialised) str block with an 8-byte word at `offset`.
+unsafe fn word(op: NonNull<PyObject>, offset: usize) -> *mut usize {
+    // SAFETY: forwarded contract.
+    unsafe { op.cast::<u8>().as_ptr().add(offset).cast::<usize>() }
+}
 
 /// `PyUnicode_Type`.
 pub static STR_TYPE: TypeObject = TypeObject {
@@ -127,17 +154,27 @@ pub struct State {
     pub compact: bool,
     /// `ascii`.
     pub ascii: bool,
-    /// `ready`.
-    pub ready: bool,
+    /// Bit 7: `ready` up to 3.11 (always 1 for compact strings), `statically_allocated`
+    /// from 3.12 ([`State::bit7_name`]).
+    pub bit7: bool,
 }
 
 impl State {
+    /// The name of bit 7 in this thread's version.
+    pub fn bit7_name() -> &'static str {
+        if has_wstr() {
+            "ready"
+        } else {
+            "statically_allocated"
+        }
+    }
+
     fn pack(self) -> u32 {
         self.interned
             | self.kind << 2
             | (self.compact as u32) << 5
             | (self.ascii as u32) << 6
-            | (self.ready as u32) << 7
+            | (self.bit7 as u32) << 7
     }
 
     fn unpack(v: u32) -> State {
@@ -146,17 +183,18 @@ impl State {
             kind: (v >> 2) & 7,
             compact: v & (1 << 5) != 0,
             ascii: v & (1 << 6) != 0,
-            ready: v & (1 << 7) != 0,
+            bit7: v & (1 << 7) != 0,
         }
     }
 }
 
-/// `str.__sizeof__` for `len` code points of `kind` (`ascii` for compact ASCII).
-pub const fn str_sizeof_for(len: usize, kind: usize, ascii: bool) -> usize {
+/// `str.__sizeof__` for `len` code points of `kind` (`ascii` for compact ASCII), without a
+/// UTF-8 copy, in this thread's version.
+pub fn str_sizeof_for(len: usize, kind: usize, ascii: bool) -> usize {
     if ascii {
-        ASCII_HEADER + len + 1
+        ascii_header() + len + 1
     } else {
-        COMPACT_HEADER + (len + 1) * kind
+        compact_header() + (len + 1) * kind
     }
 }
 
@@ -203,7 +241,23 @@ unsafe fn str_sizeof(op: NonNull<PyObject>) -> usize {
     // SAFETY: live str per the contract.
     let h = unsafe { header(op) };
     let st = State::unpack(h.state.get());
-    str_sizeof_for(h.length.get() as usize, st.kind as usize, st.ascii)
+    let (len, kind) = (h.length.get() as usize, st.kind as usize);
+    // `_PyUnicode_HAS_UTF8_MEMORY`: a UTF-8 copy apart from the data is counted too (3.12's
+    // static Latin-1 strings carry one).
+    let utf8 = if st.ascii {
+        0
+    } else {
+        // SAFETY: a compact non-ASCII str has utf8_length and utf8 at these offsets.
+        let (n, p) = unsafe {
+            (
+                *word(op, utf8_length_offset()),
+                *word(op, utf8_length_offset() + 8),
+            )
+        };
+        let data = op.as_ptr() as usize + compact_header();
+        if p != 0 && p != data { n + 1 } else { 0 }
+    };
+    str_sizeof_for(len, kind, st.ascii) + utf8
 }
 
 /// `unicode_dealloc`: drop the interned entry, then free the block.
@@ -298,17 +352,39 @@ impl StrState {
 
 /// A statically allocated compact string of Latin-1 bytes (the runtime singletons), in
 /// 8-aligned memory owned by the runtime.
+///
+/// From 3.12 a non-ASCII one (U+0080..U+00FF) carries its UTF-8 encoding after its data
+/// (`_Py_LATIN1_CHR` in `pycore_runtime_init.h`: `utf8` set, `'é'` is 61 bytes).
 fn static_str(latin1: &[u8]) -> Box<[u64]> {
     let ascii = latin1.iter().all(|&c| c < 128);
     let size = str_sizeof_for(latin1.len(), 1, ascii);
-    let mut mem = vec![0u64; size.div_ceil(8)].into_boxed_slice();
+    let utf8: Vec<u8> = if ascii || has_wstr() {
+        Vec::new()
+    } else {
+        latin1
+            .iter()
+            .map(|&c| char::from(c))
+            .collect::<String>()
+            .into_bytes()
+    };
+    let total = size + if utf8.is_empty() { 0 } else { utf8.len() + 1 };
+    let mut mem = vec![0u64; total.div_ceil(8)].into_boxed_slice();
     let op = NonNull::from(&mut mem[0]).cast::<PyObject>();
-    // SAFETY: the box holds `size` zeroed, 8-aligned bytes: room for the header and data.
-    unsafe { init(op, latin1, latin1.len(), 1, ascii, STATIC_REFCNT) };
+    // SAFETY: the box holds `total` zeroed, 8-aligned bytes: room for the header, the data
+    // and the UTF-8 copy with its NUL after them.
+    unsafe {
+        init(op, latin1, latin1.len(), 1, ascii, static_refcnt(), true);
+        if !utf8.is_empty() {
+            let copy = op.cast::<u8>().as_ptr().add(size);
+            std::ptr::copy_nonoverlapping(utf8.as_ptr(), copy, utf8.len());
+            *word(op, utf8_length_offset()) = utf8.len();
+            *word(op, utf8_length_offset() + 8) = copy as usize;
+        }
+    }
     mem
 }
 
-/// Write a compact string's header and data into `op`.
+/// Write a compact string's header and data into `op`, in this thread's version's layout.
 ///
 /// # Safety
 /// `op` points to at least `str_sizeof_for(len, kind, ascii)` writable, 8-aligned bytes.
@@ -319,18 +395,24 @@ unsafe fn init(
     kind: usize,
     ascii: bool,
     refcnt: isize,
+    statically_allocated: bool,
 ) {
     // SAFETY: forwarded contract: the header and data fit.
     unsafe {
         let base = op.as_ptr().cast::<u8>();
-        let data_off = if ascii { ASCII_HEADER } else { COMPACT_HEADER };
+        let wstr = has_wstr();
+        let data_off = if ascii {
+            ascii_header()
+        } else {
+            compact_header()
+        };
         let data = base.add(data_off);
         let state = State {
             interned: SSTATE_NOT_INTERNED,
             kind: kind as u32,
             compact: true,
             ascii,
-            ready: true,
+            bit7: if wstr { true } else { statically_allocated },
         };
         let a = op.cast::<PyASCIIObject>().as_ptr();
         std::ptr::addr_of_mut!((*a).ob_base).write(PyObject {
@@ -341,21 +423,17 @@ unsafe fn init(
         std::ptr::addr_of_mut!((*a).hash).write(Cell::new(-1));
         std::ptr::addr_of_mut!((*a).state).write(Cell::new(state.pack()));
         std::ptr::addr_of_mut!((*a)._pad).write(0);
+        // wchar_t is 4 bytes on Linux: a kind-4 string's wstr is its data (≤ 3.11).
         let shares_wstr = kind == 4;
-        std::ptr::addr_of_mut!((*a).wstr).write(Cell::new(if shares_wstr {
-            data
-        } else {
-            null_mut()
-        }));
+        if wstr {
+            *word(op, WSTR_OFFSET) = if shares_wstr { data as usize } else { 0 };
+        }
         if !ascii {
-            let c = op.cast::<PyCompactUnicodeObject>().as_ptr();
-            std::ptr::addr_of_mut!((*c).utf8_length).write(Cell::new(0));
-            std::ptr::addr_of_mut!((*c).utf8).write(Cell::new(null_mut()));
-            std::ptr::addr_of_mut!((*c).wstr_length).write(Cell::new(if shares_wstr {
-                len as isize
-            } else {
-                0
-            }));
+            *word(op, utf8_length_offset()) = 0;
+            *word(op, utf8_length_offset() + 8) = 0;
+            if wstr {
+                *word(op, WSTR_LENGTH_OFFSET) = if shares_wstr { len } else { 0 };
+            }
         }
         std::ptr::copy_nonoverlapping(units.as_ptr(), data, units.len());
         std::ptr::write_bytes(data.add(units.len()), 0, kind);
@@ -443,7 +521,7 @@ impl PyStr {
         let op = alloc_object(&STR_TYPE, size)
             .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
         // SAFETY: a fresh block of `size` bytes (16-aligned).
-        unsafe { init(op, &units, len, kind, ascii, 1) };
+        unsafe { init(op, &units, len, kind, ascii, 1, false) };
         // SAFETY: fresh object, one owned reference.
         PyStr(unsafe { Obj::from_owned(op) })
     }
@@ -463,7 +541,7 @@ impl PyStr {
         let op = alloc_object(&STR_TYPE, size)
             .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
         // SAFETY: a fresh block of `size` bytes (16-aligned).
-        unsafe { init(op, units, len, kind, ascii, 1) };
+        unsafe { init(op, units, len, kind, ascii, 1, false) };
         // SAFETY: fresh object, one owned reference.
         PyStr(unsafe { Obj::from_owned(op) })
     }
@@ -562,34 +640,39 @@ impl PyStr {
     /// Offset of the character data from the object.
     pub fn data_offset(&self) -> usize {
         if self.state().ascii {
-            ASCII_HEADER
+            ascii_header()
         } else {
-            COMPACT_HEADER
+            compact_header()
         }
     }
 
-    /// `wstr` (as an address), and for non-ASCII compact strings `utf8_length`, `utf8` (as an
-    /// address) and `wstr_length`: the header words the layout inspector shows.
-    pub fn header_words(&self) -> (usize, Option<(isize, usize, isize)>) {
-        // SAFETY: the handle keeps a live compact string; an ASCII string has the
-        // PyASCIIObject header, any other the PyCompactUnicodeObject header (state.ascii says
-        // which), and every field is a Cell.
+    /// The header words after `state`, in memory order, as `(name, offset, value)` in this
+    /// thread's version: `wstr` (≤ 3.11), then for a non-ASCII string `utf8_length`, `utf8`
+    /// and (≤ 3.11) `wstr_length`. Addresses are values (0 for NULL).
+    pub fn header_words(&self) -> Vec<(&'static str, usize, usize)> {
+        let op = self.0.as_ptr();
+        let mut out = Vec::new();
+        // SAFETY: the handle keeps a live compact string, whose layout in this thread's
+        // version has these words at these offsets (state.ascii says whether the utf8 words
+        // are there).
         unsafe {
-            let a = self.0.as_ptr().cast::<PyASCIIObject>().as_ref();
-            let wstr = a.wstr.get() as usize;
-            if self.state().ascii {
-                return (wstr, None);
+            if has_wstr() {
+                out.push(("wstr", WSTR_OFFSET, *word(op, WSTR_OFFSET)));
             }
-            let c = self.0.as_ptr().cast::<PyCompactUnicodeObject>().as_ref();
-            (
-                wstr,
-                Some((
-                    c.utf8_length.get(),
-                    c.utf8.get() as usize,
-                    c.wstr_length.get(),
-                )),
-            )
+            if !self.state().ascii {
+                let at = utf8_length_offset();
+                out.push(("utf8_length", at, *word(op, at)));
+                out.push(("utf8", at + 8, *word(op, at + 8)));
+                if has_wstr() {
+                    out.push((
+                        "wstr_length",
+                        WSTR_LENGTH_OFFSET,
+                        *word(op, WSTR_LENGTH_OFFSET),
+                    ));
+                }
+            }
         }
+        out
     }
 
     /// The raw code units (without the trailing NUL).
@@ -730,7 +813,7 @@ impl PyStr {
         let n = n.max(0) as usize;
         self.len()
             .checked_mul(n)
-            .filter(|&t| t <= isize::MAX as usize / 4 - COMPACT_HEADER)
+            .filter(|&t| t <= isize::MAX as usize / 4 - compact_header())
             .ok_or_else(|| {
                 PyErr::new(
                     crate::error::ExcKind::OverflowError,
@@ -758,12 +841,16 @@ impl PyStr {
         let size = str_sizeof_for(len, kind, ascii);
         let op = alloc_object(&STR_TYPE, size)
             .unwrap_or_else(|| panic!("out of memory allocating a str of {len} characters"));
-        let data_off = if ascii { ASCII_HEADER } else { COMPACT_HEADER };
+        let data_off = if ascii {
+            ascii_header()
+        } else {
+            compact_header()
+        };
         // SAFETY: a fresh block of `size` bytes: `init` writes the header (and a NUL at the
         // data's start, which `write` overwrites); `write` fills the `len * kind` data bytes;
         // the NUL goes after them, inside the block (`str_sizeof_for` counts it).
         unsafe {
-            init(op, &[], len, kind, ascii, 1);
+            init(op, &[], len, kind, ascii, 1, false);
             let data = op.as_ptr().cast::<u8>().add(data_off);
             write(data);
             std::ptr::write_bytes(data.add(len * kind), 0, kind);
