@@ -84,10 +84,12 @@ fn every_profile_passes_against_its_interpreter_and_the_unmodelled_ones_say_so()
         let out = verify(&["--python", &v, "--json"], &[]);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{v}: {stderr}");
-        assert!(
-            stderr.contains(&format!("CPython {v}'s objects are not modelled yet")),
-            "{v}: {stderr}"
-        );
+        let says = if minor >= 12 {
+            format!("CPython {v}'s objects are built for `layout`")
+        } else {
+            format!("CPython {v}'s objects are not modelled yet")
+        };
+        assert!(stderr.contains(&says), "{v}: {stderr}");
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(report["profile"], v.as_str());
         assert_eq!(report["objects_checked"], false);
@@ -101,6 +103,9 @@ fn every_profile_passes_against_its_interpreter_and_the_unmodelled_ones_say_so()
                 "{v}: no {section} check"
             );
         }
+        // 3.12 and 3.13 objects are built: their layouts are checked field by field.
+        let layouts = checks.iter().filter(|c| c["section"] == "layout").count();
+        assert_eq!(layouts > 300, minor >= 12, "{v}: {layouts} layout checks");
         assert!(
             report["python_version"]
                 .as_str()
@@ -175,6 +180,58 @@ fn bad_choices_of_interpreter_exit_2_with_one_clear_line() {
 }
 
 #[test]
+fn layout_builds_3_12_and_3_13_objects_and_refuses_what_it_does_not_build() {
+    let fields = |v: &str, expr: &str| -> Vec<(String, serde_json::Value)> {
+        let out = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(["layout", expr, "--json", "--python", v])
+            .output()
+            .expect("pylayout");
+        assert!(out.status.success(), "{v} {expr}: {}", text(&out.stderr));
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        j["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["name"].as_str().unwrap().to_string(), f["value"].clone()))
+            .collect()
+    };
+    // 2**30 has two digits: ob_size 2 up to 3.11, lv_tag 2 << 3 from 3.12.
+    let (v311, v312) = (fields("3.11", "-2 ** 30"), fields("3.12", "-2 ** 30"));
+    assert!(v311.contains(&("ob_size".into(), (-2).into())), "{v311:?}");
+    assert!(v312.contains(&("lv_tag".into(), 18.into())), "{v312:?}");
+    // The str header lost wstr; bit 7 is statically_allocated.
+    let s = fields("3.13", "'héllo'");
+    assert!(
+        s.iter().all(|(n, _)| n != "wstr" && n != "wstr_length"),
+        "{s:?}"
+    );
+    assert!(
+        s.iter().any(|(n, _)| n == "state.statically_allocated"),
+        "{s:?}"
+    );
+    let none = fields("3.12", "0");
+    assert_eq!(none[0], ("ob_refcnt".into(), 4294967295u64.into()));
+    for (args, says) in [
+        (
+            &["layout", "[1]", "--python", "3.10"][..],
+            "CPython 3.10's objects are not built yet",
+        ),
+        (
+            &["layout", "--after", "x.py", "a", "--python", "3.12"],
+            "--after runs a script",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pylayout"))
+            .args(args)
+            .output()
+            .expect("pylayout");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn object_commands_take_python_3_11_and_refuse_the_others() {
     let ok = Command::new(env!("CARGO_BIN_EXE_pylayout"))
         .args(["layout", "[1, 2]", "--python", "3.11"])
@@ -188,7 +245,7 @@ fn object_commands_take_python_3_11_and_refuse_the_others() {
         .expect("pylayout");
     assert!(env_ok.status.success(), "{}", text(&env_ok.stderr));
     for (args, env) in [
-        (&["layout", "[1]", "--python", "3.12"][..], None),
+        (&["run", "-c", "print(1)", "--python", "3.12"][..], None),
         (&["gc"][..], Some("3.9")),
         (&["pool"][..], Some("3.13")),
     ] {

@@ -60,7 +60,7 @@ pub use py310::Py310;
 pub use py311::Py311;
 pub use py312::Py312;
 pub use py313::Py313;
-pub use version::{PyVersion, VersionError};
+pub use version::{PyVersion, StrFacts, VersionError};
 
 /// The profile the library is built around: CPython 3.11, 64-bit Linux, default build.
 pub type Current = Py311;
@@ -186,7 +186,43 @@ pub trait Profile {
     /// at start-up: a constant or name `'a'` is that object, not the Latin-1 singleton
     /// `chr(97)`. Empty before deepfreeze.
     const DEEP_FROZEN_CHARS: &'static [u8];
+    /// The one-character Latin-1 strings whose hash is computed when the interpreter has
+    /// started (it used them as identifiers or keys), as `python3 FILE`, `python3 -` and
+    /// `python3 -c` all leave them (measured; the deep-frozen ones aside). Up to 3.10 the
+    /// singletons are made on first use: these are the ones start-up made.
+    const STARTUP_HASHED_CHARS: CharSet;
+    /// Those of them interned at start-up.
+    const STARTUP_INTERNED_CHARS: CharSet;
+    /// `state.interned` of a statically allocated str once interned: 1
+    /// (`SSTATE_INTERNED_MORTAL`) up to 3.11, 3 (`SSTATE_INTERNED_IMMORTAL_STATIC`) from 3.12.
+    const INTERNED_STATIC: u32;
+    /// `state.interned` that `sys.intern` gives a heap str: 1 (mortal) up to 3.11 and in
+    /// 3.13; 2 (`SSTATE_INTERNED_IMMORTAL`) in 3.12, whose count then becomes immortal.
+    const INTERNED_DYNAMIC: u32;
 }
+
+/// A set of Latin-1 code points, one bit each.
+pub type CharSet = [u64; 4];
+
+/// The [`CharSet`] of `chars`.
+pub const fn char_set(chars: &[u8]) -> CharSet {
+    let mut set = [0u64; 4];
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i] as usize;
+        set[c / 64] |= 1 << (c % 64);
+        i += 1;
+    }
+    set
+}
+
+/// Whether `c` is in `set`.
+pub const fn in_char_set(set: &CharSet, c: u8) -> bool {
+    set[c as usize / 64] & (1 << (c as usize % 64)) != 0
+}
+
+/// Every Latin-1 code point.
+pub const ALL_CHARS: CharSet = [u64::MAX; 4];
 
 /// `list_resize` since 3.9 (bpo-38373): grow by an eighth plus 6, rounded down to a multiple
 /// of 4, but not past the next multiple of 4 when the new size is closer to it than to the

@@ -4,7 +4,7 @@
 //! not built yet: `pylayout verify --python 3.10` checks these facts against the
 //! interpreter.
 
-use super::{Profile, RefcountModel, StrHash};
+use super::{CharSet, Profile, RefcountModel, StrHash, char_set};
 
 /// CPython 3.10.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,4 +38,11 @@ impl Profile for Py310 {
     const STR_HASH: StrHash = StrHash::SipHash24;
     // No deep-frozen modules: the constant 'a' is chr(97).
     const DEEP_FROZEN_CHARS: &'static [u8] = b"";
+
+    // Measured on 3.10.13 (chr(c)'s hash and state for every c after start-up): the
+    // singletons start-up made, each hashed and interned.
+    const STARTUP_HASHED_CHARS: CharSet = char_set(b"\n*.BCHILOPQSTZ_abcdefghijklmnopqrstuvwxz");
+    const STARTUP_INTERNED_CHARS: CharSet = char_set(b"\n*.BCHILOPQSTZ_abcdefghijklmnopqrstuvwxz");
+    const INTERNED_STATIC: u32 = 1;
+    const INTERNED_DYNAMIC: u32 = 1;
 }

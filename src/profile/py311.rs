@@ -1,7 +1,7 @@
 //! CPython 3.11 on 64-bit Linux, default build (no debug, no `--without-pymalloc`): the
 //! profile every object in this crate is built from (`python3` 3.11 in the tests).
 
-use super::{Profile, RefcountModel, StrHash};
+use super::{CharSet, Profile, RefcountModel, StrHash, char_set};
 
 /// CPython 3.11.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,4 +41,13 @@ impl Profile for Py311 {
     // -S and -I): tests/scripts/str_deep_frozen_chars.py asks python3 for every identifier
     // character.
     const DEEP_FROZEN_CHARS: &'static [u8] = b"abcdefhijklmnopqrstvwxyBCLST_";
+
+    // Measured on 3.11.7 (chr(c)'s hash and state.interned for every c after start-up).
+    const STARTUP_HASHED_CHARS: CharSet = char_set(
+        b"\t\n\x0b\x0c\r *0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz",
+    );
+    const STARTUP_INTERNED_CHARS: CharSet = char_set(b"*01AHIKMNOPQUXZguz");
+    // Objects/unicodeobject.c (PyUnicode_InternInPlace): SSTATE_INTERNED_MORTAL for all.
+    const INTERNED_STATIC: u32 = 1;
+    const INTERNED_DYNAMIC: u32 = 1;
 }

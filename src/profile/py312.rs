@@ -3,7 +3,7 @@
 //! the eval breaker. Its objects are not built yet: `pylayout verify --python 3.12` checks
 //! these facts against the interpreter.
 
-use super::{Profile, RefcountModel, StrHash};
+use super::{CharSet, Profile, RefcountModel, StrHash, char_set};
 
 /// CPython 3.12.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,4 +31,12 @@ impl Profile for Py312 {
     const STR_HASH: StrHash = StrHash::SipHash13;
     // Measured on 3.12.1 as for 3.11 (each identifier character's constant `is chr(c)`).
     const DEEP_FROZEN_CHARS: &'static [u8] = b"abcdenprsx_";
+
+    // Measured on 3.12.1 (chr(c)'s hash and state.interned for every c after start-up).
+    const STARTUP_HASHED_CHARS: CharSet = char_set(b"*BCHILOPQSTZ_abcdfghijklmnopqtuvwyz");
+    const STARTUP_INTERNED_CHARS: CharSet = char_set(b"*BCHILOPQSTZfghijklmoqtuvwyz");
+    // Objects/unicodeobject.c (_PyUnicode_InternInPlace): a static str becomes
+    // SSTATE_INTERNED_IMMORTAL_STATIC, any other SSTATE_INTERNED_IMMORTAL and immortal.
+    const INTERNED_STATIC: u32 = 3;
+    const INTERNED_DYNAMIC: u32 = 2;
 }

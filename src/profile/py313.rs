@@ -3,7 +3,7 @@
 //! are not built yet: `pylayout verify --python 3.13` checks these facts against the
 //! interpreter.
 
-use super::{Profile, RefcountModel, StrHash};
+use super::{ALL_CHARS, CharSet, Profile, RefcountModel, StrHash};
 
 /// CPython 3.13.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,4 +32,11 @@ impl Profile for Py313 {
     const STR_HASH: StrHash = StrHash::SipHash13;
     // Measured on 3.13.0: every one-character identifier constant is the Latin-1 singleton.
     const DEEP_FROZEN_CHARS: &'static [u8] = b"";
+
+    // Measured on 3.13.0: start-up interns (and so hashes) every Latin-1 singleton.
+    const STARTUP_HASHED_CHARS: CharSet = ALL_CHARS;
+    const STARTUP_INTERNED_CHARS: CharSet = ALL_CHARS;
+    // Objects/unicodeobject.c (gh-113601): interned heap strings are mortal again.
+    const INTERNED_STATIC: u32 = 3;
+    const INTERNED_DYNAMIC: u32 = 1;
 }

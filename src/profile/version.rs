@@ -7,7 +7,39 @@
 
 use std::fmt;
 
-use super::{Profile, Py38, Py39, Py310, Py311, Py312, Py313};
+use super::{CharSet, Profile, Py38, Py39, Py310, Py311, Py312, Py313};
+
+/// `per_version!(v, P => expr)`: `expr` with `P` the profile type of version `v`.
+macro_rules! per_version {
+    ($v:expr, $P:ident => $e:expr) => {
+        match $v {
+            PyVersion::Py38 => {
+                type $P = Py38;
+                $e
+            }
+            PyVersion::Py39 => {
+                type $P = Py39;
+                $e
+            }
+            PyVersion::Py310 => {
+                type $P = Py310;
+                $e
+            }
+            PyVersion::Py311 => {
+                type $P = Py311;
+                $e
+            }
+            PyVersion::Py312 => {
+                type $P = Py312;
+                $e
+            }
+            PyVersion::Py313 => {
+                type $P = Py313;
+                $e
+            }
+        }
+    };
+}
 
 /// A CPython minor version pylayout knows: 3.8 to 3.13.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,34 +152,58 @@ impl PyVersion {
         PyVersion::from_parts(major, minor)
     }
 
-    /// Whether pylayout builds this version's objects.
+    /// Whether pylayout builds this version's objects and runs scripts as it does (3.11).
     pub fn is_modelled(self) -> bool {
         self == PyVersion::MODELLED
     }
 
-    /// The count static objects start with ([`Profile::STATIC_REFCNT`]).
+    /// Whether pylayout builds this version's objects from an expression (`layout EXPR`):
+    /// 3.11, and 3.12 and 3.13 (immortal counts, int's `lv_tag`, the str header without
+    /// `wstr`, their start-up strings). The runner, its start-up state and its messages
+    /// follow 3.11 only ([`PyVersion::is_modelled`]).
+    pub fn builds_objects(self) -> bool {
+        self >= PyVersion::Py311
+    }
+
+    /// The count static objects start with ([`Profile::STATIC_REFCNT`]). Before 3.11
+    /// small ints and the one-character strings are heap objects, which pylayout does not
+    /// build: a runtime following 3.8–3.10 (for a list's growth) keeps 3.11's statics.
     pub fn static_refcnt(self) -> isize {
-        match self {
-            PyVersion::Py38 => Py38::STATIC_REFCNT,
-            PyVersion::Py39 => Py39::STATIC_REFCNT,
-            PyVersion::Py310 => Py310::STATIC_REFCNT,
-            PyVersion::Py311 => Py311::STATIC_REFCNT,
-            PyVersion::Py312 => Py312::STATIC_REFCNT,
-            PyVersion::Py313 => Py313::STATIC_REFCNT,
-        }
+        per_version!(self.max(PyVersion::Py311), P => P::STATIC_REFCNT)
     }
 
     /// This version's `list_resize` policy ([`Profile::list_resize`]).
     pub fn list_resize(self, size: usize, allocated: usize, newsize: usize) -> Option<usize> {
-        match self {
-            PyVersion::Py38 => Py38::list_resize(size, allocated, newsize),
-            PyVersion::Py39 => Py39::list_resize(size, allocated, newsize),
-            PyVersion::Py310 => Py310::list_resize(size, allocated, newsize),
-            PyVersion::Py311 => Py311::list_resize(size, allocated, newsize),
-            PyVersion::Py312 => Py312::list_resize(size, allocated, newsize),
-            PyVersion::Py313 => Py313::list_resize(size, allocated, newsize),
-        }
+        per_version!(self, P => P::list_resize(size, allocated, newsize))
     }
+
+    /// How this version's strings start and are interned (3.11's before 3.11, as for
+    /// [`PyVersion::static_refcnt`]: those versions' strings are not built).
+    pub fn str_facts(self) -> StrFacts {
+        per_version!(self.max(PyVersion::Py311), P => StrFacts {
+            deep_frozen: P::DEEP_FROZEN_CHARS,
+            startup_hashed: P::STARTUP_HASHED_CHARS,
+            startup_interned: P::STARTUP_INTERNED_CHARS,
+            interned_static: P::INTERNED_STATIC,
+            interned_dynamic: P::INTERNED_DYNAMIC,
+        })
+    }
+}
+
+/// A version's str facts ([`PyVersion::str_facts`]), read when a runtime makes its static
+/// strings and when it interns one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrFacts {
+    /// [`Profile::DEEP_FROZEN_CHARS`].
+    pub deep_frozen: &'static [u8],
+    /// [`Profile::STARTUP_HASHED_CHARS`].
+    pub startup_hashed: CharSet,
+    /// [`Profile::STARTUP_INTERNED_CHARS`].
+    pub startup_interned: CharSet,
+    /// [`Profile::INTERNED_STATIC`].
+    pub interned_static: u32,
+    /// [`Profile::INTERNED_DYNAMIC`].
+    pub interned_dynamic: u32,
 }
 
 impl fmt::Display for PyVersion {

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::alloc;
 use crate::inspect::layout::layout_depth;
+use crate::object::IMMORTAL_REFCNT;
 use crate::profile::{
     Profile, Py38, Py39, Py310, Py311, Py312, Py313, PyVersion, RefcountModel, StrHash,
 };
@@ -131,6 +132,9 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
         checks,
     };
     if !python.version.is_modelled() {
+        if python.version.builds_objects() {
+            checks.extend(layout_checks(python, probes::LAYOUT_EXPRS)?);
+        }
         return Ok(report(checks));
     }
 
@@ -166,7 +170,8 @@ pub fn layout_checks(python: &Interpreter, exprs: &[&str]) -> Result<Vec<Check>,
             .map_err(VerifyError::Interpreter)?,
     );
     let mut checks = Vec::new();
-    compare(&mut checks, &layout_answers(exprs), &theirs, &["layout"]);
+    let ours = layout_answers(python.version, exprs);
+    compare(&mut checks, &ours, &theirs, &["layout"]);
     Ok(checks)
 }
 
@@ -385,9 +390,10 @@ fn on_fresh_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
 
 /// Fields pylayout shows as the interpreter's reader prints them: pointers as `NULL`/`set`,
 /// floats as `repr`, a static object's count as `static`.
-fn layout_answers(exprs: &[&str]) -> Answers {
+fn layout_answers(version: PyVersion, exprs: &[&str]) -> Answers {
     let exprs: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
     on_fresh_runtime(move || {
+        crate::runtime::set_version(version);
         let mut a = Answers::new();
         for e in &exprs {
             let mut put = |name: &str, value: String| {
@@ -410,7 +416,9 @@ fn layout_answers(exprs: &[&str]) -> Answers {
             for f in fields {
                 let name = f.name.as_str();
                 let v = &f.value;
-                let text = if name == "ob_refcnt" && l.is_static {
+                let text = if name == "ob_refcnt" && v.as_i64() == Some(IMMORTAL_REFCNT as i64) {
+                    "immortal".to_string()
+                } else if name == "ob_refcnt" && l.is_static {
                     "static".to_string()
                 } else if name == "dk_refcnt" && empty_keys {
                     continue;

@@ -314,7 +314,10 @@ pub fn object_probes() -> Vec<(String, String)> {
     all
 }
 
-/// Expressions whose fields are read with `ctypes` and compared one by one.
+/// Expressions whose fields are read with `ctypes` and compared one by one. Not here: `None`,
+/// `True` and `False`, whose 3.11 counts are the interpreter's running totals (not statics
+/// at 10⁹), and identifier-like constants that a start-up module already interned as a
+/// static string (`'abc'`, the module's name), which pylayout does not hold yet.
 pub const LAYOUT_EXPRS: &[&str] = &[
     "[1, 2, 3]",
     "[]",
@@ -335,11 +338,31 @@ pub const LAYOUT_EXPRS: &[&str] = &[
     "1000",
     "-2 ** 70",
     "1.5",
+    "0",
+    "1",
+    "-5",
+    "2 ** 30",
+    "()",
+    "''",
+    "'a'",
+    "'g'",
+    "'é'",
+    "'ÿ'",
+    "'a b'",
+    "'ab' + 'cd'",
+    "'xyz'.upper()",
+    "'Ā'",
+    "'Ā' * 3",
+    "str(12345)",
+    "('a', 'é', 1)",
 ];
 
-/// Reads `x`'s fields at their 3.11 offsets with ctypes, printing `layout<TAB>EXPR
-/// FIELD<TAB>value` in the names pylayout's layout uses. Pointers print as `NULL`/`set`.
+/// Reads `x`'s fields at their offsets with ctypes (3.11's, or 3.12's for 3.12 and later),
+/// printing `layout<TAB>EXPR FIELD<TAB>value` in the names pylayout's layout uses. Pointers
+/// print as `NULL`/`set`; a count reads `immortal` (2³² − 1, 3.12+) or `static` (a 3.11
+/// static, 10⁹ and up).
 const READER: &str = r#"import ctypes
+V312 = sys.version_info >= (3, 12)
 def ssize(a): return ctypes.c_ssize_t.from_address(a).value
 def u8(a): return ctypes.c_uint8.from_address(a).value
 def i8(a, w): return {1: ctypes.c_int8, 2: ctypes.c_int16, 4: ctypes.c_int32, 8: ctypes.c_int64}[w].from_address(a).value
@@ -348,12 +371,17 @@ def read(expr):
     f = {}
     a = id(x)
     r = ssize(a)
-    f['ob_refcnt'] = 'static' if r > 10 ** 8 else r
+    f['ob_refcnt'] = 'immortal' if r == 2 ** 32 - 1 else 'static' if r > 10 ** 8 else r
     t = type(x).__name__
     if t in ('int', 'bool'):
         n = ssize(a + 16)
-        f['ob_size'] = n
-        for k in range(max(abs(n), 1)):
+        if V312:
+            f['lv_tag'] = n
+            nd = n >> 3
+        else:
+            f['ob_size'] = n
+            nd = abs(n)
+        for k in range(max(nd, 1)):
             f['ob_digit[%d]' % k] = ctypes.c_uint32.from_address(a + 24 + 4 * k).value
     elif t == 'float':
         f['ob_fval'] = repr(ctypes.c_double.from_address(a + 16).value)
@@ -371,12 +399,15 @@ def read(expr):
         f['state.kind'] = (st >> 2) & 7
         f['state.compact'] = (st >> 5) & 1
         f['state.ascii'] = (st >> 6) & 1
-        f['state.ready'] = (st >> 7) & 1
-        f['wstr'] = ptr(a + 40)
+        f['state.statically_allocated' if V312 else 'state.ready'] = (st >> 7) & 1
+        if not V312:
+            f['wstr'] = ptr(a + 40)
         if not (st >> 6) & 1:
-            f['utf8_length'] = ssize(a + 48)
-            f['utf8'] = ptr(a + 56)
-            f['wstr_length'] = ssize(a + 64)
+            at = 40 if V312 else 48
+            f['utf8_length'] = ssize(a + at)
+            f['utf8'] = ptr(a + at + 8)
+            if not V312:
+                f['wstr_length'] = ssize(a + 64)
     elif t == 'dict':
         f['ma_used'] = ssize(a + 16)
         f['ma_values'] = ptr(a + 40)
@@ -413,7 +444,7 @@ def read(expr):
 "#;
 
 /// The `ctypes` reader applied to each expression (the verify battery: [`LAYOUT_EXPRS`]), bound to the global `x` as
-/// `pylayout layout` binds it. A runtime static's count (3.11: 10⁹ and up) reads `static`.
+/// `pylayout layout` binds it.
 pub fn layout_probe(exprs: &[&str]) -> String {
     let mut src = format!("{OUT}{READER}");
     for e in exprs {

@@ -181,8 +181,9 @@ pub(super) unsafe fn release_items(items: *mut *mut PyObject, n: usize) {
         // at least run + 1, so taking run away leaves it above zero; the last reference goes
         // through Obj's drop (which deallocates at zero).
         unsafe {
-            if run > 0 {
-                let rc = &nn.as_ref().ob_refcnt;
+            let rc = &nn.as_ref().ob_refcnt;
+            // An immortal count (3.12+) does not move.
+            if run > 0 && rc.get() != crate::object::IMMORTAL_REFCNT {
                 rc.set(rc.get() - run);
             }
             drop(Obj::from_owned(nn));

@@ -36,8 +36,10 @@ use std::ptr::NonNull;
 use crate::cost;
 use crate::error::{PyErr, PyResult};
 use crate::hash::{self, PyHash};
-use crate::object::{Obj, PyObject, TypeObject, alloc_object, free_object, static_refcnt};
-use crate::profile::{Current, Profile, PyVersion};
+use crate::object::{
+    IMMORTAL_REFCNT, Obj, PyObject, TypeObject, alloc_object, free_object, static_refcnt,
+};
+use crate::profile::{Current, Profile, PyVersion, in_char_set};
 use crate::runtime;
 use crate::types::state;
 
@@ -97,6 +99,8 @@ pub const WSTR_LENGTH_OFFSET: usize = 64;
 pub const SSTATE_NOT_INTERNED: u32 = 0;
 /// `SSTATE_INTERNED_MORTAL`.
 pub const SSTATE_INTERNED_MORTAL: u32 = 1;
+/// `SSTATE_INTERNED_IMMORTAL` (3.12+).
+pub const SSTATE_INTERNED_IMMORTAL: u32 = 2;
 
 /// The part of `PyASCIIObject` every version shares. Up to 3.11 `wstr` follows at
 /// [`WSTR_OFFSET`] (`sizeof(PyASCIIObject)` 48); from 3.12 the header ends here (40).
@@ -294,28 +298,34 @@ pub(crate) struct StrState {
 
 impl StrState {
     pub(crate) fn new() -> StrState {
+        let facts = runtime::version().str_facts();
         let mut singletons = Vec::with_capacity(257);
         singletons.push(static_str(&[]));
         for c in 0..=255u8 {
             singletons.push(static_str(&[c]));
         }
-        // The empty string is interned while the runtime starts (state.interned = 1 in
-        // python3 3.11). Which one-character strings are interned depends on what the
-        // interpreter compiled at start-up (`python3 -S` differs), so those stay plain.
-        // SAFETY: the first box holds the static empty string.
-        let empty = unsafe { header(NonNull::from(&singletons[0][0]).cast()) };
-        let mut st = State::unpack(empty.state.get());
-        st.interned = SSTATE_INTERNED_MORTAL;
-        empty.state.set(st.pack());
-        let frozen_chars = Current::DEEP_FROZEN_CHARS
+        // As start-up leaves them: '' interned and hashed; the one-character strings the
+        // interpreter used as identifiers hashed, some interned (the profile's measured
+        // sets; which ones depends on the code start-up compiled).
+        mark_static(&singletons[0], true, facts.interned_static);
+        for c in 0..=255u8 {
+            let interned = in_char_set(&facts.startup_interned, c);
+            mark_static(
+                &singletons[1 + c as usize],
+                in_char_set(&facts.startup_hashed, c),
+                if interned {
+                    facts.interned_static
+                } else {
+                    SSTATE_NOT_INTERNED
+                },
+            );
+        }
+        let frozen_chars = facts
+            .deep_frozen
             .iter()
             .map(|&c| {
                 let mem = static_str(&[c]);
-                // SAFETY: the box holds a static one-character string.
-                let h = unsafe { header(NonNull::from(&mem[0]).cast()) };
-                let mut st = State::unpack(h.state.get());
-                st.interned = SSTATE_INTERNED_MORTAL;
-                h.state.set(st.pack());
+                mark_static(&mem, true, facts.interned_static);
                 (c, mem)
             })
             .collect();
@@ -348,6 +358,24 @@ impl StrState {
             .find(|(k, _)| *k == c)
             .map(|(_, b)| NonNull::from(&b[0]).cast())
     }
+}
+
+/// Set a static string's start-up state: its hash computed (with the runtime's key) or not,
+/// and `state.interned`.
+fn mark_static(mem: &[u64], hashed: bool, interned: u32) {
+    // SAFETY: `mem` holds a static string made by `static_str`, alive as long as the box;
+    // the handle is a borrowed view, forgotten without touching the count.
+    let s = std::mem::ManuallyDrop::new(PyStr(unsafe {
+        Obj::from_owned(NonNull::from(&mem[0]).cast())
+    }));
+    if hashed {
+        s.hdr()
+            .hash
+            .set(hash::hash_bytes(&runtime::hash_secret(), s.data()) as isize);
+    }
+    let mut st = s.state();
+    st.interned = interned;
+    s.hdr().state.set(st.pack());
 }
 
 /// A statically allocated compact string of Latin-1 bytes (the runtime singletons), in
@@ -726,8 +754,10 @@ impl PyStr {
     }
 
     /// `sys.intern(s)` (`PyUnicode_InternInPlace`): the interned string equal to `s`,
-    /// registering `s` if there is none. The table holds no reference (3.11: mortal).
+    /// registering `s` if there is none. The table holds no reference: an interned string
+    /// is mortal (3.11, 3.13), or immortal from then on (3.12).
     pub fn intern(self) -> PyStr {
+        let facts = runtime::version().str_facts();
         if self.is_static() {
             // A Latin-1 singleton whose character a deep-frozen module also holds interns to
             // that module's object (it was interned first, at start-up).
@@ -745,7 +775,15 @@ impl PyStr {
                     f.hash();
                     f
                 }
-                _ => self,
+                _ => {
+                    self.hash();
+                    let mut st = self.state();
+                    if st.interned == SSTATE_NOT_INTERNED {
+                        st.interned = facts.interned_static;
+                        self.hdr().state.set(st.pack());
+                    }
+                    self
+                }
             };
         }
         let key = self.to_string();
@@ -756,8 +794,12 @@ impl PyStr {
         }
         self.hash();
         let mut st = self.state();
-        st.interned = SSTATE_INTERNED_MORTAL;
+        st.interned = facts.interned_dynamic;
         self.hdr().state.set(st.pack());
+        if st.interned == SSTATE_INTERNED_IMMORTAL {
+            // _Py_SetImmortal: never freed from now on (its block stays with the runtime).
+            self.hdr().ob_base.ob_refcnt.set(IMMORTAL_REFCNT);
+        }
         runtime::trace(|| runtime::TraceEvent::Intern {
             address: self.0.id(),
             text: key.clone(),
