@@ -8,43 +8,49 @@
 //! `list::resize_policy`); nothing else in `src/` writes a version's number.
 //!
 //! The other versions' profiles ([`Py38`], [`Py39`], [`Py310`], [`Py312`], [`Py313`]) are
-//! written and checked against their interpreters by `pylayout verify --python 3.X` (its
-//! `interpreter`, `allocator` and `policies` sections), but no object is built from them
-//! yet: `--python 3.X` names them ([`PyVersion`]) and the commands that build objects refuse
-//! every version but [`PyVersion::MODELLED`].
+//! written and checked against their interpreters by `pylayout verify --python 3.X`.
 //!
-//! # Why a trait with associated constants
+//! # Two ways a fact reaches the objects
 //!
-//! The later issue "every CPython from 3.8 to 3.13" selects a version at run time
-//! (`--python 3.12`). The choice made here, and the alternatives:
+//! - **Per build, through [`Current`]**: a constant of 3.11's profile, named once by its
+//!   layer (`alloc::POOL_SIZE`). No load, no branch; `const` asserts check the
+//!   `#[repr(C)]` structs against it. Most facts are read this way.
+//! - **Per run, through `runtime::version()`**: a thread-local [`PyVersion`] set before any
+//!   object is made (`--python 3.12` sets it), and [`PyVersion`]'s methods dispatch to the
+//!   version's profile (`per_version!`). Used where the versions whose objects are built
+//!   (3.11, 3.12, 3.13: [`PyVersion::builds_objects`]) differ: the static objects' count and
+//!   immortality, int's `ob_size`/`lv_tag`, the str header with or without `wstr`, the
+//!   start-up state of the one-character strings and what interning does, and the list's
+//!   growth policy (for every version: `grow list --python 3.8`).
 //!
-//! - **Chosen: a `Profile` trait of associated constants and pure policy functions**, one
-//!   zero-sized type per version. Code that reads `Current::X` today becomes code generic
-//!   over `P: Profile` where a second version needs it (the runtime and the objects it
-//!   builds, monomorphised per version; the CLI matches `--python` once and calls the
-//!   instance). A constant stays a constant: no load, no branch, so 3.11 costs nothing, and
-//!   `const` asserts still check each `#[repr(C)]` struct against its version's size.
-//! - A struct of values chosen at run time (`&'static ProfileData` in the runtime): one
-//!   binary path for every version, but every hot-path fact becomes a load, and a struct's
-//!   layout cannot change with a value (3.12's str header has no `wstr`).
-//! - A Cargo feature per version: zero cost, but one version per binary, so no
-//!   `--python` and no `verify` against the interpreters side by side.
-//! - A crate or module copy per version: each version readable alone, but every fix made
-//!   six times.
+//! # Why, and the alternatives weighed
 //!
-//! Struct layouts that change between versions (str's header, dict's keys object, 3.12's
-//! int tag) become one `#[repr(C)]` type per version, chosen by an associated type when
-//! the second version arrives; today their sizes are facts here that the asserts check.
+//! The first design made the runtime generic over `P: Profile`, monomorphised per version.
+//! When 3.12 arrived that meant every function of the object, type, inspect and runner
+//! layers (55,000 lines) taking a type parameter, for a handful of facts. Instead:
+//!
+//! - **Chosen: per-build constants, plus a per-run version for the facts that differ
+//!   between built versions.** A thread-local read is one load (the cell is
+//!   const-initialised); the hot paths read it only where a version differs (an int's
+//!   size word, a str's data offset), and the refcount's immortal check needs no version
+//!   at all (no 3.11 count reaches 2³² − 1). Several versions run side by side on their
+//!   own threads (`grow --compare`, the tests). `benches/README.md` has 3.11's runner speed
+//!   before and after.
+//! - Generic over `P: Profile` everywhere: no load at all, but every signature changes.
+//! - A struct of values for every fact (`&'static ProfileData`): one path, but every fact
+//!   a load, and layouts that change in kind still need code per version.
+//! - A Cargo feature per version: zero cost, but one version per binary, so no `--python`
+//!   and no `verify` against the interpreters side by side.
 //!
 //! # Adding a version
 //!
 //! 1. A file `pyXY.rs` with `impl Profile for PyXY`, each constant citing the CPython
-//!    source it comes from (`../shared/CPYTHON-VERSIONS.md` lists the differences).
-//! 2. Where its answer differs in kind and not only in value (a new struct layout, a new
-//!    hash function), an associated type or enum variant here, and the code that reads it
-//!    made generic over `P: Profile`.
-//! 3. The oracle tests run against that version's interpreter (`PYLAYOUT_PYTHON`), and
-//!    `pylayout verify --python 3.X` passes.
+//!    source or the measurement it comes from (`../shared/CPYTHON-VERSIONS.md` lists the
+//!    differences); the trait's defaults hold what never changed.
+//! 2. Where the objects differ in kind, a [`PyVersion`] method (or a comparison with a
+//!    version) read through `runtime::version()` at the one place that needs it.
+//! 3. `pylayout verify --python 3.X` passes, and the oracle tests run against that
+//!    version's interpreter (`inspect::verify::interpreter::Interpreter::find`).
 
 mod py310;
 mod py311;

@@ -285,14 +285,19 @@ unsafe fn str_dealloc(op: NonNull<PyObject>) {
     unsafe { free_object(op, &STR_TYPE) };
 }
 
+/// The memory of a static string: 8-aligned words the runtime owns, each a `Cell` so that
+/// the object may be written (its count, cached hash, interned state) through the pointers
+/// handed out from a shared borrow.
+type StaticBlock = Box<[Cell<u64>]>;
+
 /// The static strings and the interned table of a runtime.
 #[derive(Debug)]
 pub(crate) struct StrState {
     /// `''` then the 256 one-character Latin-1 strings, each in its own box.
-    singletons: Vec<Box<[u64]>>,
+    singletons: Vec<StaticBlock>,
     /// The deep-frozen modules' own one-character identifiers
     /// ([`Profile::DEEP_FROZEN_CHARS`]), static and interned: what interning `'a'` gives.
-    frozen_chars: Vec<(u8, Box<[u64]>)>,
+    frozen_chars: Vec<(u8, StaticBlock)>,
     interned: RefCell<HashMap<String, NonNull<PyObject>>>,
 }
 
@@ -362,7 +367,7 @@ impl StrState {
 
 /// Set a static string's start-up state: its hash computed (with the runtime's key) or not,
 /// and `state.interned`.
-fn mark_static(mem: &[u64], hashed: bool, interned: u32) {
+fn mark_static(mem: &StaticBlock, hashed: bool, interned: u32) {
     // SAFETY: `mem` holds a static string made by `static_str`, alive as long as the box;
     // the handle is a borrowed view, forgotten without touching the count.
     let s = std::mem::ManuallyDrop::new(PyStr(unsafe {
@@ -383,7 +388,7 @@ fn mark_static(mem: &[u64], hashed: bool, interned: u32) {
 ///
 /// From 3.12 a non-ASCII one (U+0080..U+00FF) carries its UTF-8 encoding after its data
 /// (`_Py_LATIN1_CHR` in `pycore_runtime_init.h`: `utf8` set, `'é'` is 61 bytes).
-fn static_str(latin1: &[u8]) -> Box<[u64]> {
+fn static_str(latin1: &[u8]) -> StaticBlock {
     let ascii = latin1.iter().all(|&c| c < 128);
     let size = str_sizeof_for(latin1.len(), 1, ascii);
     let utf8: Vec<u8> = if ascii || has_wstr() {
@@ -396,8 +401,8 @@ fn static_str(latin1: &[u8]) -> Box<[u64]> {
             .into_bytes()
     };
     let total = size + if utf8.is_empty() { 0 } else { utf8.len() + 1 };
-    let mut mem = vec![0u64; total.div_ceil(8)].into_boxed_slice();
-    let op = NonNull::from(&mut mem[0]).cast::<PyObject>();
+    let mem: StaticBlock = (0..total.div_ceil(8)).map(|_| Cell::new(0)).collect();
+    let op = NonNull::from(&mem[0]).cast::<PyObject>();
     // SAFETY: the box holds `total` zeroed, 8-aligned bytes: room for the header, the data
     // and the UTF-8 copy with its NUL after them.
     unsafe {
