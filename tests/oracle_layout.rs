@@ -107,7 +107,16 @@ fn layout_fields_match_ctypes_reads_for_random_expressions() {
     for _ in 0..count {
         let n = r.below(25);
         let a = atoms[r.below(atoms.len() as u64) as usize];
-        let expr = match r.below(9) {
+        let expr = match r.below(13) {
+            // Construction paths whose capacity changed between versions: split's
+            // preallocation (3.12), list() of a dict or a view (3.13).
+            9 => format!("' '.join(['x'] * {n}).split()"),
+            10 => format!("','.join(['ab'] * {n}).split(',')"),
+            11 => format!("list(dict.fromkeys(range({n})))"),
+            12 => format!(
+                "list(dict.fromkeys(range({n})).{}())",
+                ["keys", "values", "items"][r.below(3) as usize]
+            ),
             // Alone, but not None or True: 3.11 counts them as running totals (~5,000),
             // not from a static 10⁹.
             7 if !matches!(a, "None" | "True") => a.to_string(),

@@ -131,16 +131,13 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
         objects_checked: python.version.is_modelled(),
         checks,
     };
-    if !python.version.is_modelled() {
-        if python.version.builds_objects() {
-            checks.extend(layout_checks(python, probes::LAYOUT_EXPRS)?);
-        }
+    let version = python.version;
+    if !version.builds_objects() {
         return Ok(report(checks));
     }
-
-    for (name, src) in probes::object_probes() {
+    for (name, src) in probes::object_probes(version.is_modelled()) {
         let theirs_out = run(&src)?;
-        let ours_out = run_ours(&src);
+        let ours_out = run_ours(version, &src);
         if let Some(program) = name.strip_prefix("program: ") {
             checks.push(Check {
                 section: "programs".into(),
@@ -352,10 +349,12 @@ fn facts<P: Profile>() -> Answers {
 /// Stack for the runner's thread (the probes recurse little).
 const PROBE_STACK: usize = 64 << 20;
 
-/// `src` run by pylayout's runner as `python3 -` runs it, on a fresh runtime.
-fn run_ours(src: &str) -> Result<String, String> {
+/// `src` run by pylayout's runner as `python3 -` runs it, on a fresh runtime that follows
+/// `version`.
+fn run_ours(version: PyVersion, src: &str) -> Result<String, String> {
     let src = src.to_string();
     on_fresh_runtime(move || {
+        crate::runtime::set_version(version);
         let mut out = Vec::new();
         let opts = RunOptions {
             limits: Limits::default(),

@@ -137,6 +137,39 @@ pub const SIZE_EXPRS: &[&str] = &[
     "dict.fromkeys('abcdefghij')",
     "{i: i for i in range(20)}",
     "{'k' + str(i): i for i in range(7)}",
+    "'a,b,c'.split(',')",
+    "'a  b'.split()",
+    "'abcabc'.split('bc')",
+    "'a b'.split(None, 100)",
+    "'a,b,c'.rsplit(',')",
+    "list('abcdef')",
+    "list((1, 2, 3))",
+    "[x for x in 'abc']",
+    "'x'.join(['a', 'b'])",
+    "str(1.5)",
+    "repr([1])",
+    "'ABC'.lower()",
+    "list(map(str, range(4)))",
+    "list(zip([1, 2], [3, 4]))",
+    "list(reversed([1, 2, 3]))",
+    "list(enumerate('ab'))",
+    "[1, 2, 3] * 2",
+    "[1, 2, 3][:2]",
+    "list(dict.fromkeys('ab').items())",
+    "list({1: 2, 3: 4}.values())",
+    "list({1: 2}.keys())",
+    "list(iter({1: 2, 3: 4}))",
+    "sorted({'b': 1, 'a': 2})",
+    "sorted('hello')",
+    "'  a  '.strip()",
+    "tuple([1, 2])",
+    "{1: 2}.copy()",
+    "dict({'a': 1})",
+    "dict([(1, 2), (3, 4)])",
+    "'abc'[::-1]",
+    "2 ** 100",
+    "10 ** 20 // 3",
+    "int('12345678901234567890')",
 ];
 
 /// Expressions whose `hash` is checked: str of every kind (SipHash of the PEP 393 data),
@@ -166,8 +199,8 @@ pub const HASH_EXPRS: &[&str] = &[
     "((1, 2), 3.5)",
 ];
 
-/// Growth curves, refcount rules and the collector, as programs both sides run.
-const BEHAVIOUR: &str = r#"def curve(sizes):
+/// Growth curves, as a program both sides run.
+const GROWTH: &str = r#"def curve(sizes):
     seq = []
     last = -1
     for n, s in sizes:
@@ -212,7 +245,11 @@ for i in range(100):
     d[i + 1000] = i
     pts.append((i + 1, sys.getsizeof(d)))
 out('growth', 'dict: delete one, insert one, 100 times', curve(pts))
-x = []
+"#;
+
+/// Refcount rules and the collector: programs both sides run (3.11: they depend on the
+/// start-up state and the collector's timing, which the runner models for 3.11).
+const REFS_AND_GC: &str = r#"x = []
 out('refcounts', 'a new list bound to a name', sys.getrefcount(x))
 a = [x, x]
 out('refcounts', '+ held twice by a list', sys.getrefcount(x))
@@ -289,9 +326,10 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The programs of [`object_probes`], each a name and its source: sizes, hashes,
-/// behaviour, then [`PROGRAMS`] (whose output becomes one line each).
-pub fn object_probes() -> Vec<(String, String)> {
+/// The programs of [`object_probes`], each a name and its source: sizes, hashes, growth;
+/// with `whole` (the version whose scripts pylayout runs as the interpreter does) also
+/// refcounts and the collector, then [`PROGRAMS`] (whose output becomes one line each).
+pub fn object_probes(whole: bool) -> Vec<(String, String)> {
     let mut sizes = OUT.to_string();
     for e in SIZE_EXPRS {
         sizes.push_str(&format!(
@@ -306,10 +344,16 @@ pub fn object_probes() -> Vec<(String, String)> {
     let mut all = vec![
         ("sizes".to_string(), sizes),
         ("hashes".to_string(), hashes),
-        ("behaviour".to_string(), format!("{OUT}{BEHAVIOUR}")),
+        ("growth".to_string(), format!("{OUT}{GROWTH}")),
     ];
-    for (name, src) in PROGRAMS {
-        all.push((format!("program: {name}"), src.to_string()));
+    if whole {
+        all.push((
+            "refcounts and gc".to_string(),
+            format!("{OUT}{REFS_AND_GC}"),
+        ));
+        for (name, src) in PROGRAMS {
+            all.push((format!("program: {name}"), src.to_string()));
+        }
     }
     all
 }

@@ -169,7 +169,10 @@ impl Interp<'_> {
                 // iterable's items (`list___init__`), then `list_extend`. On failure the
                 // list goes as any list does (to the free list, still counted).
                 let l = PyList::new_from_type();
-                if matches!(a, Value::Obj(_) | Value::Range(_) | Value::View(_)) {
+                // 3.13 sends a dict or a view to `list_extend_dict` without the exact room.
+                if matches!(a, Value::Obj(_) | Value::Range(_) | Value::View(_))
+                    && !super::iter::dict_extend_path(&a)
+                {
                     let n = self.len_of(&a)?;
                     self.check_memory(n as u128 * 8)?;
                     l.preallocate(n);

@@ -266,7 +266,8 @@ impl Interp<'_> {
         }
     }
 
-    /// `list.extend(iterable)` (`list_extend`).
+    /// `list.extend(iterable)` (`list_extend`; from 3.13 a dict or a dict view takes
+    /// [`dict_extend_path`]).
     pub(crate) fn extend_list(&mut self, l: &PyList, v: Value) -> R<()> {
         if let Value::Obj(o) = &v
             && (o.is_type(&crate::types::list::LIST_TYPE)
@@ -281,8 +282,13 @@ impl Interp<'_> {
         // comes after the room made for the items, and growth interleaves with it.
         let hint = self.length_hint(&v);
         self.check_memory(hint as u128 * 8)?;
+        let dict_path = dict_extend_path(&v);
         let mut it = self.get_iter(v)?;
-        l.extend_begin(hint);
+        if dict_path {
+            l.extend_begin_resized(hint);
+        } else {
+            l.extend_begin(hint);
+        }
         while let Some(x) = self.iter_next(&mut it)? {
             l.extend_push(x);
             if l.len() & 1023 == 0 {
@@ -848,3 +854,15 @@ pub(crate) fn generator_method(
 
 /// The generator methods the runner has.
 pub(crate) const GENERATOR_METHODS: &[&str] = &["send", "throw", "close", "__next__", "__iter__"];
+
+/// Whether `list_extend` takes 3.13's `list_extend_dict` / `list_extend_dictitems` path for
+/// `v` (an exact dict or a keys, values or items view), which grows the list by
+/// `list_resize` instead of starting from the exact length.
+pub(crate) fn dict_extend_path(v: &Value) -> bool {
+    crate::runtime::version() >= crate::profile::PyVersion::Py313
+        && match v {
+            Value::View(_) => true,
+            Value::Obj(o) => o.is_type(&crate::types::dict::DICT_TYPE),
+            _ => false,
+        }
+}

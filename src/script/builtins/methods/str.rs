@@ -140,16 +140,34 @@ fn split(me: &mut Interp<'_>, o: Obj, _name: &str, args: Args, kw: Kwargs) -> R<
 /// The capacity of the list `split` and `rsplit` start from: `PREALLOC_SIZE(maxcount)`, 12
 /// when there is no limit; one when the separator is longer than the string (`split` and
 /// `rsplit` in unicodeobject.c answer `[s]` in a `PyList_New(1)` before searching).
+///
+/// From 3.12 no limit means the most pieces the string can give (`(len - 1) / 2 + 1` split
+/// on whitespace, `len / len(sep) + 1` on a separator, C's division): `'a b c'.split()`
+/// starts from 4 slots, not 12.
 pub(super) fn prealloc(s: &PyStr, sep: Option<&str>, maxsplit: isize) -> usize {
     if sep.is_some_and(|p| p.chars().count() > s.len()) {
         return 1;
     }
-    let maxcount = if maxsplit < 0 { isize::MAX } else { maxsplit };
+    let len = s.len() as isize;
+    let maxcount = if maxsplit >= 0 {
+        maxsplit
+    } else if since_312() {
+        match sep {
+            None => (len - 1) / 2 + 1,
+            Some(p) => len / (p.chars().count() as isize).max(1) + 1,
+        }
+    } else {
+        isize::MAX
+    };
     if maxcount >= 12 {
         12
     } else {
         maxcount as usize + 1
     }
+}
+
+fn since_312() -> bool {
+    crate::runtime::version() >= crate::profile::PyVersion::Py312
 }
 
 /// The list `split`, `rsplit` and `splitlines` return: `PyList_New(PREALLOC_SIZE(maxcount))`
