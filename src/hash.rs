@@ -4,6 +4,7 @@
 //! |---|---|
 //! | [`HashSecret`] | `_Py_HashSecret` + `_Py_HashRandomization_Init` (`Python/bootstrap_hash.c`) |
 //! | [`hash_bytes`] | `_Py_HashBytes` → `pysiphash` → `siphash13` (`Python/pyhash.c`) |
+//! | [`hash_bytes_with`] | the same with 3.8–3.10's `siphash24` too |
 //! | [`hash_str`] | `unicode_hash` (`Objects/unicodeobject.c`): `_Py_HashBytes` of the PEP 393 data |
 //! | [`hash_i64`], [`hash_bigint`] | `long_hash` (`Objects/longobject.c`) |
 //! | [`hash_f64`] | `_Py_HashDouble` (`Python/pyhash.c`), minus the NaN case |
@@ -58,13 +59,9 @@
 //! little-endian `u64`s on any host.
 
 use num_bigint::BigInt;
-use siphasher::sip::SipHasher13;
+use siphasher::sip::{SipHasher13, SipHasher24};
 
 use crate::profile::{Current, Profile, StrHash};
-
-// This file hashes bytes with SipHash-1-3 only: a profile with SipHash-2-4 (3.8–3.10) needs
-// its `siphash24` here first.
-const _: () = assert!(matches!(Current::STR_HASH, StrHash::SipHash13));
 
 /// `Py_hash_t`: a signed pointer-sized integer (64 bits here).
 pub type PyHash = i64;
@@ -156,13 +153,31 @@ fn lcg_urandom(x0: u32) -> [u8; HASH_SECRET_SIZE] {
     buf
 }
 
-/// `_Py_HashBytes(src, len)` with the SipHash-1-3 `PyHash_Func`: `0` for empty input,
+/// `_Py_HashBytes(src, len)` with 3.11's SipHash-1-3 `PyHash_Func`: `0` for empty input,
 /// otherwise `siphash13(k0, k1, bytes)` reinterpreted as signed, `-1` turned into `-2`.
 pub fn hash_bytes(secret: &HashSecret, bytes: &[u8]) -> PyHash {
+    hash_bytes_with(Current::STR_HASH, secret, bytes)
+}
+
+/// `_Py_HashBytes` with `algorithm`: SipHash-1-3 (3.11+) or the reference SipHash-2-4 that
+/// 3.8–3.10 use (`Py_HASH_CUTOFF` 0 in all: no small-string DJBX33A path). The same key,
+/// the same empty-input and `-1` rules.
+///
+/// ```
+/// use pylayout::hash::{HashSecret, hash_bytes_with};
+/// use pylayout::profile::StrHash;
+/// // PYTHONHASHSEED=0: hash('abc') in 3.10 and in 3.11.
+/// assert_eq!(hash_bytes_with(StrHash::SipHash24, &HashSecret::ZERO, b"abc"), 4596069200710135518);
+/// assert_eq!(hash_bytes_with(StrHash::SipHash13, &HashSecret::ZERO, b"abc"), -4594863902769663758);
+/// ```
+pub fn hash_bytes_with(algorithm: StrHash, secret: &HashSecret, bytes: &[u8]) -> PyHash {
     if bytes.is_empty() {
         return 0;
     }
-    let x = SipHasher13::new_with_keys(secret.k0, secret.k1).hash(bytes) as PyHash;
+    let x = match algorithm {
+        StrHash::SipHash13 => SipHasher13::new_with_keys(secret.k0, secret.k1).hash(bytes),
+        StrHash::SipHash24 => SipHasher24::new_with_keys(secret.k0, secret.k1).hash(bytes),
+    } as PyHash;
     if x == -1 { -2 } else { x }
 }
 

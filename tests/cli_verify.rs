@@ -87,7 +87,7 @@ fn every_profile_passes_against_its_interpreter_and_the_unmodelled_ones_say_so()
         let says = if minor >= 12 {
             format!("CPython {v}'s objects are built")
         } else {
-            format!("CPython {v}'s objects are not modelled yet")
+            format!("CPython {v}'s objects are not built yet")
         };
         assert!(stderr.contains(&says), "{v}: {stderr}");
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -107,9 +107,11 @@ fn every_profile_passes_against_its_interpreter_and_the_unmodelled_ones_say_so()
         // checked; the runner's refcounts, collector and programs only for 3.11.
         let count = |s: &str| checks.iter().filter(|c| c["section"] == s).count();
         assert_eq!(count("layout") > 300, minor >= 12, "{v}: layout checks");
-        for s in ["sizes", "hashes", "growth"] {
+        for s in ["sizes", "growth"] {
             assert_eq!(count(s) > 0, minor >= 12, "{v}: {s} checks");
         }
+        // Every version's hash functions are checked (SipHash-2-4 up to 3.10).
+        assert!(count("hashes") > 20, "{v}: hashes");
         for s in ["refcounts", "gc", "programs"] {
             assert_eq!(count(s), 0, "{v}: {s} checks");
         }

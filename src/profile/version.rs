@@ -177,6 +177,11 @@ impl PyVersion {
         per_version!(self, P => P::list_resize(size, allocated, newsize))
     }
 
+    /// The hash of str and bytes ([`Profile::STR_HASH`]).
+    pub fn str_hash(self) -> super::StrHash {
+        per_version!(self, P => P::STR_HASH)
+    }
+
     /// How this version's strings start and are interned (3.11's before 3.11, as for
     /// [`PyVersion::static_refcnt`]: those versions' strings are not built).
     pub fn str_facts(self) -> StrFacts {

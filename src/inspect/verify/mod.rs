@@ -132,10 +132,7 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
         checks,
     };
     let version = python.version;
-    if !version.builds_objects() {
-        return Ok(report(checks));
-    }
-    for (name, src) in probes::object_probes(version.is_modelled()) {
+    for (name, src) in probes::object_probes(version) {
         let theirs_out = run(&src)?;
         let ours_out = run_ours(version, &src);
         if let Some(program) = name.strip_prefix("program: ") {
@@ -154,7 +151,9 @@ pub fn verify(python: &Interpreter, flip: Option<&str>) -> Result<Report, Verify
         }
     }
 
-    checks.extend(layout_checks(python, probes::LAYOUT_EXPRS)?);
+    if version.builds_objects() {
+        checks.extend(layout_checks(python, probes::LAYOUT_EXPRS)?);
+    }
     Ok(report(checks))
 }
 

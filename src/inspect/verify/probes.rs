@@ -12,6 +12,8 @@
 //!
 //! The programs keep to the Python both sides run: 3.8's syntax and pylayout's subset.
 
+use crate::profile::PyVersion;
+
 /// Writes `s` as a Python string literal (single quotes, `\` and `'` escaped).
 pub fn py_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -326,10 +328,12 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The programs of [`object_probes`], each a name and its source: sizes, hashes, growth;
-/// with `whole` (the version whose scripts pylayout runs as the interpreter does) also
-/// refcounts and the collector, then [`PROGRAMS`] (whose output becomes one line each).
-pub fn object_probes(whole: bool) -> Vec<(String, String)> {
+/// The programs both sides run for `version`, each a name and its source: the hashes (for
+/// every version: pylayout's hash functions follow each one); sizes and growth for the
+/// versions whose objects are built; refcounts, the collector and [`PROGRAMS`] (whose
+/// output becomes one line each) for the version whose scripts run as the interpreter runs
+/// them.
+pub fn object_probes(version: PyVersion) -> Vec<(String, String)> {
     let mut sizes = OUT.to_string();
     for e in SIZE_EXPRS {
         sizes.push_str(&format!(
@@ -341,12 +345,15 @@ pub fn object_probes(whole: bool) -> Vec<(String, String)> {
     for e in HASH_EXPRS {
         hashes.push_str(&format!("out('hashes', {}, hash({e}))\n", py_str(e)));
     }
+    if !version.builds_objects() {
+        return vec![("hashes".to_string(), hashes)];
+    }
     let mut all = vec![
         ("sizes".to_string(), sizes),
         ("hashes".to_string(), hashes),
         ("growth".to_string(), format!("{OUT}{GROWTH}")),
     ];
-    if whole {
+    if version.is_modelled() {
         all.push((
             "refcounts and gc".to_string(),
             format!("{OUT}{REFS_AND_GC}"),

@@ -365,6 +365,12 @@ impl StrState {
     }
 }
 
+/// `_Py_HashBytes` of a str's data with the runtime's key, by the thread's version's
+/// function (SipHash-1-3 from 3.11, SipHash-2-4 before).
+fn str_hash(data: &[u8]) -> PyHash {
+    hash::hash_bytes_with(runtime::version().str_hash(), &runtime::hash_secret(), data)
+}
+
 /// Set a static string's start-up state: its hash computed (with the runtime's key) or not,
 /// and `state.interned`.
 fn mark_static(mem: &StaticBlock, hashed: bool, interned: u32) {
@@ -374,9 +380,7 @@ fn mark_static(mem: &StaticBlock, hashed: bool, interned: u32) {
         Obj::from_owned(NonNull::from(&mem[0]).cast())
     }));
     if hashed {
-        s.hdr()
-            .hash
-            .set(hash::hash_bytes(&runtime::hash_secret(), s.data()) as isize);
+        s.hdr().hash.set(str_hash(s.data()) as isize);
     }
     let mut st = s.state();
     st.interned = interned;
@@ -753,7 +757,7 @@ impl PyStr {
             return cached;
         }
         cost::hashed();
-        let h = hash::hash_bytes(&runtime::hash_secret(), self.data());
+        let h = str_hash(self.data());
         self.hdr().hash.set(h as isize);
         h
     }
