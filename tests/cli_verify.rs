@@ -269,3 +269,44 @@ fn object_commands_take_python_3_11_and_refuse_the_others() {
         assert!(stderr.contains("objects are not modelled yet"), "{stderr}");
     }
 }
+
+#[test]
+fn verify_all_checks_every_version_on_the_machine() {
+    let out = verify(&["--all", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines = lines.as_array().expect("a line per version");
+    let versions: Vec<&str> = lines
+        .iter()
+        .map(|l| l["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]);
+    for l in lines {
+        let r = &l["report"];
+        assert!(
+            r.is_object(),
+            "every CPython 3.8-3.13 is on this machine: {l}"
+        );
+        assert!(
+            r["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["pylayout"] == c["python"])
+        );
+    }
+    // A wrong constant fails the whole run, and its version's differences are listed.
+    let out = verify(
+        &["--all"],
+        &[("PYLAYOUT_VERIFY_FLIP", "allocator/size classes=31")],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("Differences:") && stdout.contains("Some checks failed"),
+        "{stdout}"
+    );
+    let refused = verify(&["--all", "--python", "3.11"], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("leave out --python"));
+}

@@ -25,12 +25,17 @@ layouts; 3.8 to 3.10 on their profiles (the report says which).
 Examples:
   pylayout verify                           python3 on PATH against its profile
   pylayout verify --python 3.11             pyenv's 3.11 (or python3.11 on PATH)
-  pylayout verify --python /usr/bin/python3 --json"
+  pylayout verify --python /usr/bin/python3 --json
+  pylayout verify --all                     every CPython 3.8-3.13 on this machine, a line each"
 )]
 pub struct VerifyArgs {
     /// Print the report as JSON (every check, passed or not)
     #[arg(long)]
     json: bool,
+    /// Verify every CPython from 3.8 to 3.13 found on this machine (pyenv's, python3.X on
+    /// PATH) and print one line per version; exit 1 if any check failed
+    #[arg(long)]
+    all: bool,
 }
 
 /// Hook for the tests: `section/name=value` replaces one of the profile's answers, to prove
@@ -39,6 +44,14 @@ const FLIP_ENV: &str = "PYLAYOUT_VERIFY_FLIP";
 
 /// Returns 0 when every check passed, 1 otherwise.
 pub fn run(args: &VerifyArgs, python: Option<&PythonChoice>) -> Result<u8, CliError> {
+    if args.all {
+        if python.is_some() {
+            return Err(CliError::Usage(
+                "--all verifies every version found: leave out --python".into(),
+            ));
+        }
+        return run_all(args);
+    }
     let default = PythonChoice::Program("python3".into());
     let interp = Interpreter::resolve(python.unwrap_or(&default)).map_err(CliError::Usage)?;
     let flip = std::env::var(FLIP_ENV).ok();
@@ -70,6 +83,111 @@ pub fn run(args: &VerifyArgs, python: Option<&PythonChoice>) -> Result<u8, CliEr
         }));
     }
     Ok(0)
+}
+
+/// One version's line of `verify --all`.
+#[derive(serde::Serialize)]
+struct VersionLine {
+    version: String,
+    /// The report, or why there is none (no interpreter found, a probe that failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<Report>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<String>,
+}
+
+/// `verify --all`: every version, its interpreter, its checks and what was checked.
+fn run_all(args: &VerifyArgs) -> Result<u8, CliError> {
+    let flip = std::env::var(FLIP_ENV).ok();
+    let mut lines = Vec::new();
+    for v in PyVersion::ALL {
+        let found = Interpreter::find(v).and_then(|i| {
+            verify::verify(&i, flip.as_deref()).map_err(|e| match e {
+                VerifyError::Interpreter(msg) => msg,
+            })
+        });
+        lines.push(match found {
+            Ok(r) => VersionLine {
+                version: v.to_string(),
+                report: Some(r),
+                missing: None,
+            },
+            Err(why) => VersionLine {
+                version: v.to_string(),
+                report: None,
+                missing: Some(why),
+            },
+        });
+    }
+    if lines.iter().all(|l| l.report.is_none()) {
+        return Err(CliError::Usage(
+            "no CPython from 3.8 to 3.13 found on this machine (pyenv's, or python3.X on PATH)"
+                .into(),
+        ));
+    }
+    let failed = lines
+        .iter()
+        .filter_map(|l| l.report.as_ref())
+        .any(|r| !r.passed());
+    if args.json {
+        emit_json(&lines)?;
+    } else {
+        let mut t = table(
+            &["version", "interpreter", "checks", "failed", "checked"],
+            &[2, 3],
+        );
+        for l in &lines {
+            match &l.report {
+                Some(r) => {
+                    let n = r.failures().count();
+                    t.add_row(vec![
+                        cell(format!("{} ({})", l.version, r.python_version), None),
+                        cell(r.interpreter.clone(), None),
+                        cell(r.checks.len().to_string(), None),
+                        cell(
+                            n.to_string(),
+                            Some(if n == 0 { Role::Good } else { Role::Bad }),
+                        ),
+                        cell(what_was_checked(r), None),
+                    ]);
+                }
+                None => {
+                    t.add_row(vec![
+                        cell(l.version.clone(), None),
+                        cell(l.missing.clone().unwrap_or_default(), None),
+                        cell("-", None),
+                        cell("-", None),
+                        cell("not verified", None),
+                    ]);
+                }
+            }
+        }
+        let mut out = format!("pylayout's profiles against every CPython on this machine\n\n{t}\n");
+        for r in lines.iter().filter_map(|l| l.report.as_ref()) {
+            if !r.passed() {
+                out.push_str(&format!("\n{}", render(r)));
+            }
+        }
+        out.push_str(if failed {
+            "\nSome checks failed: their differences are listed above.\n"
+        } else {
+            "\nEvery check passed. `verify --python 3.X` shows one version's sections.\n"
+        });
+        emit(&out)?;
+    }
+    Ok(if failed { 1 } else { 0 })
+}
+
+/// What `verify` could check for a report's version, in a few words.
+fn what_was_checked(r: &Report) -> String {
+    let built = PyVersion::parse(&r.profile).is_ok_and(PyVersion::builds_objects);
+    if r.objects_checked {
+        "everything: objects and scripts".into()
+    } else if built {
+        "profile and objects (scripts run as 3.11)".into()
+    } else {
+        "profile, list policy, hashes (objects not built)".into()
+    }
 }
 
 /// The report as text: a line per section, then every difference.
