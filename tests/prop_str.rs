@@ -4,6 +4,7 @@
 use std::hash::Hasher;
 
 use proptest::prelude::*;
+use pylayout::profile::PyVersion;
 use pylayout::runtime;
 use pylayout::types::str::PyStr;
 use siphasher::sip::SipHasher13;
@@ -36,14 +37,32 @@ fn cpython_str_hash(s: &str) -> i64 {
     }
 }
 
-/// `sys.getsizeof` of a compact str in CPython 3.11 (64-bit), written here rather than taken
-/// from the code under test: `sizeof(PyASCIIObject)` = 48 plus `len + 1` bytes for ASCII,
-/// else `sizeof(PyCompactUnicodeObject)` = 72 plus `(len + 1) * kind`.
-fn str_sizeof_for(len: usize, kind: usize, ascii: bool) -> usize {
-    if ascii {
-        48 + len + 1
+/// `sys.getsizeof` of a compact str (64-bit), written here rather than taken from the code
+/// under test: `sizeof(PyASCIIObject)` (48 in 3.11, 40 from 3.12 without `wstr`) plus
+/// `len + 1` bytes for ASCII, else `sizeof(PyCompactUnicodeObject)` (72, or 56) plus
+/// `(len + 1) * kind`; from 3.12 a one-character Latin-1 static (the singleton `s[i]` gives)
+/// above U+007F also counts its UTF-8 copy (two bytes and a NUL).
+fn str_sizeof_in(version: PyVersion, s: &str, is_static: bool) -> usize {
+    let len = s.chars().count();
+    let max = s.chars().map(|c| c as u32).max().unwrap_or(0);
+    let kind = if max < 0x100 {
+        1
+    } else if max < 0x10000 {
+        2
     } else {
-        72 + (len + 1) * kind
+        4
+    };
+    let (ascii_header, compact_header) = if version >= PyVersion::Py312 {
+        (40, 56)
+    } else {
+        (48, 72)
+    };
+    if s.is_ascii() {
+        ascii_header + len + 1
+    } else if version >= PyVersion::Py312 && is_static && len == 1 && max < 0x100 {
+        compact_header + 2 + 3
+    } else {
+        compact_header + (len + 1) * kind
     }
 }
 
@@ -57,6 +76,10 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn check(p: &PyStr, s: &str) -> Result<(), TestCaseError> {
+    check_in(PyVersion::Py311, p, s)
+}
+
+fn check_in(version: PyVersion, p: &PyStr, s: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(p.to_string(), s);
     let n = s.chars().count();
     prop_assert_eq!(p.len(), n);
@@ -72,9 +95,42 @@ fn check(p: &PyStr, s: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(p.state().ascii, s.is_ascii());
     prop_assert_eq!(
         p.as_obj().getsizeof(),
-        str_sizeof_for(n, kind, s.is_ascii())
+        str_sizeof_in(version, s, p.is_static())
     );
     Ok(())
+}
+
+/// The operations of `str_ops_match_string` on a fresh runtime following `version` (3.12's
+/// and 3.13's header without `wstr`, their static strings): every block back at the end.
+fn ops_in(version: PyVersion, a: String, b: String, k: isize) -> Result<(), TestCaseError> {
+    std::thread::spawn(move || -> Result<(), TestCaseError> {
+        runtime::set_version(version);
+        runtime::clear_freelists();
+        let base = runtime::allocated_blocks();
+        {
+            let (pa, pb) = (PyStr::new(&a), PyStr::new(&b));
+            check_in(version, &pa, &a)?;
+            check_in(version, &pa.concat(&pb), &(a.clone() + &b))?;
+            check_in(version, &pa.repeat(k).unwrap(), &a.repeat(k as usize))?;
+            for (i, c) in a.chars().enumerate() {
+                check_in(version, &pa.get(i as isize).unwrap(), &c.to_string())?;
+            }
+            check_in(
+                version,
+                &pb.join(&[pa.clone(), pb.clone()]),
+                &[a.as_str(), &b].join(&b),
+            )?;
+            prop_assert_eq!(pa.hash(), cpython_str_hash(&a));
+            let interned = PyStr::new(&(a.clone() + "q")).intern();
+            prop_assert_eq!(interned.to_string(), a.clone() + "q");
+        }
+        // 3.12's interned strings are immortal: that one block stays; 3.13's are mortal.
+        let kept = usize::from(version == PyVersion::Py312 && !a.is_empty());
+        prop_assert_eq!(runtime::allocated_blocks(), base + kept);
+        Ok(())
+    })
+    .join()
+    .expect("the version's thread")
 }
 
 proptest! {
@@ -105,5 +161,12 @@ proptest! {
             prop_assert_eq!(pa.str_eq(&pb), a == b);
         }
         prop_assert_eq!(runtime::allocated_blocks(), base);
+    }
+
+    #[test]
+    fn str_ops_match_string_in_3_12_and_3_13(a in text(), b in text(), k in 0isize..4) {
+        for v in [PyVersion::Py312, PyVersion::Py313] {
+            ops_in(v, a.clone(), b.clone(), k)?;
+        }
     }
 }
