@@ -29,7 +29,12 @@ const NAMES: [&str; 11] = [
 
 /// The facts of one section, from `tour --section NAME --json`.
 fn facts(name: &str) -> Value {
-    let v = json(&["tour", "--section", name, "--json"]);
+    facts_in(name, "3.11")
+}
+
+/// The facts of one section as `tour --python VERSION` shows them.
+fn facts_in(name: &str, version: &str) -> Value {
+    let v = json(&["tour", "--section", name, "--json", "--python", version]);
     let sections = v["sections"].as_array().expect("sections");
     assert_eq!(sections.len(), 1);
     assert_eq!(sections[0]["name"], name);
@@ -372,8 +377,38 @@ fn dict_numbers_match_python() {
 #[test]
 fn other_sections_match_python() {
     assert_python_311();
-    let py = py_json(
-        "import sys, json, gc\n\
+    check_other_sections("3.11", &|code| python(code));
+}
+
+/// The tour of 3.12 and 3.13 (their str header, int's lv_tag, immortal small ints) against
+/// their own interpreters.
+#[test]
+fn other_sections_match_python_3_12_and_3_13() {
+    use pylayout::inspect::verify::interpreter::Interpreter;
+    use pylayout::profile::PyVersion;
+    for v in [PyVersion::Py312, PyVersion::Py313] {
+        let py = Interpreter::find(v).expect("every CPython 3.8-3.13 is on this machine");
+        check_other_sections(&v.to_string(), &|code| {
+            py.run(code).expect("the probe runs")
+        });
+        let small = facts_in("small-ints", &v.to_string());
+        let immortal = py.run("import sys; print(sys.getrefcount(256))").unwrap();
+        assert_eq!(small["static_refcnt"].to_string(), immortal.trim(), "{v}");
+        let int = facts_in("int", &v.to_string());
+        let tag = py
+            .run("import ctypes; x = 2 ** int('40'); print(ctypes.c_ssize_t.from_address(id(x) + 16).value)")
+            .unwrap();
+        assert_eq!(int["size_word"][0], "lv_tag");
+        assert_eq!(int["size_word"][1].to_string(), tag.trim(), "{v}");
+    }
+}
+
+/// The list, str, int, small-int, float, gc and refcount sections against `run`, an
+/// interpreter of `version`.
+fn check_other_sections(version: &str, run: &dyn Fn(&str) -> String) {
+    let facts = |name: &str| facts_in(name, version);
+    let py: Value = serde_json::from_str(
+        run("import sys, json, gc\n\
          l = []; sizes = []\n\
          for _ in range(10):\n    \
              l.append(0); sizes.append(sys.getsizeof(l))\n\
@@ -393,8 +428,10 @@ fn other_sections_match_python() {
              refs=[r0, r1, r2], self_found=self_found, pair_found=pair_found,\n\
              str_sizes=[sys.getsizeof(t) for t in w], int_size=sys.getsizeof(x),\n\
              small_is=int('256') is int('256'), big_is=int('257') is int('257'),\n\
-             big_size=sys.getsizeof(int('257')), float_size=sys.getsizeof(float('1.5')))))\n",
-    );
+             big_size=sys.getsizeof(int('257')), float_size=sys.getsizeof(float('1.5')))))\n")
+        .trim(),
+    )
+    .expect("python printed JSON");
     let list = facts("list");
     assert_eq!(list["sizes"], py["list_sizes"]);
     assert_eq!(list["empty_getsizeof"], py["empty_list"]);

@@ -250,17 +250,17 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Command::Grow(args) => return exit_code(ok(grow::run(args, version)), true),
         Command::Layout(args) => return exit_code(ok(layout::run(args, version)), true),
+        Command::Tour(args) => return exit_code(ok(tour::run(args, version)), true),
         _ => {}
     }
     if let Err(e) = check_modelled(version) {
         return exit_code(Err(e), true);
     }
     let (result, usage_hint) = match cli.command {
-        Command::Verify(_) | Command::Grow(_) | Command::Layout(_) => {
+        Command::Verify(_) | Command::Grow(_) | Command::Layout(_) | Command::Tour(_) => {
             unreachable!("handled above")
         }
         Command::Run(args) => (run::run(&args), false),
-        Command::Tour(args) => (ok(tour::run(&args)), true),
         Command::Pool(args) => (ok(pool::run(&args)), true),
         Command::Gc(args) => (ok(gc::run(&args)), true),
         Command::Cost(args) => (ok(cost::run(&args)), true),
@@ -284,8 +284,8 @@ fn chosen_version(python: Option<&PythonChoice>) -> Result<Option<PyVersion>, Cl
     })
 }
 
-/// The commands that build objects build 3.11's (`grow` and `layout` know more, and check
-/// themselves):
+/// The commands that build objects build 3.11's (`grow`, `layout` and `tour` know more, and
+/// check themselves):
 /// `--python` may name 3.11 (or an interpreter that is 3.11), and any other version is
 /// refused with one line.
 fn check_modelled(version: Option<PyVersion>) -> Result<(), CliError> {

@@ -17,7 +17,7 @@ use crate::alloc::{
 use crate::gc;
 use crate::inspect::cost::{self as costs, At, Op, Peer, Structure};
 use crate::inspect::layout::{Field, layout};
-use crate::object::{Obj, STATIC_REFCNT};
+use crate::object::Obj;
 use crate::runtime;
 use crate::types::dict::{
     self as dict, DKIX_DUMMY, DKIX_EMPTY, GENERAL_ENTRY, PERTURB_SHIFT, ProbeStep, PyDict,
@@ -100,6 +100,9 @@ pub struct IntBytes {
     pub expr: &'static str,
     /// `ob_size`: digits used.
     pub ob_size: isize,
+    /// The word at offset 16 as memory holds it, and its name: `ob_size` (the signed digit
+    /// count) up to 3.11, `lv_tag` (`ndigits << 3 | sign`) from 3.12.
+    pub size_word: (&'static str, isize),
     /// `sys.getsizeof(x)`.
     pub getsizeof: usize,
     /// Its fields.
@@ -115,6 +118,7 @@ pub fn int_bytes() -> IntBytes {
     IntBytes {
         expr: "2**40",
         ob_size: x.ob_size(),
+        size_word: x.size_field(),
         getsizeof: l.size,
         fields: l.fields,
         block: l.block,
@@ -136,7 +140,8 @@ pub struct SmallInts {
     pub uncached_is: bool,
     /// `sys.getsizeof(257)`.
     pub uncached_getsizeof: usize,
-    /// `ob_refcnt` a static object starts with in 3.11.
+    /// `ob_refcnt` a static object starts with (999,999,999 in 3.11; immortal, 2³² − 1,
+    /// from 3.12).
     pub static_refcnt: isize,
 }
 
@@ -153,7 +158,7 @@ pub fn small_ints() -> SmallInts {
         cached_static: layout(a.as_obj()).is_static,
         uncached_is: c.as_obj().is(d.as_obj()),
         uncached_getsizeof: c.as_obj().getsizeof(),
-        static_refcnt: STATIC_REFCNT,
+        static_refcnt: crate::object::static_refcnt(),
     }
 }
 

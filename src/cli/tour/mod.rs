@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::CliError;
 use super::output::{emit, json_text};
+use pylayout::profile::PyVersion;
 
 /// What a section shows: its text, and the facts (the numbers in the text) as JSON.
 #[derive(Debug)]
@@ -154,7 +155,7 @@ struct SectionJson<'a> {
     name: &'a str,
     title: &'a str,
     text: String,
-    dig: &'a [&'a str],
+    dig: Vec<String>,
     facts: serde_json::Value,
 }
 
@@ -203,7 +204,22 @@ fn heading(number: usize, title: &str) -> String {
     format!("== {number}. {title} ==")
 }
 
-fn dig_lines(dig: &[&str]) -> String {
+/// A section's commands for `version`: `layout` and `grow` follow it with `--python`; the
+/// other commands run as 3.11 runs them, and are shown for the modelled version only.
+fn dig_for(dig: &[&str], version: PyVersion) -> Vec<String> {
+    if version.is_modelled() {
+        return dig.iter().map(|d| d.to_string()).collect();
+    }
+    dig.iter()
+        .filter(|d| d.starts_with("pylayout layout ") || d.starts_with("pylayout grow "))
+        .map(|d| format!("{d} --python {version}"))
+        .collect()
+}
+
+fn dig_lines(dig: &[String]) -> String {
+    if dig.is_empty() {
+        return String::new();
+    }
     let mut out = String::from("\nDig deeper:\n");
     for d in dig {
         out.push_str(&format!("  {d}\n"));
@@ -211,7 +227,15 @@ fn dig_lines(dig: &[&str]) -> String {
     out
 }
 
-pub fn run(args: &TourArgs) -> Result<(), CliError> {
+pub fn run(args: &TourArgs, python: Option<PyVersion>) -> Result<(), CliError> {
+    let version = python.unwrap_or(PyVersion::MODELLED);
+    if !version.builds_objects() {
+        return Err(CliError::Usage(format!(
+            "CPython {version}'s objects are not built yet: the tour shows 3.11's, 3.12's and 3.13's"
+        )));
+    }
+    // Every section makes its objects on this thread: they follow the chosen version.
+    pylayout::runtime::set_version(version);
     if args.list {
         let list: Vec<SectionName> = SECTIONS
             .iter()
@@ -244,7 +268,7 @@ pub fn run(args: &TourArgs) -> Result<(), CliError> {
                     name: s.name,
                     title: s.title,
                     text: shown.text,
-                    dig: s.dig,
+                    dig: dig_for(s.dig, version),
                     facts: shown.facts,
                 }
             })
@@ -255,15 +279,17 @@ pub fn run(args: &TourArgs) -> Result<(), CliError> {
     let mut out = String::new();
     if args.section.is_none() {
         out.push_str(
-            "pylayout tour: CPython 3.11's memory model, rebuilt in Rust and shown from the inside.\n\
-             Every number below is read from live objects in this process.\n",
+            &format!(
+                "pylayout tour: CPython {version}'s memory model, rebuilt in Rust and shown from the inside.\n\
+                 Every number below is read from live objects in this process.\n"
+            ),
         );
     }
     for (number, s) in chosen {
         let shown = (s.show)();
         out.push_str(&format!("\n{}\n\n", heading(number, s.title)));
         out.push_str(&shown.text);
-        out.push_str(&dig_lines(s.dig));
+        out.push_str(&dig_lines(&dig_for(s.dig, version)));
     }
     if args.section.is_none() {
         out.push_str(

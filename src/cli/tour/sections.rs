@@ -65,10 +65,18 @@ pub(super) fn pyramid() -> Shown {
 
 pub(super) fn int_bytes() -> Shown {
     let f = facts::int_bytes();
+    let (word, raw) = f.size_word;
+    let size = if word == "ob_size" {
+        format!("ob_size = {} digits", f.ob_size)
+    } else {
+        format!(
+            "{word} = {raw} ({} digits, shifted left by 3 above the sign bits)",
+            f.ob_size
+        )
+    };
     let out = format!(
-        "x = {} is stored in 30-bit digits: ob_size = {} digits, sys.getsizeof(x) = {}.\n\n{}\nIt lives in {}.\n",
+        "x = {} is stored in 30-bit digits: {size}, sys.getsizeof(x) = {}.\n\n{}\nIt lives in {}.\n",
         f.expr,
-        f.ob_size,
         f.getsizeof,
         fields_table(&f.fields),
         placement(f.block.as_ref(), false),
@@ -82,7 +90,7 @@ pub(super) fn small_ints() -> Shown {
     let out = format!(
         "a = int('{max}'); b = int('{max}') -> a is b: {}   ({})\n\
          c = int('{next}'); d = int('{next}') -> c is d: {}  (each {next} is a new {}-byte object)\n\
-         The cache covers {}..={max}; its objects start with ob_refcnt = {} in 3.11.\n\
+         The cache covers {}..={max}; its objects start with ob_refcnt = {}{} in {}.\n\
          (Careful: `c = {next}; d = {next}` in one module gives c is d == True, because the compiler\n\
          stores the constant {next} once; the cache is about ints made at run time.)\n",
         py_bool(f.cached_is),
@@ -91,6 +99,12 @@ pub(super) fn small_ints() -> Shown {
         f.uncached_getsizeof,
         f.cache_min,
         f.static_refcnt,
+        if f.static_refcnt == pylayout::object::IMMORTAL_REFCNT {
+            " (immortal: Py_INCREF and Py_DECREF leave it there)"
+        } else {
+            ""
+        },
+        pylayout::runtime::version(),
         next = max + 1,
     );
     Shown::new(&f, out)
