@@ -41,7 +41,8 @@ struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto, value_name = "WHEN")]
     color: output::ColorChoice,
     /// The CPython to model: a version (3.8 to 3.13), a program (python3.12) or a path.
-    /// The objects are 3.11's today; `verify` checks any interpreter against its profile
+    /// layout, tour and grow build 3.11-3.13 objects (grow list: 3.8-3.13); scripts run as
+    /// 3.11 runs them; verify checks any of them against its own interpreter
     #[arg(long, global = true, value_name = "VERSION|PROGRAM", env = "PYLAYOUT_PYTHON_VERSION",
         value_parser = PythonChoice::parse)]
     python: Option<PythonChoice>,
