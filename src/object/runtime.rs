@@ -216,6 +216,8 @@ pub fn set_hash_seed(seed: u32) {
 /// [`PyVersion::MODELLED`]'s. Set it before making any object on the thread.
 pub fn set_version(version: PyVersion) {
     VERSION.with(|v| v.set(version));
+    // The collector starts at the version's thresholds (3.13: 2000/10/10).
+    crate::gc::set_threshold(&version.gc_thresholds());
 }
 
 /// The version set by [`set_version`] (default [`PyVersion::MODELLED`]).
@@ -253,4 +255,24 @@ pub fn clear_freelists() {
 /// type's `_Py*_ClearFreeList`; here the object layer must not name the types).
 pub fn register_freelist_clearer(clear: fn()) {
     with(|rt| rt.freelist_clearer.set(Some(clear)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runtime_follows_its_versions_thresholds_and_counts() {
+        std::thread::spawn(|| {
+            assert_eq!(crate::gc::get_threshold(), [700, 10, 10]);
+            set_version(PyVersion::Py313);
+            assert_eq!(version(), PyVersion::Py313);
+            assert_eq!(crate::gc::get_threshold(), [2000, 10, 10]);
+            assert_eq!(crate::object::static_refcnt(), crate::object::IMMORTAL_REFCNT);
+        })
+        .join()
+        .unwrap();
+        // Another thread is untouched: 3.11.
+        assert_eq!(version(), PyVersion::MODELLED);
+    }
 }

@@ -177,6 +177,11 @@ impl PyVersion {
         per_version!(self, P => P::list_resize(size, allocated, newsize))
     }
 
+    /// The collector's thresholds at start-up ([`Profile::GC_THRESHOLDS`]).
+    pub fn gc_thresholds(self) -> [isize; 3] {
+        per_version!(self, P => P::GC_THRESHOLDS)
+    }
+
     /// The hash of str and bytes ([`Profile::STR_HASH`]).
     pub fn str_hash(self) -> super::StrHash {
         per_version!(self, P => P::STR_HASH)
