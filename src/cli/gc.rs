@@ -34,7 +34,7 @@ Examples:
 #[command(after_help = AFTER_HELP)]
 pub struct GcArgs {
     #[command(flatten)]
-    after: AfterArgs,
+    pub(super) after: AfterArgs,
     /// Garbage cycles to build: each is `a = []; b = {'a': a}; a.append(b)`, then dropped
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=MAX_CYCLES as i64), conflicts_with_all = ["after", "explain"])]
     cycles: u32,

@@ -252,24 +252,50 @@ pub fn main() -> ExitCode {
         Command::Grow(args) => return exit_code(ok(grow::run(args, version)), true),
         Command::Layout(args) => return exit_code(ok(layout::run(args, version)), true),
         Command::Tour(args) => return exit_code(ok(tour::run(args, version)), true),
+        Command::Pool(args) => {
+            let r = workload_version(version, args.after.after.is_some())
+                .and_then(|()| pool::run(args));
+            return exit_code(ok(r), true);
+        }
+        Command::Gc(args) => {
+            let r =
+                workload_version(version, args.after.after.is_some()).and_then(|()| gc::run(args));
+            return exit_code(ok(r), true);
+        }
         _ => {}
     }
     if let Err(e) = check_modelled(version) {
         return exit_code(Err(e), true);
     }
     let (result, usage_hint) = match cli.command {
-        Command::Verify(_) | Command::Grow(_) | Command::Layout(_) | Command::Tour(_) => {
+        Command::Verify(_)
+        | Command::Grow(_)
+        | Command::Layout(_)
+        | Command::Tour(_)
+        | Command::Pool(_)
+        | Command::Gc(_) => {
             unreachable!("handled above")
         }
         Command::Run(args) => (run::run(&args), false),
-        Command::Pool(args) => (ok(pool::run(&args)), true),
-        Command::Gc(args) => (ok(gc::run(&args)), true),
         Command::Cost(args) => (ok(cost::run(&args)), true),
         Command::Bench(args) => (ok(bench::run(&args)), true),
         Command::Completions { shell } => (ok(completions(shell)), true),
         Command::Man => (ok(man_page()), true),
     };
     exit_code(result, usage_hint)
+}
+
+/// `pool` and `gc` build their built-in workloads on this thread, for 3.11, 3.12 or 3.13
+/// (their objects are built); `--after FILE` runs a script, as 3.11 runs it only.
+fn workload_version(version: Option<PyVersion>, after: bool) -> Result<(), CliError> {
+    let Some(v) = version else {
+        return Ok(());
+    };
+    if after || !v.builds_objects() {
+        return check_modelled(Some(v));
+    }
+    pylayout::runtime::set_version(v);
+    Ok(())
 }
 
 /// The version `--python` names: itself, or the version of the interpreter it names.
@@ -293,12 +319,18 @@ fn check_modelled(version: Option<PyVersion>) -> Result<(), CliError> {
     let Some(version) = version else {
         return Ok(());
     };
+    let modelled = PyVersion::MODELLED;
     if version.is_modelled() {
         Ok(())
+    } else if version.builds_objects() {
+        Err(CliError::Usage(format!(
+            "scripts run as CPython {modelled} runs them: this command (or --after) takes --python {modelled} only; \
+             layout, tour, grow, and pool and gc without --after, take {version}"
+        )))
     } else {
         Err(CliError::Usage(format!(
-            "CPython {version}'s objects are not modelled yet: pylayout builds {}'s (every version from 3.8 to 3.13 is planned; `pylayout verify --python {version}` checks its profile's constants)",
-            PyVersion::MODELLED
+            "CPython {version}'s objects are not built yet: pylayout builds {modelled}'s, 3.12's and 3.13's \
+             (`grow list --python {version}` follows its list growth; `verify --python {version}` checks its profile)"
         )))
     }
 }

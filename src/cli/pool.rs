@@ -33,7 +33,7 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub struct PoolArgs {
     #[command(flatten)]
-    after: AfterArgs,
+    pub(super) after: AfterArgs,
     /// Print JSON instead of tables (with --map: the map too, under "map")
     #[arg(long)]
     json: bool,

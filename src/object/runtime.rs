@@ -268,7 +268,10 @@ mod tests {
             set_version(PyVersion::Py313);
             assert_eq!(version(), PyVersion::Py313);
             assert_eq!(crate::gc::get_threshold(), [2000, 10, 10]);
-            assert_eq!(crate::object::static_refcnt(), crate::object::IMMORTAL_REFCNT);
+            assert_eq!(
+                crate::object::static_refcnt(),
+                crate::object::IMMORTAL_REFCNT
+            );
         })
         .join()
         .unwrap();

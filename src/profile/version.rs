@@ -1,9 +1,11 @@
 //! The CPython versions pylayout knows by name, and which of them it builds objects for.
 //!
-//! `--python 3.X` (and `PYLAYOUT_PYTHON_VERSION`) names one of [`PyVersion::ALL`]. A version
-//! is *modelled* when its [`Profile`](super::Profile) drives the objects pylayout builds;
-//! today that is 3.11 ([`super::Current`]). The others are named so that a request for them
-//! gets a precise answer ("not modelled yet") instead of 3.11's numbers under their name.
+//! `--python 3.X` (and `PYLAYOUT_PYTHON_VERSION`) names one of [`PyVersion::ALL`]. What
+//! pylayout does for each: 3.11 is *modelled* whole, objects and scripts
+//! ([`PyVersion::is_modelled`]); 3.12 and 3.13 have their objects built
+//! ([`PyVersion::builds_objects`]: `layout`, `tour`, `grow`, `pool` and `gc` workloads);
+//! 3.8–3.10 have their profile, list growth and hashes. A request for more gets a precise
+//! answer, never 3.11's numbers under another version's name.
 
 use std::fmt;
 
