@@ -470,26 +470,27 @@ struct Curve {
     points: Vec<(u64, u64, u64)>,
 }
 
-fn list_curve(g: &ListGrowth) -> Curve {
-    Curve {
-        python: g.python.clone(),
-        points: g
-            .points
-            .iter()
-            .map(|p| (p.len, p.capacity, p.size))
-            .collect(),
+impl Curve {
+    fn new(python: &str, points: impl Iterator<Item = (u64, u64, u64)>) -> Curve {
+        Curve {
+            python: python.to_string(),
+            points: points.collect(),
+        }
     }
 }
 
+fn list_curve(g: &ListGrowth) -> Curve {
+    Curve::new(
+        &g.python,
+        g.points.iter().map(|p| (p.len, p.capacity, p.size)),
+    )
+}
+
 fn dict_curve(g: &DictGrowth) -> Curve {
-    Curve {
-        python: g.python.clone(),
-        points: g
-            .points
-            .iter()
-            .map(|p| (p.len, p.capacity, p.size))
-            .collect(),
-    }
+    Curve::new(
+        &g.python,
+        g.points.iter().map(|p| (p.len, p.capacity, p.size)),
+    )
 }
 
 /// `grow ... --compare`'s JSON: each version's growth as `grow --python V --json` gives it.

@@ -1,10 +1,8 @@
-//! CPython 3.9 on 64-bit Linux, default build. Differs from 3.11 in its 4 KiB pools and
-//! 256 KiB arenas, the dict keys object (the 40-byte header with `dk_lookup`, 24-byte entries only), 0
-//! having no digit, the str hash (SipHash-2-4) and the tuple free lists (lengths 1–19). Its
-//! objects are not built yet: `pylayout verify --python 3.9` checks these facts against
-//! the interpreter.
+//! CPython 3.9 on 64-bit Linux, default build: 3.10's profile ([`Py310`]) with 4 KiB pools
+//! and 256 KiB arenas. Its objects are not built yet: `pylayout verify --python 3.9` checks
+//! these facts against the interpreter.
 
-use super::{CharSet, Profile, RefcountModel, StrHash, char_set};
+use super::{CharSet, Profile, Py310, RefcountModel, StrHash};
 
 /// CPython 3.9.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -13,36 +11,24 @@ pub struct Py39;
 impl Profile for Py39 {
     const VERSION: (u8, u8) = (3, 9);
 
-    // Objects/obmalloc.c: 256 KiB arenas of 4 KiB pools (the system page), no radix tree.
+    // Objects/obmalloc.c: 256 KiB arenas of 4 KiB pools (the system page), no radix tree
+    // (3.10 made them 1 MiB and 16 KiB, bpo-37448).
     const ARENA_BITS: u32 = 18;
     const POOL_BITS: u32 = 12;
 
-    // Small ints are heap objects made at start-up, counted like any other (no static
-    // objects before 3.11); STATIC_REFCNT is unused.
-    const REFCOUNT: RefcountModel = RefcountModel::Counted;
-    const STATIC_REFCNT: isize = 0;
-
-    // Objects/longobject.c: `_PyLong_New(0)` has ob_size 0 and no digit (24 bytes).
-    const INT_ZERO_HAS_DIGIT: bool = false;
-
-    // Objects/tupleobject.c: PyTuple_MAXSAVESIZE 20 keeps lengths 0..19.
-    const TUPLE_NFREELISTS: usize = 19;
-
-    // Objects/dict-common.h: dk_refcnt, dk_size, dk_lookup, dk_usable, dk_nentries.
-    const DICT_KEYS_HEADER: usize = 40;
-    const DICT_UNICODE_ENTRY: Option<usize> = None;
-
-    const STR_ASCII_HEADER: usize = 48;
-    const STR_COMPACT_HEADER: usize = 72;
-    // Python/pyhash.c: siphash24 until 3.11.
-    const STR_HASH: StrHash = StrHash::SipHash24;
-    // No deep-frozen modules: the constant 'a' is chr(97).
-    const DEEP_FROZEN_CHARS: &'static [u8] = b"";
-
-    // Measured on 3.9.18 (chr(c)'s hash and state for every c after start-up): the
-    // singletons start-up made, each hashed and interned.
-    const STARTUP_HASHED_CHARS: CharSet = char_set(b"\n*.BCHILOPQSTZ_abcdefghijklmnopqrstuvwxz");
-    const STARTUP_INTERNED_CHARS: CharSet = char_set(b"\n*.BCHILOPQSTZ_abcdefghijklmnopqrstuvwxz");
-    const INTERNED_STATIC: u32 = 1;
-    const INTERNED_DYNAMIC: u32 = 1;
+    // The rest as in 3.10 (measured the same on 3.9.18: the start-up strings too).
+    const REFCOUNT: RefcountModel = Py310::REFCOUNT;
+    const STATIC_REFCNT: isize = Py310::STATIC_REFCNT;
+    const INT_ZERO_HAS_DIGIT: bool = Py310::INT_ZERO_HAS_DIGIT;
+    const TUPLE_NFREELISTS: usize = Py310::TUPLE_NFREELISTS;
+    const DICT_KEYS_HEADER: usize = Py310::DICT_KEYS_HEADER;
+    const DICT_UNICODE_ENTRY: Option<usize> = Py310::DICT_UNICODE_ENTRY;
+    const STR_ASCII_HEADER: usize = Py310::STR_ASCII_HEADER;
+    const STR_COMPACT_HEADER: usize = Py310::STR_COMPACT_HEADER;
+    const STR_HASH: StrHash = Py310::STR_HASH;
+    const DEEP_FROZEN_CHARS: &'static [u8] = Py310::DEEP_FROZEN_CHARS;
+    const STARTUP_HASHED_CHARS: CharSet = Py310::STARTUP_HASHED_CHARS;
+    const STARTUP_INTERNED_CHARS: CharSet = Py310::STARTUP_INTERNED_CHARS;
+    const INTERNED_STATIC: u32 = Py310::INTERNED_STATIC;
+    const INTERNED_DYNAMIC: u32 = Py310::INTERNED_DYNAMIC;
 }
