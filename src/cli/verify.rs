@@ -72,8 +72,8 @@ pub fn run(args: &VerifyArgs, python: Option<&PythonChoice>) -> Result<u8, CliEr
         let built = PyVersion::parse(v).is_ok_and(PyVersion::builds_objects);
         return Err(CliError::Usage(if built {
             format!(
-                "CPython {v}'s objects are built (their sizes, hashes, growth and fields were checked above), but \
-                 scripts run as {modelled} runs them: refcounts, the collector and whole programs are checked for {modelled} only"
+                "CPython {v}'s objects are built (their sizes, hashes, growth, refcounts and fields were checked above), \
+                 but scripts run as {modelled} runs them: the collector and whole programs are checked for {modelled} only"
             )
         } else {
             format!(

@@ -249,9 +249,8 @@ for i in range(100):
 out('growth', 'dict: delete one, insert one, 100 times', curve(pts))
 "#;
 
-/// Refcount rules and the collector: programs both sides run (3.11: they depend on the
-/// start-up state and the collector's timing, which the runner models for 3.11).
-const REFS_AND_GC: &str = r#"x = []
+/// Refcount rules: a program both sides run (immortal small ints from 3.12).
+const REFS: &str = r#"x = []
 out('refcounts', 'a new list bound to a name', sys.getrefcount(x))
 a = [x, x]
 out('refcounts', '+ held twice by a list', sys.getrefcount(x))
@@ -266,7 +265,11 @@ y = [7, 7, 7]
 out('refcounts', 'a small int in a list three times', sys.getrefcount(7) - r)
 s = 'no such ' + 'string before'
 out('refcounts', 'a new str', sys.getrefcount(s))
-gc.collect()
+"#;
+
+/// The collector: a program both sides run (3.11 only: it depends on the start-up state and
+/// the collector's timing, which the runner models for 3.11).
+const GC: &str = r#"gc.collect()
 a = []
 a.append(a)
 del a
@@ -329,10 +332,9 @@ pub const PROGRAMS: &[(&str, &str)] = &[
 ];
 
 /// The programs both sides run for `version`, each a name and its source: the hashes (for
-/// every version: pylayout's hash functions follow each one); sizes and growth for the
-/// versions whose objects are built; refcounts, the collector and [`PROGRAMS`] (whose
-/// output becomes one line each) for the version whose scripts run as the interpreter runs
-/// them.
+/// every version: pylayout's hash functions follow each one); sizes, growth and refcounts
+/// for the versions whose objects are built; the collector and [`PROGRAMS`] (whose output
+/// becomes one line each) for the version whose scripts run as the interpreter runs them.
 pub fn object_probes(version: PyVersion) -> Vec<(String, String)> {
     let mut sizes = OUT.to_string();
     for e in SIZE_EXPRS {
@@ -353,11 +355,9 @@ pub fn object_probes(version: PyVersion) -> Vec<(String, String)> {
         ("hashes".to_string(), hashes),
         ("growth".to_string(), format!("{OUT}{GROWTH}")),
     ];
+    all.push(("refcounts".to_string(), format!("{OUT}{REFS}")));
     if version.is_modelled() {
-        all.push((
-            "refcounts and gc".to_string(),
-            format!("{OUT}{REFS_AND_GC}"),
-        ));
+        all.push(("gc".to_string(), format!("{OUT}{GC}")));
         for (name, src) in PROGRAMS {
             all.push((format!("program: {name}"), src.to_string()));
         }
