@@ -227,7 +227,7 @@ fn layout_builds_3_12_and_3_13_objects_and_refuses_what_it_does_not_build() {
         ),
         (
             &["layout", "--after", "x.py", "a", "--python", "3.12"],
-            "--after runs a script",
+            "this command (or --after) takes --python 3.11 only",
         ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_pylayout"))

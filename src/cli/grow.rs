@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use pylayout::inspect::grow::{
-    self, DICT_ALLOC_LIMIT, DICT_GROWTH_VERSIONS, DICT_MAX_LEN, DictGrowth, DictKeys,
-    GrowthSummary, LIST_ALLOC_LIMIT, LIST_MAX_LEN, ListGrowth, Method,
+    self, DICT_ALLOC_LIMIT, DICT_MAX_LEN, DictGrowth, DictKeys, GrowthSummary, LIST_ALLOC_LIMIT,
+    LIST_MAX_LEN, ListGrowth, Method,
 };
 use pylayout::profile::PyVersion;
 use pylayout::runtime;
@@ -80,7 +80,7 @@ fn versions(args: &GrowArgs, python: Option<PyVersion>) -> Result<Vec<PyVersion>
         }
     }
     if args.container == Container::Dict
-        && let Some(v) = vs.iter().find(|v| !DICT_GROWTH_VERSIONS.contains(v))
+        && let Some(v) = vs.iter().find(|v| !v.builds_objects())
     {
         return Err(CliError::Usage(format!(
             "CPython {v}'s dict is not built yet (its keys object has a 40-byte header and only 24-byte entries): \

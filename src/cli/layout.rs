@@ -6,7 +6,6 @@ use clap::Args;
 use serde::Serialize;
 
 use pylayout::inspect::layout::{Field, ObjectLayout, Placement, layout_bytes, layout_depth};
-use pylayout::profile::PyVersion;
 use pylayout::script::value::Value;
 use pylayout::script::{self, Limits};
 
@@ -46,7 +45,7 @@ pub struct LayoutArgs {
     #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with_all = ["after", "target"])]
     file: Option<PathBuf>,
     #[command(flatten)]
-    after: AfterArgs,
+    pub(super) after: AfterArgs,
     /// How many levels of referenced objects to lay out
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=MAX_DEPTH as i64))]
     depth: u8,
@@ -449,19 +448,7 @@ fn render_items(items: &[ObjectLayout], indent: usize, max_items: usize, out: &m
     }
 }
 
-pub fn run(args: &LayoutArgs, python: Option<PyVersion>) -> Result<(), CliError> {
-    let version = python.unwrap_or(PyVersion::MODELLED);
-    if !version.builds_objects() {
-        return Err(CliError::Usage(format!(
-            "CPython {version}'s objects are not built yet: `layout` shows 3.11's, 3.12's and 3.13's"
-        )));
-    }
-    if args.after.after.is_some() && !version.is_modelled() {
-        return Err(CliError::Usage(format!(
-            "--after runs a script, and the runner follows CPython {} only: `layout --python {version}` takes an expression",
-            PyVersion::MODELLED
-        )));
-    }
+pub fn run(args: &LayoutArgs) -> Result<(), CliError> {
     let view = View {
         max_items: args.max_items,
         diagram: args.diagram,
@@ -501,7 +488,6 @@ pub fn run(args: &LayoutArgs, python: Option<PyVersion>) -> Result<(), CliError>
             )));
         }
     };
-    pylayout::runtime::set_version(version);
     pylayout::runtime::set_hash_seed(args.after.hash_seed);
     emit(&render(&expr, args.depth, args.json, view, LAYOUT_LIMITS)?)?;
     Ok(())

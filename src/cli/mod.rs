@@ -241,6 +241,7 @@ pub fn main() -> ExitCode {
     // `run` reports its script's exit code; the others succeed or fail. `run`'s own usage
     // errors stand alone (its stderr is the script's); the others end with clap's hint.
     let ok = |r: Result<(), CliError>| r.map(|()| 0);
+    // `verify` asks the interpreter itself; the others need only its version.
     if let Command::Verify(args) = &cli.command {
         return exit_code(verify::run(args, cli.python.as_ref()), true);
     }
@@ -248,46 +249,43 @@ pub fn main() -> ExitCode {
         Ok(v) => v,
         Err(e) => return exit_code(Err(e), true),
     };
-    match &cli.command {
-        Command::Grow(args) => return exit_code(ok(grow::run(args, version)), true),
-        Command::Layout(args) => return exit_code(ok(layout::run(args, version)), true),
-        Command::Tour(args) => return exit_code(ok(tour::run(args, version)), true),
+    // What each command takes: `grow` checks per container; `layout`, `tour`, `pool` and `gc`
+    // build their objects on this thread for any version whose objects are built (a script
+    // given to `--after` runs as 3.11 runs it); the others run as 3.11 only.
+    let objects = |after: bool| objects_on_this_thread(version, after);
+    let modelled = || check_modelled(version);
+    let (result, usage_hint) = match cli.command {
+        Command::Verify(_) => unreachable!("answered above"),
+        Command::Run(args) => match modelled() {
+            Ok(()) => (run::run(&args), false),
+            Err(e) => (Err(e), true),
+        },
+        Command::Grow(args) => (ok(grow::run(&args, version)), true),
+        Command::Tour(args) => (ok(objects(false).and_then(|()| tour::run(&args))), true),
+        Command::Layout(args) => {
+            let r = objects(args.after.after.is_some()).and_then(|()| layout::run(&args));
+            (ok(r), true)
+        }
         Command::Pool(args) => {
-            let r = workload_version(version, args.after.after.is_some())
-                .and_then(|()| pool::run(args));
-            return exit_code(ok(r), true);
+            let r = objects(args.after.after.is_some()).and_then(|()| pool::run(&args));
+            (ok(r), true)
         }
         Command::Gc(args) => {
-            let r =
-                workload_version(version, args.after.after.is_some()).and_then(|()| gc::run(args));
-            return exit_code(ok(r), true);
+            let r = objects(args.after.after.is_some()).and_then(|()| gc::run(&args));
+            (ok(r), true)
         }
-        _ => {}
-    }
-    if let Err(e) = check_modelled(version) {
-        return exit_code(Err(e), true);
-    }
-    let (result, usage_hint) = match cli.command {
-        Command::Verify(_)
-        | Command::Grow(_)
-        | Command::Layout(_)
-        | Command::Tour(_)
-        | Command::Pool(_)
-        | Command::Gc(_) => {
-            unreachable!("handled above")
-        }
-        Command::Run(args) => (run::run(&args), false),
-        Command::Cost(args) => (ok(cost::run(&args)), true),
-        Command::Bench(args) => (ok(bench::run(&args)), true),
+        Command::Cost(args) => (ok(modelled().and_then(|()| cost::run(&args))), true),
+        Command::Bench(args) => (ok(modelled().and_then(|()| bench::run(&args))), true),
         Command::Completions { shell } => (ok(completions(shell)), true),
         Command::Man => (ok(man_page()), true),
     };
     exit_code(result, usage_hint)
 }
 
-/// `pool` and `gc` build their built-in workloads on this thread, for 3.11, 3.12 or 3.13
-/// (their objects are built); `--after FILE` runs a script, as 3.11 runs it only.
-fn workload_version(version: Option<PyVersion>, after: bool) -> Result<(), CliError> {
+/// A command that builds its objects on this thread (`layout`, `tour`, `pool`, `gc`) makes
+/// them in the chosen version when its objects are built (3.11, 3.12, 3.13); a script given
+/// to `--after` runs as 3.11 runs it only.
+fn objects_on_this_thread(version: Option<PyVersion>, after: bool) -> Result<(), CliError> {
     let Some(v) = version else {
         return Ok(());
     };
@@ -311,10 +309,9 @@ fn chosen_version(python: Option<&PythonChoice>) -> Result<Option<PyVersion>, Cl
     })
 }
 
-/// The commands that build objects build 3.11's (`grow`, `layout` and `tour` know more, and
-/// check themselves):
-/// `--python` may name 3.11 (or an interpreter that is 3.11), and any other version is
-/// refused with one line.
+/// The commands that run scripts as 3.11 runs them: `--python` may name 3.11 (or an
+/// interpreter that is 3.11), and any other version is refused with one line saying which
+/// commands take it.
 fn check_modelled(version: Option<PyVersion>) -> Result<(), CliError> {
     let Some(version) = version else {
         return Ok(());

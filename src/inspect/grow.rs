@@ -6,19 +6,11 @@ use serde::Serialize;
 
 use crate::cost::{self, Costs};
 use crate::object::GC_HEAD_SIZE;
-use crate::profile::PyVersion;
 use crate::runtime;
 use crate::types::dict::{self, PyDict};
 use crate::types::int::PyInt;
 use crate::types::list::{self, LIST_TYPE, PyList};
 use crate::types::str::PyStr;
-
-/// The versions whose dict growth [`dict_growth`] shows: 3.11's keys object, unchanged in
-/// 3.12 and 3.13 (their sizes by str and int keys are 3.11's, checked against each
-/// interpreter). 3.8–3.10's keys object (a 40-byte header, 24-byte entries only) is not
-/// built yet. A list grows as every version from 3.8 grows it ([`PyVersion::list_resize`]).
-pub const DICT_GROWTH_VERSIONS: [PyVersion; 3] =
-    [PyVersion::Py311, PyVersion::Py312, PyVersion::Py313];
 
 /// Largest `--to` grown with real objects (80 MB of item pointers); above, the policy.
 pub const LIST_ALLOC_LIMIT: u64 = 10_000_000;
@@ -343,7 +335,9 @@ pub struct DictPoint {
 pub struct DictGrowth {
     /// `dict`.
     pub container: &'static str,
-    /// The CPython version whose dict grew (one of [`DICT_GROWTH_VERSIONS`]).
+    /// The CPython version whose dict grew (one whose objects are built:
+    /// [`crate::profile::PyVersion::builds_objects`]; a list grows in every version, by
+    /// [`crate::profile::PyVersion::list_resize`]).
     pub python: String,
     /// The key type.
     pub keys: DictKeys,
@@ -438,12 +432,13 @@ fn dict_point(len: u64, log2: Option<u8>, unicode: bool, cost: Option<Costs>) ->
 }
 
 /// Grow a dict from `{}` to `to` keys, one `d[key] = None` at a time.
-/// The thread's runtime version ([`runtime::version`]) must be one of
-/// [`DICT_GROWTH_VERSIONS`].
+/// The thread's runtime version ([`runtime::version`]) must be one of the
+/// versions whose objects are built ([`crate::profile::PyVersion::builds_objects`]: 3.11's keys object,
+/// unchanged in 3.12 and 3.13).
 pub fn dict_growth(keys: DictKeys, to: u64) -> DictGrowth {
     assert!(to <= DICT_MAX_LEN, "too many keys: {to}");
     assert!(
-        DICT_GROWTH_VERSIONS.contains(&runtime::version()),
+        runtime::version().builds_objects(),
         "a {} dict is not built yet",
         runtime::version()
     );

@@ -227,15 +227,9 @@ fn dig_lines(dig: &[String]) -> String {
     out
 }
 
-pub fn run(args: &TourArgs, python: Option<PyVersion>) -> Result<(), CliError> {
-    let version = python.unwrap_or(PyVersion::MODELLED);
-    if !version.builds_objects() {
-        return Err(CliError::Usage(format!(
-            "CPython {version}'s objects are not built yet: the tour shows 3.11's, 3.12's and 3.13's"
-        )));
-    }
-    // Every section makes its objects on this thread: they follow the chosen version.
-    pylayout::runtime::set_version(version);
+pub fn run(args: &TourArgs) -> Result<(), CliError> {
+    // Every section makes its objects on this thread, in the version it follows.
+    let version = pylayout::runtime::version();
     if args.list {
         let list: Vec<SectionName> = SECTIONS
             .iter()
