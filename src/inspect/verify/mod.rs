@@ -287,6 +287,26 @@ fn facts<P: Profile>() -> Answers {
         RefcountModel::Immortal => "immortal",
     };
     put("interpreter", "references to a small int", refs.to_string());
+    // A one-key dict: the dict object (48 bytes and its 16-byte GC head), then a keys object
+    // of 8 slots: the header, 8 one-byte indices, 5 entries (str-only ones when the version
+    // has them).
+    let one_key = |entry: usize| 64 + P::DICT_KEYS_HEADER + 8 + 5 * entry;
+    let str_entry = P::DICT_UNICODE_ENTRY.unwrap_or(P::DICT_GENERAL_ENTRY);
+    put(
+        "interpreter",
+        "sys.getsizeof({'a': 1})",
+        one_key(str_entry).to_string(),
+    );
+    put(
+        "interpreter",
+        "sys.getsizeof({1: 2})",
+        one_key(P::DICT_GENERAL_ENTRY).to_string(),
+    );
+    put(
+        "allocator",
+        "tuple free lists (lengths 1..n)",
+        P::TUPLE_NFREELISTS.to_string(),
+    );
     let frozen: String = P::DEEP_FROZEN_CHARS.iter().map(|&b| b as char).collect();
     put(
         "interpreter",

@@ -53,6 +53,8 @@ out('interpreter', 'references to a small int', 'counted' if sys.getrefcount(7) 
 import string
 frozen = ''.join([c for c in string.ascii_letters + '_' + string.digits if eval(repr(c)) is not chr(ord(c))])
 out('interpreter', 'identifier characters not the Latin-1 singleton', '[' + frozen + ']')
+out('interpreter', "sys.getsizeof({'a': 1})", sys.getsizeof({'a': 1}))
+out('interpreter', 'sys.getsizeof({1: 2})', sys.getsizeof({1: 2}))
 def caps_while(change, l):
     caps = []
     empty = sys.getsizeof([])
@@ -87,6 +89,7 @@ lost = int(re.search(r"# bytes lost to pool headers\s+=\s+([\d,]+)", raw).group(
 out('allocator', 'pool header', lost // sum(r[2] for r in rows))
 for cls, size, pools, used, avail in rows:
     out('allocator', 'blocks in a pool of %d-byte blocks' % size, (used + avail) // pools)
+out('allocator', 'tuple free lists (lengths 1..n)', len(re.findall(r"free \d+-sized PyTupleObjects", raw)))
 "##
     )
 }

@@ -39,7 +39,7 @@ use crate::hash::{self, PyHash};
 use crate::object::{
     IMMORTAL_REFCNT, Obj, PyObject, TypeObject, alloc_object, free_object, static_refcnt,
 };
-use crate::profile::{Current, Profile, PyVersion, in_char_set};
+use crate::profile::{Current, Profile, Py312, Py313, PyVersion, in_char_set};
 use crate::runtime;
 use crate::types::state;
 
@@ -84,6 +84,14 @@ pub fn utf8_length_offset() -> usize {
 
 /// The header every version shares: `ob_base`, `length`, `hash`, `state` and its padding.
 const COMMON_HEADER: usize = size_of::<PyASCIIObject>();
+
+// The headers above are the profiles' (`sizeof(PyASCIIObject)`, `sizeof(PyCompactUnicodeObject)`).
+const _: () = assert!(
+    Py312::STR_ASCII_HEADER == COMMON_HEADER
+        && Py312::STR_COMPACT_HEADER == COMMON_HEADER + 16
+        && Py313::STR_ASCII_HEADER == COMMON_HEADER
+        && Py313::STR_COMPACT_HEADER == COMMON_HEADER + 16
+);
 /// Offset of `length`.
 pub const LENGTH_OFFSET: usize = 16;
 /// Offset of `hash`.
